@@ -1,0 +1,175 @@
+"""Command line: python -m dashboard init | demo | import | report (all use $DASHBOARD_DB_URL)."""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from dashboard import config
+from dashboard.metrics import kpi, periods
+from dashboard.warehouse import demo, importer, queries, rollups, units
+from dashboard.warehouse.engine import create_schema, drop_schema, make_engine
+
+
+def _fresh_warehouse(engine) -> None:
+    drop_schema(engine)
+    create_schema(engine)
+    with engine.begin() as conn:
+        units.load_units(conn)
+        units.load_published(conn)
+
+
+def _refresh_rollups(engine, quiet: bool = False) -> None:
+    cutoffs = sorted({config.cutoff_day(), 1})
+    with engine.connect() as conn:
+        span = rollups.data_range(conn)
+    n = sum(len(periods.named_periods(*span, cutoff=c)) for c in cutoffs) if span else 0
+    with tqdm(total=n, desc="rollups", unit="period", disable=quiet or n == 0, file=sys.stderr) as bar:
+        with engine.begin() as conn:
+            for c in cutoffs:
+                rollups.refresh(conn, c, progress=bar.update)
+
+
+def cmd_init(args) -> int:
+    engine = make_engine()
+    _fresh_warehouse(engine)
+    print(f"Đã tạo kho dữ liệu trống / created an empty warehouse: {engine.url.render_as_string()}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    engine = make_engine()
+    t0 = time.perf_counter()
+    _fresh_warehouse(engine)
+    with engine.connect() as conn:
+        unit_df = queries.all_units(conn)
+    total = int(round(args.scale * demo.PER_YEAR_FULL * (demo.AS_OF - demo.START).days / 365.25))
+    with tqdm(total=total, desc="demo dossiers", unit="row", unit_scale=True, file=sys.stderr,
+              disable=args.quiet) as bar:
+        with engine.begin() as conn:
+            summary = demo.build(conn, unit_df, scale=args.scale, seed=args.seed, progress=bar.update)
+    _refresh_rollups(engine, quiet=args.quiet)
+    print(
+        f"Dữ liệu minh họa / demo warehouse: {summary.dossiers:,} dossiers, scale {summary.scale}, "
+        f"seed {summary.seed}, {time.perf_counter() - t0:.1f} s -> {engine.url.render_as_string()}"
+    )
+    return 0
+
+
+def cmd_import(args) -> int:
+    engine = make_engine()
+    results = importer.import_files(engine, [Path(f) for f in args.files])
+    if any(r.changed for r in results):
+        _refresh_rollups(engine, quiet=True)
+    refused = 0
+    for r in results:
+        if r.refused:
+            refused += 1
+            print(f"{r.file}: REFUSED / TỪ CHỐI — {r.refused}", file=sys.stderr)
+            continue
+        print(
+            f"{r.file}: {r.rows} rows — loaded {r.loaded} (new {r.new}, updated {r.updated}, "
+            f"unchanged {r.unchanged}), quarantined {r.quarantined - r.superseded}, superseded {r.superseded}"
+        )
+        for p in r.problems:
+            if p["reason_code"] != "superseded":
+                print(f"  {p['file_name']} row {p['row_number']} [{p['field']}]: {p['reason_en']}", file=sys.stderr)
+        shown = sum(1 for p in r.problems if p["reason_code"] != "superseded")
+        if r.quarantined - r.superseded > shown:
+            print(f"  … see the quarantine table for all {r.quarantined} rows", file=sys.stderr)
+    return 1 if refused else 0
+
+
+def _period_from_args(args) -> periods.Period:
+    cutoff = args.cutoff or config.cutoff_day()
+    if args.period:
+        return periods.parse(args.period, cutoff)
+    if args.date_from and args.date_to:
+        return periods.custom(date.fromisoformat(args.date_from), date.fromisoformat(args.date_to))
+    raise SystemExit("report: give --period, or both --from and --to")
+
+
+def report_frame(conn, period: periods.Period, level: str, territory: bool) -> pd.DataFrame:
+    """The report rows: exactly kpi.REPORT_FIELDS, rates rounded to 2 decimals (None = no data)."""
+    table = queries.kpi_table(conn, period, level=level, territory=territory)
+    table = table.rename(columns={"code": "unit_code", "name": "unit_name"})
+    order = {"province": 0, "department": 1, "land_registry_branch": 2, "district": 3, "commune": 4, "other": 5}
+    table = table.assign(_o=table["kind"].map(order)).sort_values(["_o", "unit_code"])
+    out = table[list(kpi.REPORT_FIELDS)].copy()
+    for name in kpi.RATE_FIELDS:
+        out[name] = [None if pd.isna(v) else round(float(v), 2) for v in out[name]]
+    return out.reset_index(drop=True)
+
+
+def write_report(df: pd.DataFrame, fmt: str, output: str | None, period: periods.Period) -> None:
+    if fmt == "xlsx":
+        if not output:
+            raise SystemExit("report: --format xlsx needs --output FILE")
+        with pd.ExcelWriter(output, engine="xlsxwriter") as xw:
+            df.to_excel(xw, sheet_name="report", index=False)
+            pd.DataFrame({"period": [period.key], "from": [period.start.isoformat()], "to": [period.end.isoformat()]}
+                         ).to_excel(xw, sheet_name="period", index=False)
+        return
+    if fmt == "json":
+        records = [{k: (None if v is None or (isinstance(v, float) and pd.isna(v)) else
+                        (int(v) if hasattr(v, "item") and float(v).is_integer() and k not in kpi.RATE_FIELDS else
+                         (v.item() if hasattr(v, "item") else v)))
+                    for k, v in row.items()} for row in df.to_dict("records")]
+        text = json.dumps(records, ensure_ascii=False, indent=1)
+    else:
+        buf = io.StringIO()
+        df.to_csv(buf, index=False, float_format="%.2f")
+        text = buf.getvalue()
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def cmd_report(args) -> int:
+    period = _period_from_args(args)
+    engine = make_engine()
+    with engine.connect() as conn:
+        df = report_frame(conn, period, args.level, args.territory)
+    write_report(df, args.format, args.output, period)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m dashboard", description="Bản đồ thể chế — warehouse and reports")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="create an empty warehouse with the official unit list, no dossiers")
+    d = sub.add_parser("demo", help="build the seeded demo warehouse")
+    d.add_argument("--scale", type=float, default=0.1, help="1.0 = full scale (~850 000 dossiers a year)")
+    d.add_argument("--seed", type=int, default=2025)
+    d.add_argument("--quiet", action="store_true", help="no progress bar")
+    i = sub.add_parser("import", help="import dossier files (CSV or XLSX, SPEC §2)")
+    i.add_argument("files", nargs="+")
+    r = sub.add_parser("report", help="one row per unit with the SPEC §4 counts and rates")
+    g = r.add_mutually_exclusive_group()
+    g.add_argument("--period", help="2025-Q1, 2025-03 or 2025")
+    r.add_argument("--from", dest="date_from", help="YYYY-MM-DD (with --to)")
+    r.add_argument("--to", dest="date_to", help="YYYY-MM-DD (with --from)")
+    r.add_argument("--cutoff", type=int, help=f"cut-off day for named periods (default {config.DEFAULT_CUTOFF_DAY})")
+    r.add_argument("--level", default="all", choices=list(queries.LEVEL_KINDS))
+    r.add_argument("--territory", action="store_true", help="sum each unit with its descendants")
+    r.add_argument("--format", default="csv", choices=["csv", "json", "xlsx"])
+    r.add_argument("--output", help="write to FILE instead of standard output")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = {"init": cmd_init, "demo": cmd_demo, "import": cmd_import, "report": cmd_report}[args.command]
+    try:
+        return handler(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,38 @@
+"""Settings in one place: where the warehouse lives, the reporting cut-off day and the targets."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = Path(os.environ.get("DASHBOARD_DATA_DIR", ROOT / "data"))
+UNITS_CSV = ROOT / "data" / "units" / "quang_nam_units.csv"
+PUBLISHED_CSV = ROOT / "data" / "published_indices.csv"
+DEFAULT_DB_FILE = DATA_DIR / "warehouse.duckdb"
+
+#: Quảng Nam's official reports run from the 15th of one month to the 14th of the next.
+DEFAULT_CUTOFF_DAY = 15
+HOME_PROVINCE = "49"
+
+#: Targets shown next to the rates (percent). The on-time target is the province's 95 % line.
+TARGETS = {
+    "on_time_rate": 95.0,
+    "on_time_rate_finished": 95.0,
+    "online_rate": 50.0,  # 766: full points for online dossiers at >= 50 %
+    "online_payment_rate": 50.0,
+    "digitised_rate": 80.0,  # 766: full points for digitisation at >= 80 %
+    "satisfaction_rate": 90.0,  # 766: full points for satisfaction at >= 90 %
+}
+
+
+def db_url() -> str:
+    """The SQLAlchemy URL of the warehouse: $DASHBOARD_DB_URL or the embedded DuckDB file."""
+    return os.environ.get("DASHBOARD_DB_URL") or f"duckdb:///{DEFAULT_DB_FILE}"
+
+
+def cutoff_day() -> int:
+    """The reporting cut-off day: $DASHBOARD_CUTOFF_DAY (1-28), default 15."""
+    value = int(os.environ.get("DASHBOARD_CUTOFF_DAY", DEFAULT_CUTOFF_DAY))
+    if not 1 <= value <= 28:
+        raise ValueError(f"DASHBOARD_CUTOFF_DAY must be between 1 and 28, got {value}")
+    return value

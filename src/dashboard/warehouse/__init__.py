@@ -1,0 +1,1 @@
+"""The SQL warehouse: schema, engine, import, rollups, queries and demo data (SQLAlchemy only)."""

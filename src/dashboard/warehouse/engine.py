@@ -1,0 +1,91 @@
+"""Engine creation and the few dialect-specific paths (bulk loading) behind one interface."""
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from dashboard import config
+from dashboard.warehouse import schema
+
+_counter = itertools.count()
+
+
+def make_engine(url: str | None = None) -> sa.Engine:
+    """An engine for `url` (default: $DASHBOARD_DB_URL or the embedded DuckDB file under data/)."""
+    url = url or config.db_url()
+    u = sa.make_url(url)
+    if u.get_backend_name() in ("duckdb", "sqlite") and u.database not in (None, "", ":memory:"):
+        Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+    return sa.create_engine(url)
+
+
+def create_schema(engine: sa.Engine) -> None:
+    schema.metadata.create_all(engine)
+
+
+def drop_schema(engine: sa.Engine) -> None:
+    schema.metadata.drop_all(engine)
+
+
+def has_schema(engine: sa.Engine) -> bool:
+    return sa.inspect(engine).has_table("dossier")
+
+
+def bulk_insert(conn: sa.Connection, table: sa.Table, df: pd.DataFrame) -> int:
+    """Insert a DataFrame whose columns are a subset of `table`'s, fast on each backend.
+
+    DuckDB reads the frame directly, PostgreSQL takes COPY, anything else gets executemany.
+    """
+    if df.empty:
+        return 0
+    cols = list(df.columns)
+    backend = conn.dialect.name
+    if backend == "duckdb":
+        name = f"_stage_{next(_counter)}"
+        raw = conn.connection.dbapi_connection
+        raw.register(name, df)
+        try:
+            quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in cols)
+            conn.exec_driver_sql(f"INSERT INTO {table.name} ({quoted}) SELECT {quoted} FROM {name}")
+        finally:
+            raw.unregister(name)
+    elif backend == "postgresql":
+        raw = conn.connection.dbapi_connection
+        quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in cols)
+        with raw.cursor() as cur:
+            with cur.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+                for row in df.itertuples(index=False, name=None):
+                    copy.write_row([None if _isna(v) else v for v in row])
+    else:
+        records = [{k: (None if _isna(v) else v) for k, v in r.items()} for r in df.to_dict("records")]
+        conn.execute(table.insert(), records)
+    return len(df)
+
+
+def _isna(v) -> bool:
+    try:
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def get_meta(conn: sa.Connection, key: str) -> str | None:
+    return conn.execute(sa.select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
+
+
+def set_meta(conn: sa.Connection, key: str, value: str) -> None:
+    conn.execute(schema.meta.delete().where(schema.meta.c.key == key))
+    conn.execute(schema.meta.insert().values(key=key, value=value))
+
+
+def bump_data_version(conn: sa.Connection) -> int:
+    version = int(get_meta(conn, "data_version") or 0) + 1
+    set_meta(conn, "data_version", str(version))
+    return version
+
+
+def next_id(conn: sa.Connection, table: sa.Table) -> int:
+    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar()) + 1

@@ -1,0 +1,141 @@
+"""Read queries behind the pages and the CLI. Every value from outside is a bound parameter."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import sqlalchemy as sa
+
+from dashboard.metrics import kpi
+from dashboard.metrics.periods import Period
+from dashboard.warehouse import rollups, schema
+
+LEVEL_KINDS = {
+    "province": ("province",),
+    "district": ("district",),
+    "commune": ("commune",),
+    "department": ("department", "land_registry_branch"),
+    "all": ("province", "district", "commune", "department", "land_registry_branch", "other"),
+}
+
+
+def as_of(conn: sa.Connection) -> date | None:
+    """The data's as-of date: the newest NgayTiepNhan or end date in the warehouse (SPEC §4)."""
+    span = rollups.data_range(conn)
+    return span[1] if span else None
+
+
+def units_in_period(conn: sa.Connection, start: date, end: date) -> pd.DataFrame:
+    """Units valid at some day of [start, end]; a code with several versions keeps its latest one."""
+    u = schema.unit
+    rows = conn.execute(
+        sa.select(u.c.code, u.c.name, u.c.kind, u.c.parent_code, u.c.area_code, u.c.valid_from, u.c.valid_to)
+        .where(u.c.valid_from <= end, sa.or_(u.c.valid_to.is_(None), u.c.valid_to >= start))
+        .order_by(u.c.code, u.c.valid_from)
+    ).all()
+    df = pd.DataFrame(rows, columns=["code", "name", "kind", "parent_code", "area_code", "valid_from", "valid_to"])
+    return df.drop_duplicates("code", keep="last").reset_index(drop=True)
+
+
+def all_units(conn: sa.Connection) -> pd.DataFrame:
+    u = schema.unit
+    rows = conn.execute(sa.select(u).order_by(u.c.code, u.c.valid_from)).all()
+    return pd.DataFrame(rows, columns=[c.name for c in u.columns])
+
+
+def unit_counts(conn: sa.Connection, period: Period, unit_codes: list[str] | None = None) -> pd.DataFrame:
+    """Own-dossier counts per unit over the period (one row per unit with any counted dossier).
+
+    Served from the rollup when it holds this named period and is current, else from raw dossiers.
+    """
+    cols = ["unit_code", *kpi.COUNT_FIELDS]
+    if period.kind != "custom" and rollups.is_current(conn, period.cutoff):
+        r = schema.rollup
+        q = sa.select(*[r.c[c] for c in cols]).where(r.c.period_key == period.key, r.c.cutoff == period.cutoff)
+        if unit_codes is not None:
+            q = q.where(r.c.unit_code.in_(unit_codes))
+        rows = conn.execute(q).all()
+        if rows or not _has_dossiers_in(conn, period):
+            return _frame(rows, cols)
+    return raw_unit_counts(conn, period.start, period.end, unit_codes)
+
+
+def raw_unit_counts(conn: sa.Connection, start: date, end: date, unit_codes: list[str] | None = None) -> pd.DataFrame:
+    d = schema.dossier
+    q = (
+        sa.select(d.c.unit_code, *kpi.count_columns(d.c, start, end))
+        .where(kpi.relevant_sql(d.c, start, end))
+        .group_by(d.c.unit_code)
+    )
+    if unit_codes is not None:
+        q = q.where(d.c.unit_code.in_(unit_codes))
+    return _frame(conn.execute(q).all(), ["unit_code", *kpi.COUNT_FIELDS])
+
+
+def _has_dossiers_in(conn: sa.Connection, period: Period) -> bool:
+    d = schema.dossier
+    q = sa.select(d.c.code).where(kpi.relevant_sql(d.c, period.start, period.end)).limit(1)
+    return conn.execute(q).first() is not None
+
+
+def _frame(rows, cols) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=cols)
+    for c in cols[1:]:
+        df[c] = df[c].astype("int64")
+    return df
+
+
+def kpi_table(conn: sa.Connection, period: Period, *, level: str = "all", territory: bool = False) -> pd.DataFrame:
+    """One row per unit valid in the period at `level`: name, kind, parent, counts, overdue and rates.
+
+    territory=True sums each unit's counts with those of its descendants valid in the period.
+    """
+    if level not in LEVEL_KINDS:
+        raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVEL_KINDS)}")
+    units = units_in_period(conn, period.start, period.end)
+    counts = unit_counts(conn, period)
+    if territory:
+        summed = kpi.territory_totals(counts, units)
+    else:
+        summed = counts.set_index("unit_code").reindex(units["code"], fill_value=0)
+        summed.index.name = "code"
+    table = units.merge(summed, left_on="code", right_index=True, how="left")
+    table[list(kpi.COUNT_FIELDS)] = table[list(kpi.COUNT_FIELDS)].fillna(0).astype("int64")
+    table = table[table["kind"].isin(LEVEL_KINDS[level])]
+    return kpi.add_derived(table).reset_index(drop=True)
+
+
+def unit_kpis(conn: sa.Connection, period: Period, unit_code: str, *, territory: bool) -> kpi.KpiRow:
+    """The counts of one unit (own or territory) as a KpiRow."""
+    table = kpi_table(conn, period, level="all", territory=territory)
+    row = table[table["code"] == unit_code]
+    if row.empty:
+        return kpi.KpiRow()
+    return kpi.KpiRow.from_counts(row.iloc[0][list(kpi.COUNT_FIELDS)].to_dict())
+
+
+def due_soon_counts(conn: sa.Connection, on: date, days: int) -> pd.DataFrame:
+    d = schema.dossier
+    rows = conn.execute(
+        sa.select(d.c.unit_code, sa.func.count().label("due_soon"))
+        .where(kpi.due_soon_sql(d.c, on, days))
+        .group_by(d.c.unit_code)
+    ).all()
+    return pd.DataFrame(rows, columns=["unit_code", "due_soon"])
+
+
+def published(conn: sa.Connection, index_name: str | None = None) -> pd.DataFrame:
+    p = schema.published_index
+    q = sa.select(p).order_by(p.c.index_name, p.c.year, p.c.area_code)
+    if index_name:
+        q = q.where(p.c.index_name == index_name)
+    rows = conn.execute(q).all()
+    return pd.DataFrame(rows, columns=[c.name for c in p.columns])
+
+
+def dossier_count(conn: sa.Connection) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).select_from(schema.dossier)).scalar())
+
+
+def shift_days(d: date, n: int) -> date:
+    return d + timedelta(days=n)

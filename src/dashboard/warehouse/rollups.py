@@ -1,0 +1,61 @@
+"""Own-dossier counts per unit and named period (month, quarter, year), rebuilt after each change.
+
+A rollup row holds exactly the counts that the raw query would give (the same SQL builds both), and
+is used only while its recorded data version equals the warehouse's; otherwise queries go to the raw
+dossiers. Territory figures are sums of own counts, so the rollup serves them too.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from dashboard.metrics import kpi, periods
+from dashboard.warehouse import schema
+from dashboard.warehouse.engine import get_meta, set_meta
+
+
+def data_range(conn: sa.Connection) -> tuple[date, date] | None:
+    d = schema.dossier
+    first, last_rec, last_end = conn.execute(
+        sa.select(sa.func.min(d.c.received_date), sa.func.max(d.c.received_date), sa.func.max(d.c.end_date))
+    ).one()
+    if first is None:
+        return None
+    return first, max(x for x in (last_rec, last_end) if x is not None)
+
+
+def _version_key(cutoff: int) -> str:
+    return f"rollup_version_c{cutoff}"
+
+
+def is_current(conn: sa.Connection, cutoff: int) -> bool:
+    built = get_meta(conn, _version_key(cutoff))
+    return built is not None and built == (get_meta(conn, "data_version") or "0")
+
+
+def refresh(conn: sa.Connection, cutoff: int, progress=None) -> int:
+    """Rebuild the rollup for one cut-off day; returns the number of periods."""
+    r, d = schema.rollup, schema.dossier
+    conn.execute(r.delete().where(r.c.cutoff == cutoff))
+    span = data_range(conn)
+    todo = periods.named_periods(*span, cutoff=cutoff) if span else []
+    for p in todo:
+        select = (
+            sa.select(
+                sa.literal(p.key, sa.String).label("period_key"),
+                sa.literal(cutoff, sa.SmallInteger).label("cutoff"),
+                d.c.unit_code,
+                sa.literal(p.start, sa.Date).label("start_date"),
+                sa.literal(p.end, sa.Date).label("end_date"),
+                *kpi.count_columns(d.c, p.start, p.end),
+            )
+            .where(kpi.relevant_sql(d.c, p.start, p.end))
+            .group_by(d.c.unit_code)
+        )
+        cols = ["period_key", "cutoff", "unit_code", "start_date", "end_date", *kpi.COUNT_FIELDS]
+        conn.execute(r.insert().from_select(cols, select))
+        if progress:
+            progress(1)
+    set_meta(conn, _version_key(cutoff), get_meta(conn, "data_version") or "0")
+    return len(todo)

@@ -1,0 +1,157 @@
+"""Warehouse tables (SQLAlchemy Core, portable across DuckDB, PostgreSQL and SQLite)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from dashboard.metrics.kpi import COUNT_FIELDS
+
+metadata = sa.MetaData()
+
+#: Time-versioned units (SPEC §1): one row per (code, valid_from); a name or parent change is a new version.
+unit = sa.Table(
+    "unit",
+    metadata,
+    sa.Column("code", sa.String(32), primary_key=True),
+    sa.Column("valid_from", sa.Date, primary_key=True),
+    sa.Column("valid_to", sa.Date),  # null = still valid
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("parent_code", sa.String(32)),
+    sa.Column("area_code", sa.String(32)),  # district the unit sits in (communes, branches)
+    sa.Column("source", sa.String(200)),
+)
+
+#: Crosswalk: a unit retired by a merger names its successor(s).
+unit_successor = sa.Table(
+    "unit_successor",
+    metadata,
+    sa.Column("code", sa.String(32), primary_key=True),
+    sa.Column("successor_code", sa.String(32), primary_key=True),
+    sa.Column("effective_date", sa.Date, nullable=False),
+)
+
+field = sa.Table(
+    "field",
+    metadata,
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(300)),
+)
+
+procedure = sa.Table(
+    "procedure",
+    metadata,
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(500)),
+    sa.Column("field_code", sa.String(64)),
+)
+
+#: One row per dossier, keyed by MaHoSo (SPEC §2). Dates used by the KPIs are kept as calendar dates
+#: next to the recorded timestamps.
+dossier = sa.Table(
+    "dossier",
+    metadata,
+    sa.Column("code", sa.String(100), primary_key=True),
+    sa.Column("procedure_code", sa.String(64), nullable=False),
+    sa.Column("procedure_name", sa.String(500)),
+    sa.Column("field_code", sa.String(64)),
+    sa.Column("field_name", sa.String(300)),
+    sa.Column("unit_code", sa.String(32), nullable=False),
+    sa.Column("received_at", sa.DateTime, nullable=False),
+    sa.Column("received_date", sa.Date, nullable=False),
+    sa.Column("due_at", sa.DateTime),
+    sa.Column("due_date", sa.Date),
+    sa.Column("end_at", sa.DateTime),  # NgayKetThucXuLy as recorded
+    sa.Column("end_date", sa.Date),
+    sa.Column("returned_at", sa.DateTime),
+    sa.Column("status", sa.SmallInteger, nullable=False),
+    sa.Column("channel", sa.SmallInteger),
+    sa.Column("online_level", sa.SmallInteger),
+    sa.Column("paid_online", sa.SmallInteger),
+    sa.Column("has_fee", sa.SmallInteger),
+    sa.Column("digitised", sa.SmallInteger),
+    sa.Column("apology", sa.SmallInteger),
+    sa.Column("supplement_count", sa.Integer),
+    sa.Column("rating", sa.SmallInteger),
+    sa.Column("extra", sa.Text),  # extra import columns as JSON, never dropped
+    sa.Column("row_hash", sa.String(64), nullable=False),
+    sa.Column("source_file", sa.String(500)),
+    sa.Column("source_row", sa.Integer),
+    sa.Column("import_id", sa.Integer),
+)
+sa.Index("ix_dossier_unit_received", dossier.c.unit_code, dossier.c.received_date)
+sa.Index("ix_dossier_end", dossier.c.end_date)
+
+#: Published figures (SPEC §5): PAR Index, SIPAS, PAPI, official 766 scores, with their source.
+published_index = sa.Table(
+    "published_index",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("index_name", sa.String(32), nullable=False),  # PAR, SIPAS, PAPI, 766
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("period", sa.String(32)),  # e.g. a month for 766 scores
+    sa.Column("area_code", sa.String(32)),  # province GSO code, "VN" for the national average
+    sa.Column("area_name", sa.String(200)),
+    sa.Column("component", sa.String(200)),  # null = the index itself
+    sa.Column("score", sa.Float),
+    sa.Column("max_score", sa.Float),
+    sa.Column("rank", sa.Integer),
+    sa.Column("rank_of", sa.Integer),
+    sa.Column("quality", sa.String(32)),  # verified, derived, uncertain, demo
+    sa.Column("source_url", sa.Text),
+    sa.Column("note", sa.Text),
+)
+
+import_log = sa.Table(
+    "import_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("file_name", sa.String(500), nullable=False),
+    sa.Column("file_sha256", sa.String(64)),
+    sa.Column("started_at", sa.DateTime),
+    sa.Column("finished_at", sa.DateTime),
+    sa.Column("status", sa.String(16)),  # loaded, refused, failed
+    sa.Column("rows_total", sa.Integer),
+    sa.Column("rows_new", sa.Integer),
+    sa.Column("rows_updated", sa.Integer),
+    sa.Column("rows_unchanged", sa.Integer),
+    sa.Column("rows_quarantined", sa.Integer),
+    sa.Column("rows_superseded", sa.Integer),
+    sa.Column("extra_columns", sa.Text),  # JSON list of columns beyond SPEC §2 (values kept per dossier)
+    sa.Column("message", sa.Text),
+)
+
+quarantine = sa.Table(
+    "quarantine",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("import_id", sa.Integer, nullable=False),
+    sa.Column("file_name", sa.String(500), nullable=False),
+    sa.Column("row_number", sa.Integer, nullable=False),  # line/row in the file, header = 1
+    sa.Column("dossier_code", sa.String(100)),
+    sa.Column("reason_code", sa.String(64), nullable=False),
+    sa.Column("field", sa.String(64)),
+    sa.Column("reason_vi", sa.Text, nullable=False),
+    sa.Column("reason_en", sa.Text, nullable=False),
+    sa.Column("raw", sa.Text, nullable=False),  # the row's raw values as JSON
+)
+
+#: Own-dossier counts per unit and named period, rebuilt after every change of the dossiers.
+rollup = sa.Table(
+    "rollup",
+    metadata,
+    sa.Column("period_key", sa.String(32), primary_key=True),
+    sa.Column("cutoff", sa.SmallInteger, primary_key=True),
+    sa.Column("unit_code", sa.String(32), primary_key=True),
+    sa.Column("start_date", sa.Date, nullable=False),
+    sa.Column("end_date", sa.Date, nullable=False),
+    *[sa.Column(name, sa.Integer, nullable=False) for name in COUNT_FIELDS],
+)
+
+#: Key/value facts about the warehouse: data_version (bumped on every dossier change),
+#: rollup_version (the data_version the rollup was built from), demo flags.
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text),
+)
