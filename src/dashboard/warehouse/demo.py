@@ -117,7 +117,7 @@ def _procedures() -> tuple[pd.DataFrame, dict[str, list[tuple[int, float]]]]:
 
 
 def _day_weights(days: pd.DatetimeIndex) -> np.ndarray:
-    w = np.where(days.weekday < 5, 1.0, np.where(days.weekday == 5, 0.12, 0.02))
+    w = np.where(days.day_of_week < 5, 1.0, np.where(days.day_of_week == 5, 0.12, 0.02))
     d = days.date
     for tet in TET:
         delta = np.array([(x - tet).days for x in d])

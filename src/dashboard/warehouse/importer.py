@@ -364,9 +364,9 @@ def import_file(conn: sa.Connection, path: Path, *, max_problems: int = 20) -> I
          for vals in g[extra_cols].itertuples(index=False, name=None)]
         if extra_cols else None
     )
-    content = rows.astype(str)
     rows["row_hash"] = [
-        hashlib.sha1("\x1f".join(vals).encode()).hexdigest() for vals in content.itertuples(index=False, name=None)
+        hashlib.sha1("\x1f".join(map(str, vals)).encode()).hexdigest()
+        for vals in rows.itertuples(index=False, name=None)
     ]
     rows["source_file"] = name
     rows["source_row"] = row_numbers[good]

@@ -1,0 +1,56 @@
+"""Helpers for tests: put hand-made dossiers into a warehouse and read the counts back."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import sqlalchemy as sa
+
+from dashboard.metrics import kpi
+from dashboard.warehouse import queries, schema
+from dashboard.warehouse.engine import bulk_insert, bump_data_version
+
+UNIT = "20335"  # Phường Tân Thạnh (Tam Kỳ)
+
+
+def dossier_rows(dossiers: list[kpi.Dossier], unit: str | list[str] = UNIT) -> pd.DataFrame:
+    units = unit if isinstance(unit, list) else [unit] * len(dossiers)
+
+    def ts(d):
+        return None if d is None else datetime(d.year, d.month, d.day, 9, 30)
+
+    return pd.DataFrame(
+        [
+            dict(code=f"T-{i:06d}", procedure_code="MH.0001", unit_code=u, received_at=ts(d.received),
+                 received_date=d.received, due_at=ts(d.due), due_date=d.due, end_at=ts(d.end), end_date=d.end,
+                 status=d.status, channel=d.channel, paid_online=d.paid_online, has_fee=d.has_fee,
+                 digitised=d.digitised, apology=d.apology, rating=d.rating, row_hash="test")
+            for i, (d, u) in enumerate(zip(dossiers, units))
+        ]
+    )
+
+
+def put(engine: sa.Engine, dossiers: list[kpi.Dossier], unit: str | list[str] = UNIT) -> None:
+    with engine.begin() as conn:
+        conn.execute(schema.dossier.delete())
+        if dossiers:
+            conn.execute(schema.dossier.insert(), dossier_rows(dossiers, unit).astype(object).where(
+                lambda f: f.notna(), None).to_dict("records"))
+        bump_data_version(conn)
+
+
+def sql_counts(engine: sa.Engine, d1: date, d2: date) -> dict[str, dict[str, int]]:
+    with engine.connect() as conn:
+        df = queries.raw_unit_counts(conn, d1, d2)
+    return {r["unit_code"]: {f: int(r[f]) for f in kpi.COUNT_FIELDS} for r in df.to_dict("records")}
+
+
+def pure_counts(dossiers: list[kpi.Dossier], d1: date, d2: date) -> dict[str, int]:
+    total = dict.fromkeys(kpi.COUNT_FIELDS, 0)
+    for d in dossiers:
+        for k, v in kpi.classify(d, d1, d2).items():
+            total[k] += v
+    return total
+
+
+__all__ = ["bulk_insert", "dossier_rows", "put", "sql_counts", "pure_counts", "UNIT"]

@@ -1,0 +1,219 @@
+"""SPEC §4, rule by rule, with hand-made dossiers: the pure definition and the SQL must both agree."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dashboard.metrics import kpi
+from dashboard.metrics.kpi import Dossier as D
+from helpers import UNIT, pure_counts, put, sql_counts
+
+D1, D2 = date(2025, 1, 1), date(2025, 1, 31)
+
+
+def expect(engine, dossiers, **expected):
+    """Both definitions give exactly `expected` (unlisted counts are 0)."""
+    want = dict.fromkeys(kpi.COUNT_FIELDS, 0) | expected
+    assert pure_counts(dossiers, D1, D2) == want
+    put(engine, dossiers)
+    got = sql_counts(engine, D1, D2).get(UNIT, dict.fromkeys(kpi.COUNT_FIELDS, 0))
+    assert got == want
+
+
+def test_statuses_1_and_3_are_excluded(engine):
+    expect(engine, [D(date(2025, 1, 5), 1), D(date(2025, 1, 5), 3, end=date(2025, 1, 6))])
+
+
+def test_finished_before_on_and_after_due(engine):
+    due = date(2025, 1, 10)
+    expect(
+        engine,
+        [D(date(2025, 1, 2), 10, due=due, end=date(2025, 1, 9)),
+         D(date(2025, 1, 2), 10, due=due, end=due),
+         D(date(2025, 1, 2), 9, due=due, end=date(2025, 1, 11), apology=1)],
+        received=3, received_direct=3, finished=3, finished_early=1, finished_on_time=1, finished_late=1,
+    )
+
+
+def test_no_due_date_counts_as_on_time_finished_and_open(engine):
+    expect(
+        engine,
+        [D(date(2025, 1, 2), 10, due=None, end=date(2025, 1, 20)), D(date(2025, 1, 2), 4, due=None)],
+        received=2, received_direct=2, finished=1, finished_on_time=1, open_in_time=1,
+    )
+
+
+def test_withdrawn_counts_as_on_time(engine):
+    dossiers = [D(date(2025, 1, 2), 7, due=date(2025, 1, 3), end=date(2025, 1, 20))]
+    expect(engine, dossiers, received=1, received_direct=1, withdrawn=1)
+    row = kpi.KpiRow.from_counts(pure_counts(dossiers, D1, D2))
+    assert row.rate("on_time_rate") == 100.0
+    assert row.rate("on_time_rate_finished") is None  # nothing finished: no data
+
+
+def test_paused_even_when_past_due_counts_as_on_time(engine):
+    expect(
+        engine,
+        [D(date(2025, 1, 2), s, due=date(2025, 1, 5)) for s in (5, 6, 8)],
+        received=3, received_direct=3, paused=3,
+    )
+
+
+def test_recorded_end_on_an_open_status_is_ignored(engine):
+    # status 4 with an end date is still open: end(d) is none for statuses other than 7, 9, 10
+    expect(engine, [D(date(2025, 1, 2), 4, due=date(2025, 1, 10), end=date(2025, 1, 3))],
+           received=1, received_direct=1, open_overdue=1, overdue_without_apology=1)
+
+
+def test_carried_in(engine):
+    expect(
+        engine,
+        [D(date(2024, 12, 20), 10, due=date(2025, 1, 10), end=date(2025, 1, 1)),  # ends on D1: carried in
+         D(date(2024, 12, 20), 10, due=date(2025, 1, 10), end=date(2024, 12, 31)),  # ended before: not at all
+         D(date(2024, 12, 20), 4, due=date(2025, 3, 1))],  # still open
+        carried_in=2, finished=1, finished_early=1, open_in_time=1,
+    )
+
+
+def test_finished_after_d2_counts_as_open_at_d2(engine):
+    expect(
+        engine,
+        [D(date(2025, 1, 20), 10, due=date(2025, 2, 10), end=date(2025, 2, 5)),
+         D(date(2025, 1, 20), 10, due=date(2025, 1, 25), end=date(2025, 2, 5), apology=1),
+         D(date(2025, 1, 20), 7, due=date(2025, 1, 25), end=date(2025, 2, 5))],
+        received=3, received_direct=3, open_in_time=1, open_overdue=2, overdue_without_apology=1,
+    )
+
+
+def test_open_due_exactly_on_d2_is_in_time(engine):
+    expect(engine, [D(date(2025, 1, 20), 4, due=D2)], received=1, received_direct=1, open_in_time=1)
+
+
+def test_channels_payment_digitisation_and_rating(engine):
+    expect(
+        engine,
+        [D(date(2025, 1, 2), 10, due=date(2025, 1, 9), end=date(2025, 1, 8), channel=2, has_fee=1,
+           paid_online=1, digitised=1, rating=1),
+         D(date(2025, 1, 2), 10, due=date(2025, 1, 9), end=date(2025, 1, 8), channel=3, has_fee=1,
+           paid_online=0, rating=4),
+         D(date(2025, 1, 2), 4, due=date(2025, 2, 5), channel=None, has_fee=0, paid_online=2)],
+        received=3, received_online=1, received_postal=1, received_direct=1, received_with_fee=2,
+        received_paid_online=2, received_digitised=1, finished=2, finished_early=2, rated=2,
+        rated_satisfied=1, open_in_time=1,
+    )
+
+
+def test_rates_and_zero_denominators():
+    row = kpi.KpiRow.from_counts(dict(received=8, carried_in=2, finished=6, finished_early=3,
+                                      finished_on_time=2, finished_late=1, paused=1, open_in_time=1,
+                                      open_overdue=2, received_online=4, received_with_fee=0))
+    assert row.rate("on_time_rate") == pytest.approx(100 * 7 / 10)
+    assert row.rate("on_time_rate_finished") == pytest.approx(100 * 5 / 6)
+    assert row.rate("online_rate") == 50.0
+    assert row.rate("online_payment_rate") is None
+    assert row.rate("satisfaction_rate") is None
+    assert row.overdue == 3
+    assert kpi.KpiRow().rates() == dict.fromkeys(kpi.RATE_FIELDS, None)
+    frame = kpi.add_derived(pd.DataFrame([kpi.KpiRow().__dict__]))
+    assert frame[list(kpi.RATE_FIELDS)].isna().all().all()
+
+
+def test_territory_sums_descendants_then_computes_rates():
+    units = pd.DataFrame({"code": ["49", "502", "20335", "20341", "SO_TP"],
+                          "parent_code": [None, "49", "502", "502", "49"]})
+    counts = pd.DataFrame([
+        {"unit_code": "20335", **dict.fromkeys(kpi.COUNT_FIELDS, 0), "received": 10, "open_in_time": 10},
+        {"unit_code": "20341", **dict.fromkeys(kpi.COUNT_FIELDS, 0), "received": 10, "open_overdue": 10},
+        {"unit_code": "SO_TP", **dict.fromkeys(kpi.COUNT_FIELDS, 0), "received": 5, "open_in_time": 5},
+        {"unit_code": "X_GONE", **dict.fromkeys(kpi.COUNT_FIELDS, 0), "received": 99},  # not valid: ignored
+    ])
+    t = kpi.territory_totals(counts, units)
+    assert t.loc["502", "received"] == 20 and t.loc["49", "received"] == 25 and t.loc["20335", "received"] == 10
+    rates = kpi.add_derived(t.reset_index())
+    assert rates.set_index("code").loc["502", "on_time_rate"] == 50.0  # not the mean of 100 % and 0 %
+
+
+def test_territory_through_the_warehouse(engine):
+    from dashboard.metrics.periods import custom
+    from dashboard.warehouse import queries
+
+    put(engine, [D(date(2025, 1, 2), 4, due=date(2025, 3, 1)), D(date(2025, 1, 2), 4, due=date(2025, 1, 3)),
+                 D(date(2025, 1, 2), 4, due=date(2025, 3, 1))], unit=["20335", "20341", "502"])
+    with engine.connect() as conn:
+        own = queries.kpi_table(conn, custom(D1, D2), level="district").set_index("code")
+        terr = queries.kpi_table(conn, custom(D1, D2), level="district", territory=True).set_index("code")
+    assert own.loc["502", "received"] == 1 and own.loc["502", "on_time_rate"] == 100.0
+    assert terr.loc["502", "received"] == 3
+    assert terr.loc["502", "on_time_rate"] == pytest.approx(200 / 3)
+    assert pd.isna(terr.loc["503", "on_time_rate"])  # Hội An: no dossiers, no data
+    assert len(terr) == 17  # 17 district-level units in January 2025
+
+
+# ---- property: conservation, and SQL equals the reference, for random dossiers and periods ----
+
+days = st.dates(min_value=date(2024, 1, 1), max_value=date(2024, 12, 31))
+
+
+@st.composite
+def dossiers(draw):
+    received = draw(days)
+    status = draw(st.integers(1, 10))
+    due = draw(st.one_of(st.none(), st.integers(0, 60).map(lambda n: received + timedelta(days=n))))
+    end = draw(st.one_of(st.none(), st.integers(0, 90).map(lambda n: received + timedelta(days=n))))
+    if status in (7, 9, 10) and end is None:
+        end = received
+    return D(received, status, due=due, end=end, channel=draw(st.sampled_from([None, 1, 2, 3])),
+             paid_online=draw(st.sampled_from([None, 0, 1, 2])), has_fee=draw(st.sampled_from([None, 0, 1])),
+             digitised=draw(st.sampled_from([None, 0, 1])), apology=draw(st.sampled_from([None, 0, 1])),
+             rating=draw(st.sampled_from([None, 1, 2, 3, 4])))
+
+
+@st.composite
+def period_bounds(draw):
+    a = draw(days)
+    return a, a + timedelta(days=draw(st.integers(0, 120)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(dossiers(), max_size=40), period_bounds())
+def test_conservation(ds, bounds):
+    c = pure_counts(ds, *bounds)
+    opened = c["paused"] + c["open_in_time"] + c["open_overdue"]
+    assert c["received"] + c["carried_in"] == c["finished"] + c["withdrawn"] + opened
+    assert c["finished"] == c["finished_early"] + c["finished_on_time"] + c["finished_late"]
+    assert c["received"] == c["received_online"] + c["received_direct"] + c["received_postal"]
+
+
+@pytest.fixture(scope="module")
+def duck():
+    from dashboard.warehouse import units
+    from dashboard.warehouse.engine import create_schema, make_engine
+
+    e = make_engine("duckdb:///:memory:")
+    create_schema(e)
+    with e.begin() as conn:
+        units.load_units(conn)
+    yield e
+    e.dispose()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(dossiers(), min_size=1, max_size=30), period_bounds())
+def test_sql_equals_reference_definition(duck, ds, bounds):
+    put(duck, ds)
+    got = sql_counts(duck, *bounds).get(UNIT, dict.fromkeys(kpi.COUNT_FIELDS, 0))
+    assert got == pure_counts(ds, *bounds)
+
+
+def test_due_soon():
+    as_of = date(2025, 6, 30)
+    soon = D(date(2025, 6, 1), 4, due=date(2025, 7, 3))
+    assert kpi.is_due_soon(soon, as_of, 3)
+    assert not kpi.is_due_soon(soon, as_of, 2)
+    assert kpi.is_due_soon(D(date(2025, 6, 1), 4, due=as_of), as_of, 3)  # due today, not yet late
+    assert not kpi.is_due_soon(D(date(2025, 6, 1), 5, due=date(2025, 7, 1)), as_of, 3)  # paused
+    assert not kpi.is_due_soon(D(date(2025, 6, 1), 10, due=date(2025, 7, 1), end=date(2025, 6, 20)), as_of, 3)

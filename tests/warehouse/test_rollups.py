@@ -1,0 +1,95 @@
+"""The rollup serves exactly what the raw dossiers give, for every unit of the demo and several periods."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboard.metrics import kpi, periods
+from dashboard.warehouse import demo, queries, rollups, units
+from dashboard.warehouse.engine import create_schema, make_engine
+
+
+def _build(url):
+    e = make_engine(url)
+    create_schema(e)
+    with e.begin() as conn:
+        units.load_units(conn)
+        demo.build(conn, queries.all_units(conn), scale=0.01, seed=7)
+        for c in (15, 1):
+            rollups.refresh(conn, c)
+    return e
+
+
+@pytest.fixture(scope="module", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def demo_engine(request, tmp_path_factory):
+    """A small demo warehouse per backend, shared by the read-only tests of this module."""
+    from conftest import drop_pg_schema, pg_engine_in_fresh_schema
+
+    if request.param == "duckdb":
+        e = _build(f"duckdb:///{tmp_path_factory.mktemp('demo') / 'w.duckdb'}")
+        yield e
+        e.dispose()
+    else:
+        pg, name = pg_engine_in_fresh_schema()
+        e = _build(pg.url.render_as_string(hide_password=False))
+        yield e
+        e.dispose()
+        pg.dispose()
+        drop_pg_schema(name)
+
+
+@pytest.mark.parametrize("key, cutoff", [("2025-Q1", 15), ("2024-12", 15), ("2023", 15), ("2025-06", 1),
+                                         ("2024-Q4", 1), ("2025-Q2", 15)])
+def test_rollup_equals_raw_for_every_unit(demo_engine, key, cutoff):
+    p = periods.parse(key, cutoff)
+    with demo_engine.connect() as conn:
+        assert rollups.is_current(conn, cutoff)
+        served = queries.unit_counts(conn, p).set_index("unit_code").sort_index()
+        raw = queries.raw_unit_counts(conn, p.start, p.end).set_index("unit_code").sort_index()
+    assert len(served) > 200  # every active unit of the demo has dossiers in these periods
+    pd.testing.assert_frame_equal(served, raw)
+
+
+def test_stale_rollup_is_not_used(backend_url):
+    from datetime import date
+
+    from dashboard.metrics.kpi import Dossier
+    from helpers import put
+
+    demo_engine = _build(backend_url)
+    put(demo_engine, [Dossier(date(2025, 1, 2), 4, due=date(2025, 3, 1))])  # replaces the demo dossiers
+    p = periods.parse("2025-Q1", 15)
+    with demo_engine.connect() as conn:
+        assert not rollups.is_current(conn, 15)
+        served = queries.unit_counts(conn, p)
+    assert served["received"].sum() == 1
+
+
+def test_demo_is_deterministic_and_shaped_like_spec(tmp_path):
+    e = make_engine(f"duckdb:///{tmp_path / 'a.duckdb'}")
+    create_schema(e)
+    with e.begin() as conn:
+        units.load_units(conn)
+        all_units = queries.all_units(conn)
+    a = pd.concat(demo.generate(all_units, scale=0.01, seed=3))
+    b = pd.concat(demo.generate(all_units, scale=0.01, seed=3))
+    pd.testing.assert_frame_equal(a, b)
+    assert abs(len(a) - 0.01 * 850_000 * 3.5) < 0.01 * 850_000 * 0.1
+    ended = a["end_date"].notna()
+    assert set(a.loc[ended, "status"]) <= {7, 9, 10}
+    assert (a.loc[ended, "end_date"] >= a.loc[ended, "received_date"]).all()
+    online = a.groupby(pd.to_datetime(a["received_date"]).dt.year)["channel"].apply(lambda s: (s == 2).mean())
+    assert online[2022] < 0.45 and online[2025] > 0.75  # online share rises from ~30 % to ~85 %
+    last = all_units.groupby("code")["valid_to"].max().astype(str)
+    retired = last[last == "2024-12-31"].index
+    late_for_retired = a[a["unit_code"].isin(retired) & (pd.to_datetime(a["received_date"]) >= "2025-01-01")]
+    assert late_for_retired.empty  # no dossier is received by a unit after it was merged away
+
+
+def test_demo_land_branches_below_target_in_early_2025(demo_engine):
+    p = periods.parse("2025-Q1", 15)
+    with demo_engine.connect() as conn:
+        t = queries.kpi_table(conn, p, level="department").set_index("code")
+    assert t.loc["CN_503", "on_time_rate"] < 95  # Hội An's branch
+    assert t["received"].sum() > 0
+    assert kpi.add_derived(t.reset_index()).shape[0] == t.shape[0]
