@@ -1,0 +1,141 @@
+"""The shared sidebar: period, unit scope, own/territory and language, all carried in the URL."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+import streamlit as st
+
+from dashboard import config, fmt
+from dashboard.i18n import LANGS, t
+from dashboard.metrics import periods
+from dashboard.metrics.periods import Period
+from dashboard.ui import data
+
+KINDS = ("month", "quarter", "year", "custom")
+URL_KEYS = ("period", "unit", "scope", "lang")
+KIND_ORDER = {"province": 0, "district": 1, "department": 2, "land_registry_branch": 3, "commune": 4, "other": 5}
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: Period
+    unit_code: str
+    unit_name: str
+    unit_kind: str
+    territory: bool
+    lang: str
+    state: data.WarehouseState
+
+
+def period_label(p: Period, lang: str) -> str:
+    if p.kind == "custom":
+        return t("label_custom", lang, start=fmt.day(p.start, lang), end=fmt.day(p.end, lang))
+    return t(f"label_{p.kind}", lang, n=p.number, y=p.year)
+
+
+def _kind_of(key: str) -> str:
+    if ".." in key:
+        return "custom"
+    if "Q" in key.upper():
+        return "quarter"
+    return "month" if "-" in key else "year"
+
+
+def _choices(kind: str, state: data.WarehouseState, cutoff: int) -> list[Period]:
+    """Named periods of a kind from the newest complete one back to the first data day."""
+    last = periods.latest_complete(state.as_of, kind, cutoff)
+    current = periods.containing(state.as_of, kind, cutoff)
+    out = [current] if current != last else []
+    p = last
+    while p.end >= state.first_day:
+        out.append(p)
+        p = p.previous()
+    return out
+
+
+def sidebar(state: data.WarehouseState) -> Filters:
+    """Draw the shared filters and return them; the URL is kept in step so any view is a link."""
+    cutoff = config.cutoff_day()
+    qp = st.query_params
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = qp.get("lang") if qp.get("lang") in LANGS else "vi"
+    lang = st.session_state["lang"]
+    if "period" not in st.session_state:
+        default = periods.latest_complete(state.as_of, "quarter", cutoff).key
+        st.session_state["period"] = _valid_period(qp.get("period"), cutoff) or default
+    if "scope" not in st.session_state:
+        st.session_state["scope"] = qp.get("scope") if qp.get("scope") in ("own", "territory") else "territory"
+
+    with st.sidebar:
+        st.radio(t("language", lang), LANGS, key="lang", horizontal=True,
+                 format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x])
+        lang = st.session_state["lang"]
+        st.subheader(t("sidebar_filters", lang))
+        kind_now = _kind_of(st.session_state["period"])
+        kind = st.segmented_control(t("period_kind", lang), KINDS, default=kind_now, key="_period_kind",
+                                    format_func=lambda k: t(f"kind_{k}", lang), on_change=_kind_changed,
+                                    args=(state, cutoff))
+        kind = kind or kind_now
+        if kind == "custom":
+            current = periods.parse(st.session_state["period"], cutoff) if _kind_of(st.session_state["period"]) == "custom" \
+                else periods.latest_complete(state.as_of, "month", cutoff)
+            picked = st.date_input(t("custom_range", lang), value=(current.start, current.end),
+                                   min_value=state.first_day, max_value=state.as_of, format="DD/MM/YYYY")
+            if isinstance(picked, (tuple, list)) and len(picked) == 2:
+                st.session_state["period"] = periods.custom(picked[0], picked[1]).key
+        else:
+            options = [p.key for p in _choices(kind, state, cutoff)]
+            if st.session_state["period"] not in options:
+                st.session_state["period"] = periods.latest_complete(state.as_of, kind, cutoff).key
+            st.selectbox(t("period", lang), options, key="period",
+                         format_func=lambda k: period_label(periods.parse(k, cutoff), lang))
+        period = periods.parse(st.session_state["period"], cutoff)
+        st.caption(t("period_dates", lang, start=fmt.day(period.start, lang), end=fmt.day(period.end, lang),
+                     cutoff=period.cutoff if period.kind != "custom" else "—"))
+
+        units = data.units_in_period(state.url, state.data_version, period.start, period.end)
+        units = units.assign(_o=units["kind"].map(KIND_ORDER)).sort_values(["_o", "name"])
+        codes = units["code"].tolist()
+        names = dict(zip(units["code"], units["name"]))
+        if "unit" not in st.session_state or st.session_state["unit"] not in codes:
+            wanted = st.session_state.get("unit") or qp.get("unit")
+            st.session_state["unit"] = wanted if wanted in codes else (config.HOME_PROVINCE if config.HOME_PROVINCE in codes else codes[0])
+        st.selectbox(t("unit", lang), codes, key="unit", format_func=lambda c: names.get(c, c))
+        st.radio(t("scope", lang), ("territory", "own"), key="scope", horizontal=True,
+                 format_func=lambda s: t(f"scope_{s}", lang))
+        st.divider()
+        st.caption(t("as_of", lang, date=fmt.day(state.as_of, lang)))
+        st.caption(t("share_link", lang))
+
+    unit = st.session_state["unit"]
+    row = units[units["code"] == unit].iloc[0]
+    st.query_params.update({"period": period.key, "unit": unit, "scope": st.session_state["scope"], "lang": lang})
+    return Filters(period=period, unit_code=unit, unit_name=str(row["name"]), unit_kind=str(row["kind"]),
+                   territory=st.session_state["scope"] == "territory", lang=lang, state=state)
+
+
+def _kind_changed(state: data.WarehouseState, cutoff: int) -> None:
+    kind = st.session_state.get("_period_kind")
+    if kind and kind != "custom":
+        st.session_state["period"] = periods.latest_complete(state.as_of, kind, cutoff).key
+    elif kind == "custom":
+        p = periods.latest_complete(state.as_of, "month", cutoff)
+        st.session_state["period"] = periods.custom(p.start, p.end).key
+
+
+def _valid_period(text: str | None, cutoff: int) -> str | None:
+    if not text:
+        return None
+    try:
+        return periods.parse(text, cutoff).key
+    except ValueError:
+        return None
+
+
+def current() -> Filters:
+    """The filters app.py drew for this run (pages read them from here)."""
+    return st.session_state["_filters"]
+
+
+def set_current(f: Filters) -> None:
+    st.session_state["_filters"] = f
+

@@ -1,0 +1,117 @@
+"""Real-browser fixtures: `streamlit run app.py` on a small demo warehouse, and Debian's Chromium.
+
+Outside CI the tests skip when /usr/bin/chromium is missing; under CI=true they fail instead.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+LAUNCH_ARGS = ["--no-sandbox", "--enable-unsafe-swiftshader", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"]
+
+
+def need_browser() -> None:
+    if not Path(CHROMIUM).exists() or shutil.which("streamlit") is None and not _has_streamlit():
+        msg = f"{CHROMIUM} not found (apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(f"CI=true but {msg}")
+        pytest.skip(msg)
+
+
+def _has_streamlit() -> bool:
+    try:
+        import streamlit  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("e2e-data")
+    env = dict(os.environ, DASHBOARD_DATA_DIR=str(d))
+    env.pop("DASHBOARD_DB_URL", None)
+    subprocess.run([sys.executable, "-m", "dashboard", "demo", "--scale", "0.02", "--quiet"], env=env,
+                   check=True, cwd=ROOT, timeout=600)
+    return d
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_dir):
+    need_browser()
+    port = _free_port()
+    env = dict(os.environ, DASHBOARD_DATA_DIR=str(demo_dir))
+    env.pop("DASHBOARD_DB_URL", None)
+    log = open(demo_dir / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:  # poll the health endpoint (bounded), not a fixed sleep
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("streamlit did not start: " + (demo_dir / "streamlit.log").read_text()[-2000:])
+        time.sleep(0.2)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="vi-VN")
+    pg = ctx.new_page()
+    pg.errors = []  # console errors and uncaught exceptions
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    ctx.close()
+
+
+def wait_for_app(pg, timeout: float = 60_000) -> None:
+    """Streamlit is connected and its script has finished running."""
+    pg.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
+    pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)

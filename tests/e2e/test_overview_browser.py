@@ -1,0 +1,34 @@
+"""The overview page in a real browser (Debian's Chromium driven by Playwright)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import SCREENSHOTS, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def test_overview_loads_with_numbers_and_saves_a_screenshot(app_url, page):
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_text("Tỷ lệ đúng hạn (chính thức)").first.wait_for()
+    page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first.wait_for()
+    assert page.get_by_role("heading", name="Tổng quan").is_visible()
+    metric = page.locator("[data-testid='stMetricValue']").first.inner_text()
+    assert re.fullmatch(r"\d{1,3},\d{2} %", metric.strip()), metric  # vi-VN decimal comma
+    assert "period=" in page.url and "unit=49" in page.url  # the view is a shareable link
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "overview.png"), full_page=True)
+    assert not [e for e in page.errors if "favicon" not in e], page.errors
+
+
+def test_deep_link_in_english_for_a_district(app_url, page):
+    page.goto(f"{app_url}/?period=2025-Q1&unit=503&scope=territory&lang=en")
+    wait_for_app(page)
+    page.get_by_text("On-time rate (official)").first.wait_for()
+    assert page.get_by_role("heading", name="Overview").is_visible()
+    assert page.get_by_text("Thành phố Hội An · Q1 2025").first.is_visible()
+    assert page.get_by_text("From 15 Dec 2024 to 14 Mar 2025").first.is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "overview_hoi_an_en.png"), full_page=True)
