@@ -1,0 +1,28 @@
+# Two entry points for a fresh machine (Python >= 3.11):
+#   make start   set up, build the demo warehouse if there is none, and open the dashboard
+#   make test    set up and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: start test setup demo
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	@if [ -z "$$DASHBOARD_DB_URL" ] && [ ! -f "$${DASHBOARD_DATA_DIR:-data}/warehouse.duckdb" ]; then \
+		$(BIN)/python -m dashboard demo; \
+	else echo "warehouse present: skipping the demo build (python -m dashboard demo rebuilds it)"; fi
+
+start: demo
+	$(BIN)/streamlit run app.py
+
+test: setup
+	$(BIN)/python -m pytest
