@@ -135,7 +135,7 @@ def write_report(df: pd.DataFrame, fmt: str, output: str | None, period: periods
 
 def cmd_report(args) -> int:
     period = _period_from_args(args)
-    engine = make_engine()
+    engine = make_engine(read_only=True)
     with engine.connect() as conn:
         df = report_frame(conn, period, args.level, args.territory)
     write_report(df, args.format, args.output, period)

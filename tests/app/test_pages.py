@@ -60,14 +60,13 @@ def test_every_page_renders_without_error(demo_env, page):
 def test_overview_figures_equal_the_report(demo_env):
     from dashboard.cli import report_frame
     from dashboard.metrics import periods
-    import sqlalchemy as sa
-
     from dashboard import config
+    from dashboard.warehouse.engine import make_engine
 
     at = run_app(period="2025-Q1", unit="49", scope="territory")
     values = {m.label: m.value for m in at.metric}
     # same configuration as the app's engine: DuckDB refuses mixed read-only/read-write handles in one process
-    with sa.create_engine(config.db_url(), connect_args={"read_only": True}).connect() as conn:
+    with make_engine(config.db_url(), read_only=True).connect() as conn:
         row = report_frame(conn, periods.parse("2025-Q1", 15), "province", True).iloc[0]
     want = f"{row['on_time_rate']:.2f}".replace(".", ",") + " %"
     assert values["Tỷ lệ đúng hạn (chính thức)"] == want

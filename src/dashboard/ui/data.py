@@ -29,10 +29,7 @@ class WarehouseState:
 
 @st.cache_resource(show_spinner=False)
 def engine(url: str) -> sa.Engine:
-    if sa.make_url(url).get_backend_name() == "duckdb":
-        # read-only: several dashboard processes can share the file
-        return sa.create_engine(url, connect_args={"read_only": True})
-    return make_engine(url)
+    return make_engine(url, read_only=True)
 
 
 def db_url() -> str:

@@ -13,10 +13,16 @@ from dashboard.warehouse import schema
 _counter = itertools.count()
 
 
-def make_engine(url: str | None = None) -> sa.Engine:
-    """An engine for `url` (default: $DASHBOARD_DB_URL or the embedded DuckDB file under data/)."""
+def make_engine(url: str | None = None, *, read_only: bool = False) -> sa.Engine:
+    """An engine for `url` (default: $DASHBOARD_DB_URL or the embedded DuckDB file under data/).
+
+    read_only opens an embedded DuckDB file without the writer's lock, so reports and any number of
+    dashboard processes can read it together (DuckDB allows one writer or many readers).
+    """
     url = url or config.db_url()
     u = sa.make_url(url)
+    if u.get_backend_name() == "duckdb" and read_only and u.database not in (None, "", ":memory:"):
+        return sa.create_engine(url, connect_args={"read_only": True})
     if u.get_backend_name() in ("duckdb", "sqlite") and u.database not in (None, "", ":memory:"):
         Path(u.database).parent.mkdir(parents=True, exist_ok=True)
     return sa.create_engine(url)
