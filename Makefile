@@ -17,9 +17,7 @@ $(STAMP): requirements.txt pyproject.toml
 setup: $(STAMP)
 
 demo: setup
-	@if [ -z "$$DASHBOARD_DB_URL" ] && [ ! -f "$${DASHBOARD_DATA_DIR:-data}/warehouse.duckdb" ]; then \
-		$(BIN)/python -m dashboard demo; \
-	else echo "warehouse present: skipping the demo build (python -m dashboard demo rebuilds it)"; fi
+	$(BIN)/python -m dashboard demo --if-empty
 
 start: demo
 	$(BIN)/streamlit run app.py

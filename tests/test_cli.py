@@ -215,3 +215,13 @@ def test_import_exit_status_and_messages(warehouse, tmp_path, capsys):
 def test_report_needs_a_period(warehouse, capsys):
     with pytest.raises(SystemExit):
         main(["report"])
+
+
+def test_demo_if_empty_keeps_an_existing_warehouse(warehouse, tmp_path, capsys):
+    write(tmp_path / "u.csv", random_dossiers(20, seed=3))
+    main(["import", str(tmp_path / "u.csv")])
+    capsys.readouterr()
+    assert main(["demo", "--if-empty", "--quiet"]) == 0
+    assert "kept" in capsys.readouterr().out
+    got = report(capsys, "--period", "2025")
+    assert sum(r["received"] for r in got) <= 20  # the imported dossiers, not a demo

@@ -15,7 +15,16 @@ from tqdm import tqdm
 from dashboard import config
 from dashboard.metrics import kpi, periods
 from dashboard.warehouse import demo, importer, queries, rollups, units
-from dashboard.warehouse.engine import create_schema, drop_schema, make_engine
+from dashboard.warehouse.engine import create_schema, drop_schema, has_schema, make_engine
+
+
+_ENGINES: list = []
+
+
+def _engine(read_only: bool = False):
+    engine = make_engine(read_only=read_only)
+    _ENGINES.append(engine)
+    return engine
 
 
 def _fresh_warehouse(engine) -> None:
@@ -38,15 +47,22 @@ def _refresh_rollups(engine, quiet: bool = False) -> None:
 
 
 def cmd_init(args) -> int:
-    engine = make_engine()
+    engine = _engine()
     _fresh_warehouse(engine)
     print(f"Đã tạo kho dữ liệu trống / created an empty warehouse: {engine.url.render_as_string()}")
     return 0
 
 
 def cmd_demo(args) -> int:
-    engine = make_engine()
+    engine = _engine()
     t0 = time.perf_counter()
+    if args.if_empty and has_schema(engine):
+        with engine.connect() as conn:
+            n = queries.dossier_count(conn)
+        if n:
+            print(f"Kho dữ liệu đã có {n:,} hồ sơ, không tạo lại / the warehouse already holds {n:,} dossiers: "
+                  f"kept (run `python -m dashboard demo` to rebuild it)")
+            return 0
     _fresh_warehouse(engine)
     with engine.connect() as conn:
         unit_df = queries.all_units(conn)
@@ -64,7 +80,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_import(args) -> int:
-    engine = make_engine()
+    engine = _engine()
     results = importer.import_files(engine, [Path(f) for f in args.files])
     if any(r.changed for r in results):
         _refresh_rollups(engine, quiet=True)
@@ -135,7 +151,7 @@ def write_report(df: pd.DataFrame, fmt: str, output: str | None, period: periods
 
 def cmd_report(args) -> int:
     period = _period_from_args(args)
-    engine = make_engine(read_only=True)
+    engine = _engine(read_only=True)
     with engine.connect() as conn:
         df = report_frame(conn, period, args.level, args.territory)
     write_report(df, args.format, args.output, period)
@@ -150,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--scale", type=float, default=0.1, help="1.0 = full scale (~850 000 dossiers a year)")
     d.add_argument("--seed", type=int, default=2025)
     d.add_argument("--quiet", action="store_true", help="no progress bar")
+    d.add_argument("--if-empty", action="store_true", help="only when the warehouse has no dossiers yet")
     i = sub.add_parser("import", help="import dossier files (CSV or XLSX, SPEC §2)")
     i.add_argument("files", nargs="+")
     r = sub.add_parser("report", help="one row per unit with the SPEC §4 counts and rates")
@@ -173,3 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        # DuckDB keeps one database instance per file and process: release it so a later command in
+        # the same process (tests, benchmarks) may open the file with another configuration.
+        for engine in _ENGINES:
+            engine.dispose()
+        _ENGINES.clear()

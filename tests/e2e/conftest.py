@@ -5,8 +5,6 @@ Outside CI the tests skip when /usr/bin/chromium is missing; under CI=true they 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,34 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
-IN_CI = os.environ.get("CI", "").lower() == "true"
-LAUNCH_ARGS = ["--no-sandbox", "--enable-unsafe-swiftshader", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"]
-
-
-def need_browser() -> None:
-    if not Path(CHROMIUM).exists() or shutil.which("streamlit") is None and not _has_streamlit():
-        msg = f"{CHROMIUM} not found (apt-get install chromium)"
-        if IN_CI:
-            pytest.fail(f"CI=true but {msg}")
-        pytest.skip(msg)
-
-
-def _has_streamlit() -> bool:
-    try:
-        import streamlit  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from browser import CHROMIUM, LAUNCH_ARGS, ROOT, _free_port, need_browser
 
 
 @pytest.fixture(scope="session")
@@ -111,7 +82,3 @@ def page(browser):
     ctx.close()
 
 
-def wait_for_app(pg, timeout: float = 60_000) -> None:
-    """Streamlit is connected and its script has finished running."""
-    pg.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
-    pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)

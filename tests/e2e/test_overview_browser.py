@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import SCREENSHOTS, wait_for_app
+from browser import SCREENSHOTS, wait_for_app
 
 pytestmark = pytest.mark.e2e
 

@@ -217,3 +217,18 @@ def test_due_soon():
     assert kpi.is_due_soon(D(date(2025, 6, 1), 4, due=as_of), as_of, 3)  # due today, not yet late
     assert not kpi.is_due_soon(D(date(2025, 6, 1), 5, due=date(2025, 7, 1)), as_of, 3)  # paused
     assert not kpi.is_due_soon(D(date(2025, 6, 1), 10, due=date(2025, 7, 1), end=date(2025, 6, 20)), as_of, 3)
+
+
+def test_due_soon_sql_matches_definition(engine):
+    from dashboard.warehouse import queries
+
+    as_of = date(2025, 6, 30)
+    ds = [D(date(2025, 6, 1), 4, due=date(2025, 7, 3)), D(date(2025, 6, 1), 4, due=as_of),
+          D(date(2025, 6, 1), 4, due=date(2025, 7, 4)), D(date(2025, 6, 1), 5, due=date(2025, 7, 1)),
+          D(date(2025, 6, 1), 10, due=date(2025, 7, 1), end=date(2025, 6, 20)), D(date(2025, 6, 1), 2, due=None),
+          D(date(2025, 6, 1), 3, due=date(2025, 7, 1))]
+    put(engine, ds)
+    with engine.connect() as conn:
+        got = queries.due_soon_counts(conn, as_of, 3)
+    assert got.set_index("unit_code")["due_soon"].to_dict() == {UNIT: sum(kpi.is_due_soon(d, as_of, 3) for d in ds)}
+    assert sum(kpi.is_due_soon(d, as_of, 3) for d in ds) == 2

@@ -7,6 +7,7 @@ import pytest
 from dashboard.metrics import kpi, periods
 from dashboard.warehouse import demo, queries, rollups, units
 from dashboard.warehouse.engine import create_schema, make_engine
+from pg import drop_pg_schema, pg_engine_in_fresh_schema
 
 
 def _build(url):
@@ -23,8 +24,6 @@ def _build(url):
 @pytest.fixture(scope="module", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def demo_engine(request, tmp_path_factory):
     """A small demo warehouse per backend, shared by the read-only tests of this module."""
-    from conftest import drop_pg_schema, pg_engine_in_fresh_schema
-
     if request.param == "duckdb":
         e = _build(f"duckdb:///{tmp_path_factory.mktemp('demo') / 'w.duckdb'}")
         yield e

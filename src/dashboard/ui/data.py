@@ -24,7 +24,6 @@ class WarehouseState:
     as_of: date | None = None
     first_day: date | None = None
     demo: bool = False
-    dossiers: int = 0
 
 
 @st.cache_resource(show_spinner=False)
@@ -48,7 +47,7 @@ def state(url: str) -> WarehouseState:
             return WarehouseState(
                 url=url, ready=True, data_version=get_meta(conn, "data_version") or "0",
                 as_of=span[1] if span else None, first_day=span[0] if span else None,
-                demo=get_meta(conn, "demo") == "true", dossiers=0 if span is None else 1,
+                demo=get_meta(conn, "demo") == "true",
             )
     except Exception:  # a missing DuckDB file cannot be opened read-only
         engine.clear()

@@ -10,7 +10,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 from dataclasses import dataclass, field as dc_field
 from datetime import datetime
 from pathlib import Path
@@ -462,6 +461,3 @@ def import_files(engine: sa.Engine, paths: list[Path]) -> list[ImportResult]:
             results.append(ImportResult(file=str(path), refused=str(exc)))
     return results
 
-
-def file_label(path: str) -> str:
-    return os.path.basename(path)

@@ -1,7 +1,7 @@
 """Read queries behind the pages and the CLI. Every value from outside is a bound parameter."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import sqlalchemy as sa
@@ -105,15 +105,6 @@ def kpi_table(conn: sa.Connection, period: Period, *, level: str = "all", territ
     return kpi.add_derived(table).reset_index(drop=True)
 
 
-def unit_kpis(conn: sa.Connection, period: Period, unit_code: str, *, territory: bool) -> kpi.KpiRow:
-    """The counts of one unit (own or territory) as a KpiRow."""
-    table = kpi_table(conn, period, level="all", territory=territory)
-    row = table[table["code"] == unit_code]
-    if row.empty:
-        return kpi.KpiRow()
-    return kpi.KpiRow.from_counts(row.iloc[0][list(kpi.COUNT_FIELDS)].to_dict())
-
-
 def due_soon_counts(conn: sa.Connection, on: date, days: int) -> pd.DataFrame:
     d = schema.dossier
     rows = conn.execute(
@@ -136,6 +127,3 @@ def published(conn: sa.Connection, index_name: str | None = None) -> pd.DataFram
 def dossier_count(conn: sa.Connection) -> int:
     return int(conn.execute(sa.select(sa.func.count()).select_from(schema.dossier)).scalar())
 
-
-def shift_days(d: date, n: int) -> date:
-    return d + timedelta(days=n)
