@@ -32,8 +32,8 @@ elif f.unit_kind == "province":
     sections = [("rank_districts", "district", True, None), ("rank_departments", "department", False,
                  lambda d: d[d["kind"] == "department"]),
                 ("rank_branches", "department", False, lambda d: d[d["kind"] == "land_registry_branch"])]
-else:
-    sections = []
+else:  # a department or office: rank the units under it, if any
+    sections = [("rank_children", "all", True, lambda d: d[d["parent_code"] == f.unit_code])]
 for title, level, territory, select in sections:
     table = data.kpi_table(url, version, f.period, level, territory)
     if select is not None:

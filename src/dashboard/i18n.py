@@ -64,6 +64,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "rank_communes": {"vi": "Xếp hạng cấp xã", "en": "Commune ranking"},
     "rank_departments": {"vi": "Xếp hạng sở, ban, ngành", "en": "Department ranking"},
     "rank_branches": {"vi": "Xếp hạng chi nhánh Văn phòng Đăng ký đất đai", "en": "Land-registry branch ranking"},
+    "rank_children": {"vi": "Xếp hạng đơn vị trực thuộc", "en": "Ranking of subordinate units"},
     "col_rank": {"vi": "Hạng", "en": "Rank"},
     "col_unit": {"vi": "Đơn vị", "en": "Unit"},
     "col_handled": {"vi": "Phải giải quyết", "en": "To handle"},

@@ -85,3 +85,9 @@ def test_filters_follow_the_url_and_language_toggle(demo_env):
 def test_bad_url_values_fall_back_to_defaults(demo_env):
     at = run_app(period="'; DROP TABLE dossier; --", unit="nope", scope="x")
     assert any("Tỉnh Quảng Nam · Quý 2/2025" in m.value for m in at.markdown)
+
+
+def test_an_office_ranks_its_subordinate_units(demo_env):
+    at = run_app(period="2025-Q1", unit="VPDKDD", scope="territory")
+    assert "Xếp hạng đơn vị trực thuộc" in [h.value for h in at.main.subheader]
+    assert len(at.dataframe) == 1
