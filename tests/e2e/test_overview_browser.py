@@ -15,6 +15,9 @@ def test_overview_loads_with_numbers_and_saves_a_screenshot(app_url, page):
     wait_for_app(page)
     page.get_by_text("Tỷ lệ đúng hạn (chính thức)").first.wait_for()
     page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first.wait_for()
+    cells = page.locator("[data-testid='stDataFrame'] [role='gridcell']")
+    cells.first.wait_for(state="attached")  # the ranked table's grid is built
+    assert cells.nth(1).text_content().startswith(("Huyện", "Thành phố", "Thị xã"))  # a district ranks first
     assert page.get_by_role("heading", name="Tổng quan").is_visible()
     metric = page.locator("[data-testid='stMetricValue']").first.inner_text()
     assert re.fullmatch(r"\d{1,3},\d{2} %", metric.strip()), metric  # vi-VN decimal comma
@@ -31,4 +34,6 @@ def test_deep_link_in_english_for_a_district(app_url, page):
     assert page.get_by_role("heading", name="Overview").is_visible()
     assert page.get_by_text("Thành phố Hội An · Q1 2025").first.is_visible()
     assert page.get_by_text("From 15 Dec 2024 to 14 Mar 2025").first.is_visible()
+    page.locator("[data-testid='stDataFrame'] [role='gridcell']").first.wait_for(state="attached")
+    page.get_by_text("Commune ranking").scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "overview_hoi_an_en.png"), full_page=True)
