@@ -225,3 +225,11 @@ def test_demo_if_empty_keeps_an_existing_warehouse(warehouse, tmp_path, capsys):
     assert "kept" in capsys.readouterr().out
     got = report(capsys, "--period", "2025")
     assert sum(r["received"] for r in got) <= 20  # the imported dossiers, not a demo
+
+
+def test_clear_errors_without_a_warehouse(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DASHBOARD_DB_URL", f"duckdb:///{tmp_path / 'missing.duckdb'}")
+    assert main(["report", "--period", "2025-Q1"]) == 3  # the read-only open of a missing file fails
+    assert "cannot open the warehouse" in capsys.readouterr().err
+    assert main(["import", str(tmp_path / "x.csv")]) == 2  # the file is created empty: no schema
+    assert "run `python -m dashboard init`" in capsys.readouterr().err

