@@ -131,6 +131,13 @@ def report_frame(conn, period: periods.Period, level: str, territory: bool) -> p
     return out.reset_index(drop=True)
 
 
+def _plain(v):
+    """JSON-ready value: numpy scalars to Python, NaN to null."""
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
 def write_report(df: pd.DataFrame, fmt: str, output: str | None, period: periods.Period) -> None:
     if fmt == "xlsx":
         if not output:
@@ -141,10 +148,7 @@ def write_report(df: pd.DataFrame, fmt: str, output: str | None, period: periods
                          ).to_excel(xw, sheet_name="period", index=False)
         return
     if fmt == "json":
-        records = [{k: (None if v is None or (isinstance(v, float) and pd.isna(v)) else
-                        (int(v) if hasattr(v, "item") and float(v).is_integer() and k not in kpi.RATE_FIELDS else
-                         (v.item() if hasattr(v, "item") else v)))
-                    for k, v in row.items()} for row in df.to_dict("records")]
+        records = [{k: _plain(v) for k, v in row.items()} for row in df.to_dict("records")]
         text = json.dumps(records, ensure_ascii=False, indent=1)
     else:
         buf = io.StringIO()
