@@ -122,7 +122,7 @@ def read_table(path: Path) -> pd.DataFrame:
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises several types for broken files
-            raise ImportRefused(f"{path.name}: không đọc được tệp XLSX / cannot read the XLSX file ({exc})")
+            raise ImportRefused(f"{path.name}: không đọc được tệp XLSX / cannot read the XLSX file ({exc})") from exc
         try:
             rows = [[_cell_text(v) for v in r] for r in wb.worksheets[0].iter_rows(values_only=True)]
         finally:
@@ -143,7 +143,7 @@ def read_table(path: Path) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         raise ImportRefused(
             f"{path.name}: tệp không phải UTF-8 (byte {exc.start}) / the file is not UTF-8 (byte {exc.start})"
-        )
+        ) from exc
     if not text.strip():
         raise ImportRefused(f"{path.name}: tệp rỗng / the file is empty")
     first = text.splitlines()[0]
