@@ -1,5 +1,6 @@
 # Two entry points for a fresh machine (Python >= 3.11):
-#   make start   set up, build the demo warehouse if there is none, and open the dashboard
+#   make start   set up, build the demo warehouse if there is none, install the boundary pack
+#                ($DASHBOARD_GEO_SOURCE or ../shared/geo, when present) and serve the dashboard
 #   make test    set up and run the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -20,6 +21,7 @@ demo: setup
 	$(BIN)/python -m dashboard demo --if-empty
 
 start: demo
+	$(BIN)/python -m dashboard geo install
 	$(BIN)/streamlit run app.py
 
 test: setup

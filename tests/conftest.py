@@ -33,3 +33,31 @@ def engine(backend_url):
         units.load_units(conn)
     yield e
     e.dispose()
+
+
+@pytest.fixture(scope="session")
+def geo_pack(tmp_path_factory):
+    """A geo/ folder with the committed manifest and the demo boundary pack installed from
+    $DASHBOARD_GEO_SOURCE or ../shared/geo (skipped without it, failed under CI)."""
+    import os
+    import shutil
+
+    from dashboard import config
+    from dashboard.geo import layers
+
+    source = layers.default_source()
+    if source is None:
+        msg = "no boundary pack (set DASHBOARD_GEO_SOURCE or put shared/geo beside the clone)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but {msg}")
+        pytest.skip(msg)
+    d = tmp_path_factory.mktemp("geo")
+    shutil.copy(config.ROOT / "geo" / "manifest.json", d / "manifest.json")
+    assert all(status == "installed" for _, status in layers.install(source, d))
+    return d
+
+
+@pytest.fixture
+def geo_dir(geo_pack, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_GEO_DIR", str(geo_pack))
+    return geo_pack

@@ -170,6 +170,28 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_geo(args) -> int:
+    from dashboard.geo import importer, layers
+
+    if args.geo_command == "install":
+        source = Path(args.source) if args.source else layers.default_source()
+        if source is None:
+            print("Không tìm thấy bộ ranh giới mẫu / no boundary pack found: pass --from DIR or set "
+                  "DASHBOARD_GEO_SOURCE (the map page says what is missing; other pages work without it)")
+            return 0
+        results = layers.install(source)
+        for file, status in results:
+            print(f"{file}: {status}")
+        return 1 if any("mismatch" in s for _, s in results) else 0
+    report = importer.import_layer(
+        Path(args.file), args.level, code_field=args.code_field, name_field=args.name_field,
+        parent_field=args.parent_field, overrides_path=Path(args.overrides) if args.overrides else None,
+        valid_from=date.fromisoformat(args.valid_from) if args.valid_from else None,
+        valid_to=date.fromisoformat(args.valid_to) if args.valid_to else None)
+    print("\n".join(report.lines()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m dashboard", description="Bản đồ thể chế — warehouse and reports")
     sub = p.add_subparsers(dest="command", required=True)
@@ -191,12 +213,27 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--territory", action="store_true", help="sum each unit with its descendants")
     r.add_argument("--format", default="csv", choices=["csv", "json", "xlsx"])
     r.add_argument("--output", help="write to FILE instead of standard output")
+    geo = sub.add_parser("geo", help="boundary layers: install the demo pack or import your own")
+    gsub = geo.add_subparsers(dest="geo_command", required=True)
+    gi = gsub.add_parser("install", help="copy the demo boundary pack into geo/, verifying checksums")
+    gi.add_argument("--from", dest="source", help="default: $DASHBOARD_GEO_SOURCE or ../shared/geo")
+    gm = gsub.add_parser("import", help="GeoJSON, GeoPackage, Shapefile, KML or KMZ → a normalised layer")
+    gm.add_argument("file")
+    gm.add_argument("--level", required=True, choices=["district", "commune", "province"])
+    key = gm.add_mutually_exclusive_group(required=True)
+    key.add_argument("--code-field", help="feature property holding the unit code")
+    key.add_argument("--name-field", help="feature property holding the unit name")
+    gm.add_argument("--parent-field", help="property naming the parent unit (e.g. the district of a commune)")
+    gm.add_argument("--overrides", help="CSV name,parent,code of deliberate matches")
+    gm.add_argument("--valid-from", help="YYYY-MM-DD (default 2020-02-01)")
+    gm.add_argument("--valid-to", help="YYYY-MM-DD (default: open)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"init": cmd_init, "demo": cmd_demo, "import": cmd_import, "report": cmd_report}[args.command]
+    handler = {"init": cmd_init, "demo": cmd_demo, "import": cmd_import, "report": cmd_report,
+               "geo": cmd_geo}[args.command]
     try:
         return handler(args)
     except ValueError as exc:

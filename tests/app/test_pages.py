@@ -50,11 +50,11 @@ def run_app(**query) -> AppTest:
 
 
 def test_pages_are_registered():
-    assert PAGES == ["pages/overview.py"]
+    assert PAGES == ["pages/map.py", "pages/overdue.py", "pages/overview.py"]
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_without_error(demo_env, page):
+def test_every_page_renders_without_error(demo_env, geo_dir, page):
     at = run_app()
     at.switch_page(page)
     at.run()
@@ -96,3 +96,48 @@ def test_an_office_ranks_its_subordinate_units(demo_env):
     at = run_app(period="2025-Q1", unit="VPDKDD", scope="territory")
     assert "Xếp hạng đơn vị trực thuộc" in [h.value for h in at.main.subheader]
     assert len(at.dataframe) == 1
+
+
+def test_map_page_drills_from_district_to_commune_and_links_the_overdue_list(demo_env, geo_dir):
+    at = run_app(period="2025-Q1")
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 2  # district map and the provinces map
+    assert "Xếp hạng cấp huyện (toàn địa bàn)" in [h.value for h in at.main.subheader]
+    at.selectbox(key="district").set_value("503").run()
+    assert "Xếp hạng cấp xã" in [h.value for h in at.main.subheader]
+    assert at.query_params["district"] in (["503"], "503")
+    at.selectbox(key="commune").set_value("20398").run()  # Phường Minh An
+    link = at.get("page_link")[0].proto
+    assert link.page.endswith("overdue.py") or "ho-so-qua-han" in link.page
+    assert "period=2025-Q1" in link.query_string and "scope=own" in link.query_string
+    assert "unit=20398" in link.query_string
+
+
+def test_map_page_without_boundaries_says_what_is_missing(demo_env, tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copy(ROOT / "geo" / "manifest.json", tmp_path)
+    monkeypatch.setenv("DASHBOARD_GEO_DIR", str(tmp_path))
+    at = run_app(period="2025-Q1")
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    assert any("geo install" in w.value for w in at.warning)
+    assert "Xếp hạng cấp huyện (toàn địa bàn)" in [h.value for h in at.main.subheader]  # the numbers still show
+
+
+def test_overdue_page_from_a_deep_link_lists_what_spec_counts(demo_env):
+    from dashboard.cli import report_frame
+    from dashboard import config
+    from dashboard.metrics import periods
+    from dashboard.warehouse.engine import make_engine
+
+    at = run_app(period="2025-Q1", unit="CN_503", scope="own")
+    at.switch_page("pages/overdue.py").run()
+    assert not at.exception
+    assert any("Chi nhánh VPĐKĐĐ Hội An · Quý 1/2025" in m.value for m in at.markdown)
+    with make_engine(config.db_url(), read_only=True).connect() as conn:
+        row = report_frame(conn, periods.parse("2025-Q1", 15), "department", False).set_index("unit_code").loc["CN_503"]
+    table = at.dataframe[0].value
+    assert len(table) == row["finished_late"] + row["open_overdue"]
+    assert (table["Số ngày quá hạn"] >= 1).all()

@@ -314,6 +314,24 @@ def add_derived(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def ancestor_pairs(units: pd.DataFrame) -> list[tuple[str, str]]:
+    """(unit, ancestor-or-self) for every unit valid in the period (columns code, parent_code)."""
+    parent = dict(zip(units["code"], units["parent_code"]))
+    pairs = []
+    for code in parent:
+        seen, node = set(), code
+        while node is not None and node in parent and node not in seen:
+            seen.add(node)
+            pairs.append((code, node))
+            node = parent[node] if isinstance(parent[node], str) and parent[node] else None
+    return pairs
+
+
+def descendant_codes(units: pd.DataFrame, code: str) -> list[str]:
+    """The unit and all its descendants valid in the period (the "toàn địa bàn" of a unit)."""
+    return sorted({u for u, a in ancestor_pairs(units) if a == code})
+
+
 def territory_totals(counts: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     """Sum each unit's counts with those of all its descendants.
 
@@ -322,14 +340,7 @@ def territory_totals(counts: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     Returns one row per unit in `units`, indexed by code, with the summed COUNT_FIELDS.
     """
     parent = dict(zip(units["code"], units["parent_code"]))
-    pairs = []  # (descendant, ancestor-or-self)
-    for code in parent:
-        seen, node = set(), code
-        while node is not None and node in parent and node not in seen:
-            seen.add(node)
-            pairs.append((code, node))
-            node = parent[node] if isinstance(parent[node], str) and parent[node] else None
-    link = pd.DataFrame(pairs, columns=["unit_code", "ancestor"])
+    link = pd.DataFrame(ancestor_pairs(units), columns=["unit_code", "ancestor"])
     own = counts.set_index("unit_code")[list(COUNT_FIELDS)] if len(counts) else None
     if own is None:
         zero = pd.DataFrame(0, index=pd.Index(list(parent), name="code"), columns=list(COUNT_FIELDS))

@@ -49,30 +49,59 @@ def kpi_cards(row: KpiRow, previous: KpiRow, lang: str) -> None:
             st.metric(t(key, lang), value, border=True)
 
 
-def ranked_table(df: pd.DataFrame, lang: str) -> None:
-    """Units ranked by the official on-time rate (no-data units last), formatted vi-VN."""
-    target = config.TARGETS["on_time_rate"]
-    d = df.sort_values(["on_time_rate", "received"], ascending=[False, False], na_position="last").reset_index(drop=True)
-    rank = d["on_time_rate"].rank(method="min", ascending=False)
-    shown = pd.DataFrame({
-        t("col_rank", lang): [("" if pd.isna(r) else str(int(r))) for r in rank],
-        t("col_unit", lang): d["name"],
-        t("on_time_rate", lang): [fmt.percent(v, lang) for v in d["on_time_rate"]],
-        t("col_handled", lang): [fmt.number(v, lang) for v in d["received"] + d["carried_in"]],
-        t("overdue", lang): [fmt.number(v, lang) for v in d["overdue"]],
-        t("overdue_without_apology", lang): [fmt.number(v, lang) for v in d["overdue_without_apology"]],
-        t("online_rate", lang): [fmt.percent(v, lang) for v in d["online_rate"]],
-    })
-    bands = [band(v, target) for v in d["on_time_rate"]]
-    rate_col = t("on_time_rate", lang)
+RATE_METRICS = ("on_time_rate", "on_time_rate_finished", "online_rate", "online_payment_rate", "digitised_rate",
+                "satisfaction_rate")
+
+
+def ranked(df: pd.DataFrame, metric: str = "on_time_rate") -> pd.DataFrame:
+    """Units ordered for a ranking: rates best first, counts largest first; no data last; ties share a rank."""
+    asc = False
+    d = df.sort_values([metric, "received"], ascending=[asc, False], na_position="last").reset_index(drop=True)
+    return d.assign(rank=d[metric].rank(method="min", ascending=asc))
+
+
+def ranked_table(df: pd.DataFrame, lang: str, metric: str = "on_time_rate") -> None:
+    """A ranking by `metric` (official on-time rate by default), formatted vi-VN, below-target cells coloured."""
+    is_rate = metric in RATE_METRICS
+    target = config.TARGETS.get(metric)
+    d = ranked(df, metric)
+    value = (lambda v: fmt.percent(v, lang)) if is_rate else (lambda v: fmt.number(v, lang))
+    cols = {t("col_rank", lang): [("" if pd.isna(r) else str(int(r))) for r in d["rank"]],
+            t("col_unit", lang): d["name"],
+            t(metric, lang): [value(v) for v in d[metric]]}
+    for extra in ("on_time_rate", "received", "overdue", "overdue_without_apology", "online_rate"):
+        if extra == metric:
+            continue
+        label = t("col_handled", lang) if extra == "received" else t(extra, lang)
+        series = d["received"] + d["carried_in"] if extra == "received" else d[extra]
+        cols[label] = [fmt.percent(v, lang) if extra in RATE_METRICS else fmt.number(v, lang) for v in series]
+    shown = pd.DataFrame(cols)
+    bands = [band(v, target) if is_rate and target else "none" for v in d[metric]]
+    rate_col = t(metric, lang)
 
     def colour(col: pd.Series) -> list[str]:
-        if col.name != rate_col:
+        if col.name != rate_col or not is_rate:
             return [""] * len(col)
-        return [f"color: {BAND_COLOURS[b]}; font-weight: 600" for b in bands]
+        return [f"color: {BAND_COLOURS[b]}; font-weight: 600" if b != "none" else "" for b in bands]
 
     st.dataframe(shown.style.apply(colour), hide_index=True, width="stretch",
                  height=min(36 * (len(shown) + 1) + 4, 640))
     below = sum(b in ("near", "low") for b in bands)
-    if below:
+    if below and target:
         st.caption(t("below_target", lang, n=below, target=fmt.percent(target, lang, 0)))
+
+
+def published_table(rows: pd.DataFrame, lang: str) -> None:
+    """Published figures with their reliability and a link to the source."""
+    d = rows.sort_values(["rank", "area_name"], na_position="last")
+    shown = pd.DataFrame({
+        t("col_province", lang): d["area_name"],
+        t("col_score", lang): [fmt.number(v, lang, 2) for v in d["score"]],
+        t("col_rank", lang): [("" if pd.isna(r) else f"{int(r)}/{int(o) if pd.notna(o) else 63}")
+                              for r, o in zip(d["rank"], d["rank_of"])],
+        t("col_quality", lang): [t(f"quality_{q}", lang) for q in d["quality"]],
+        t("col_source", lang): d["source_url"],
+        t("col_note", lang): d["note"].fillna(""),
+    })
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={t("col_source", lang): st.column_config.LinkColumn(t("col_source", lang))})

@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard import config
 from dashboard.metrics.periods import Period
+from dashboard.geo import layers
 from dashboard.warehouse import queries
 from dashboard.warehouse.engine import get_meta, has_schema, make_engine
 
@@ -64,3 +65,30 @@ def units_in_period(url: str, version: str, start: date, end: date) -> pd.DataFr
 def kpi_table(url: str, version: str, period: Period, level: str, territory: bool) -> pd.DataFrame:
     with engine(url).connect() as conn:
         return queries.kpi_table(conn, period, level=level, territory=territory)
+
+
+@st.cache_resource(show_spinner=False)
+def map_layer(name: str, file: str) -> dict:
+    """A boundary layer ready for plotting (shared, read-only: never mutate the result)."""
+    layer = next(x for x in layers.read_manifest() if x.name == name)
+    return layers.load(layer)
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def published(url: str, version: str) -> pd.DataFrame:
+    with engine(url).connect() as conn:
+        return queries.published(conn)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def overdue(url: str, version: str, period: Period, unit_code: str, territory: bool, limit: int):
+    """The overdue dossiers of a unit (own or with its descendants) and their counts; the scope is a
+    SQL parameter, so the shared cache never holds one unit's rows under another's key."""
+    from dashboard.metrics.kpi import COUNT_FIELDS, KpiRow, descendant_codes
+
+    with engine(url).connect() as conn:
+        units = queries.units_in_period(conn, period.start, period.end)
+        codes = descendant_codes(units, unit_code) if territory else [unit_code]
+        rows = queries.overdue_dossiers(conn, period, codes, limit)
+        counts = queries.unit_counts(conn, period, codes)
+    return rows, KpiRow.from_counts(counts[list(COUNT_FIELDS)].sum().to_dict())

@@ -56,6 +56,11 @@ def sidebar(state: data.WarehouseState) -> Filters:
     """Draw the shared filters and return them; the URL is kept in step so any view is a link."""
     cutoff = config.cutoff_day()
     qp = st.query_params
+    # A link (or a page switch with query params) changed the URL since we last wrote it: the URL wins.
+    written = st.session_state.get("_url_written", {})
+    for key in URL_KEYS:
+        if qp.get(key) is not None and qp.get(key) != written.get(key) and key in st.session_state:
+            del st.session_state[key]
     if "lang" not in st.session_state:
         st.session_state["lang"] = qp.get("lang") if qp.get("lang") in LANGS else "vi"
     lang = st.session_state["lang"]
@@ -108,7 +113,9 @@ def sidebar(state: data.WarehouseState) -> Filters:
 
     unit = st.session_state["unit"]
     row = units[units["code"] == unit].iloc[0]
-    st.query_params.update({"period": period.key, "unit": unit, "scope": st.session_state["scope"], "lang": lang})
+    url_state = {"period": period.key, "unit": unit, "scope": st.session_state["scope"], "lang": lang}
+    st.query_params.update(url_state)
+    st.session_state["_url_written"] = url_state
     return Filters(period=period, unit_code=unit, unit_name=str(row["name"]), unit_kind=str(row["kind"]),
                    territory=st.session_state["scope"] == "territory", lang=lang, state=state)
 

@@ -1,0 +1,114 @@
+"""Bản đồ: districts coloured by a KPI, drill-down to communes, and the 63 provinces' PAR/SIPAS."""
+from datetime import date
+
+import streamlit as st
+
+from dashboard import config
+from dashboard.charts import maps
+from dashboard.geo import layers
+from dashboard.i18n import t
+from dashboard.ui import components, data, filters, mapview
+
+f = filters.current()
+lang, url, version, period = f.lang, f.state.url, f.state.data_version, f.period
+st.title(t("page_map", lang))
+units_tab, provinces_tab = st.tabs([t("map_units", lang), t("map_provinces", lang)])
+
+with units_tab:
+    if f.state.demo:
+        st.info(t("demo_banner", lang), icon="ℹ️")
+    qp = st.query_params
+    if "metric" not in st.session_state:
+        st.session_state["metric"] = qp.get("metric") if qp.get("metric") in mapview.METRICS else "on_time_rate"
+    districts = data.kpi_table(url, version, period, "district", f.territory)
+    names = dict(zip(districts["code"], districts["name"]))
+    if "district" not in st.session_state or (st.session_state["district"] and st.session_state["district"] not in names):
+        st.session_state["district"] = qp.get("district") if qp.get("district") in names else ""
+
+    def on_click() -> None:
+        sel = st.session_state.get("map_chart")
+        points = sel.selection.points if sel and sel.selection else []
+        loc = points[0].get("location") if points else None
+        if loc in names:
+            st.session_state["district"] = loc
+
+    pick, metric_col = st.columns([3, 2])
+    with metric_col:
+        metric = st.selectbox(t("metric", lang), mapview.METRICS, key="metric", format_func=lambda m: t(m, lang))
+    with pick:
+        st.selectbox(t("district_pick", lang), ["", *sorted(names, key=names.get)], key="district",
+                     format_func=lambda c: names.get(c, t("whole_province", lang)))
+    district = st.session_state["district"]
+    level = "commune" if district else "district"
+    st.query_params.update({"metric": metric, **({"district": district} if district else {})})
+    if not district and "district" in st.query_params:
+        del st.query_params["district"]
+
+    layer = layers.layer_for(level, period.start, period.end)
+    table = districts if level == "district" else data.kpi_table(url, version, period, "commune", f.territory)
+    if district:
+        table = table[table["parent_code"] == district]
+        if st.button(t("back_to_districts", lang)):
+            st.session_state["district"] = ""
+            st.rerun()
+    frame = mapview.map_frame(table, metric, lang)
+    is_rate = metric in components.RATE_METRICS
+    if layer is None:
+        st.warning(t("no_layer", lang, level=t(f"level_{level}", lang), level_code=level,
+                     period=filters.period_label(period, lang)))
+        missing = frame
+    else:
+        gj = data.map_layer(layer.name, layer.file)
+        if district:
+            gj = {"type": "FeatureCollection", "features": [x for x in gj["features"] if x["id"] in set(table["code"])]}
+        drawn = {x["id"] for x in gj["features"]}
+        fig = maps.choropleth(gj, frame, lang=lang, is_rate=is_rate, target=config.TARGETS.get(metric),
+                              label_size=15 if level == "district" else 13, legend_title=t(metric, lang),
+                              colorscale=maps.COUNT_SCALES.get(metric, "Blues"))
+        if not district:
+            st.caption(t("map_hint", lang))
+        st.plotly_chart(fig, key="map_chart", on_select=on_click, selection_mode="points", config=maps.PLOT_CONFIG,
+                        width="stretch")
+        missing = frame[~frame["code"].isin(drawn)]
+    if len(missing):
+        st.markdown(f"**{t('no_polygon', lang)}**")
+        st.dataframe(missing.assign(value=[mapview.fmt_value(v, metric, lang) for v in missing["value"]])
+                     [["name", "value"]].rename(columns={"name": t("col_unit", lang), "value": t(metric, lang)}),
+                     hide_index=True)
+    if district:
+        commune = st.selectbox(t("commune_pick", lang), ["", *table.sort_values("name")["code"]], key="commune",
+                               format_func=lambda c: dict(zip(table["code"], table["name"])).get(c, "—"))
+        if commune:
+            st.page_link("pages/overdue.py", icon="📋",
+                         label=t("open_overdue_list", lang, name=dict(zip(table["code"], table["name"]))[commune],
+                                 period=filters.period_label(period, lang)),
+                         query_params={"unit": commune, "period": period.key, "scope": "own", "lang": lang})
+    st.subheader(t("rank_communes" if district else "rank_districts", lang))
+    components.ranked_table(table, lang, metric)
+
+with provinces_tab:
+    pub = data.published(url, version)
+    pub = pub[pub["component"].isna()]
+    c1, c2 = st.columns(2)
+    with c1:
+        index = st.radio(t("index", lang), ["PAR", "SIPAS"], horizontal=True, key="pub_index")
+    years = sorted(pub[pub["index_name"] == index]["year"].unique(), reverse=True)
+    home_years = set(pub[(pub["index_name"] == index) & (pub["area_code"] == config.HOME_PROVINCE)]["year"])
+    with c2:  # default: the newest year with a figure for the home province
+        year = st.selectbox(t("year", lang), years, key="pub_year",
+                            index=next((i for i, y in enumerate(years) if y in home_years), 0))
+    rows = pub[(pub["index_name"] == index) & (pub["year"] == year)]
+    layer = layers.layer_for("province", date(year, 1, 1), date(year, 12, 31))
+    if layer is None:
+        st.warning(t("no_layer", lang, level=t("level_province", lang), level_code="province", period=str(year)))
+    else:
+        gj = data.map_layer(layer.name, layer.file)
+        fig = maps.province_map(gj, rows, lang=lang, home=config.HOME_PROVINCE)
+        st.plotly_chart(fig, key="province_chart", config=maps.PLOT_CONFIG, width="stretch")
+        home = next((x["properties"]["name"] for x in gj["features"] if x["id"] == config.HOME_PROVINCE), "")
+        st.caption(t("home_outline", lang, name=home))
+    avg = rows[rows["area_code"] == "VN"]
+    if len(avg):
+        st.caption(t("national_average", lang, value=mapview.fmt_value(avg.iloc[0]["score"], "on_time_rate", lang)))
+    st.subheader(t("published_table", lang))
+    components.published_table(rows, lang)
