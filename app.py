@@ -14,11 +14,13 @@ if not state.ready or state.as_of is None:
     st.warning(t("no_warehouse", lang, url=state.url) if not state.ready else t("no_data_yet", lang))
     st.stop()
 
-# navigation first, so the requested page is resolved before the sidebar touches the URL
+# Navigation first, so the requested page is resolved before the sidebar touches the URL. URL paths
+# are the file names (/map, /overdue): Streamlit knows those before the first run, so a deep link
+# opened on a freshly started server does not meet a "page not found" dialog.
 pages = [
-    st.Page("pages/overview.py", title=t("page_overview", lang), icon="📊", default=True, url_path="tong-quan"),
-    st.Page("pages/map.py", title=t("page_map", lang), icon="🗺️", url_path="ban-do"),
-    st.Page("pages/overdue.py", title=t("page_overdue", lang), icon="📋", url_path="ho-so-qua-han"),
+    st.Page("pages/overview.py", title=t("page_overview", lang), icon="📊", default=True),
+    st.Page("pages/map.py", title=t("page_map", lang), icon="🗺️"),
+    st.Page("pages/overdue.py", title=t("page_overdue", lang), icon="📋"),
 ]
 page = st.navigation(pages)
 filters.set_current(filters.sidebar(state))

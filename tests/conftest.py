@@ -9,6 +9,7 @@ import pytest
 
 from dashboard.warehouse import units
 from dashboard.warehouse.engine import create_schema, make_engine
+from geopack import install_geo_pack
 from pg import drop_pg_schema, pg_engine_in_fresh_schema
 
 
@@ -37,23 +38,16 @@ def engine(backend_url):
 
 @pytest.fixture(scope="session")
 def geo_pack(tmp_path_factory):
-    """A geo/ folder with the committed manifest and the demo boundary pack installed from
-    $DASHBOARD_GEO_SOURCE or ../shared/geo (skipped without it, failed under CI)."""
+    """A geo/ folder with the boundary pack from $DASHBOARD_GEO_SOURCE or ../shared/geo
+    (skipped without it, failed under CI)."""
     import os
-    import shutil
 
-    from dashboard import config
-    from dashboard.geo import layers
-
-    source = layers.default_source()
-    if source is None:
+    d = install_geo_pack(tmp_path_factory.mktemp("geo"))
+    if d is None:
         msg = "no boundary pack (set DASHBOARD_GEO_SOURCE or put shared/geo beside the clone)"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI=true but {msg}")
         pytest.skip(msg)
-    d = tmp_path_factory.mktemp("geo")
-    shutil.copy(config.ROOT / "geo" / "manifest.json", d / "manifest.json")
-    assert all(status == "installed" for _, status in layers.install(source, d))
     return d
 
 

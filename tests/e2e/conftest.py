@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from browser import CHROMIUM, LAUNCH_ARGS, ROOT, _free_port, need_browser
+from geopack import install_geo_pack
 
 
 @pytest.fixture(scope="session")
@@ -27,11 +28,15 @@ def demo_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url(demo_dir):
+def app_url(demo_dir, tmp_path_factory):
+    """The dashboard on the demo warehouse, with the boundary pack when it is available."""
     need_browser()
     port = _free_port()
     env = dict(os.environ, DASHBOARD_DATA_DIR=str(demo_dir))
     env.pop("DASHBOARD_DB_URL", None)
+    geo = install_geo_pack(tmp_path_factory.mktemp("e2e-geo"))
+    if geo is not None:
+        env["DASHBOARD_GEO_DIR"] = str(geo)
     log = open(demo_dir / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",

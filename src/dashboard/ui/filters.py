@@ -139,8 +139,17 @@ def _valid_period(text: str | None, cutoff: int) -> str | None:
 
 
 def current() -> Filters:
-    """The filters app.py drew for this run (pages read them from here)."""
-    return st.session_state["_filters"]
+    """The filters app.py drew for this run; a page reads them once, at its top."""
+    f = st.session_state.pop("_filters", None)
+    if f is None:
+        # The first run after the server starts treats pages/ as a legacy multipage folder and runs the
+        # requested page without app.py. Switch Streamlit to st.navigation (what app.py's first call
+        # would do) and run again through app.py, which resolves the same page.
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return f
 
 
 def set_current(f: Filters) -> None:

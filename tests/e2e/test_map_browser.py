@@ -1,0 +1,69 @@
+"""The map page in a real browser, with every request that is not to this machine blocked."""
+from __future__ import annotations
+
+import pytest
+
+from browser import SCREENSHOTS, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def offline(page):
+    """Abort any request leaving localhost, and record 4xx/5xx responses."""
+    page.outside, page.failed = [], []
+
+    def route(r):
+        if r.request.url.startswith(("http://127.0.0.1", "http://localhost")):
+            r.continue_()
+        else:
+            page.outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("response", lambda resp: page.failed.append(resp.url) if resp.status >= 400 else None)
+    return page
+
+
+def no_real_errors(page) -> None:
+    assert not page.outside, page.outside  # nothing tried to reach a CDN or a tile server
+    # Streamlit probes <page path>/_stcore/* to find its base URL before falling back to /: those 404s are expected
+    unexpected = [u for u in page.failed if "/_stcore/" not in u]
+    assert not unexpected, unexpected
+    errors = [e for e in page.errors if not e.startswith("Failed to load resource")]
+    assert not errors, errors
+
+
+def map_paths(page):
+    return page.locator("[data-testid='stPlotlyChart']").first.locator(".choroplethlocation")
+
+
+def test_district_map_renders_offline_with_names(app_url, offline, geo_pack):
+    offline.goto(f"{app_url}/map?period=2025-Q1")
+    wait_for_app(offline)
+    map_paths(offline).first.wait_for()
+    assert map_paths(offline).count() == 17  # 17 district-level units in 2025
+    labels = offline.locator("[data-testid='stPlotlyChart']").first.locator(".scattergeo text")
+    texts = labels.evaluate_all("els => els.map(e => e.textContent)")
+    assert len(texts) == 17 and any(x.startswith("Hội An") and x.endswith("%") for x in texts)
+    assert offline.get_by_text("Đạt mục tiêu (≥ 95 %)").count() >= 1  # legend in the UI language
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    offline.screenshot(path=str(SCREENSHOTS / "map_districts.png"))
+    no_real_errors(offline)
+
+
+def test_drill_to_a_districts_communes_through_the_selectbox(app_url, offline, geo_pack):
+    offline.goto(f"{app_url}/map?period=2025-Q1")
+    wait_for_app(offline)
+    map_paths(offline).first.wait_for()
+    box = offline.locator("[data-testid='stSelectbox']").filter(has_text="Xem các xã của huyện")
+    box.click()
+    offline.keyboard.type("Hội An")
+    offline.keyboard.press("Enter")
+    offline.get_by_text("Xếp hạng cấp xã").wait_for()
+    wait_for_app(offline)
+    assert "district=503" in offline.url
+    assert 10 <= map_paths(offline).count() <= 15  # Hội An's wards and communes
+    offline.get_by_role("button", name="← Quay lại bản đồ cấp huyện").wait_for()
+    offline.screenshot(path=str(SCREENSHOTS / "map_communes_hoi_an.png"))
+    no_real_errors(offline)
