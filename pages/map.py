@@ -12,9 +12,14 @@ from dashboard.ui import components, data, filters, mapview
 f = filters.current()
 lang, url, version, period = f.lang, f.state.url, f.state.data_version, f.period
 st.title(t("page_map", lang))
-units_tab, provinces_tab = st.tabs([t("map_units", lang), t("map_provinces", lang)])
+# one view per run (tabs would draw both maps every time)
+if "map_view" not in st.session_state:
+    st.session_state["map_view"] = "provinces" if st.query_params.get("view") == "provinces" else "units"
+view = st.segmented_control(" ", ["units", "provinces"], key="map_view", label_visibility="collapsed",
+                            format_func=lambda v: t(f"map_{v}", lang)) or "units"
+st.query_params["view"] = view
 
-with units_tab:
+if view == "units":
     if f.state.demo:
         st.info(t("demo_banner", lang), icon="ℹ️")
     qp = st.query_params
@@ -86,7 +91,7 @@ with units_tab:
     st.subheader(t("rank_communes" if district else "rank_districts", lang))
     components.ranked_table(table, lang, metric)
 
-with provinces_tab:
+else:
     pub = data.published(url, version)
     pub = pub[pub["component"].isna()]
     c1, c2 = st.columns(2)

@@ -102,7 +102,7 @@ def test_map_page_drills_from_district_to_commune_and_links_the_overdue_list(dem
     at = run_app(period="2025-Q1")
     at.switch_page("pages/map.py").run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 2  # district map and the provinces map
+    assert len(at.get("plotly_chart")) == 1  # the district map (the provinces view is drawn on demand)
     assert "Xếp hạng cấp huyện (toàn địa bàn)" in [h.value for h in at.main.subheader]
     at.selectbox(key="district").set_value("503").run()
     assert "Xếp hạng cấp xã" in [h.value for h in at.main.subheader]
@@ -141,3 +141,13 @@ def test_overdue_page_from_a_deep_link_lists_what_spec_counts(demo_env):
     table = at.dataframe[0].value
     assert len(table) == row["finished_late"] + row["open_overdue"]
     assert (table["Số ngày quá hạn"] >= 1).all()
+
+
+def test_provinces_view_shows_published_figures_with_sources(demo_env, geo_dir):
+    at = run_app(view="provinces")
+    at.switch_page("pages/map.py").run()
+    assert not at.exception and len(at.get("plotly_chart")) == 1
+    assert at.radio(key="pub_index").value == "PAR" and at.selectbox(key="pub_year").value == 2023
+    table = at.dataframe[0].value
+    qn = table[table["Tỉnh, thành"] == "Quảng Nam"].iloc[0]
+    assert qn["Điểm"] == "84,60" and qn["Hạng"] == "56/63" and qn["Nguồn"].startswith("https://")

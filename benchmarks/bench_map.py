@@ -1,0 +1,170 @@
+"""Map page budgets: figure JSON sizes, and page-ready times in headless Chromium next to a trivial page.
+
+    python benchmarks/bench_map.py [--scale 0.1] [--runs 5]
+
+Builds a demo warehouse at the given scale in a scratch folder (unless --data-dir names one), installs
+the boundary pack from $DASHBOARD_GEO_SOURCE or ../shared/geo, starts `streamlit run app.py` and a
+one-line Streamlit page, and prints medians (SPEC §8: compare with the trivial page). "Ready" means
+the script is idle and the map's polygons are drawn.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
+CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--enable-unsafe-swiftshader", "--disable-background-networking", "--disable-gpu"]
+
+
+def port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(script: Path, env: dict, cwd: Path) -> tuple[subprocess.Popen, str]:
+    p = port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(p),
+                             "--server.headless", "true"], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{p}"
+    for _ in range(300):
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                return proc, url
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("streamlit did not start")
+
+
+def figure_sizes(data_dir: Path, geo_dir: Path) -> None:
+    import plotly.io as pio
+
+    os.environ["DASHBOARD_GEO_DIR"] = str(geo_dir)
+    from dashboard import config
+    from dashboard.charts import maps
+    from dashboard.geo import layers
+    from dashboard.metrics import periods
+    from dashboard.ui import mapview
+    from dashboard.warehouse import queries
+    from dashboard.warehouse.engine import make_engine
+
+    p = periods.parse("2025-Q1", 15)
+    with make_engine(f"duckdb:///{data_dir / 'warehouse.duckdb'}", read_only=True).connect() as conn:
+        dist = queries.kpi_table(conn, p, level="district", territory=True)
+        comm = queries.kpi_table(conn, p, level="commune", territory=True)
+    for level, table in (("district", dist), ("commune", comm)):
+        gj = layers.load(layers.layer_for(level, p.start, p.end))
+        frame = mapview.map_frame(table, "on_time_rate", "vi")
+        fig = maps.choropleth(gj, frame, lang="vi", is_rate=True, target=config.TARGETS["on_time_rate"])
+        size = len(pio.to_json(fig, engine="orjson"))
+        budget = 150_000 if level == "district" else 350_000
+        print(f"{level} map figure JSON (whole province, {len(gj['features'])} polygons): {size / 1000:.0f} KB "
+              f"(budget {budget / 1000:.0f} KB)")
+    biggest = comm.groupby("parent_code").size().idxmax()
+    gj = layers.load(layers.layer_for("commune", p.start, p.end))
+    sub = comm[comm["parent_code"] == biggest]
+    gj = {"type": "FeatureCollection", "features": [f for f in gj["features"] if f["id"] in set(sub["code"])]}
+    fig = maps.choropleth(gj, mapview.map_frame(sub, "on_time_rate", "vi"), lang="vi", is_rate=True, target=95.0)
+    print(f"commune map of the largest district ({biggest}, {len(gj['features'])} polygons): "
+          f"{len(pio.to_json(fig, engine='orjson')) / 1000:.0f} KB")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", type=float, default=0.1)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--data-dir", help="reuse a folder holding warehouse.duckdb")
+    a = ap.parse_args()
+    from browser import wait_for_app
+    from geopack import install_geo_pack
+    from playwright.sync_api import sync_playwright
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench_map_"))
+    data_dir = Path(a.data_dir) if a.data_dir else tmp / "data"
+    data_dir.mkdir(exist_ok=True)
+    env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir))
+    env.pop("DASHBOARD_DB_URL", None)
+    if not (data_dir / "warehouse.duckdb").exists():
+        subprocess.run([sys.executable, "-m", "dashboard", "demo", "--scale", str(a.scale), "--quiet"], env=env,
+                       check=True, cwd=ROOT)
+    geo = install_geo_pack((tmp / "geo").resolve() if (tmp / "geo").mkdir() is None else tmp / "geo")
+    if geo is None:
+        raise SystemExit("no boundary pack: set DASHBOARD_GEO_SOURCE")
+    env["DASHBOARD_GEO_DIR"] = str(geo)
+    figure_sizes(data_dir, geo)
+
+    trivial = tmp / "trivial"
+    trivial.mkdir()
+    (trivial / "t.py").write_text("import streamlit as st\nst.write('trivial')\n")
+    app, app_url = serve(ROOT / "app.py", env, ROOT)
+    tri, tri_url = serve(trivial / "t.py", env, trivial)
+    try:
+        with sync_playwright() as pw:
+            b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+            def timed(page, action, ready) -> float:
+                t0 = time.perf_counter()
+                action()
+                ready(page)
+                return time.perf_counter() - t0
+
+            def map_ready(page):
+                wait_for_app(page)
+                page.locator(".js-plotly-plot .choroplethlocation").first.wait_for()
+
+            def trivial_ready(page):
+                wait_for_app(page)
+                page.get_by_text("trivial").wait_for()
+
+            page = b.new_page(viewport={"width": 1920, "height": 1080})
+            first_map = timed(page, lambda: page.goto(f"{app_url}/map?period=2025-Q1"), map_ready)
+            first_tri = timed(page, lambda: page.goto(tri_url), trivial_ready)
+            cold_map, cold_tri = [], []
+            for i in range(a.runs):  # a new visitor: fresh browser context (no cache), new session
+                ctx = b.new_context(viewport={"width": 1920, "height": 1080})
+                p2 = ctx.new_page()
+                cold_tri.append(timed(p2, lambda: p2.goto(tri_url), trivial_ready))
+                ctx.close()
+                ctx = b.new_context(viewport={"width": 1920, "height": 1080})
+                p2 = ctx.new_page()
+                cold_map.append(timed(p2, lambda: p2.goto(f"{app_url}/map?period=2025-Q1"), map_ready))
+                ctx.close()
+            warm_map, warm_tri, metric, period = [], [], [], []
+            for i in range(a.runs):
+                warm_tri.append(timed(page, lambda: page.goto(tri_url), trivial_ready))
+                warm_map.append(timed(page, lambda: page.goto(f"{app_url}/map?period=2025-Q1"), map_ready))
+
+                def pick(label, option):
+                    page.locator("[data-testid='stSelectbox']").filter(has_text=label).click()
+                    page.get_by_role("option", name=option).click()
+                    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']", timeout=5000)
+
+                metric.append(timed(page, lambda: pick("Chỉ tiêu", "Tỷ lệ hồ sơ trực tuyến"), map_ready))
+                period.append(timed(page, lambda: pick("Kỳ", "Quý 4/2024"), map_ready))
+            b.close()
+    finally:
+        app.terminate()
+        tri.terminate()
+        shutil.rmtree(tmp, ignore_errors=True)
+    med = statistics.median
+    print(f"first request after the servers start: map {first_map:.2f} s, trivial {first_tri:.2f} s")
+    print(f"trivial page: cold (new visitor) median {med(cold_tri):.2f} s, warm (reload) median {med(warm_tri):.2f} s")
+    print(f"map page:     cold (new visitor) median {med(cold_map):.2f} s (ratio {med(cold_map) / med(cold_tri):.2f}; "
+          f"budget 2.5 s), warm median {med(warm_map):.2f} s (ratio {med(warm_map) / med(warm_tri):.2f})")
+    print(f"metric change median {med(metric):.2f} s, period change median {med(period):.2f} s (budget 1.0 s)")
+
+
+if __name__ == "__main__":
+    main()
