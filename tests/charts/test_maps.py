@@ -31,7 +31,7 @@ def test_rate_map_bands_legend_labels_and_no_data(geo_dir):
                       "Dưới 90 %": ranking.BAND_COLOURS["low"], "không có dữ liệu": ranking.BAND_COLOURS["none"]}
     assert sum(len(t.locations) for t in polys) == 17  # every feature drawn exactly once
     text = next(t for t in fig.data if t.type == "scattergeo").text
-    assert "<b>Tam Kỳ</b><br>97,00 %" in text and any(x.endswith("không có dữ liệu") for x in text)
+    assert "<b>Tam Kỳ<br>97,00 %</b>" in text and any(x.endswith("không có dữ liệu</b>") for x in text)
 
 
 def test_count_map_has_a_colour_bar_titled_in_the_ui_language(geo_dir):

@@ -74,7 +74,7 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str = "value", *, lang: s
     feats = {f["id"]: f for f in geojson["features"]}
     fig.add_trace(go.Scattergeo(
         lon=[feats[c]["properties"]["x"] for c in codes], lat=[feats[c]["properties"]["y"] for c in codes],
-        text=[f"<b>{short_name(names[c])}</b><br>{text_val[c]}" for c in codes], mode="text", hoverinfo="skip",
+        text=[f"<b>{short_name(names[c])}<br>{text_val[c]}</b>" for c in codes], mode="text", hoverinfo="skip",
         textfont=dict(size=label_size, color="#111", shadow="0px 0px 3px #fff"), showlegend=False,
     ))
     fig.update_geos(fitbounds="geojson", visible=False, projection_type="mercator", bgcolor="rgba(0,0,0,0)")
