@@ -63,7 +63,7 @@ if view == "units":
                      period=filters.period_label(period, lang)))
         missing = frame
     else:
-        gj = data.map_layer(layer.name, layer.file)
+        gj = data.map_layer(layer.name, layer.sha256)
         if district:
             gj = {"type": "FeatureCollection", "features": [x for x in gj["features"] if x["id"] in set(table["code"])]}
         drawn = {x["id"] for x in gj["features"]}
@@ -107,7 +107,7 @@ else:
     if layer is None:
         st.warning(t("no_layer", lang, level=t("level_province", lang), level_code="province", period=str(year)))
     else:
-        gj = data.map_layer(layer.name, layer.file)
+        gj = data.map_layer(layer.name, layer.sha256)
         fig = maps.province_map(gj, rows, lang=lang, home=config.HOME_PROVINCE)
         st.plotly_chart(fig, key="province_chart", config=maps.PLOT_CONFIG, width="stretch")
         home = next((x["properties"]["name"] for x in gj["features"] if x["id"] == config.HOME_PROVINCE), "")

@@ -68,8 +68,8 @@ def kpi_table(url: str, version: str, period: Period, level: str, territory: boo
 
 
 @st.cache_resource(show_spinner=False)
-def map_layer(name: str, file: str) -> dict:
-    """A boundary layer ready for plotting (shared, read-only: never mutate the result)."""
+def map_layer(name: str, sha256: str) -> dict:
+    """A boundary layer ready for plotting, cached per content (shared, read-only: never mutate it)."""
     layer = next(x for x in layers.read_manifest() if x.name == name)
     return layers.load(layer)
 
