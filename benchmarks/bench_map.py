@@ -99,7 +99,8 @@ def main() -> None:
     if not (data_dir / "warehouse.duckdb").exists():
         subprocess.run([sys.executable, "-m", "dashboard", "demo", "--scale", str(a.scale), "--quiet"], env=env,
                        check=True, cwd=ROOT)
-    geo = install_geo_pack((tmp / "geo").resolve() if (tmp / "geo").mkdir() is None else tmp / "geo")
+    (tmp / "geo").mkdir()
+    geo = install_geo_pack(tmp / "geo")
     if geo is None:
         raise SystemExit("no boundary pack: set DASHBOARD_GEO_SOURCE")
     env["DASHBOARD_GEO_DIR"] = str(geo)
@@ -140,7 +141,7 @@ def main() -> None:
             first_map = timed(page, lambda: page.goto(f"{app_url}/map?period=2025-Q1"), map_ready)
             first_tri = timed(page, lambda: page.goto(tri_url), trivial_ready)
             cold_map, cold_tri, cold_plo = [], [], []
-            for i in range(a.runs):  # a new visitor: fresh browser context (no cache), new session
+            for _ in range(a.runs):  # a new visitor: fresh browser context (no cache), new session
                 ctx = b.new_context(viewport={"width": 1920, "height": 1080})
                 p2 = ctx.new_page()
                 cold_tri.append(timed(p2, lambda: p2.goto(tri_url), trivial_ready))
@@ -155,7 +156,7 @@ def main() -> None:
                 cold_map.append(timed(p2, lambda: p2.goto(f"{app_url}/map?period=2025-Q1"), map_ready))
                 ctx.close()
             warm_map, warm_tri, metric, period = [], [], [], []
-            for i in range(a.runs):
+            for _ in range(a.runs):
                 warm_tri.append(timed(page, lambda: page.goto(tri_url), trivial_ready))
                 warm_map.append(timed(page, lambda: page.goto(f"{app_url}/map?period=2025-Q1"), map_ready))
 

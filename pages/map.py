@@ -3,10 +3,11 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import config
+from dashboard import config, fmt
 from dashboard.charts import maps
 from dashboard.geo import layers
 from dashboard.i18n import t
+from dashboard.metrics.kpi import RATE_FIELDS
 from dashboard.ui import components, data, filters, mapview
 
 f = filters.current()
@@ -57,15 +58,16 @@ if view == "units":
             st.session_state["district"] = ""
             st.rerun()
     frame = mapview.map_frame(table, metric, lang)
-    is_rate = metric in components.RATE_METRICS
+    is_rate = metric in RATE_FIELDS
     if layer is None:
         st.warning(t("no_layer", lang, level=t(f"level_{level}", lang), level_code=level,
                      period=filters.period_label(period, lang)))
         missing = frame
     else:
-        gj = data.map_layer(layer.name, layer.sha256)
+        gj = layers.load(layer)
         if district:
-            gj = {"type": "FeatureCollection", "features": [x for x in gj["features"] if x["id"] in set(table["code"])]}
+            in_district = set(table["code"])
+            gj = {"type": "FeatureCollection", "features": [x for x in gj["features"] if x["id"] in in_district]}
         drawn = {x["id"] for x in gj["features"]}
         fig = maps.choropleth(gj, frame, lang=lang, is_rate=is_rate, target=config.TARGETS.get(metric),
                               label_size=15 if level == "district" else 13, legend_title=t(metric, lang),
@@ -77,15 +79,16 @@ if view == "units":
         missing = frame[~frame["code"].isin(drawn)]
     if len(missing):
         st.markdown(f"**{t('no_polygon', lang)}**")
-        st.dataframe(missing.assign(value=[mapview.fmt_value(v, metric, lang) for v in missing["value"]])
+        st.dataframe(missing.assign(value=[components.fmt_metric(v, metric, lang) for v in missing["value"]])
                      [["name", "value"]].rename(columns={"name": t("col_unit", lang), "value": t(metric, lang)}),
                      hide_index=True)
     if district:
+        commune_names = dict(zip(table["code"], table["name"]))
         commune = st.selectbox(t("commune_pick", lang), ["", *table.sort_values("name")["code"]], key="commune",
-                               format_func=lambda c: dict(zip(table["code"], table["name"])).get(c, "—"))
+                               format_func=lambda c: commune_names.get(c, "—"))
         if commune:
             st.page_link("pages/overdue.py", icon="📋",
-                         label=t("open_overdue_list", lang, name=dict(zip(table["code"], table["name"]))[commune],
+                         label=t("open_overdue_list", lang, name=commune_names[commune],
                                  period=filters.period_label(period, lang)),
                          query_params={"unit": commune, "period": period.key, "scope": "own", "lang": lang})
     st.subheader(t("rank_communes" if district else "rank_districts", lang))
@@ -107,13 +110,13 @@ else:
     if layer is None:
         st.warning(t("no_layer", lang, level=t("level_province", lang), level_code="province", period=str(year)))
     else:
-        gj = data.map_layer(layer.name, layer.sha256)
+        gj = layers.load(layer)
         fig = maps.province_map(gj, rows, lang=lang, home=config.HOME_PROVINCE)
         st.plotly_chart(fig, key="province_chart", config=maps.PLOT_CONFIG, width="stretch")
         home = next((x["properties"]["name"] for x in gj["features"] if x["id"] == config.HOME_PROVINCE), "")
         st.caption(t("home_outline", lang, name=home))
     avg = rows[rows["area_code"] == "VN"]
     if len(avg):
-        st.caption(t("national_average", lang, value=mapview.fmt_value(avg.iloc[0]["score"], "on_time_rate", lang)))
+        st.caption(t("national_average", lang, value=fmt.percent(avg.iloc[0]["score"], lang)))
     st.subheader(t("published_table", lang))
     components.published_table(rows, lang)

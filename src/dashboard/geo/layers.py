@@ -54,8 +54,8 @@ class Layer:
         lo, hi = max(start, self.valid_from), min(end, self.valid_to or end)
         return (hi - lo).days + 1 if hi >= lo else 0
 
-    def path(self, geo_dir: Path | None = None) -> Path:
-        return (geo_dir or _dir()) / self.file
+    def path(self, folder: Path | None = None) -> Path:
+        return (folder or geo_dir()) / self.file
 
     def to_json(self) -> dict:
         return dict(name=self.name, level=self.level, valid_from=self.valid_from.isoformat(),
@@ -64,12 +64,8 @@ class Layer:
                     sha256=self.sha256, source=self.source)
 
 
-def _dir() -> Path:
-    return geo_dir()
-
-
-def read_manifest(geo_dir: Path | None = None) -> list[Layer]:
-    path = (geo_dir or _dir()) / MANIFEST
+def read_manifest(folder: Path | None = None) -> list[Layer]:
+    path = (folder or geo_dir()) / MANIFEST
     if not path.exists():
         return []
     raw = json.loads(path.read_text(encoding="utf-8"))["layers"]
@@ -77,8 +73,8 @@ def read_manifest(geo_dir: Path | None = None) -> list[Layer]:
                      "valid_to": date.fromisoformat(r["valid_to"]) if r.get("valid_to") else None}) for r in raw]
 
 
-def write_manifest(layers: list[Layer], geo_dir: Path | None = None) -> None:
-    path = (geo_dir or _dir()) / MANIFEST
+def write_manifest(layers: list[Layer], folder: Path | None = None) -> None:
+    path = (folder or geo_dir()) / MANIFEST
     path.write_text(json.dumps({"layers": [l.to_json() for l in layers]}, ensure_ascii=False, indent=1) + "\n",
                     encoding="utf-8")
 
@@ -87,17 +83,17 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def installed(layer: Layer, geo_dir: Path | None = None) -> bool:
-    p = layer.path(geo_dir)
+def installed(layer: Layer, folder: Path | None = None) -> bool:
+    p = layer.path(folder)
     return p.exists() and sha256(p) == layer.sha256
 
 
-def install(source: Path, geo_dir: Path | None = None) -> list[tuple[str, str]]:
+def install(source: Path, folder: Path | None = None) -> list[tuple[str, str]]:
     """Copy the manifest's files from `source`, verifying checksums. Returns (file, status) pairs."""
     out = []
-    for layer in read_manifest(geo_dir):
-        src, dst = source / layer.file, layer.path(geo_dir)
-        if installed(layer, geo_dir):
+    for layer in read_manifest(folder):
+        src, dst = source / layer.file, layer.path(folder)
+        if installed(layer, folder):
             out.append((layer.file, "present"))
         elif not src.exists():
             out.append((layer.file, "missing in source"))
@@ -109,9 +105,9 @@ def install(source: Path, geo_dir: Path | None = None) -> list[tuple[str, str]]:
     return out
 
 
-def layer_for(level: str, start: date, end: date, geo_dir: Path | None = None) -> Layer | None:
+def layer_for(level: str, start: date, end: date, folder: Path | None = None) -> Layer | None:
     """The installed layer of `level` for the period: valid on its last day, else the largest overlap."""
-    cands = [l for l in read_manifest(geo_dir) if l.level == level and l.path(geo_dir).exists()]
+    cands = [l for l in read_manifest(folder) if l.level == level and l.path(folder).exists()]
     at_end = [l for l in cands if l.covers(end)]
     if at_end:
         return at_end[0]
@@ -138,16 +134,16 @@ def _load(path: str, mtime: float, code_property: str, name_property: str, toler
             continue
         m = mapping(g)
         code = str(f["properties"][code_property])
+        label = g.representative_point()
         out.append({"type": "Feature", "id": code,
                     "properties": {"code": code, "name": f["properties"].get(name_property, code),
-                                   "x": round(g.representative_point().x, DECIMALS),
-                                   "y": round(g.representative_point().y, DECIMALS)},
+                                   "x": round(label.x, DECIMALS), "y": round(label.y, DECIMALS)},
                     "geometry": {"type": m["type"], "coordinates": _round(m["coordinates"], DECIMALS)}})
     return {"type": "FeatureCollection", "features": out}
 
 
-def load(layer: Layer, geo_dir: Path | None = None) -> dict:
+def load(layer: Layer, folder: Path | None = None) -> dict:
     """The layer as GeoJSON for plotting: id = unit code, simplified, rounded, clockwise rings,
     with a label point (x, y) per feature. Cached per file version."""
-    p = layer.path(geo_dir)
+    p = layer.path(folder)
     return _load(str(p), p.stat().st_mtime, layer.code_property, layer.name_property, SIMPLIFY.get(layer.level, 0))

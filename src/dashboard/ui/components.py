@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import config, fmt
 from dashboard.charts.ranking import BAND_COLOURS, band
 from dashboard.i18n import t
-from dashboard.metrics.kpi import KpiRow
+from dashboard.metrics.kpi import RATE_FIELDS, KpiRow
 
 
 def _delta(now: float | None, before: float | None, lang: str) -> str | None:
@@ -49,32 +49,32 @@ def kpi_cards(row: KpiRow, previous: KpiRow, lang: str) -> None:
             st.metric(t(key, lang), value, border=True)
 
 
-RATE_METRICS = ("on_time_rate", "on_time_rate_finished", "online_rate", "online_payment_rate", "digitised_rate",
-                "satisfaction_rate")
+def fmt_metric(value, metric: str, lang: str) -> str:
+    """A KPI value as shown: rates in percent, counts as whole numbers (vi-VN or en)."""
+    return fmt.percent(value, lang) if metric in RATE_FIELDS else fmt.number(value, lang)
 
 
 def ranked(df: pd.DataFrame, metric: str = "on_time_rate") -> pd.DataFrame:
-    """Units ordered for a ranking: rates best first, counts largest first; no data last; ties share a rank."""
-    asc = False
-    d = df.sort_values([metric, "received"], ascending=[asc, False], na_position="last").reset_index(drop=True)
-    return d.assign(rank=d[metric].rank(method="min", ascending=asc))
+    """Units ordered for a ranking: largest value first (rates: best; counts: most); no data last;
+    ties share a rank."""
+    d = df.sort_values([metric, "received"], ascending=False, na_position="last").reset_index(drop=True)
+    return d.assign(rank=d[metric].rank(method="min", ascending=False))
 
 
 def ranked_table(df: pd.DataFrame, lang: str, metric: str = "on_time_rate") -> None:
     """A ranking by `metric` (official on-time rate by default), formatted vi-VN, below-target cells coloured."""
-    is_rate = metric in RATE_METRICS
+    is_rate = metric in RATE_FIELDS
     target = config.TARGETS.get(metric)
     d = ranked(df, metric)
-    value = (lambda v: fmt.percent(v, lang)) if is_rate else (lambda v: fmt.number(v, lang))
     cols = {t("col_rank", lang): [("" if pd.isna(r) else str(int(r))) for r in d["rank"]],
             t("col_unit", lang): d["name"],
-            t(metric, lang): [value(v) for v in d[metric]]}
+            t(metric, lang): [fmt_metric(v, metric, lang) for v in d[metric]]}
     for extra in ("on_time_rate", "received", "overdue", "overdue_without_apology", "online_rate"):
         if extra == metric:
             continue
         label = t("col_handled", lang) if extra == "received" else t(extra, lang)
         series = d["received"] + d["carried_in"] if extra == "received" else d[extra]
-        cols[label] = [fmt.percent(v, lang) if extra in RATE_METRICS else fmt.number(v, lang) for v in series]
+        cols[label] = [fmt_metric(v, extra, lang) for v in series]
     shown = pd.DataFrame(cols)
     bands = [band(v, target) if is_rate and target else "none" for v in d[metric]]
     rate_col = t(metric, lang)

@@ -12,7 +12,6 @@ import streamlit as st
 
 from dashboard import config
 from dashboard.metrics.periods import Period
-from dashboard.geo import layers
 from dashboard.warehouse import queries
 from dashboard.warehouse.engine import get_meta, has_schema, make_engine
 
@@ -65,13 +64,6 @@ def units_in_period(url: str, version: str, start: date, end: date) -> pd.DataFr
 def kpi_table(url: str, version: str, period: Period, level: str, territory: bool) -> pd.DataFrame:
     with engine(url).connect() as conn:
         return queries.kpi_table(conn, period, level=level, territory=territory)
-
-
-@st.cache_resource(show_spinner=False)
-def map_layer(name: str, sha256: str) -> dict:
-    """A boundary layer ready for plotting, cached per content (shared, read-only: never mutate it)."""
-    layer = next(x for x in layers.read_manifest() if x.name == name)
-    return layers.load(layer)
 
 
 @st.cache_data(ttl=3600, show_spinner=False)

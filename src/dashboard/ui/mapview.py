@@ -6,7 +6,7 @@ import pandas as pd
 from dashboard import fmt
 from dashboard.i18n import t
 from dashboard.metrics.kpi import RATE_DEFS
-from dashboard.ui.components import RATE_METRICS, ranked
+from dashboard.ui.components import ranked
 
 #: metric picker order: the official on-time rate first (SPEC §4)
 METRICS = ("on_time_rate", "online_rate", "online_payment_rate", "digitised_rate", "satisfaction_rate", "overdue",
@@ -20,7 +20,7 @@ def map_frame(table: pd.DataFrame, metric: str, lang: str) -> pd.DataFrame:
     hover = []
     for _, row in r.iterrows():
         rank = "" if pd.isna(row["rank"]) else t("hover_rank", lang, rank=int(row["rank"]), n=n)
-        if metric in RATE_METRICS:
+        if metric in RATE_DEFS:
             num, den = RATE_DEFS[metric]
             behind = t("hover_counts", lang, num=fmt.number(sum(row[c] for c in num), lang),
                        den=fmt.number(sum(row[c] for c in den), lang))
@@ -30,6 +30,3 @@ def map_frame(table: pd.DataFrame, metric: str, lang: str) -> pd.DataFrame:
         hover.append("<br>".join(x for x in (rank, behind) if x))
     return pd.DataFrame({"code": r["code"], "name": r["name"], "value": r[metric], "rank": r["rank"], "hover": hover})
 
-
-def fmt_value(v, metric: str, lang: str) -> str:
-    return fmt.percent(v, lang) if metric in RATE_METRICS else fmt.number(v, lang)

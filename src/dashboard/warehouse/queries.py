@@ -128,7 +128,6 @@ def dossier_count(conn: sa.Connection) -> int:
     return int(conn.execute(sa.select(sa.func.count()).select_from(schema.dossier)).scalar())
 
 
-
 def overdue_dossiers(conn: sa.Connection, period: Period, unit_codes: list[str], limit: int = 500) -> pd.DataFrame:
     """Dossiers of the given units that count as overdue over the period (SPEC §4): finished late in it,
     or open and overdue at its end; at most `limit` of each, the earliest due first."""
