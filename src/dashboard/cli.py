@@ -16,7 +16,7 @@ from tqdm import tqdm
 from dashboard import config
 from dashboard.metrics import kpi, periods
 from dashboard.warehouse import demo, importer, queries, rollups, units
-from dashboard.warehouse.engine import create_schema, drop_schema, has_schema, make_engine
+from dashboard.warehouse.engine import create_schema, drop_schema, get_meta, has_schema, make_engine
 
 
 _ENGINES: list = []
@@ -139,14 +139,6 @@ def _plain(v):
 
 
 def write_report(df: pd.DataFrame, fmt: str, output: str | None, period: periods.Period) -> None:
-    if fmt == "xlsx":
-        if not output:
-            raise SystemExit("report: --format xlsx needs --output FILE")
-        with pd.ExcelWriter(output, engine="xlsxwriter") as xw:
-            df.to_excel(xw, sheet_name="report", index=False)
-            pd.DataFrame({"period": [period.key], "from": [period.start.isoformat()], "to": [period.end.isoformat()]}
-                         ).to_excel(xw, sheet_name="period", index=False)
-        return
     if fmt == "json":
         records = [{k: _plain(v) for k, v in row.items()} for row in df.to_dict("records")]
         text = json.dumps(records, ensure_ascii=False, indent=1)
@@ -166,7 +158,29 @@ def cmd_report(args) -> int:
     _require_warehouse(engine)
     with engine.connect() as conn:
         df = report_frame(conn, period, args.level, args.territory)
+        if args.format in ("xlsx", "pdf"):
+            return _write_document(conn, df, period, args)
     write_report(df, args.format, args.output, period)
+    return 0
+
+
+def _write_document(conn, df: pd.DataFrame, period: periods.Period, args) -> int:
+    """XLSX: the official-layout workbook (with the flat rows on sheet "report"); PDF: the one-pager."""
+    from dashboard.reports import excel, pdf
+    from dashboard.reports import period as period_report
+
+    if not args.output:
+        raise SystemExit(f"report: --format {args.format} needs --output FILE")
+    rep = period_report.build(conn, period, demo=get_meta(conn, "demo") == "true")
+    if args.format == "xlsx":
+        data = excel.report_workbook(rep, df, lang=args.lang)
+    else:
+        from dashboard.geo import layers
+
+        layer = layers.layer_for("district", period.start, period.end)
+        data = pdf.one_pager(rep, layers.load(layer) if layer else None, lang=args.lang)
+    Path(args.output).write_bytes(data)
+    print(f"{args.output}: {len(data):,} bytes")
     return 0
 
 
@@ -211,7 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--cutoff", type=int, help=f"cut-off day for named periods (default {config.DEFAULT_CUTOFF_DAY})")
     r.add_argument("--level", default="all", choices=list(queries.LEVEL_KINDS))
     r.add_argument("--territory", action="store_true", help="sum each unit with its descendants")
-    r.add_argument("--format", default="csv", choices=["csv", "json", "xlsx"])
+    r.add_argument("--format", default="csv", choices=["csv", "json", "xlsx", "pdf"],
+                   help="xlsx: workbook in the official layout (+ sheets report, methodology, overdue); "
+                        "pdf: one-page summary")
+    r.add_argument("--lang", default="vi", choices=["vi", "en"], help="language of xlsx/pdf (default vi)")
     r.add_argument("--output", help="write to FILE instead of standard output")
     geo = sub.add_parser("geo", help="boundary layers: install the demo pack or import your own")
     gsub = geo.add_subparsers(dest="geo_command", required=True)

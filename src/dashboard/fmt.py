@@ -37,3 +37,16 @@ def day(value: date | None, lang: str = "vi") -> str:
 def plotly_separators(lang: str) -> str:
     """Plotly's `separators` (decimal then thousands)."""
     return ",." if lang == "vi" else ".,"
+
+
+def period(p, lang: str = "vi") -> str:
+    """A period's name: "Quý 1/2025", or its dates for a custom range."""
+    if p.kind == "custom":
+        return t("label_custom", lang, start=day(p.start, lang), end=day(p.end, lang))
+    return t(f"label_{p.kind}", lang, n=p.number, y=p.year)
+
+
+def period_with_dates(p, lang: str = "vi") -> str:
+    """"Quý 1/2025 (15/12/2024 – 14/03/2025)": the name and the exact days it covers."""
+    name = period(p, lang)
+    return name if p.kind == "custom" else f"{name} ({day(p.start, lang)} – {day(p.end, lang)})"

@@ -27,9 +27,7 @@ class Filters:
 
 
 def period_label(p: Period, lang: str) -> str:
-    if p.kind == "custom":
-        return t("label_custom", lang, start=fmt.day(p.start, lang), end=fmt.day(p.end, lang))
-    return t(f"label_{p.kind}", lang, n=p.number, y=p.year)
+    return fmt.period(p, lang)
 
 
 def _kind_of(key: str) -> str:

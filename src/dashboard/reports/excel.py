@@ -1,0 +1,272 @@
+"""XLSX files: the overdue list export and the period report workbook (official layout).
+
+Written with XlsxWriter in constant-memory mode (rows streamed in order), so 50 000 rows take seconds
+and little memory. Every text cell goes through :func:`neutralise`: a value that begins with
+= + - @ (or a tab / carriage return) gets a leading apostrophe, so no spreadsheet reads it as a formula.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Iterable, Sequence
+
+import pandas as pd
+import xlsxwriter
+
+from dashboard import fmt
+from dashboard.i18n import t
+from dashboard.metrics import kpi
+from dashboard.metrics.periods import Period
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text that a spreadsheet could run as a formula, made inert; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class _Sheet:
+    """A worksheet with the few cell styles the files use and a writer that never writes a formula."""
+
+    def __init__(self, wb: xlsxwriter.Workbook, name: str):
+        self.ws = wb.add_worksheet(name)
+        self.f_date = wb.add_format({"num_format": "dd/mm/yyyy"})
+        self.f_int = wb.add_format({"num_format": "#,##0"})
+        self.f_rate = wb.add_format({"num_format": "0.00"})
+        self.f_bold = wb.add_format({"bold": True})
+        self.f_title = wb.add_format({"bold": True, "font_size": 14})
+        self.f_head = wb.add_format({"bold": True, "text_wrap": True, "valign": "vcenter", "align": "center",
+                                     "border": 1, "bg_color": "#DDEBF7"})
+        self.f_group = wb.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": "#,##0"})
+        self.f_group_rate = wb.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": "0.00"})
+        self.f_wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+
+    def put(self, row: int, col: int, value, style=None) -> None:
+        ws = self.ws
+        if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+            ws.write_blank(row, col, None, style)
+        elif isinstance(value, (datetime, date)):
+            ws.write_datetime(row, col, datetime(value.year, value.month, value.day), style or self.f_date)
+        elif isinstance(value, str):
+            ws.write_string(row, col, neutralise(value), style)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, col, value, style)
+        else:
+            ws.write_number(row, col, float(value) if isinstance(value, float) else int(value), style)
+
+
+# ---- The overdue list ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListMeta:
+    """What the export writes above the rows: the filters that produced them."""
+
+    list_kind: str
+    unit_name: str
+    unit_code: str
+    territory: bool
+    period: Period
+    as_of: date
+    due_days: int
+    fields: Sequence[str] = ()  # names, as shown
+    procedures: Sequence[str] = ()
+    sort: str = "days_overdue"
+    descending: bool = True
+    demo: bool = False
+    total: int | None = None  # rows in the list (known from the count query); written above the rows
+
+
+def list_columns(kind: str, lang: str) -> list[tuple[str, str]]:
+    """(frame column, header) of a list, in the order the page and the export show them."""
+    days = ("days_left", t("col_days_left", lang)) if kind == "due_soon" else ("days_overdue", t("col_days_overdue", lang))
+    return [
+        ("code", t("col_code", lang)),
+        ("procedure_code", t("col_procedure_code", lang)),
+        ("procedure_name", t("col_procedure_name", lang)),
+        ("field_name", t("col_field", lang)),
+        ("unit_name", t("col_handling_unit", lang)),
+        ("received_date", t("col_received", lang)),
+        ("due_date", t("col_due", lang)),
+        ("end_date", t("col_end", lang)),
+        days,
+        ("status_text", t("col_status", lang)),
+        ("channel_text", t("col_channel", lang)),
+        ("apology_text", t("col_apology", lang)),
+    ]
+
+
+def readable(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Add the words the lists show: status and channel names, apology yes/no, days left."""
+    out = df.copy()
+    out["status_text"] = [t(f"status_{int(s)}", lang) if pd.notna(s) else "" for s in out["status"]]
+    out["channel_text"] = [t(f"channel_{int(c) if pd.notna(c) else 1}", lang) for c in out["channel"]]
+    out["apology_text"] = [t("yes", lang) if a == 1 else t("no", lang) for a in out["apology"].fillna(0)]
+    out["days_left"] = -out["days_overdue"]
+    return out
+
+
+def list_workbook(rows: pd.DataFrame | Iterable[pd.DataFrame], meta: ListMeta, lang: str = "vi") -> bytes:
+    """The filtered list as an XLSX: the filters on top, then one row per dossier.
+
+    `rows` may be one frame or an iterable of frames (pages), written as they come.
+    """
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": False})
+    sh = _Sheet(wb, t(f"list_{meta.list_kind}", lang)[:31])
+    cols = list_columns(meta.list_kind, lang)
+    scope = t("scope_territory" if meta.territory else "scope_own", lang)
+    everything = t("filter_all", lang)
+    sort_name = dict(list_columns(meta.list_kind, lang)).get(meta.sort, meta.sort)
+    head = [
+        (t("xl_unit", lang), f"{meta.unit_name} ({meta.unit_code})"),
+        (t("xl_scope", lang), scope),
+        (t("xl_period", lang), fmt.period_with_dates(meta.period, lang)),
+        (t("xl_asof", lang), fmt.day(meta.as_of, lang)),
+        (t("filter_field", lang), "; ".join(meta.fields) or everything),
+        (t("filter_procedure", lang), "; ".join(meta.procedures) or everything),
+        (t("xl_sort", lang), f"{sort_name} ({t('sort_desc', lang).lower() if meta.descending else '↑'})"),
+    ]
+    if meta.list_kind == "due_soon":
+        head.append((t("xl_due_days", lang), str(meta.due_days)))
+    sh.put(0, 0, t("xl_title", lang, list=t(f"list_{meta.list_kind}", lang)), sh.f_title)
+    r = 1
+    for label, value in head:
+        sh.put(r, 0, label, sh.f_bold)
+        sh.put(r, 1, value)
+        r += 1
+    notes = [t("xl_neutralised", lang)] + ([t("xl_demo", lang)] if meta.demo else [])
+    if meta.total is not None:
+        sh.put(r, 0, t("xl_rows", lang), sh.f_bold)
+        sh.put(r, 1, meta.total, sh.f_int)
+        r += 1
+    for note in notes:
+        sh.put(r, 0, note)
+        r += 1
+    header_row = r + 1
+    for j, (_, label) in enumerate(cols):
+        sh.put(header_row, j, label, sh.f_head)
+    widths = [26, 12, 50, 22, 30, 11, 11, 11, 10, 22, 14, 10]
+    for j, w in enumerate(widths):
+        sh.ws.set_column(j, j, w)
+    sh.ws.freeze_panes(header_row + 1, 1)
+    r = header_row + 1
+    frames = [rows] if isinstance(rows, pd.DataFrame) else rows
+    for frame in frames:
+        frame = readable(frame, lang)
+        for rec in frame[[c for c, _ in cols]].itertuples(index=False, name=None):
+            for j, value in enumerate(rec):
+                sh.put(r, j, value)
+            r += 1
+    sh.ws.autofilter(header_row, 0, max(header_row, r - 1), len(cols) - 1)
+    wb.close()
+    return buf.getvalue()
+
+
+# ---- The period report workbook ------------------------------------------------------------------
+
+
+def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | None = None) -> bytes:
+    """Sheets: the official table, the flat `report` rows (exactly kpi.REPORT_FIELDS), the
+    methodology, and the overdue dossiers. `report` is a reports.period.PeriodReport."""
+    from dashboard.reports import period as pr
+
+    buf = io.BytesIO()
+    # not constant-memory: the two-row header is written out of row order (merged cells)
+    wb = xlsxwriter.Workbook(buf)
+    p = report.period
+    name_title = title or ("Báo cáo tình hình giải quyết thủ tục hành chính" if lang == "vi"
+                           else "Administrative procedures: progress report")
+
+    # 1. Official layout
+    sh = _Sheet(wb, "Báo cáo" if lang == "vi" else "Report")
+    ws = sh.ws
+    ncols = 3 + len(pr.COLUMNS) + len(pr.RATE_COLUMNS)
+    sh.put(0, 0, name_title, sh.f_title)
+    sh.put(1, 0, f"{t('xl_period', lang)}: {fmt.period_with_dates(p, lang)} · {t('xl_asof', lang)}: "
+                 f"{fmt.day(report.as_of, lang)}")
+    sh.put(2, 0, t("xl_demo", lang) if report.demo else "")
+    top, sub = 4, 5
+    stt, unit_col = ("STT", "Đơn vị") if lang == "vi" else ("No.", "Unit")
+    for j, text in enumerate([stt, unit_col, "Mã" if lang == "vi" else "Code"]):
+        ws.merge_range(top, j, sub, j, text, sh.f_head)
+    j = 3
+    groups: list[tuple[str, int, int]] = []
+    for gkey, _, _ in pr.COLUMNS:
+        if groups and groups[-1][0] == gkey:
+            groups[-1] = (gkey, groups[-1][1], j)
+        else:
+            groups.append((gkey, j, j))
+        j += 1
+    groups.append(("cg_rates", j, j + len(pr.RATE_COLUMNS) - 1))
+    for gkey, first, last in groups:
+        if first == last:
+            ws.write_string(top, first, pr.label(gkey, lang), sh.f_head)
+        else:
+            ws.merge_range(top, first, top, last, pr.label(gkey, lang), sh.f_head)
+    for j, (_, ckey, _) in enumerate(pr.COLUMNS):
+        ws.write_string(sub, 3 + j, pr.label(ckey, lang), sh.f_head)
+    for j, rate in enumerate(pr.RATE_COLUMNS):
+        ws.write_string(sub, 3 + len(pr.COLUMNS) + j, pr.label(rate, lang), sh.f_head)
+    ws.set_row(sub, 45)
+    ws.set_column(0, 0, 5)
+    ws.set_column(1, 1, 38)
+    ws.set_column(2, 2, 8)
+    ws.set_column(3, ncols - 1, 11)
+    ws.freeze_panes(sub + 1, 3)
+    r = sub + 1
+    for row in report.official().to_dict("records"):
+        unit_row = row["row_type"] == "unit"
+        f_num = None if unit_row else sh.f_group
+        f_rate = sh.f_rate if unit_row else sh.f_group_rate
+        name = row["name"] if unit_row else (
+            f"{row['number']}. {pr.label(row['name'], lang)}" if row["number"] else pr.label(row["name"], lang))
+        sh.put(r, 0, row["number"] if unit_row else "", f_num)
+        sh.put(r, 1, name, f_num)
+        sh.put(r, 2, row["code"], f_num)
+        for j in range(len(pr.COLUMNS)):
+            sh.put(r, 3 + j, row[f"c{j}"], f_num)
+        for j, rate in enumerate(pr.RATE_COLUMNS):
+            v = row[rate]
+            sh.put(r, 3 + len(pr.COLUMNS) + j, None if v is None else round(v, 2), f_rate)
+        r += 1
+
+    # 2. The flat rows of `python -m dashboard report` (machine-readable, exact field names)
+    sh2 = _Sheet(wb, "report")
+    for j, col in enumerate(flat.columns):
+        sh2.put(0, j, col)
+    for i, rec in enumerate(flat.itertuples(index=False, name=None), start=1):
+        for j, v in enumerate(rec):
+            sh2.put(i, j, v)
+
+    # 3. Methodology
+    sh3 = _Sheet(wb, "Phương pháp" if lang == "vi" else "Methodology")
+    sh3.ws.set_column(0, 0, 32)
+    sh3.ws.set_column(1, 1, 110)
+    prev_day = (p.cutoff - 1) or "cuối"
+    for i, (term, text) in enumerate(pr.METHOD["vi" if lang == "vi" else "en"]):
+        sh3.put(i, 0, term, sh3.f_bold)
+        sh3.put(i, 1, text.format(start=fmt.day(p.start, lang), end=fmt.day(p.end, lang), cutoff=p.cutoff,
+                                  cutoff_prev=prev_day), sh3.f_wrap)
+
+    # 4. Overdue dossiers
+    sh4 = _Sheet(wb, "Quá hạn" if lang == "vi" else "Overdue")
+    cols = [("list_text", t("col_state", lang)), *list_columns("finished_late", lang)]
+    for j, (_, label) in enumerate(cols):
+        sh4.put(0, j, label, sh4.f_head)
+    sh4.ws.freeze_panes(1, 2)
+    rows = readable(report.overdue_rows, lang) if len(report.overdue_rows) else report.overdue_rows
+    if len(rows):
+        rows = rows.assign(list_text=[t(f"state_{k}", lang) for k in rows["list"]])
+        for i, rec in enumerate(rows[[c for c, _ in cols]].itertuples(index=False, name=None), start=1):
+            for j, v in enumerate(rec):
+                sh4.put(i, j, v)
+        sh4.ws.autofilter(0, 0, len(rows), len(cols) - 1)
+    for j, w in enumerate([20, 26, 12, 50, 22, 30, 11, 11, 11, 10, 22, 14, 10]):
+        sh4.ws.set_column(j, j, w)
+    wb.close()
+    return buf.getvalue()

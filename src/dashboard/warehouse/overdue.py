@@ -1,0 +1,180 @@
+"""The lists behind "Hồ sơ quá hạn": finished late, open and overdue, due soon (SPEC §4).
+
+Everything is computed in SQL with bound parameters: membership, days overdue, filters, sorting and
+paging, so a page of a 100 000-row list costs one indexed query and ships 50 rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+import sqlalchemy as sa
+
+from dashboard.metrics import kpi
+from dashboard.metrics.periods import Period
+from dashboard.warehouse import schema
+
+LISTS = ("finished_late", "open_overdue", "due_soon")
+OVERDUE_LISTS = ("finished_late", "open_overdue")
+#: sort keys a page may ask for -> the column they order by
+SORTS = ("days_overdue", "due_date", "received_date", "end_date", "code", "procedure_code", "unit_code")
+COLUMNS = ("code", "procedure_code", "procedure_name", "field_code", "field_name", "unit_code", "unit_name",
+           "received_date", "due_date", "end_date", "days_overdue", "status", "channel", "apology")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which dossiers: units (already expanded to the territory when asked), period, as-of, filters."""
+
+    period: Period
+    unit_codes: tuple[str, ...]
+    as_of: date
+    due_days: int = 3
+    fields: tuple[str, ...] = ()  # field codes; empty = all
+    procedures: tuple[str, ...] = ()  # procedure codes; empty = all
+
+    def without_filters(self) -> "Scope":
+        return Scope(self.period, self.unit_codes, self.as_of, self.due_days)
+
+
+def _membership(c, kind: str, s: Scope) -> sa.ColumnElement:
+    if kind == "due_soon":
+        return kpi.due_soon_sql(c, s.as_of, s.due_days)
+    conds = kpi.count_conditions(c, s.period.start, s.period.end)
+    return sa.and_(kpi.relevant_sql(c, s.period.start, s.period.end), conds[kind])
+
+
+def _reference_day(c, kind: str, s: Scope) -> sa.ColumnElement:
+    """The day lateness is measured to: the end date (finished late), the period end (open overdue),
+    the as-of date (due soon: a negative number, the days left)."""
+    if kind == "finished_late":
+        return kpi.kpi_end_sql(c)
+    return sa.literal(s.period.end if kind == "open_overdue" else s.as_of, sa.Date)
+
+
+def days_overdue_sql(c, kind: str, s: Scope) -> sa.ColumnElement:
+    # date - date is a whole number of days in DuckDB and PostgreSQL (SQLAlchemy types it Integer)
+    return sa.cast(_reference_day(c, kind, s) - c.due_date, sa.Integer)
+
+
+def _where(c, kind: str, s: Scope) -> list[sa.ColumnElement]:
+    if kind not in LISTS:
+        raise ValueError(f"unknown list {kind!r}; choose one of {', '.join(LISTS)}")
+    where = [_membership(c, kind, s), c.unit_code.in_(s.unit_codes)]
+    if s.fields:
+        where.append(c.field_code.in_(s.fields))
+    if s.procedures:
+        where.append(c.procedure_code.in_(s.procedures))
+    return where
+
+
+def count(conn: sa.Connection, kind: str, s: Scope) -> int:
+    d = schema.dossier
+    return int(conn.execute(sa.select(sa.func.count()).select_from(d).where(*_where(d.c, kind, s))).scalar())
+
+
+def _select(kind: str, s: Scope) -> sa.Select:
+    d, u = schema.dossier, _unit_names()
+    return (
+        sa.select(d.c.code, d.c.procedure_code, d.c.procedure_name, d.c.field_code, d.c.field_name, d.c.unit_code,
+                  u.c.name.label("unit_name"), d.c.received_date, d.c.due_date,
+                  kpi.kpi_end_sql(d.c).label("end_date"), days_overdue_sql(d.c, kind, s).label("days_overdue"),
+                  d.c.status, d.c.channel, d.c.apology)
+        .select_from(d.outerjoin(u, u.c.code == d.c.unit_code))
+        .where(*_where(d.c, kind, s))
+    )
+
+
+def _unit_names() -> sa.Subquery:
+    """One name per unit code (its latest version)."""
+    u = schema.unit
+    latest = (sa.select(u.c.code, sa.func.max(u.c.valid_from).label("vf")).group_by(u.c.code)).subquery()
+    return (sa.select(u.c.code, u.c.name)
+            .join(latest, sa.and_(latest.c.code == u.c.code, latest.c.vf == u.c.valid_from))).subquery("unit_name")
+
+
+def page(conn: sa.Connection, kind: str, s: Scope, *, sort: str = "days_overdue", descending: bool = True,
+         offset: int = 0, limit: int = 50) -> pd.DataFrame:
+    """One page of a list, ordered in SQL (ties broken by dossier code, so pages never overlap)."""
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    q = _select(kind, s).subquery("l")
+    key = q.c[sort]
+    ordered = key.desc().nulls_last() if descending else key.asc().nulls_last()
+    stmt = sa.select(q).order_by(ordered, q.c.code).offset(max(0, int(offset)))
+    if limit is not None:
+        stmt = stmt.limit(int(limit))
+    return _frame(conn.execute(stmt).all())
+
+
+def _frame(rows) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=list(COLUMNS))
+    df["days_overdue"] = df["days_overdue"].astype("Int64")
+    for col in ("status", "channel", "apology"):
+        df[col] = df[col].astype("Int64")
+    return df
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What sits above the lists: counts per list and the overdue dossiers broken down."""
+
+    counts: dict[str, int]
+    by_field: pd.DataFrame = field(repr=False)  # field_code, field_name, overdue, without_apology
+    by_procedure: pd.DataFrame = field(repr=False)  # procedure_code, procedure_name, overdue, without_apology
+    by_unit: pd.DataFrame = field(repr=False)  # unit_code, unit_name, overdue, without_apology
+
+    @property
+    def overdue(self) -> int:
+        return self.counts["finished_late"] + self.counts["open_overdue"]
+
+    @property
+    def without_apology(self) -> int:
+        return int(self.by_field["without_apology"].sum()) if len(self.by_field) else 0
+
+    @property
+    def without_apology_share(self) -> float | None:
+        return kpi.rate(self.without_apology, self.overdue)
+
+
+def summary(conn: sa.Connection, s: Scope) -> Summary:
+    """Counts of the three lists and the overdue (finished late + open overdue) dossiers grouped by
+    field, procedure and handling unit — one grouped query per list, the breakdowns in pandas."""
+    d = schema.dossier
+    no_apology = sa.func.sum(sa.case((sa.func.coalesce(d.c.apology, 0) != 1, 1), else_=0))
+    groups = []
+    for kind in OVERDUE_LISTS:
+        q = (sa.select(d.c.field_code, d.c.field_name, d.c.procedure_code, d.c.procedure_name, d.c.unit_code,
+                       sa.func.count().label("overdue"), no_apology.label("without_apology"))
+             .where(*_where(d.c, kind, s))
+             .group_by(d.c.field_code, d.c.field_name, d.c.procedure_code, d.c.procedure_name, d.c.unit_code))
+        groups.append(pd.DataFrame(conn.execute(q).all(),
+                                   columns=["field_code", "field_name", "procedure_code", "procedure_name",
+                                            "unit_code", "overdue", "without_apology"]).assign(kind=kind))
+    g = pd.concat(groups, ignore_index=True)
+    g[["overdue", "without_apology"]] = g[["overdue", "without_apology"]].astype("int64")
+    counts = {kind: int(g.loc[g["kind"] == kind, "overdue"].sum()) for kind in OVERDUE_LISTS}
+    counts["due_soon"] = count(conn, "due_soon", s)
+    names = pd.DataFrame(conn.execute(sa.select(_unit_names())).all(), columns=["unit_code", "unit_name"])
+
+    def top(keys: list[str]) -> pd.DataFrame:
+        out = (g.fillna({k: "" for k in keys}).groupby(keys, as_index=False)[["overdue", "without_apology"]].sum()
+               .sort_values(["overdue", keys[0]], ascending=[False, True]).reset_index(drop=True))
+        return out
+
+    by_unit = top(["unit_code"]).merge(names, on="unit_code", how="left")
+    return Summary(counts=counts, by_field=top(["field_code", "field_name"]),
+                   by_procedure=top(["procedure_code", "procedure_name"]),
+                   by_unit=by_unit[["unit_code", "unit_name", "overdue", "without_apology"]])
+
+
+def options(conn: sa.Connection, s: Scope) -> pd.DataFrame:
+    """Fields and procedures present in any of the three lists (for the filter pickers)."""
+    d = schema.dossier
+    base = s.without_filters()
+    parts = [sa.select(d.c.field_code, d.c.field_name, d.c.procedure_code, d.c.procedure_name).where(*_where(d.c, k, base))
+             for k in LISTS]
+    rows = conn.execute(sa.union(*parts)).all()
+    df = pd.DataFrame(rows, columns=["field_code", "field_name", "procedure_code", "procedure_name"])
+    return df.sort_values(["field_name", "procedure_code"], na_position="last").reset_index(drop=True)
