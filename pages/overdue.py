@@ -1,33 +1,116 @@
-"""Hồ sơ quá hạn of a unit (own or whole territory) and period, opened by URL from the map."""
+"""Hồ sơ quá hạn: the late, overdue and due-soon dossiers of a unit and period, opened by URL."""
+from datetime import timedelta
+
 import streamlit as st
 
-from dashboard import fmt
+from dashboard import config, fmt
 from dashboard.i18n import t
-from dashboard.ui import data, filters
+from dashboard.reports import excel
+from dashboard.ui import data, filters, overdue_view
+from dashboard.warehouse.overdue import LISTS
+
+PAGE_SIZES = (25, 50, 100)
+SORTS = ("days_overdue", "due_date", "received_date", "end_date", "code")
+MAX_EXPORT = 100_000
 
 f = filters.current()
-lang = f.lang
+lang, url, version, period, as_of = f.lang, f.state.url, f.state.data_version, f.period, f.state.as_of
+qp = st.query_params
 st.title(t("page_overdue", lang))
-st.markdown(f"#### {f.unit_name} · {filters.period_label(f.period, lang)} · "
+st.markdown(f"#### {f.unit_name} · {fmt.period_with_dates(period, lang)} · "
             f"{t('scope_territory' if f.territory else 'scope_own', lang)}")
 if f.state.demo:
     st.info(t("demo_banner", lang), icon="ℹ️")
-limit = 500
-df, counts = data.overdue(f.state.url, f.state.data_version, f.period, f.unit_code, f.territory, limit)
-st.write(t("overdue_summary", lang, late=fmt.number(counts.finished_late, lang),
-           open=fmt.number(counts.open_overdue, lang), end=fmt.day(f.period.end, lang),
-           noapo=fmt.number(counts.overdue_without_apology, lang)))
-st.caption(t("overdue_partial", lang, n=fmt.number(limit, lang)))
-if len(df):
-    shown = {
-        t("col_code", lang): df["code"],
-        t("col_procedure", lang): df["procedure_code"] + " " + df["procedure_name"].fillna(""),
-        t("col_field", lang): df["field_name"],
-        t("col_state", lang): [t(f"state_{s}", lang) for s in df["state"]],
-        t("col_received", lang): [fmt.day(d, lang) for d in df["received_date"]],
-        t("col_due", lang): [fmt.day(d, lang) for d in df["due_date"]],
-        t("col_end", lang): [fmt.day(d, lang) for d in df["end_date"]],
-        t("col_days_overdue", lang): df["days_overdue"],
-        t("col_apology", lang): [t("yes", lang) if a == 1 else t("no", lang) for a in df["apology"]],
-    }
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(36 * (len(df) + 1) + 4, 700))
+
+# Page state starts from the URL, so a link can name the list, the fields and the window.
+if "ov_list" not in st.session_state:
+    st.session_state["ov_list"] = qp.get("list") if qp.get("list") in LISTS else "finished_late"
+if "ov_days" not in st.session_state:
+    days = qp.get("days", "")
+    st.session_state["ov_days"] = int(days) if days.isdigit() and 1 <= int(days) <= 60 else config.due_soon_days()
+due_days = int(st.session_state["ov_days"])
+
+summary, options = data.overdue_summary(url, version, period, f.unit_code, f.territory, as_of, due_days)
+overdue_view.summary_metrics(summary, due_days, lang)
+overdue_view.breakdowns(summary, lang)
+st.divider()
+
+field_names = dict(zip(options["field_code"].fillna(""), options["field_name"].fillna("—")))
+if "ov_fields" not in st.session_state:
+    st.session_state["ov_fields"] = [c for c in qp.get("field", "").split(",") if c in field_names]
+st.session_state["ov_fields"] = [c for c in st.session_state["ov_fields"] if c in field_names]
+c_field, c_proc, c_days = st.columns([3, 5, 2])
+with c_field:
+    fields = st.multiselect(t("filter_field", lang), sorted(field_names, key=field_names.get), key="ov_fields",
+                            format_func=field_names.get, placeholder=t("filter_all", lang))
+procs = options[options["field_code"].isin(fields)] if fields else options
+proc_names = dict(zip(procs["procedure_code"], procs["procedure_code"] + " " + procs["procedure_name"].fillna("")))
+if "ov_procs" not in st.session_state:
+    st.session_state["ov_procs"] = [c for c in qp.get("proc", "").split(",") if c in proc_names]
+st.session_state["ov_procs"] = [c for c in st.session_state["ov_procs"] if c in proc_names]
+with c_proc:
+    procedures = st.multiselect(t("filter_procedure", lang), sorted(proc_names), key="ov_procs",
+                                format_func=proc_names.get, placeholder=t("filter_all", lang))
+with c_days:
+    st.number_input(t("due_days", lang), min_value=1, max_value=60, step=1, key="ov_days")
+
+fields_t, procs_t = tuple(sorted(fields)), tuple(sorted(procedures))
+counts = data.overdue_counts(url, version, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t)
+kind = st.segmented_control(" ", LISTS, key="ov_list", label_visibility="collapsed",
+                            format_func=lambda k: f"{t('list_' + k, lang)} ({fmt.number(counts[k], lang)})") \
+    or "finished_late"
+until = as_of + timedelta(days=due_days)
+st.caption(t(f"list_help_{kind}", lang, end=fmt.day(period.end, lang), asof=fmt.day(as_of, lang), n=due_days,
+             until=fmt.day(until, lang)))
+
+c_sort, c_dir, c_size, c_page = st.columns([3, 2, 2, 2])
+sort_labels = {s: dict(excel.list_columns(kind, lang)).get(s, s) for s in SORTS}
+sort_labels["days_overdue"] = t("col_days_left" if kind == "due_soon" else "col_days_overdue", lang)
+with c_sort:
+    sort = st.selectbox(t("sort_by", lang), SORTS, key="ov_sort", format_func=sort_labels.get)
+with c_dir:
+    st.write("")
+    descending = st.toggle(t("sort_desc", lang), value=True, key="ov_desc")
+with c_size:
+    size = st.selectbox(t("rows_per_page", lang), PAGE_SIZES, index=1, key="ov_size")
+total = counts[kind]
+pages = max(1, -(-total // size))
+# a new list, filter or order starts again at page 1
+signature = (kind, fields_t, procs_t, due_days, sort, descending, size, period.key, f.unit_code, f.territory)
+if st.session_state.get("_ov_signature") != signature:
+    st.session_state["_ov_signature"] = signature
+    st.session_state["ov_page"] = 1
+st.session_state["ov_page"] = min(max(1, int(st.session_state.get("ov_page", 1))), pages)
+with c_page:
+    page_no = st.number_input(t("page_no", lang), min_value=1, max_value=pages, step=1, key="ov_page")
+
+st.query_params.update({"list": kind, "days": str(due_days), "field": ",".join(fields_t), "proc": ",".join(procs_t)})
+for key in ("field", "proc"):
+    if not st.query_params.get(key):
+        del st.query_params[key]
+
+if total == 0:
+    st.info(t("list_empty", lang))
+else:
+    rows = data.overdue_page(url, version, kind, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t,
+                             sort, descending, (page_no - 1) * size, size)
+    overdue_view.dossier_table(rows, kind, lang)
+    first = (page_no - 1) * size + 1
+    st.caption(t("page_of", lang, page=fmt.number(page_no, lang), pages=fmt.number(pages, lang),
+                 first=fmt.number(first, lang), last=fmt.number(first + len(rows) - 1, lang),
+                 total=fmt.number(total, lang)))
+    if total > MAX_EXPORT:
+        st.warning(t("export_too_many", lang, n=fmt.number(total, lang), max=fmt.number(MAX_EXPORT, lang)))
+    else:
+        meta = excel.ListMeta(kind, f.unit_name, f.unit_code, f.territory, period, as_of, due_days,
+                              fields=[field_names[c] for c in fields_t], procedures=[proc_names[c] for c in procs_t],
+                              sort=sort, descending=descending, demo=f.state.demo, total=total)
+        args = (url, kind, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t, sort, descending,
+                MAX_EXPORT)
+
+        def build() -> bytes:  # runs only when the button is pressed
+            return excel.list_workbook(data.overdue_all(*args), meta, lang)
+
+        st.download_button(t("export_xlsx", lang), data=build, on_click="ignore", icon="📥",
+                           file_name=f"ho-so-{kind.replace('_', '-')}-{f.unit_code}-{period.key}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,10 +1,12 @@
 """Tổng quan: headline KPIs of the chosen unit and period, and the rankings beneath it."""
+import pandas as pd
 import streamlit as st
 
-from dashboard import config
+from dashboard import config, fmt
 from dashboard.charts.ranking import ranking_bar
 from dashboard.i18n import t
 from dashboard.metrics.kpi import COUNT_FIELDS, KpiRow
+from dashboard.metrics.warning import DROP_POINTS, early_warning, territory_sum
 from dashboard.ui import components, data, filters
 
 f = filters.current()
@@ -25,6 +27,10 @@ def row_of(period, code) -> KpiRow:
 
 components.kpi_cards(row_of(f.period, f.unit_code), row_of(f.period.previous(), f.unit_code), lang)
 
+st.page_link("pages/overdue.py", icon="📋", label=t("open_overdue_page", lang),
+             query_params={"unit": f.unit_code, "period": f.period.key,
+                           "scope": "territory" if f.territory else "own", "lang": lang})
+
 target = config.TARGETS["on_time_rate"]
 if f.unit_kind == "district":
     sections = [("rank_communes", "commune", True, lambda d: d[d["parent_code"] == f.unit_code])]
@@ -34,10 +40,30 @@ elif f.unit_kind == "province":
                 ("rank_branches", "department", False, lambda d: d[d["kind"] == "land_registry_branch"])]
 else:  # a department or office: rank the units under it, if any
     sections = [("rank_children", "all", True, lambda d: d[d["parent_code"] == f.unit_code])]
+
+
+def section_table(period, level, territory, select):
+    table = data.kpi_table(url, version, period, level, territory)
+    return select(table) if select is not None else table
+
+
+# Early warning over the units ranked below: this period against the previous one, and what falls due soon
+due_days = config.due_soon_days()
+own_due = data.due_soon_counts(url, version, f.state.as_of, due_days)
+units = data.units_in_period(url, version, f.period.start, f.period.end)
+watch = []
 for title, level, territory, select in sections:
-    table = data.kpi_table(url, version, f.period, level, territory)
-    if select is not None:
-        table = select(table)
+    now = section_table(f.period, level, territory, select)
+    before = section_table(f.period.previous(), level, territory, select) if f.period.kind != "custom" else None
+    due = territory_sum(own_due, units, "due_soon") if territory else own_due.set_index("unit_code")["due_soon"]
+    watch.append(early_warning(now, before, due, target=target).assign(scope="territory" if territory else "own"))
+st.subheader(t("warning_title", lang))
+st.caption(t("warning_help", lang, target=fmt.percent(target, lang, 0), drop=fmt.number(DROP_POINTS, lang),
+             n=due_days, asof=fmt.day(f.state.as_of, lang)))
+components.warning_table(pd.concat(watch, ignore_index=True), f.period, lang, target)
+
+for title, level, territory, select in sections:
+    table = section_table(f.period, level, territory, select)
     st.subheader(t(title, lang))
     if table.empty:
         st.caption(t("nothing_to_rank", lang))

@@ -13,6 +13,7 @@ DEFAULT_DB_FILE = DATA_DIR / "warehouse.duckdb"
 #: Quảng Nam's official reports run from the 15th of one month to the 14th of the next.
 DEFAULT_CUTOFF_DAY = 15
 HOME_PROVINCE = "49"
+DEFAULT_DUE_SOON_DAYS = 3
 
 #: Targets shown next to the rates (percent). The on-time target is the province's 95 % line.
 TARGETS = {
@@ -28,6 +29,15 @@ TARGETS = {
 def db_url() -> str:
     """The SQLAlchemy URL of the warehouse: $DASHBOARD_DB_URL or the embedded DuckDB file."""
     return os.environ.get("DASHBOARD_DB_URL") or f"duckdb:///{DEFAULT_DB_FILE}"
+
+
+def due_soon_days() -> int:
+    """The early-warning window: dossiers due within this many days of the as-of date
+    ($DASHBOARD_DUE_SOON_DAYS, default 3)."""
+    value = int(os.environ.get("DASHBOARD_DUE_SOON_DAYS", DEFAULT_DUE_SOON_DAYS))
+    if not 1 <= value <= 60:
+        raise ValueError(f"DASHBOARD_DUE_SOON_DAYS must be between 1 and 60, got {value}")
+    return value
 
 
 def cutoff_day() -> int:

@@ -105,3 +105,47 @@ def published_table(rows: pd.DataFrame, lang: str) -> None:
     })
     st.dataframe(shown, hide_index=True, width="stretch",
                  column_config={t("col_source", lang): st.column_config.LinkColumn(t("col_source", lang))})
+
+
+def warning_table(w: pd.DataFrame, period, lang: str, target: float) -> None:
+    """Flagged units (below target or falling), with the due-soon count and a link to their list; then the
+    units with the most dossiers due soon, flagged or not."""
+    flagged = w[w["flagged"]].sort_values(["on_time_rate", "overdue"], ascending=[True, False])
+    drop = t("reason_drop", lang, points="{}")
+
+    def reasons(r) -> str:
+        out = [t("reason_below", lang, target=fmt.percent(target, lang, 0))] if r["below"] else []
+        if r["dropped"]:
+            out.append(drop.format(fmt.number(-r["change"], lang, 2)))
+        return " · ".join(out)
+
+    def link(code: str, scope: str, kind: str) -> str:
+        return f"./overdue?unit={code}&period={period.key}&scope={scope}&lang={lang}&list={kind}"
+
+    if flagged.empty:
+        st.success(t("warning_none", lang, target=fmt.percent(target, lang, 0), drop=fmt.number(2, lang)))
+    else:
+        shown = pd.DataFrame({
+            t("col_unit", lang): flagged["name"],
+            t("on_time_rate", lang): [fmt.percent(v, lang) for v in flagged["on_time_rate"]],
+            t("col_previous", lang): [fmt.percent(v, lang) for v in flagged["previous_rate"]],
+            t("col_change", lang): [fmt.number(v, lang, 2) if pd.notna(v) else "" for v in flagged["change"]],
+            t("col_reason", lang): [reasons(r) for _, r in flagged.iterrows()],
+            t("overdue", lang): flagged["overdue"].astype(int),
+            t("col_due_soon", lang): flagged["due_soon"].astype(int),
+            t("col_link", lang): [link(c, s, "open_overdue") for c, s in zip(flagged["code"], flagged["scope"])],
+        })
+        st.dataframe(shown, hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 4, 420),
+                     column_config={t("col_link", lang): st.column_config.LinkColumn(
+                         t("col_link", lang), display_text=t("page_overdue", lang))})
+    soon = w[w["due_soon"] > 0].sort_values(["due_soon", "name"], ascending=[False, True]).head(10)
+    if len(soon):
+        st.markdown(f"**{t('list_due_soon', lang)}**")
+        shown = pd.DataFrame({
+            t("col_unit", lang): soon["name"],
+            t("col_due_soon", lang): soon["due_soon"].astype(int),
+            t("col_link", lang): [link(c, s, "due_soon") for c, s in zip(soon["code"], soon["scope"])],
+        })
+        st.dataframe(shown, hide_index=True, width="content",
+                     column_config={t("col_link", lang): st.column_config.LinkColumn(
+                         t("col_link", lang), display_text=t("list_due_soon", lang))})

@@ -72,15 +72,71 @@ def published(url: str, version: str) -> pd.DataFrame:
         return queries.published(conn)
 
 
+def _scope(conn, period: Period, unit_code: str, territory: bool, as_of: date, due_days: int,
+           fields: tuple[str, ...] = (), procedures: tuple[str, ...] = ()):
+    """The overdue-list scope of a unit: its own code, or it and its descendants valid in the period."""
+    from dashboard.metrics.kpi import descendant_codes
+    from dashboard.warehouse.overdue import Scope
+
+    units = queries.units_in_period(conn, period.start, period.end)
+    codes = tuple(descendant_codes(units, unit_code)) if territory else (unit_code,)
+    return Scope(period, codes, as_of, due_days, fields, procedures)
+
+
 @st.cache_data(ttl=600, show_spinner=False)
-def overdue(url: str, version: str, period: Period, unit_code: str, territory: bool, limit: int):
-    """The overdue dossiers of a unit (own or with its descendants) and their counts; the scope is a
-    SQL parameter, so the shared cache never holds one unit's rows under another's key."""
-    from dashboard.metrics.kpi import COUNT_FIELDS, KpiRow, descendant_codes
+def overdue_summary(url: str, version: str, period: Period, unit_code: str, territory: bool, as_of: date,
+                    due_days: int):
+    """Counts of the three lists and the overdue breakdowns of a unit (scope is a SQL parameter, so the
+    shared cache never serves one unit's rows under another's key)."""
+    from dashboard.warehouse import overdue
 
     with engine(url).connect() as conn:
-        units = queries.units_in_period(conn, period.start, period.end)
-        codes = descendant_codes(units, unit_code) if territory else [unit_code]
-        rows = queries.overdue_dossiers(conn, period, codes, limit)
-        counts = queries.unit_counts(conn, period, codes)
-    return rows, KpiRow.from_counts(counts[list(COUNT_FIELDS)].sum().to_dict())
+        s = _scope(conn, period, unit_code, territory, as_of, due_days)
+        return overdue.summary(conn, s), overdue.options(conn, s)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def overdue_counts(url: str, version: str, period: Period, unit_code: str, territory: bool, as_of: date,
+                   due_days: int, fields: tuple[str, ...], procedures: tuple[str, ...]) -> dict[str, int]:
+    from dashboard.warehouse import overdue
+
+    with engine(url).connect() as conn:
+        s = _scope(conn, period, unit_code, territory, as_of, due_days, fields, procedures)
+        return {k: overdue.count(conn, k, s) for k in overdue.LISTS}
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=200)
+def overdue_page(url: str, version: str, kind: str, period: Period, unit_code: str, territory: bool, as_of: date,
+                 due_days: int, fields: tuple[str, ...], procedures: tuple[str, ...], sort: str, descending: bool,
+                 offset: int, limit: int) -> pd.DataFrame:
+    from dashboard.warehouse import overdue
+
+    with engine(url).connect() as conn:
+        s = _scope(conn, period, unit_code, territory, as_of, due_days, fields, procedures)
+        return overdue.page(conn, kind, s, sort=sort, descending=descending, offset=offset, limit=limit)
+
+
+def overdue_all(url: str, kind: str, period: Period, unit_code: str, territory: bool, as_of: date, due_days: int,
+                fields: tuple[str, ...], procedures: tuple[str, ...], sort: str, descending: bool,
+                limit: int) -> pd.DataFrame:
+    """The whole filtered list (for an export; not cached — it runs when the file is asked for)."""
+    from dashboard.warehouse import overdue
+
+    with engine(url).connect() as conn:
+        s = _scope(conn, period, unit_code, territory, as_of, due_days, fields, procedures)
+        return overdue.page(conn, kind, s, sort=sort, descending=descending, offset=0, limit=limit)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def due_soon_counts(url: str, version: str, as_of: date, days: int) -> pd.DataFrame:
+    with engine(url).connect() as conn:
+        return queries.due_soon_counts(conn, as_of, days)
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=20)
+def period_report(url: str, version: str, period: Period):
+    from dashboard.reports import period as period_report
+
+    with engine(url).connect() as conn:
+        demo = get_meta(conn, "demo") == "true"
+        return period_report.build(conn, period, demo=demo)

@@ -126,24 +126,3 @@ def published(conn: sa.Connection, index_name: str | None = None) -> pd.DataFram
 
 def dossier_count(conn: sa.Connection) -> int:
     return int(conn.execute(sa.select(sa.func.count()).select_from(schema.dossier)).scalar())
-
-
-def overdue_dossiers(conn: sa.Connection, period: Period, unit_codes: list[str], limit: int = 500) -> pd.DataFrame:
-    """Dossiers of the given units that count as overdue over the period (SPEC §4): finished late in it,
-    or open and overdue at its end; at most `limit` of each, the earliest due first."""
-    d = schema.dossier
-    conds = kpi.count_conditions(d.c, period.start, period.end)
-    cols = [d.c.code, d.c.procedure_code, d.c.procedure_name, d.c.field_name, d.c.unit_code, d.c.received_date,
-            d.c.due_date, kpi.kpi_end_sql(d.c).label("end_date"), d.c.status, d.c.channel, d.c.apology]
-    frames = []
-    for state in ("finished_late", "open_overdue"):
-        q = (sa.select(*cols, sa.literal(state).label("state"))
-             .where(kpi.relevant_sql(d.c, period.start, period.end), conds[state], d.c.unit_code.in_(unit_codes))
-             .order_by(d.c.due_date, d.c.code).limit(limit))
-        frames.append(pd.DataFrame(conn.execute(q).all(), columns=[*(c.name for c in cols), "state"]))
-    df = pd.concat(frames, ignore_index=True)
-    if df.empty:
-        return df.assign(days_overdue=pd.Series(dtype="int64"))
-    upto = [e if s == "finished_late" else period.end for e, s in zip(df["end_date"], df["state"])]
-    df["days_overdue"] = [(u - due).days for u, due in zip(upto, df["due_date"])]  # calendar days, no datetime64 units
-    return df.sort_values(["days_overdue", "code"], ascending=[False, True]).head(limit).reset_index(drop=True)

@@ -1,0 +1,68 @@
+"""Parts of the "Hồ sơ quá hạn" page: the summary blocks and one page of a dossier list."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import fmt
+from dashboard.i18n import t
+from dashboard.reports.excel import list_columns, readable
+from dashboard.warehouse.overdue import Summary
+
+TOP_N = 10
+
+
+def summary_metrics(s: Summary, due_days: int, lang: str) -> None:
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("sum_overdue", lang), fmt.number(s.overdue, lang), border=True, help=t("kpi_help_overdue", lang))
+    c2.metric(t("list_finished_late", lang), fmt.number(s.counts["finished_late"], lang), border=True)
+    c2.caption(f"{t('list_open_overdue', lang)}: {fmt.number(s.counts['open_overdue'], lang)}")
+    c3.metric(t("sum_no_apology", lang), fmt.number(s.without_apology, lang), border=True)
+    c3.caption(t("sum_no_apology_share", lang, share=fmt.percent(s.without_apology_share, lang, 1)))
+    c4.metric(t("sum_due_soon", lang, n=due_days), fmt.number(s.counts["due_soon"], lang), border=True)
+
+
+def _top_table(df: pd.DataFrame, label_cols: list[str], header: str, lang: str, total: int) -> None:
+    d = df.head(TOP_N)
+    label = d[label_cols[0]].fillna("").astype(str) if len(label_cols) == 1 else \
+        (d[label_cols[0]].fillna("").astype(str) + " " + d[label_cols[1]].fillna("").astype(str)).str.strip()
+    shown = pd.DataFrame({
+        header: label.replace("", "—"),
+        t("col_count_overdue", lang): d["overdue"].astype(int),
+        t("col_count_no_apology", lang): d["without_apology"].astype(int),
+    })
+    st.dataframe(shown, hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 4,
+                 column_config={
+                     header: st.column_config.TextColumn(header, width="medium"),
+                     t("col_count_overdue", lang): st.column_config.ProgressColumn(
+                         t("col_count_overdue", lang), format="%d", min_value=0, max_value=max(1, total), width=110)})
+
+
+def breakdowns(s: Summary, lang: str) -> None:
+    st.caption(t("summary_scope", lang))
+    if s.overdue == 0:
+        return
+    a, b, c = st.columns([3, 4, 4])
+    with a:
+        st.markdown(f"**{t('sum_by_field', lang)}**")
+        _top_table(s.by_field, ["field_name"], t("col_field", lang), lang, s.overdue)
+    with b:
+        st.markdown(f"**{t('sum_by_procedure', lang)}**")
+        _top_table(s.by_procedure, ["procedure_code", "procedure_name"], t("col_procedure", lang), lang, s.overdue)
+    with c:
+        st.markdown(f"**{t('sum_by_unit', lang)}**")
+        _top_table(s.by_unit, ["unit_name"], t("col_handling_unit", lang), lang, s.overdue)
+
+
+def dossier_table(df: pd.DataFrame, kind: str, lang: str) -> None:
+    """One page of a list; dates as dd/MM/yyyy, words for status, channel and apology."""
+    cols = list_columns(kind, lang)
+    shown = readable(df, lang)[[c for c, _ in cols]]
+    for c, _ in cols:
+        if c.endswith("_date"):  # None would print as "None"; NaT prints as an empty cell
+            shown[c] = pd.to_datetime(shown[c])
+    shown.columns = [label for _, label in cols]
+    date_fmt = "DD/MM/YYYY" if lang == "vi" else "D MMM YYYY"
+    config = {label: st.column_config.DateColumn(label, format=date_fmt)
+              for c, label in cols if c.endswith("_date")}
+    st.dataframe(shown, hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 4, column_config=config)
