@@ -121,14 +121,9 @@ def _period_from_args(args) -> periods.Period:
 
 def report_frame(conn, period: periods.Period, level: str, territory: bool) -> pd.DataFrame:
     """The report rows: exactly kpi.REPORT_FIELDS, rates rounded to 2 decimals (None = no data)."""
-    table = queries.kpi_table(conn, period, level=level, territory=territory)
-    table = table.rename(columns={"code": "unit_code", "name": "unit_name"})
-    order = {"province": 0, "department": 1, "land_registry_branch": 2, "district": 3, "commune": 4, "other": 5}
-    table = table.assign(_o=table["kind"].map(order)).sort_values(["_o", "unit_code"])
-    out = table[list(kpi.REPORT_FIELDS)].copy()
-    for name in kpi.RATE_FIELDS:
-        out[name] = [None if pd.isna(v) else round(float(v), 2) for v in out[name]]
-    return out.reset_index(drop=True)
+    from dashboard.reports.period import flat_rows
+
+    return flat_rows(conn, period, level, territory)
 
 
 def _plain(v):

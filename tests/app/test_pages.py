@@ -50,7 +50,7 @@ def run_app(**query) -> AppTest:
 
 
 def test_pages_are_registered():
-    assert PAGES == ["pages/map.py", "pages/overdue.py", "pages/overview.py"]
+    assert PAGES == ["pages/map.py", "pages/overdue.py", "pages/overview.py", "pages/report.py"]
 
 
 @pytest.mark.parametrize("page", PAGES)

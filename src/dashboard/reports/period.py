@@ -204,3 +204,16 @@ def build(conn: sa.Connection, period: Period, *, overdue_limit: int | None = No
     districts = queries.kpi_table(conn, period, level="district", territory=True)
     return PeriodReport(period=period, as_of=as_of, units=units, demo=demo, previous=previous, districts=districts,
                         overdue_rows=pd.concat(frames, ignore_index=True))
+
+
+def flat_rows(conn: sa.Connection, period: Period, level: str, territory: bool) -> pd.DataFrame:
+    """The rows of `python -m dashboard report`: exactly kpi.REPORT_FIELDS, rates rounded to 2 decimals
+    (None = no data), provincial bodies first, then departments, branches, districts, communes."""
+    table = queries.kpi_table(conn, period, level=level, territory=territory)
+    table = table.rename(columns={"code": "unit_code", "name": "unit_name"})
+    order = {"province": 0, "department": 1, "land_registry_branch": 2, "district": 3, "commune": 4, "other": 5}
+    table = table.assign(_o=table["kind"].map(order)).sort_values(["_o", "unit_code"])
+    out = table[list(kpi.REPORT_FIELDS)].copy()
+    for name in kpi.RATE_FIELDS:
+        out[name] = [None if pd.isna(v) else round(float(v), 2) for v in out[name]]
+    return out.reset_index(drop=True)

@@ -1,0 +1,67 @@
+"""Báo cáo: the period's report in the official layout, as a table and as XLSX / one-page PDF files."""
+import pandas as pd
+import streamlit as st
+
+from dashboard import fmt
+from dashboard.geo import layers
+from dashboard.i18n import t
+from dashboard.reports import excel, pdf
+from dashboard.reports import period as pr
+from dashboard.ui import data, filters
+
+f = filters.current()
+lang, url, version, period = f.lang, f.state.url, f.state.data_version, f.period
+st.title(t("page_report", lang))
+st.markdown(f"#### {fmt.period_with_dates(period, lang)}")
+if f.state.demo:
+    st.info(t("demo_banner", lang), icon="ℹ️")
+st.caption(t("report_intro", lang))
+
+rep = data.period_report(url, version, period)
+official = rep.official()
+
+
+def row_name(r) -> str:
+    if r["row_type"] == "unit":
+        return r["name"]
+    return f"{r['number']}. {pr.label(r['name'], lang)}" if r["number"] else pr.label(r["name"], lang).upper()
+
+
+shown = pd.DataFrame({"": [r["number"] if r["row_type"] == "unit" else "" for _, r in official.iterrows()],
+                      t("col_unit", lang): [row_name(r) for _, r in official.iterrows()]})
+for j, (group, col, _) in enumerate(pr.COLUMNS):
+    shown[f"{pr.label(group, lang)} · {pr.label(col, lang)}"] = official[f"c{j}"].astype(int)
+for rate in pr.RATE_COLUMNS:
+    shown[f"{pr.label('cg_rates', lang)} · {pr.label(rate, lang)}"] = official[rate].astype("float64")
+is_head = (official["row_type"] != "unit").tolist()
+rate_cols = [c for c in shown.columns if c.startswith(pr.label("cg_rates", lang))]
+styled = (shown.style
+          .apply(lambda col: ["font-weight: 700; background-color: #f2f2f2" if h else "" for h in is_head])
+          .format(lambda v: fmt.number(v, lang), subset=[c for c in shown.columns[2:] if c not in rate_cols])
+          .format(lambda v: fmt.number(v, lang, 2) if pd.notna(v) else "", subset=rate_cols))
+
+left, right = st.columns(2)
+
+
+def build_xlsx() -> bytes:  # runs when the button is pressed
+    with data.engine(url).connect() as conn:
+        flat = pr.flat_rows(conn, period, "all", False)
+    return excel.report_workbook(rep, flat, lang=lang)
+
+
+def build_pdf() -> bytes:
+    layer = layers.layer_for("district", period.start, period.end)
+    return pdf.one_pager(rep, layers.load(layer) if layer else None, lang=lang)
+
+
+with left:
+    st.download_button(t("report_xlsx", lang), data=build_xlsx, on_click="ignore", icon="📊",
+                       file_name=f"bao-cao-{period.key}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+with right:
+    st.download_button(t("report_pdf", lang), data=build_pdf, on_click="ignore", icon="🖨️",
+                       file_name=f"tom-tat-{period.key}.pdf", mime="application/pdf")
+
+st.dataframe(styled, hide_index=True, width="stretch", height=620,
+             column_config={"": st.column_config.TextColumn("", width=40, pinned=True),
+                            t("col_unit", lang): st.column_config.TextColumn(t("col_unit", lang), pinned=True)})
