@@ -10,6 +10,7 @@ import pytest
 from dashboard.warehouse import units
 from dashboard.warehouse.engine import create_schema, make_engine
 from geopack import install_geo_pack
+from helpers import demo_warehouse
 from pg import drop_pg_schema, pg_engine_in_fresh_schema
 
 
@@ -55,3 +56,19 @@ def geo_pack(tmp_path_factory):
 def geo_dir(geo_pack, monkeypatch):
     monkeypatch.setenv("DASHBOARD_GEO_DIR", str(geo_pack))
     return geo_pack
+
+
+@pytest.fixture(scope="session", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def demo_engine(request, tmp_path_factory):
+    """A small demo warehouse (scale 0.01, seed 7) per backend, shared by read-only tests."""
+    if request.param == "duckdb":
+        e = demo_warehouse(f"duckdb:///{tmp_path_factory.mktemp('demo') / 'w.duckdb'}")
+        yield e
+        e.dispose()
+    else:
+        pg, name = pg_engine_in_fresh_schema()
+        e = demo_warehouse(pg.url.render_as_string(hide_password=False))
+        yield e
+        e.dispose()
+        pg.dispose()
+        drop_pg_schema(name)

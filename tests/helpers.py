@@ -53,4 +53,19 @@ def pure_counts(dossiers: list[kpi.Dossier], d1: date, d2: date) -> dict[str, in
     return total
 
 
-__all__ = ["bulk_insert", "dossier_rows", "put", "sql_counts", "pure_counts", "UNIT"]
+def demo_warehouse(url: str) -> sa.Engine:
+    """A small demo warehouse (scale 0.01, seed 7) with rollups for cut-offs 15 and 1."""
+    from dashboard.warehouse import demo, rollups, units
+    from dashboard.warehouse.engine import create_schema, make_engine
+
+    e = make_engine(url)
+    create_schema(e)
+    with e.begin() as conn:
+        units.load_units(conn)
+        demo.build(conn, queries.all_units(conn), scale=0.01, seed=7)
+        for c in (15, 1):
+            rollups.refresh(conn, c)
+    return e
+
+
+__all__ = ["bulk_insert", "dossier_rows", "put", "sql_counts", "pure_counts", "UNIT", "demo_warehouse"]

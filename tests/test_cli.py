@@ -195,8 +195,13 @@ def test_csv_and_xlsx_output(warehouse, tmp_path, capsys):
     assert len(df) == 233 and df["on_time_rate"].dropna().between(0, 100).all()
     out = tmp_path / "r.xlsx"
     assert main(["report", "--period", "2025", "--level", "province", "--format", "xlsx", "--output", str(out)]) == 0
-    ws = load_workbook(out).worksheets[0]
+    wb = load_workbook(out)
+    assert wb.sheetnames[0] == "Báo cáo"  # the official layout first, the exact rows on "report"
+    ws = wb["report"]
     assert ws["A1"].value == "unit_code" and ws["A2"].value == "49"
+    pdf = tmp_path / "r.pdf"
+    assert main(["report", "--period", "2025-Q2", "--format", "pdf", "--output", str(pdf), "--lang", "en"]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF-")
 
 
 def test_import_exit_status_and_messages(warehouse, tmp_path, capsys):

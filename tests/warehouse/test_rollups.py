@@ -7,34 +7,6 @@ import pytest
 from dashboard.metrics import kpi, periods
 from dashboard.warehouse import demo, queries, rollups, units
 from dashboard.warehouse.engine import create_schema, make_engine
-from pg import drop_pg_schema, pg_engine_in_fresh_schema
-
-
-def _build(url):
-    e = make_engine(url)
-    create_schema(e)
-    with e.begin() as conn:
-        units.load_units(conn)
-        demo.build(conn, queries.all_units(conn), scale=0.01, seed=7)
-        for c in (15, 1):
-            rollups.refresh(conn, c)
-    return e
-
-
-@pytest.fixture(scope="module", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def demo_engine(request, tmp_path_factory):
-    """A small demo warehouse per backend, shared by the read-only tests of this module."""
-    if request.param == "duckdb":
-        e = _build(f"duckdb:///{tmp_path_factory.mktemp('demo') / 'w.duckdb'}")
-        yield e
-        e.dispose()
-    else:
-        pg, name = pg_engine_in_fresh_schema()
-        e = _build(pg.url.render_as_string(hide_password=False))
-        yield e
-        e.dispose()
-        pg.dispose()
-        drop_pg_schema(name)
 
 
 @pytest.mark.parametrize("key, cutoff", [("2025-Q1", 15), ("2024-12", 15), ("2023", 15), ("2025-06", 1),
@@ -55,7 +27,9 @@ def test_stale_rollup_is_not_used(backend_url):
     from dashboard.metrics.kpi import Dossier
     from helpers import put
 
-    demo_engine = _build(backend_url)
+    from helpers import demo_warehouse
+
+    demo_engine = demo_warehouse(backend_url)
     put(demo_engine, [Dossier(date(2025, 1, 2), 4, due=date(2025, 3, 1))])  # replaces the demo dossiers
     p = periods.parse("2025-Q1", 15)
     with demo_engine.connect() as conn:

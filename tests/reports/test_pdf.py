@@ -1,0 +1,40 @@
+"""The one-page PDF summary: one A4 page, its figures taken from the report."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dashboard.metrics import periods
+from dashboard.reports import pdf
+from dashboard.reports import period as pr
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_one_page_with_and_without_a_map(demo_engine, geo_dir, lang):
+    from dashboard.geo import layers
+
+    p = periods.parse("2025-Q1", 15)
+    with demo_engine.connect() as conn:
+        rep = pr.build(conn, p, demo=True)
+    layer = layers.layer_for("district", p.start, p.end)
+    with_map = pdf.one_pager(rep, layers.load(layer), lang=lang)
+    without = pdf.one_pager(rep, None, lang=lang)
+    for data in (with_map, without):
+        assert data.startswith(b"%PDF-")
+        assert len(re.findall(rb"/Type\s*/Page\b", data)) == 1  # exactly one page
+        assert b"/MediaBox [0 0 595.28 841.89]" in data  # A4
+    assert b"/Subtype /Image" in with_map and b"/Subtype /Image" not in without
+    assert len(with_map) > len(without)
+
+
+def test_worst_units_are_the_lowest_rates(demo_engine):
+    p = periods.parse("2025-Q1", 15)
+    with demo_engine.connect() as conn:
+        rep = pr.build(conn, p)
+    worst = pdf.worst_units(rep.units, rep.districts, n=5)
+    assert len(worst) == 5 and worst["on_time_rate"].is_monotonic_increasing
+    pool = list(rep.districts["on_time_rate"].dropna()) + list(
+        rep.units[rep.units["kind"].isin(("department", "land_registry_branch"))]["on_time_rate"].dropna())
+    assert worst["on_time_rate"].iloc[0] == min(pool)
+    assert set(worst["kind"]) <= {"district", "department", "land_registry_branch"}

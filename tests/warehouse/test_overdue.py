@@ -1,0 +1,161 @@
+"""The overdue lists hold exactly the dossiers SPEC §4 names, page without gaps, and add up to the report."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from dashboard.metrics import kpi, periods
+from dashboard.metrics.kpi import Dossier as D
+from dashboard.warehouse import overdue, queries, schema
+from helpers import UNIT, put
+
+CASES = [  # (period, cut-off, unit, territory)
+    ("2025-Q1", 15, "49", True),
+    ("2024-12", 15, "502", True),  # Tam Kỳ and its communes
+    ("2024", 15, "CN_506", False),  # a land-registry branch
+    ("2025-06", 1, "20335", False),
+    ("2023-Q3", 15, "SO_TP", False),
+]
+
+
+def _scope(conn, key, cutoff, unit, territory, **kw) -> overdue.Scope:
+    p = periods.parse(key, cutoff)
+    units = queries.units_in_period(conn, p.start, p.end)
+    codes = tuple(kpi.descendant_codes(units, unit)) if territory else (unit,)
+    return overdue.Scope(p, codes, queries.as_of(conn), **kw)
+
+
+def _dossiers(conn, codes) -> pd.DataFrame:
+    d = schema.dossier
+    rows = conn.execute(sa.select(d.c.code, d.c.received_date, d.c.status, d.c.due_date, d.c.end_date, d.c.apology,
+                                  d.c.field_code, d.c.procedure_code)
+                        .where(d.c.unit_code.in_(codes))).all()
+    return pd.DataFrame(rows, columns=["code", "received", "status", "due", "end", "apology", "field", "proc"])
+
+
+def _reference(df: pd.DataFrame, s: overdue.Scope) -> dict[str, dict[str, int]]:
+    """{list: {code: days overdue}} from the pure SPEC §4 definition, one dossier at a time."""
+    out = {k: {} for k in overdue.LISTS}
+    for r in df.itertuples(index=False):
+        d = D(r.received, int(r.status), due=r.due, end=r.end, apology=r.apology)
+        c = kpi.classify(d, s.period.start, s.period.end)
+        if c["finished_late"]:
+            out["finished_late"][r.code] = (r.end - r.due).days
+        if c["open_overdue"]:
+            out["open_overdue"][r.code] = (s.period.end - r.due).days
+        if kpi.is_due_soon(d, s.as_of, s.due_days):
+            out["due_soon"][r.code] = (s.as_of - r.due).days
+    return out
+
+
+@pytest.mark.parametrize("key, cutoff, unit, territory", CASES)
+def test_lists_equal_the_spec_definition(demo_engine, key, cutoff, unit, territory):
+    with demo_engine.connect() as conn:
+        s = _scope(conn, key, cutoff, unit, territory, due_days=5)
+        want = _reference(_dossiers(conn, s.unit_codes), s)
+        for kind in overdue.LISTS:
+            got = overdue.page(conn, kind, s, limit=None)
+            assert dict(zip(got["code"], got["days_overdue"])) == want[kind], kind
+            assert overdue.count(conn, kind, s) == len(want[kind])
+    assert sum(len(v) for v in want.values()) > 0  # the cases are not all empty
+
+
+@pytest.mark.parametrize("key, cutoff, unit, territory", CASES[:3])
+def test_summary_ties_to_the_report_counts(demo_engine, key, cutoff, unit, territory):
+    with demo_engine.connect() as conn:
+        s = _scope(conn, key, cutoff, unit, territory)
+        summary = overdue.summary(conn, s)
+        counts = queries.unit_counts(conn, s.period, list(s.unit_codes))[list(kpi.COUNT_FIELDS)].sum()
+    assert summary.counts["finished_late"] == counts["finished_late"]
+    assert summary.counts["open_overdue"] == counts["open_overdue"]
+    assert summary.overdue == counts["finished_late"] + counts["open_overdue"] > 0
+    assert summary.without_apology == counts["overdue_without_apology"]
+    for table in (summary.by_field, summary.by_procedure, summary.by_unit):
+        assert table["overdue"].sum() == summary.overdue
+        assert table["overdue"].is_monotonic_decreasing
+    assert set(summary.by_unit["unit_code"]) <= set(s.unit_codes)
+    assert summary.by_unit["unit_name"].notna().all()
+
+
+def test_filters_by_field_and_procedure(demo_engine):
+    with demo_engine.connect() as conn:
+        s = _scope(conn, "2024", 15, "49", True)
+        everything = overdue.page(conn, "finished_late", s, limit=None)
+        field = everything["field_code"].value_counts().index[0]
+        only = overdue.page(conn, "finished_late", overdue.Scope(**{**s.__dict__, "fields": (field,)}), limit=None)
+        assert set(only["code"]) == set(everything.loc[everything["field_code"] == field, "code"])
+        proc = only["procedure_code"].iloc[0]
+        both = overdue.Scope(**{**s.__dict__, "fields": (field,), "procedures": (proc,)})
+        got = overdue.page(conn, "finished_late", both, limit=None)
+        assert set(got["code"]) == set(only.loc[only["procedure_code"] == proc, "code"])
+        assert overdue.count(conn, "finished_late", both) == len(got) > 0
+        opts = overdue.options(conn, s)
+        assert field in set(opts["field_code"]) and proc in set(opts["procedure_code"])
+
+
+@pytest.mark.parametrize("sort, descending", [("days_overdue", True), ("received_date", False), ("code", False),
+                                               ("due_date", True)])
+def test_pages_cover_the_list_once_in_order(demo_engine, sort, descending):
+    with demo_engine.connect() as conn:
+        s = _scope(conn, "2024", 15, "49", True)
+        whole = overdue.page(conn, "finished_late", s, sort=sort, descending=descending, limit=None)
+        size = 37
+        pages = [overdue.page(conn, "finished_late", s, sort=sort, descending=descending, offset=o, limit=size)
+                 for o in range(0, len(whole) + size, size)]
+    assert len(whole) > 3 * size
+    joined = pd.concat(pages, ignore_index=True)
+    assert list(joined["code"]) == list(whole["code"])  # no gap, no overlap, same order
+    assert all(len(p) == size for p in pages[:-2]) and pages[-1].empty
+    keys = list(zip(whole[sort], whole["code"]))
+    primary = [k[0] for k in keys]
+    assert primary == sorted(primary, reverse=descending)
+    for (a, ca), (b, cb) in zip(keys, keys[1:]):
+        if a == b:
+            assert ca < cb  # ties broken by dossier code
+
+
+def test_unknown_list_and_sort_are_refused(demo_engine):
+    with demo_engine.connect() as conn:
+        s = _scope(conn, "2024", 15, "49", True)
+        with pytest.raises(ValueError, match="unknown list"):
+            overdue.count(conn, "late", s)
+        with pytest.raises(ValueError, match="unknown sort"):
+            overdue.page(conn, "due_soon", s, sort="received_date; drop table dossier")
+
+
+def test_days_overdue_are_calendar_days(engine):
+    """Across a leap day, a month end and a year end; the page's numbers are whole days as ints, and
+    pandas' datetime64 (microsecond unit by default in pandas 3) gives the same days."""
+    p = periods.custom(date(2024, 1, 1), date(2025, 1, 10))
+    ds = [D(date(2024, 2, 20), 10, due=date(2024, 2, 28), end=date(2024, 3, 1)),  # 2 days (29 Feb)
+          D(date(2024, 12, 1), 9, due=date(2024, 12, 30), end=date(2025, 1, 2)),  # 3 days over the new year
+          D(date(2024, 6, 1), 10, due=date(2024, 6, 5), end=date(2024, 6, 5)),  # on time: not listed
+          D(date(2024, 11, 1), 4, due=date(2024, 11, 30)),  # open: 41 days at 10/01/2025
+          D(date(2024, 11, 1), 5, due=date(2024, 11, 2))]  # paused: not overdue
+    put(engine, ds)
+    with engine.connect() as conn:
+        s = overdue.Scope(p, (UNIT,), date(2025, 1, 10))
+        late = overdue.page(conn, "finished_late", s, limit=None)
+        open_ = overdue.page(conn, "open_overdue", s, limit=None)
+    assert sorted(late["days_overdue"].tolist()) == [2, 3]
+    assert open_["days_overdue"].tolist() == [41]
+    as_dt = (pd.to_datetime(late["end_date"]) - pd.to_datetime(late["due_date"])).dt.days
+    assert str(pd.to_datetime(late["end_date"]).dtype) in ("datetime64[us]", "datetime64[ns]", "datetime64[s]")
+    assert as_dt.tolist() == late["days_overdue"].tolist()
+    assert late["days_overdue"].dtype == "Int64"
+
+
+def test_due_soon_window_and_sign(engine):
+    as_of = date(2025, 6, 30)
+    ds = [D(date(2025, 6, 1), 4, due=as_of), D(date(2025, 6, 1), 4, due=as_of + timedelta(days=3)),
+          D(date(2025, 6, 1), 4, due=as_of + timedelta(days=4)), D(date(2025, 6, 1), 6, due=as_of)]
+    put(engine, ds)
+    with engine.connect() as conn:
+        s = overdue.Scope(periods.parse("2025-06", 15), (UNIT,), as_of, due_days=3)
+        got = overdue.page(conn, "due_soon", s, sort="due_date", descending=False, limit=None)
+        wider = overdue.count(conn, "due_soon", overdue.Scope(s.period, s.unit_codes, as_of, due_days=4))
+    assert got["days_overdue"].tolist() == [0, -3]  # 0 = due today, -3 = three days left
+    assert wider == 3
