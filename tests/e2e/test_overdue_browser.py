@@ -1,0 +1,81 @@
+"""The overdue page in a real browser: a deep link, a field filter, and the XLSX download."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from browser import SCREENSHOTS, wait_for_app
+from dashboard.metrics import periods
+from dashboard.warehouse import overdue, queries
+from dashboard.warehouse.engine import make_engine
+
+pytestmark = pytest.mark.e2e
+
+
+def expected(demo_dir: Path, unit: str, key: str, kind: str, fields=()) -> set[str]:
+    """The list the page should show, straight from the warehouse file the app reads."""
+    e = make_engine(f"duckdb:///{demo_dir / 'warehouse.duckdb'}", read_only=True)
+    try:
+        with e.connect() as conn:
+            s = overdue.Scope(periods.parse(key, 15), (unit,), queries.as_of(conn), fields=tuple(fields))
+            return set(overdue.page(conn, kind, s, limit=None)["code"])
+    finally:
+        e.dispose()
+
+
+def test_deep_link_filter_to_land_and_download(app_url, page, demo_dir, tmp_path):
+    unit, key = "CN_507", "2024"  # Chi nhánh VPĐKĐĐ Điện Bàn, year 2024, its own dossiers
+    page.goto(f"{app_url}/overdue?unit={unit}&period={key}&scope=own&list=finished_late")
+    wait_for_app(page)
+    assert page.get_by_role("heading", name="Hồ sơ quá hạn").is_visible()
+    page.get_by_text("Chi nhánh VPĐKĐĐ Điện Bàn · Năm 2024 (15/12/2023 – 14/12/2024) · Hồ sơ của đơn vị").wait_for()
+    want_all = expected(demo_dir, unit, key, "finished_late")
+    assert want_all
+    page.get_by_text(f"Giải quyết quá hạn trong kỳ ({len(want_all)})").wait_for()
+
+    # filter to land dossiers through the multiselect
+    box = page.locator("[data-testid='stMultiSelect']").filter(has_text="Lĩnh vực")
+    box.locator("input").click()
+    page.get_by_role("option", name="Đất đai").click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    want = expected(demo_dir, unit, key, "finished_late", ("DD",))
+    page.get_by_text(f"Giải quyết quá hạn trong kỳ ({len(want)})").wait_for()
+    assert re.search(r"[?&]field=DD(&|$)", page.url), page.url
+    cells = page.locator("[data-testid='stDataFrame'] [role='gridcell']")
+    cells.first.wait_for(state="attached")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "overdue_land.png"), full_page=True)
+
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Tải danh sách (XLSX)").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name == f"ho-so-finished-late-{unit}-{key}.xlsx"
+    rows = list(load_workbook(path).worksheets[0].iter_rows(values_only=True))
+    head = {r[0]: r[1] for r in rows[:12] if r[0]}
+    assert head["Lĩnh vực"] == "Đất đai" and head["Số hồ sơ"] == len(want)
+    at = next(i for i, r in enumerate(rows) if r[0] == "Mã hồ sơ")
+    assert {r[0] for r in rows[at + 1:]} == want
+    assert all(r[3] == "Đất đai" for r in rows[at + 1:])
+    assert not [e for e in page.errors if not e.startswith("Failed to load resource")], page.errors
+
+
+def test_report_page_downloads_the_workbook(app_url, page, tmp_path):
+    page.goto(f"{app_url}/report?period=2025-Q1")
+    wait_for_app(page)
+    page.get_by_role("heading", name="Báo cáo").wait_for()
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Tải báo cáo (XLSX)").click()
+    path = tmp_path / "r.xlsx"
+    info.value.save_as(path)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Báo cáo", "report", "Phương pháp", "Quá hạn"]
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Tải bản tóm tắt một trang (PDF)").click()
+    pdf = tmp_path / "r.pdf"
+    info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF-")
