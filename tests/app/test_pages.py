@@ -94,8 +94,8 @@ def test_bad_url_values_fall_back_to_defaults(demo_env):
 
 def test_an_office_ranks_its_subordinate_units(demo_env):
     at = run_app(period="2025-Q1", unit="VPDKDD", scope="territory")
-    assert "Xếp hạng đơn vị trực thuộc" in [h.value for h in at.main.subheader]
-    assert len(at.dataframe) == 1
+    assert [h.value for h in at.main.subheader] == ["Cảnh báo sớm", "Xếp hạng đơn vị trực thuộc"]
+    assert at.dataframe[-1].value.shape[0] == 18  # its branches (one per district, Nông Sơn still in Q1/2025)
 
 
 def test_map_page_drills_from_district_to_commune_and_links_the_overdue_list(demo_env, geo_dir):
@@ -138,9 +138,34 @@ def test_overdue_page_from_a_deep_link_lists_what_spec_counts(demo_env):
     assert any("Chi nhánh VPĐKĐĐ Hội An · Quý 1/2025" in m.value for m in at.markdown)
     with make_engine(config.db_url(), read_only=True).connect() as conn:
         row = report_frame(conn, periods.parse("2025-Q1", 15), "department", False).set_index("unit_code").loc["CN_503"]
-    table = at.dataframe[0].value
-    assert len(table) == row["finished_late"] + row["open_overdue"]
-    assert (table["Số ngày quá hạn"] >= 1).all()
+    summary = {m.label: m.value for m in at.metric}
+    assert summary["Hồ sơ quá hạn"] == str(row["finished_late"] + row["open_overdue"])
+    assert summary["Giải quyết quá hạn trong kỳ"] == str(row["finished_late"])
+    assert summary["Quá hạn chưa có phiếu xin lỗi"] == str(row["overdue_without_apology"])
+    table = at.dataframe[-1].value  # the list, below the three summary tables
+    assert len(table) == min(50, row["finished_late"]) and (table["Số ngày quá hạn"] >= 1).all()
+    at.segmented_control(key="ov_list").set_value("open_overdue").run()
+    if row["open_overdue"]:
+        assert len(at.dataframe[-1].value) == min(50, row["open_overdue"])
+    else:
+        assert any("Không có hồ sơ nào" in i.value for i in at.info)
+    assert at.query_params["list"] in (["open_overdue"], "open_overdue")
+
+
+def test_overdue_page_filters_and_pages(demo_env):
+    at = run_app(period="2024", unit="49", scope="territory")
+    at.switch_page("pages/overdue.py").run()
+    assert not at.exception
+    late = at.dataframe[-1].value
+    assert len(late) == 50  # one page of the province's list
+    at.number_input(key="ov_page").set_value(2).run()
+    second = at.dataframe[-1].value
+    assert len(second) == 50 and not set(second["Mã hồ sơ"]) & set(late["Mã hồ sơ"])
+    assert second["Số ngày quá hạn"].max() <= late["Số ngày quá hạn"].min()  # most overdue first
+    at.multiselect(key="ov_fields").set_value(["DD"]).run()
+    land = at.dataframe[-1].value
+    assert set(land["Lĩnh vực"]) == {"Đất đai"} and at.number_input(key="ov_page").value == 1
+    assert at.query_params["field"] in (["DD"], "DD")
 
 
 def test_provinces_view_shows_published_figures_with_sources(demo_env, geo_dir):

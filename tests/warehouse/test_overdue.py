@@ -92,6 +92,8 @@ def test_filters_by_field_and_procedure(demo_engine):
         got = overdue.page(conn, "finished_late", both, limit=None)
         assert set(got["code"]) == set(only.loc[only["procedure_code"] == proc, "code"])
         assert overdue.count(conn, "finished_late", both) == len(got) > 0
+        assert overdue.counts(conn, both) == {k: overdue.count(conn, k, both) for k in overdue.LISTS}
+        assert overdue.counts(conn, s) == overdue.summary(conn, s).counts
         opts = overdue.options(conn, s)
         assert field in set(opts["field_code"]) and proc in set(opts["procedure_code"])
 

@@ -168,7 +168,8 @@ def is_due_soon(d: Dossier, as_of: date, days: int) -> bool:
 # ---- The same definitions in SQL -------------------------------------------------------------
 
 
-def _sum(cond) -> sa.ColumnElement:
+def count_if(cond) -> sa.ColumnElement:
+    """SUM(CASE WHEN cond THEN 1 ELSE 0 END), 0 over no rows."""
     return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
 
 
@@ -227,7 +228,7 @@ def count_conditions(c, d1: date, d2: date) -> dict[str, sa.ColumnElement]:
 def count_columns(c, d1: date, d2: date) -> list[sa.Label]:
     """SUM(CASE …) per count, labelled with the count's name, in COUNT_FIELDS order."""
     conds = count_conditions(c, d1, d2)
-    return [_sum(conds[name]).label(name) for name in COUNT_FIELDS]
+    return [count_if(conds[name]).label(name) for name in COUNT_FIELDS]
 
 
 def due_soon_sql(c, as_of: date, days: int) -> sa.ColumnElement:

@@ -92,7 +92,7 @@ def overdue_summary(url: str, version: str, period: Period, unit_code: str, terr
 
     with engine(url).connect() as conn:
         s = _scope(conn, period, unit_code, territory, as_of, due_days)
-        return overdue.summary(conn, s), overdue.options(conn, s)
+        return overdue.summary_and_options(conn, s)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -102,7 +102,7 @@ def overdue_counts(url: str, version: str, period: Period, unit_code: str, terri
 
     with engine(url).connect() as conn:
         s = _scope(conn, period, unit_code, territory, as_of, due_days, fields, procedures)
-        return {k: overdue.count(conn, k, s) for k in overdue.LISTS}
+        return overdue.counts(conn, s)
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=200)

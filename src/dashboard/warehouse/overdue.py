@@ -74,14 +74,36 @@ def count(conn: sa.Connection, kind: str, s: Scope) -> int:
     return int(conn.execute(sa.select(sa.func.count()).select_from(d).where(*_where(d.c, kind, s))).scalar())
 
 
+def _flags(c, s: Scope) -> dict[str, sa.ColumnElement]:
+    return {kind: _membership(c, kind, s) for kind in LISTS}
+
+
+def _scope_where(c, s: Scope, filtered: bool = True) -> list[sa.ColumnElement]:
+    """Rows on any of the three lists (one scan serves all three)."""
+    flags = _flags(c, s)
+    where = [sa.or_(*flags.values()), c.unit_code.in_(s.unit_codes)]
+    if filtered and s.fields:
+        where.append(c.field_code.in_(s.fields))
+    if filtered and s.procedures:
+        where.append(c.procedure_code.in_(s.procedures))
+    return where
+
+
+def counts(conn: sa.Connection, s: Scope) -> dict[str, int]:
+    """The length of each list under the scope's filters, in one pass over the dossiers."""
+    d = schema.dossier
+    flags = _flags(d.c, s)
+    row = conn.execute(sa.select(*[kpi.count_if(cond).label(kind) for kind, cond in flags.items()])
+                       .where(*_scope_where(d.c, s))).one()
+    return {kind: int(row[i]) for i, kind in enumerate(flags)}
+
+
 def _select(kind: str, s: Scope) -> sa.Select:
-    d, u = schema.dossier, _unit_names()
+    d = schema.dossier
     return (
         sa.select(d.c.code, d.c.procedure_code, d.c.procedure_name, d.c.field_code, d.c.field_name, d.c.unit_code,
-                  u.c.name.label("unit_name"), d.c.received_date, d.c.due_date,
-                  kpi.kpi_end_sql(d.c).label("end_date"), days_overdue_sql(d.c, kind, s).label("days_overdue"),
-                  d.c.status, d.c.channel, d.c.apology)
-        .select_from(d.outerjoin(u, u.c.code == d.c.unit_code))
+                  d.c.received_date, d.c.due_date, kpi.kpi_end_sql(d.c).label("end_date"),
+                  days_overdue_sql(d.c, kind, s).label("days_overdue"), d.c.status, d.c.channel, d.c.apology)
         .where(*_where(d.c, kind, s))
     )
 
@@ -102,9 +124,17 @@ def page(conn: sa.Connection, kind: str, s: Scope, *, sort: str = "days_overdue"
     q = _select(kind, s).subquery("l")
     key = q.c[sort]
     ordered = key.desc().nulls_last() if descending else key.asc().nulls_last()
-    stmt = sa.select(q).order_by(ordered, q.c.code).offset(max(0, int(offset)))
+    # order and cut the page first, then look up the unit names of its rows only
+    inner = sa.select(q).order_by(ordered, q.c.code).offset(max(0, int(offset)))
     if limit is not None:
-        stmt = stmt.limit(int(limit))
+        inner = inner.limit(int(limit))
+    inner = inner.subquery("p")
+    u = _unit_names()
+    key = inner.c[sort]
+    ordered = key.desc().nulls_last() if descending else key.asc().nulls_last()
+    cols = [inner.c[c] if c != "unit_name" else u.c.name.label("unit_name") for c in COLUMNS]
+    stmt = sa.select(*cols).select_from(inner.outerjoin(u, u.c.code == inner.c.unit_code)).order_by(ordered,
+                                                                                                     inner.c.code)
     return _frame(conn.execute(stmt).all())
 
 
@@ -138,43 +168,49 @@ class Summary:
         return kpi.rate(self.without_apology, self.overdue)
 
 
+def _groups(conn: sa.Connection, s: Scope) -> pd.DataFrame:
+    """Per field × procedure × unit: how many dossiers are on each list, and overdue ones without an
+    apology letter — one grouped pass, before the field and procedure filters."""
+    d = schema.dossier
+    flags = _flags(d.c, s)
+    no_apology = sa.and_(sa.or_(flags["finished_late"], flags["open_overdue"]), sa.func.coalesce(d.c.apology, 0) != 1)
+    keys = [d.c.field_code, d.c.field_name, d.c.procedure_code, d.c.procedure_name, d.c.unit_code]
+    q = (sa.select(*keys, *[kpi.count_if(cond).label(kind) for kind, cond in flags.items()],
+                   kpi.count_if(no_apology).label("without_apology"))
+         .where(*_scope_where(d.c, s, filtered=False)).group_by(*keys))
+    cols = ["field_code", "field_name", "procedure_code", "procedure_name", "unit_code", *LISTS, "without_apology"]
+    g = pd.DataFrame(conn.execute(q).all(), columns=cols)
+    g[[*LISTS, "without_apology"]] = g[[*LISTS, "without_apology"]].astype("int64")
+    return g
+
+
 def summary(conn: sa.Connection, s: Scope) -> Summary:
     """Counts of the three lists and the overdue (finished late + open overdue) dossiers grouped by
-    field, procedure and handling unit — one grouped query per list, the breakdowns in pandas."""
-    d = schema.dossier
-    no_apology = sa.func.sum(sa.case((sa.func.coalesce(d.c.apology, 0) != 1, 1), else_=0))
-    groups = []
-    for kind in OVERDUE_LISTS:
-        q = (sa.select(d.c.field_code, d.c.field_name, d.c.procedure_code, d.c.procedure_name, d.c.unit_code,
-                       sa.func.count().label("overdue"), no_apology.label("without_apology"))
-             .where(*_where(d.c, kind, s))
-             .group_by(d.c.field_code, d.c.field_name, d.c.procedure_code, d.c.procedure_name, d.c.unit_code))
-        groups.append(pd.DataFrame(conn.execute(q).all(),
-                                   columns=["field_code", "field_name", "procedure_code", "procedure_name",
-                                            "unit_code", "overdue", "without_apology"]).assign(kind=kind))
-    g = pd.concat(groups, ignore_index=True)
-    g[["overdue", "without_apology"]] = g[["overdue", "without_apology"]].astype("int64")
-    counts = {kind: int(g.loc[g["kind"] == kind, "overdue"].sum()) for kind in OVERDUE_LISTS}
-    counts["due_soon"] = count(conn, "due_soon", s)
+    field, procedure and handling unit."""
+    return summary_and_options(conn, s)[0]
+
+
+def summary_and_options(conn: sa.Connection, s: Scope) -> tuple[Summary, pd.DataFrame]:
+    """The summary and the filter options (fields and procedures on any list) from one grouped pass."""
+    g = _groups(conn, s)
+    counts_ = {kind: int(g[kind].sum()) for kind in LISTS}
+    g = g.assign(overdue=g["finished_late"] + g["open_overdue"])
     names = pd.DataFrame(conn.execute(sa.select(_unit_names())).all(), columns=["unit_code", "unit_name"])
+    over = g[g["overdue"] > 0]
 
     def top(keys: list[str]) -> pd.DataFrame:
-        out = (g.fillna({k: "" for k in keys}).groupby(keys, as_index=False)[["overdue", "without_apology"]].sum()
-               .sort_values(["overdue", keys[0]], ascending=[False, True]).reset_index(drop=True))
-        return out
+        return (over.fillna({k: "" for k in keys}).groupby(keys, as_index=False)[["overdue", "without_apology"]].sum()
+                .sort_values(["overdue", keys[0]], ascending=[False, True]).reset_index(drop=True))
 
     by_unit = top(["unit_code"]).merge(names, on="unit_code", how="left")
-    return Summary(counts=counts, by_field=top(["field_code", "field_name"]),
-                   by_procedure=top(["procedure_code", "procedure_name"]),
-                   by_unit=by_unit[["unit_code", "unit_name", "overdue", "without_apology"]])
+    summary_ = Summary(counts=counts_, by_field=top(["field_code", "field_name"]),
+                       by_procedure=top(["procedure_code", "procedure_name"]),
+                       by_unit=by_unit[["unit_code", "unit_name", "overdue", "without_apology"]])
+    opts = (g[["field_code", "field_name", "procedure_code", "procedure_name"]].drop_duplicates()
+            .sort_values(["field_name", "procedure_code"], na_position="last").reset_index(drop=True))
+    return summary_, opts
 
 
 def options(conn: sa.Connection, s: Scope) -> pd.DataFrame:
     """Fields and procedures present in any of the three lists (for the filter pickers)."""
-    d = schema.dossier
-    base = s.without_filters()
-    parts = [sa.select(d.c.field_code, d.c.field_name, d.c.procedure_code, d.c.procedure_name).where(*_where(d.c, k, base))
-             for k in LISTS]
-    rows = conn.execute(sa.union(*parts)).all()
-    df = pd.DataFrame(rows, columns=["field_code", "field_name", "procedure_code", "procedure_name"])
-    return df.sort_values(["field_name", "procedure_code"], na_position="last").reset_index(drop=True)
+    return summary_and_options(conn, s.without_filters())[1]

@@ -1,0 +1,207 @@
+"""Overdue page budgets: list queries, a page of the list, the XLSX export, and the page in Chromium.
+
+    python benchmarks/bench_overdue.py [--scale 1.0] [--runs 5] [--data-dir DIR] [--no-browser]
+
+Builds the demo at the given scale in a scratch folder (unless --data-dir names a folder holding
+warehouse.duckdb), then prints medians:
+- the queries behind the page for the province's whole territory (the largest scope) and for the unit
+  with the most dossiers: summary + filter options, the three list counts, one page of 50 rows at the
+  start, the middle and the end of the longest list (budget: a page ≤ 200 ms);
+- an XLSX export of 50 000 rows (budget ≤ 10 s), fetched from the warehouse and written;
+- in headless Chromium, a new visitor (fresh browser context) opening the page by deep link for the
+  whole province, each run on another period so no cached result helps (budget ≤ 1.5 s), and moving
+  to the next page of the list. A one-line Streamlit page is timed the same way for comparison.
+It asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests"), str(ROOT / "benchmarks")]
+
+from bench_map import ARGS, CHROMIUM, serve  # noqa: E402
+
+PERIODS = ["2025-Q1", "2024-Q4", "2024-Q3", "2024-Q2", "2024-Q1", "2023-Q4", "2023-Q3", "2023-Q2", "2023-Q1",
+           "2022-Q4", "2022-Q3"]
+
+
+def med_time(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def queries_part(url: str, runs: int) -> None:
+    import sqlalchemy as sa
+
+    from dashboard.metrics import kpi, periods
+    from dashboard.reports import excel
+    from dashboard.warehouse import overdue, queries, schema
+    from dashboard.warehouse.engine import make_engine
+
+    e = make_engine(url, read_only=True)
+    with e.connect() as conn:
+        n = queries.dossier_count(conn)
+        d = schema.dossier
+        largest = conn.execute(sa.select(d.c.unit_code, sa.func.count().label("n")).group_by(d.c.unit_code)
+                               .order_by(sa.text("n DESC")).limit(1)).first()
+        as_of = queries.as_of(conn)
+        print(f"warehouse: {n:,} dossiers; unit with most dossiers: {largest[0]} ({largest[1]:,})")
+        p = periods.parse("2025-Q1", 15)
+        units = queries.units_in_period(conn, p.start, p.end)
+        scopes = {"province 49, whole territory": tuple(kpi.descendant_codes(units, "49")),
+                  f"unit {largest[0]}, own": (largest[0],)}
+        for label, codes in scopes.items():
+            s = overdue.Scope(p, codes, as_of)
+            t_sum = med_time(lambda: overdue.summary_and_options(conn, s), runs)
+            t_cnt = med_time(lambda: overdue.counts(conn, s), runs)
+            counts = {k: overdue.count(conn, k, s) for k in overdue.LISTS}
+            kind = max(counts, key=counts.get)
+            total = counts[kind]
+            pages = {}
+            for where, offset in (("first", 0), ("middle", max(0, total // 2)), ("last", max(0, total - 50))):
+                pages[where] = med_time(lambda: overdue.page(conn, kind, s, offset=offset, limit=50), runs)
+            t_sorted = med_time(lambda: overdue.page(conn, kind, s, sort="received_date", descending=False,
+                                                     offset=max(0, total // 2), limit=50), runs)
+            print(f"{label}, 2025-Q1: lists {counts}")
+            print(f"  summary + filter options (one pass) {t_sum * 1000:.0f} ms; three counts (one pass) {t_cnt * 1000:.0f} ms")
+            print(f"  a page of 50 from '{kind}' ({total:,} rows): first {pages['first'] * 1000:.0f} ms, middle "
+                  f"{pages['middle'] * 1000:.0f} ms, last {pages['last'] * 1000:.0f} ms, middle sorted by received "
+                  f"{t_sorted * 1000:.0f} ms (budget 200 ms)")
+
+        # XLSX of 50 000 rows: the longest list over the whole history of the province
+        whole = periods.custom(date_min(conn), as_of)
+        s = overdue.Scope(whole, tuple(kpi.descendant_codes(queries.units_in_period(conn, whole.start, whole.end), "49")),
+                          as_of)
+        available = overdue.count(conn, "finished_late", s)
+        t0 = time.perf_counter()
+        rows = overdue.page(conn, "finished_late", s, limit=50_000)
+        t_fetch = time.perf_counter() - t0
+        note = ""
+        if len(rows) < 50_000:  # a small warehouse: repeat rows so the writer still gets 50 000
+            import pandas as pd
+
+            rows = pd.concat([rows] * (50_000 // max(1, len(rows)) + 1), ignore_index=True).head(50_000)
+            note = f" (only {available:,} in the warehouse; rows repeated)"
+        meta = excel.ListMeta("finished_late", "Tỉnh Quảng Nam", "49", True, whole, as_of, 3, total=len(rows))
+        t0 = time.perf_counter()
+        data = excel.list_workbook(rows, meta, "vi")
+        t_write = time.perf_counter() - t0
+        print(f"XLSX export of {len(rows):,} rows{note}: fetch {t_fetch:.2f} s + write {t_write:.2f} s = "
+              f"{t_fetch + t_write:.2f} s, {len(data) / 2**20:.1f} MiB (budget 10 s)")
+    e.dispose()
+
+
+def date_min(conn):
+    from dashboard.warehouse import rollups
+
+    return rollups.data_range(conn)[0]
+
+
+def browser_part(data_dir: Path, runs: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from browser import wait_for_app
+
+    env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir))
+    env.pop("DASHBOARD_DB_URL", None)
+    tmp = Path(tempfile.mkdtemp(prefix="bench_overdue_"))
+    (tmp / "t.py").write_text("import streamlit as st\nst.write('trivial')\n")
+    app, app_url = serve(ROOT / "app.py", env, ROOT)
+    tri, tri_url = serve(tmp / "t.py", env, tmp)
+
+    def list_ready(page):
+        wait_for_app(page)
+        page.locator("[data-testid='stDataFrame'] [role='gridcell']").last.wait_for(state="attached")
+
+    def trivial_ready(page):
+        wait_for_app(page)
+        page.get_by_text("trivial").wait_for()
+
+    try:
+        with sync_playwright() as pw:
+            b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+            def visit(url, ready) -> float:
+                ctx = b.new_context(viewport={"width": 1920, "height": 1080})
+                page = ctx.new_page()
+                t0 = time.perf_counter()
+                page.goto(url)
+                ready(page)
+                dt = time.perf_counter() - t0
+                ctx.close()
+                return dt
+
+            first = visit(f"{app_url}/overdue?unit=49&period=2022-Q2&scope=territory", list_ready)
+            visit(tri_url, trivial_ready)
+            cold, cold_tri, next_page = [], [], []
+            for i in range(runs):
+                cold_tri.append(visit(tri_url, trivial_ready))
+                key = PERIODS[i % len(PERIODS)]
+                cold.append(visit(f"{app_url}/overdue?unit=49&period={key}&scope=territory&list=finished_late",
+                                  list_ready))
+            page = b.new_page(viewport={"width": 1920, "height": 1080})
+            page.goto(f"{app_url}/overdue?unit=49&period=2024&scope=territory&list=finished_late")
+            list_ready(page)
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                page.locator("[data-testid='stNumberInput']").filter(has_text="Trang").locator(
+                    "button[data-testid='stNumberInputStepUp']").click()
+                page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']", timeout=5000)
+                list_ready(page)
+                next_page.append(time.perf_counter() - t0)
+            b.close()
+    finally:
+        app.terminate()
+        tri.terminate()
+        shutil.rmtree(tmp, ignore_errors=True)
+    med = statistics.median
+    print(f"first request after the server starts: {first:.2f} s")
+    print(f"overdue page, province territory, new visitor, uncached period: median {med(cold):.2f} s "
+          f"(runs {', '.join(f'{x:.2f}' for x in cold)}; budget 1.5 s); trivial page the same way {med(cold_tri):.2f} s")
+    print(f"next page of the list: median {med(next_page):.2f} s")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--data-dir", help="reuse a folder holding warehouse.duckdb")
+    ap.add_argument("--no-browser", action="store_true")
+    a = ap.parse_args()
+    tmp = None
+    if a.data_dir:
+        data_dir = Path(a.data_dir)
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="bench_overdue_data_"))
+        data_dir = tmp
+    if not (data_dir / "warehouse.duckdb").exists():
+        env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir))
+        env.pop("DASHBOARD_DB_URL", None)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "dashboard", "demo", "--scale", str(a.scale), "--quiet"], env=env,
+                       check=True, cwd=ROOT)
+        print(f"demo build (scale {a.scale}): {time.perf_counter() - t0:.0f} s")
+    try:
+        queries_part(f"duckdb:///{data_dir / 'warehouse.duckdb'}", a.runs)
+        if not a.no_browser:
+            browser_part(data_dir, a.runs)
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
