@@ -182,32 +182,45 @@ def counted_sql(c) -> sa.ColumnElement:
     return c.status.notin_(EXCLUDED_STATUSES)
 
 
+# end(d) is CASE WHEN status IN (7, 9, 10) THEN end_date END; the conditions below spell it out as plain
+# comparisons on status and end_date (same truth in SQL's three-valued logic), which column stores scan
+# about three times faster than the CASE expression.
+
+
+def _ended(c) -> sa.ColumnElement:
+    return c.status.in_(ENDING_STATUSES)
+
+
+def _not_ended_by(c, day: date, strict: bool) -> sa.ColumnElement:
+    """end(d) is none or end(d) > day (strict) / >= day."""
+    after = c.end_date > day if strict else c.end_date >= day
+    return sa.or_(c.status.notin_(ENDING_STATUSES), c.end_date.is_(None), after)
+
+
 def relevant_sql(c, d1: date, d2: date) -> sa.ColumnElement:
     """Dossiers that can add to any count over [d1, d2]: a filter that lets indexes help."""
-    end = kpi_end_sql(c)
-    return sa.and_(counted_sql(c), c.received_date <= d2, sa.or_(end.is_(None), end >= d1))
+    return sa.and_(counted_sql(c), c.received_date <= d2, _not_ended_by(c, d1, strict=False))
 
 
 def count_conditions(c, d1: date, d2: date) -> dict[str, sa.ColumnElement]:
     """One boolean SQL condition per count; `c` is a column collection of the dossier table."""
-    end = kpi_end_sql(c)
     received = c.received_date.between(d1, d2)
-    finished = sa.and_(c.status.in_(FINISHED_STATUSES), end.between(d1, d2))
-    is_open = sa.and_(c.received_date <= d2, sa.or_(end.is_(None), end > d2))
-    paused = sa.and_(is_open, c.status.in_(PAUSED_STATUSES), end.is_(None))
-    unpaused_open = sa.and_(is_open, sa.not_(sa.and_(c.status.in_(PAUSED_STATUSES), end.is_(None))))
-    finished_late = sa.and_(finished, c.due_date.is_not(None), end > c.due_date)
+    finished = sa.and_(c.status.in_(FINISHED_STATUSES), c.end_date.between(d1, d2))
+    is_open = sa.and_(c.received_date <= d2, _not_ended_by(c, d2, strict=True))
+    paused = sa.and_(is_open, c.status.in_(PAUSED_STATUSES))  # 5, 6, 8 never carry an end(d)
+    unpaused_open = sa.and_(is_open, c.status.notin_(PAUSED_STATUSES))
+    finished_late = sa.and_(finished, c.due_date.is_not(None), c.end_date > c.due_date)
     open_overdue = sa.and_(unpaused_open, c.due_date.is_not(None), c.due_date < d2)
     channel = sa.func.coalesce(c.channel, 1)
     rated = sa.and_(finished, c.rating.in_((1, 2, 3, 4)))
     return {
         "received": received,
-        "carried_in": sa.and_(c.received_date < d1, sa.or_(end.is_(None), end >= d1)),
+        "carried_in": sa.and_(c.received_date < d1, _not_ended_by(c, d1, strict=False)),
         "finished": finished,
-        "finished_early": sa.and_(finished, c.due_date.is_not(None), end < c.due_date),
-        "finished_on_time": sa.and_(finished, sa.or_(c.due_date.is_(None), end == c.due_date)),
+        "finished_early": sa.and_(finished, c.due_date.is_not(None), c.end_date < c.due_date),
+        "finished_on_time": sa.and_(finished, sa.or_(c.due_date.is_(None), c.end_date == c.due_date)),
         "finished_late": finished_late,
-        "withdrawn": sa.and_(c.status == WITHDRAWN_STATUS, end.between(d1, d2)),
+        "withdrawn": sa.and_(c.status == WITHDRAWN_STATUS, c.end_date.between(d1, d2)),
         "paused": paused,
         "open_in_time": sa.and_(unpaused_open, sa.or_(c.due_date.is_(None), c.due_date >= d2)),
         "open_overdue": open_overdue,
@@ -232,13 +245,11 @@ def count_columns(c, d1: date, d2: date) -> list[sa.Label]:
 
 
 def due_soon_sql(c, as_of: date, days: int) -> sa.ColumnElement:
-    end = kpi_end_sql(c)
-    paused = sa.and_(c.status.in_(PAUSED_STATUSES), end.is_(None))
     return sa.and_(
         counted_sql(c),
         c.received_date <= as_of,
-        sa.or_(end.is_(None), end > as_of),
-        sa.not_(paused),
+        _not_ended_by(c, as_of, strict=True),
+        c.status.notin_(PAUSED_STATUSES),
         c.due_date.between(as_of, as_of + timedelta(days=days)),
     )
 
