@@ -55,7 +55,8 @@ with c_days:
     st.number_input(t("due_days", lang), min_value=1, max_value=60, step=1, key="ov_days")
 
 fields_t, procs_t = tuple(sorted(fields)), tuple(sorted(procedures))
-counts = data.overdue_counts(url, version, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t)
+counts = summary.counts if not (fields_t or procs_t) else \
+    data.overdue_counts(url, version, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t)
 kind = st.segmented_control(" ", LISTS, key="ov_list", label_visibility="collapsed",
                             format_func=lambda k: f"{t('list_' + k, lang)} ({fmt.number(counts[k], lang)})") \
     or "finished_late"

@@ -22,20 +22,17 @@ def summary_metrics(s: Summary, due_days: int, lang: str) -> None:
     c4.metric(t("sum_due_soon", lang, n=due_days), fmt.number(s.counts["due_soon"], lang), border=True)
 
 
-def _top_table(df: pd.DataFrame, label_cols: list[str], header: str, lang: str, total: int) -> None:
+def _top_table(df: pd.DataFrame, label_cols: list[str], header: str, lang: str) -> None:
+    # static tables: no grid component to fetch, so a first visit draws at once
     d = df.head(TOP_N)
     label = d[label_cols[0]].fillna("").astype(str) if len(label_cols) == 1 else \
         (d[label_cols[0]].fillna("").astype(str) + " " + d[label_cols[1]].fillna("").astype(str)).str.strip()
     shown = pd.DataFrame({
         header: label.replace("", "—"),
-        t("col_count_overdue", lang): d["overdue"].astype(int),
-        t("col_count_no_apology", lang): d["without_apology"].astype(int),
+        t("col_count_overdue", lang): [fmt.number(v, lang) for v in d["overdue"]],
+        t("col_count_no_apology", lang): [fmt.number(v, lang) for v in d["without_apology"]],
     })
-    st.dataframe(shown, hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 4,
-                 column_config={
-                     header: st.column_config.TextColumn(header, width="medium"),
-                     t("col_count_overdue", lang): st.column_config.ProgressColumn(
-                         t("col_count_overdue", lang), format="%d", min_value=0, max_value=max(1, total), width=110)})
+    st.table(shown, hide_index=True)
 
 
 def breakdowns(s: Summary, lang: str) -> None:
@@ -45,24 +42,23 @@ def breakdowns(s: Summary, lang: str) -> None:
     a, b, c = st.columns([3, 4, 4])
     with a:
         st.markdown(f"**{t('sum_by_field', lang)}**")
-        _top_table(s.by_field, ["field_name"], t("col_field", lang), lang, s.overdue)
+        _top_table(s.by_field, ["field_name"], t("col_field", lang), lang)
     with b:
         st.markdown(f"**{t('sum_by_procedure', lang)}**")
-        _top_table(s.by_procedure, ["procedure_code", "procedure_name"], t("col_procedure", lang), lang, s.overdue)
+        _top_table(s.by_procedure, ["procedure_code", "procedure_name"], t("col_procedure", lang), lang)
     with c:
         st.markdown(f"**{t('sum_by_unit', lang)}**")
-        _top_table(s.by_unit, ["unit_name"], t("col_handling_unit", lang), lang, s.overdue)
+        _top_table(s.by_unit, ["unit_name"], t("col_handling_unit", lang), lang)
 
 
 def dossier_table(df: pd.DataFrame, kind: str, lang: str) -> None:
-    """One page of a list; dates as dd/MM/yyyy, words for status, channel and apology."""
+    """One page of a list as a static table: dates dd/MM/yyyy, words for status, channel and apology."""
     cols = list_columns(kind, lang)
-    shown = readable(df, lang)[[c for c, _ in cols]]
+    shown = readable(df, lang)[[c for c, _ in cols]].copy()
     for c, _ in cols:
-        if c.endswith("_date"):  # None would print as "None"; NaT prints as an empty cell
-            shown[c] = pd.to_datetime(shown[c])
+        if c.endswith("_date"):
+            shown[c] = [fmt.day(v, lang) if pd.notna(v) else "" for v in shown[c]]
+        elif c.startswith("days_"):
+            shown[c] = [fmt.number(v, lang) if pd.notna(v) else "" for v in shown[c]]
     shown.columns = [label for _, label in cols]
-    date_fmt = "DD/MM/YYYY" if lang == "vi" else "D MMM YYYY"
-    config = {label: st.column_config.DateColumn(label, format=date_fmt)
-              for c, label in cols if c.endswith("_date")}
-    st.dataframe(shown, hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 4, column_config=config)
+    st.table(shown, hide_index=True)
