@@ -15,9 +15,12 @@ def test_overview_loads_with_numbers_and_saves_a_screenshot(app_url, page):
     wait_for_app(page)
     page.get_by_text("Tỷ lệ đúng hạn (chính thức)").first.wait_for()
     page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first.wait_for()
-    cells = page.locator("[data-testid='stDataFrame'] [role='gridcell']")
+    # the district ranking: the first row of columns holding a chart (bar chart beside its table)
+    ranking = page.locator("[data-testid='stHorizontalBlock']").filter(has=page.locator(".js-plotly-plot"))
+    cells = ranking.first.locator("[data-testid='stDataFrame'] [role='gridcell']")
     cells.first.wait_for(state="attached")  # the ranked table's grid is built
     assert cells.nth(1).text_content().startswith(("Huyện", "Thành phố", "Thị xã"))  # a district ranks first
+    assert page.get_by_role("heading", name="Cảnh báo sớm").is_visible()
     assert page.get_by_role("heading", name="Tổng quan").is_visible()
     metric = page.locator("[data-testid='stMetricValue']").first.inner_text()
     assert re.fullmatch(r"\d{1,3},\d{2} %", metric.strip()), metric  # vi-VN decimal comma
