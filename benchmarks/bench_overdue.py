@@ -29,18 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
 from bench_map import ARGS, CHROMIUM, serve  # noqa: E402
+from bench_warehouse import median_time as med_time  # noqa: E402
 
 PERIODS = ["2025-Q1", "2024-Q4", "2024-Q3", "2024-Q2", "2024-Q1", "2023-Q4", "2023-Q3", "2023-Q2", "2023-Q1",
            "2022-Q4", "2022-Q3"]
-
-
-def med_time(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def queries_part(url: str, runs: int) -> None:

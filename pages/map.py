@@ -61,7 +61,7 @@ if view == "units":
     is_rate = metric in RATE_FIELDS
     if layer is None:
         st.warning(t("no_layer", lang, level=t(f"level_{level}", lang), level_code=level,
-                     period=filters.period_label(period, lang)))
+                     period=fmt.period(period, lang)))
         missing = frame
     else:
         gj = layers.load(layer)
@@ -89,7 +89,7 @@ if view == "units":
         if commune:
             st.page_link("pages/overdue.py", icon="📋",
                          label=t("open_overdue_list", lang, name=commune_names[commune],
-                                 period=filters.period_label(period, lang)),
+                                 period=fmt.period(period, lang)),
                          query_params={"unit": commune, "period": period.key, "scope": "own", "lang": lang})
     st.subheader(t("rank_communes" if district else "rank_districts", lang))
     components.ranked_table(table, lang, metric)

@@ -13,7 +13,7 @@ f = filters.current()
 lang, url, version = f.lang, f.state.url, f.state.data_version
 
 st.title(t("page_overview", lang))
-st.markdown(f"#### {f.unit_name} · {filters.period_label(f.period, lang)} · "
+st.markdown(f"#### {f.unit_name} · {fmt.period(f.period, lang)} · "
             f"{t('scope_territory' if f.territory else 'scope_own', lang)}")
 if f.state.demo:
     st.info(t("demo_banner", lang), icon="ℹ️")
@@ -51,9 +51,10 @@ def section_table(period, level, territory, select):
 due_days = config.due_soon_days()
 own_due = data.due_soon_counts(url, version, f.state.as_of, due_days)
 units = data.units_in_period(url, version, f.period.start, f.period.end)
+tables = {title: section_table(f.period, level, territory, select) for title, level, territory, select in sections}
 watch = []
 for title, level, territory, select in sections:
-    now = section_table(f.period, level, territory, select)
+    now = tables[title]
     before = section_table(f.period.previous(), level, territory, select) if f.period.kind != "custom" else None
     due = territory_sum(own_due, units, "due_soon") if territory else own_due.set_index("unit_code")["due_soon"]
     watch.append(early_warning(now, before, due, target=target).assign(scope="territory" if territory else "own"))
@@ -62,8 +63,7 @@ st.caption(t("warning_help", lang, target=fmt.percent(target, lang, 0), drop=fmt
              n=due_days, asof=fmt.day(f.state.as_of, lang)))
 components.warning_table(pd.concat(watch, ignore_index=True), f.period, lang, target)
 
-for title, level, territory, select in sections:
-    table = section_table(f.period, level, territory, select)
+for title, table in tables.items():
     st.subheader(t(title, lang))
     if table.empty:
         st.caption(t("nothing_to_rank", lang))

@@ -344,21 +344,21 @@ def descendant_codes(units: pd.DataFrame, code: str) -> list[str]:
     return sorted({u for u, a in ancestor_pairs(units) if a == code})
 
 
-def territory_totals(counts: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+def territory_totals(counts: pd.DataFrame, units: pd.DataFrame, columns=COUNT_FIELDS) -> pd.DataFrame:
     """Sum each unit's counts with those of all its descendants.
 
-    counts: one row per unit_code with COUNT_FIELDS (units without dossiers may be absent).
+    counts: one row per unit_code with `columns` (default COUNT_FIELDS; units without dossiers may be absent).
     units: the units valid in the period, columns code and parent_code (one row per code).
-    Returns one row per unit in `units`, indexed by code, with the summed COUNT_FIELDS.
+    Returns one row per unit in `units`, indexed by code, with the summed `columns`.
     """
     parent = dict(zip(units["code"], units["parent_code"]))
     link = pd.DataFrame(ancestor_pairs(units), columns=["unit_code", "ancestor"])
-    own = counts.set_index("unit_code")[list(COUNT_FIELDS)] if len(counts) else None
+    own = counts.set_index("unit_code")[list(columns)] if len(counts) else None
     if own is None:
-        zero = pd.DataFrame(0, index=pd.Index(list(parent), name="code"), columns=list(COUNT_FIELDS))
+        zero = pd.DataFrame(0, index=pd.Index(list(parent), name="code"), columns=list(columns))
         return zero
     merged = link.merge(own, left_on="unit_code", right_index=True, how="inner")
-    summed = merged.groupby("ancestor")[list(COUNT_FIELDS)].sum()
+    summed = merged.groupby("ancestor")[list(columns)].sum()
     summed = summed.reindex(list(parent), fill_value=0)
     summed.index.name = "code"
     return summed.astype("int64")

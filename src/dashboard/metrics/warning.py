@@ -3,17 +3,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.metrics.kpi import ancestor_pairs
+from dashboard.metrics.kpi import territory_totals
 
 DROP_POINTS = 2.0
 
 
 def territory_sum(values: pd.DataFrame, units: pd.DataFrame, column: str) -> pd.Series:
     """Sum a per-unit value (columns unit_code and `column`) over each unit and its descendants."""
-    link = pd.DataFrame(ancestor_pairs(units), columns=["unit_code", "ancestor"])
-    merged = link.merge(values[["unit_code", column]], on="unit_code", how="inner")
-    out = merged.groupby("ancestor")[column].sum()
-    return out.reindex(units["code"], fill_value=0).astype("int64")
+    return territory_totals(values[["unit_code", column]], units, columns=(column,))[column]
 
 
 def early_warning(now: pd.DataFrame, before: pd.DataFrame | None, due_soon: pd.Series, *, target: float,

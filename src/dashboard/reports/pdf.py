@@ -180,7 +180,7 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
         pdf.set_x(x2)
         name = str(u["name"]) + (" *" if u["kind"] == "district" else "")
         while pdf.get_string_width(name) > widths[0] - 2 and len(name) > 4:
-            name = name[:-2] + "…" if not name.endswith("…") else name[:-2] + "…"
+            name = name[:-2] + "…"  # one character shorter each turn, ending in …
         colour = BAND_COLOURS[band(u["on_time_rate"], config.TARGETS["on_time_rate"])]
         pdf.cell(widths[0], 5.6, _nfc(name), border=1)
         pdf.set_text_color(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))

@@ -173,8 +173,9 @@ class PeriodReport:
         for roman, key, kinds in GROUPS:
             members = self.units[self.units["kind"].isin(kinds)].sort_values(["code"])
             rows.append(_row("group", roman, "", key, members))
-            for i, (_, u) in enumerate(members.iterrows(), start=1):
-                rows.append(_row("unit", str(i), u["code"], u["name"], members[members["code"] == u["code"]]))
+            for i in range(len(members)):
+                u = members.iloc[i]
+                rows.append(_row("unit", str(i + 1), u["code"], u["name"], members.iloc[[i]]))
         rows.append(_row("total", "", "", "total", self.units))
         return pd.DataFrame(rows)
 

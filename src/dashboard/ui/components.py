@@ -110,20 +110,21 @@ def published_table(rows: pd.DataFrame, lang: str) -> None:
 def warning_table(w: pd.DataFrame, period, lang: str, target: float) -> None:
     """Flagged units (below target or falling), with the due-soon count and a link to their list; then the
     units with the most dossiers due soon, flagged or not."""
+    from dashboard.metrics.warning import DROP_POINTS
+
     flagged = w[w["flagged"]].sort_values(["on_time_rate", "overdue"], ascending=[True, False])
-    drop = t("reason_drop", lang, points="{}")
 
     def reasons(r) -> str:
         out = [t("reason_below", lang, target=fmt.percent(target, lang, 0))] if r["below"] else []
         if r["dropped"]:
-            out.append(drop.format(fmt.number(-r["change"], lang, 2)))
+            out.append(t("reason_drop", lang, points=fmt.number(-r["change"], lang, 2)))
         return " · ".join(out)
 
     def link(code: str, scope: str, kind: str) -> str:
         return f"./overdue?unit={code}&period={period.key}&scope={scope}&lang={lang}&list={kind}"
 
     if flagged.empty:
-        st.success(t("warning_none", lang, target=fmt.percent(target, lang, 0), drop=fmt.number(2, lang)))
+        st.success(t("warning_none", lang, target=fmt.percent(target, lang, 0), drop=fmt.number(DROP_POINTS, lang)))
     else:
         shown = pd.DataFrame({
             t("col_unit", lang): flagged["name"],

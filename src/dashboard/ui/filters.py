@@ -26,10 +26,6 @@ class Filters:
     state: data.WarehouseState
 
 
-def period_label(p: Period, lang: str) -> str:
-    return fmt.period(p, lang)
-
-
 def _kind_of(key: str) -> str:
     if ".." in key:
         return "custom"
@@ -90,7 +86,7 @@ def sidebar(state: data.WarehouseState) -> Filters:
             if st.session_state["period"] not in options:
                 st.session_state["period"] = periods.latest_complete(state.as_of, kind, cutoff).key
             st.selectbox(t("period", lang), options, key="period",
-                         format_func=lambda k: period_label(periods.parse(k, cutoff), lang))
+                         format_func=lambda k: fmt.period(periods.parse(k, cutoff), lang))
         period = periods.parse(st.session_state["period"], cutoff)
         st.caption(t("period_dates", lang, start=fmt.day(period.start, lang), end=fmt.day(period.end, lang),
                      cutoff=period.cutoff if period.kind != "custom" else "—"))

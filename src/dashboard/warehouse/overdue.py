@@ -58,15 +58,20 @@ def days_overdue_sql(c, kind: str, s: Scope) -> sa.ColumnElement:
     return sa.cast(_reference_day(c, kind, s) - c.due_date, sa.Integer)
 
 
-def _where(c, kind: str, s: Scope) -> list[sa.ColumnElement]:
-    if kind not in LISTS:
-        raise ValueError(f"unknown list {kind!r}; choose one of {', '.join(LISTS)}")
-    where = [_membership(c, kind, s), c.unit_code.in_(s.unit_codes)]
+def _scope_filters(c, s: Scope) -> list[sa.ColumnElement]:
+    """The scope's units, and its field and procedure filters when set."""
+    where = [c.unit_code.in_(s.unit_codes)]
     if s.fields:
         where.append(c.field_code.in_(s.fields))
     if s.procedures:
         where.append(c.procedure_code.in_(s.procedures))
     return where
+
+
+def _where(c, kind: str, s: Scope) -> list[sa.ColumnElement]:
+    if kind not in LISTS:
+        raise ValueError(f"unknown list {kind!r}; choose one of {', '.join(LISTS)}")
+    return [_membership(c, kind, s), *_scope_filters(c, s)]
 
 
 def count(conn: sa.Connection, kind: str, s: Scope) -> int:
@@ -80,13 +85,7 @@ def _flags(c, s: Scope) -> dict[str, sa.ColumnElement]:
 
 def _scope_where(c, s: Scope, filtered: bool = True) -> list[sa.ColumnElement]:
     """Rows on any of the three lists (one scan serves all three)."""
-    flags = _flags(c, s)
-    where = [sa.or_(*flags.values()), c.unit_code.in_(s.unit_codes)]
-    if filtered and s.fields:
-        where.append(c.field_code.in_(s.fields))
-    if filtered and s.procedures:
-        where.append(c.procedure_code.in_(s.procedures))
-    return where
+    return [sa.or_(*_flags(c, s).values()), *_scope_filters(c, s if filtered else s.without_filters())]
 
 
 def counts(conn: sa.Connection, s: Scope) -> dict[str, int]:
