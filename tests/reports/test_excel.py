@@ -109,5 +109,12 @@ def test_report_workbook_ties_to_report(demo_engine, key):
     flat_sheet = list(wb["report"].iter_rows(values_only=True))
     assert flat_sheet[0] == tuple(kpi.REPORT_FIELDS) and len(flat_sheet) == len(flat) + 1
     assert wb["Quá hạn"].max_row - 1 == province["overdue"]
-    method = [r[0] for r in wb["Phương pháp"].iter_rows(values_only=True)]
+    method = {r[0]: r[1] for r in wb["Phương pháp"].iter_rows(values_only=True)}
     assert "Tỷ lệ đúng hạn (chính thức)" in method and "Kỳ trước chuyển sang" in method
+    assert method["Kỳ báo cáo"].endswith("từ ngày 15 tháng trước đến ngày 14 tháng cuối kỳ.")
+
+
+def test_period_rule_for_each_kind_of_period():
+    assert pr.period_rule(periods.parse("2025-03", 1), "vi") == "Kỳ theo tháng dương lịch."
+    assert pr.period_rule(periods.custom(date(2025, 1, 1), date(2025, 2, 10)), "en") == "A custom range of days."
+    assert pr.period_rule(periods.parse("2025-Q1", 15), "en").startswith("Named periods cut off on day 15: from day 15")

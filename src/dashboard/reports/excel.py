@@ -247,11 +247,10 @@ def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | N
     sh3 = _Sheet(wb, "Phương pháp" if lang == "vi" else "Methodology")
     sh3.ws.set_column(0, 0, 32)
     sh3.ws.set_column(1, 1, 110)
-    prev_day = (p.cutoff - 1) or "cuối"
     for i, (term, text) in enumerate(pr.METHOD["vi" if lang == "vi" else "en"]):
         sh3.put(i, 0, term, sh3.f_bold)
-        sh3.put(i, 1, text.format(start=fmt.day(p.start, lang), end=fmt.day(p.end, lang), cutoff=p.cutoff,
-                                  cutoff_prev=prev_day), sh3.f_wrap)
+        sh3.put(i, 1, text.format(start=fmt.day(p.start, lang), end=fmt.day(p.end, lang),
+                                  rule=pr.period_rule(p, lang)), sh3.f_wrap)
 
     # 4. Overdue dossiers
     sh4 = _Sheet(wb, "Quá hạn" if lang == "vi" else "Overdue")

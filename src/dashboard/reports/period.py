@@ -83,8 +83,7 @@ METHOD = {
     "vi": [
         ("Đơn vị", "Mỗi dòng là hồ sơ của chính đơn vị (MaDonVi), không cộng đơn vị cấp dưới; tổng nhóm và "
                    "tổng cộng là tổng các dòng. Đơn vị lấy theo danh mục có hiệu lực trong kỳ."),
-        ("Kỳ báo cáo", "Từ ngày {start} đến ngày {end}. Kỳ tháng/quý/năm chốt số liệu ngày {cutoff} "
-                       "(từ ngày {cutoff} tháng trước đến ngày {cutoff_prev} tháng cuối kỳ)."),
+        ("Kỳ báo cáo", "Từ ngày {start} đến ngày {end}. {rule}"),
         ("So sánh ngày", "Mọi so sánh dùng ngày dương lịch (giờ Việt Nam), không dùng giờ phút."),
         ("Loại trừ", "Hồ sơ trạng thái 1 (mới đăng ký) và 3 (không được tiếp nhận) không tính vào chỉ tiêu nào."),
         ("Ngày kết thúc", "NgayKetThucXuLy với trạng thái 7, 9, 10; các trạng thái khác coi như chưa kết thúc."),
@@ -118,8 +117,7 @@ METHOD = {
     "en": [
         ("Units", "Each row holds the unit's own dossiers (MaDonVi), not those of units below it; group totals and "
                   "the grand total are sums of rows. Units as listed for the period."),
-        ("Period", "From {start} to {end}. Named periods cut off on day {cutoff} (from the {cutoff}th of the month "
-                   "before to the {cutoff_prev}th of the last month)."),
+        ("Period", "From {start} to {end}. {rule}"),
         ("Dates", "All comparisons use calendar dates (Vietnam time), not times of day."),
         ("Excluded", "Statuses 1 (newly registered) and 3 (not accepted) never count."),
         ("End date", "NgayKetThucXuLy for statuses 7, 9, 10; any other status is not ended."),
@@ -148,6 +146,19 @@ METHOD = {
         ("Sources", "The project's SPEC §4; research/domain.md §B.3–B.4 (QĐ 766/QĐ-TTg; Quảng Nam reports)."),
     ],
 }
+
+
+def period_rule(p: Period, lang: str) -> str:
+    """How the period's days were chosen: a custom range, calendar months, or the cut-off day rule."""
+    vi = lang == "vi"
+    if p.kind == "custom":
+        return "Khoảng ngày tùy chọn." if vi else "A custom range of days."
+    if p.cutoff == 1:
+        return "Kỳ theo tháng dương lịch." if vi else "Calendar months."
+    c = p.cutoff
+    if vi:
+        return f"Kỳ tháng/quý/năm chốt số liệu ngày {c}: từ ngày {c} tháng trước đến ngày {c - 1} tháng cuối kỳ."
+    return f"Named periods cut off on day {c}: from day {c} of the month before to day {c - 1} of the last month."
 
 
 def label(key: str, lang: str) -> str:
