@@ -38,7 +38,7 @@ PERIODS = ["2025-Q1", "2024-Q4", "2024-Q3", "2024-Q2", "2024-Q1", "2023-Q4", "20
 def queries_part(url: str, runs: int) -> None:
     import sqlalchemy as sa
 
-    from dashboard.metrics import kpi, periods
+    from dashboard.metrics import periods
     from dashboard.reports import excel
     from dashboard.warehouse import overdue, queries, schema
     from dashboard.warehouse.engine import make_engine
@@ -52,8 +52,7 @@ def queries_part(url: str, runs: int) -> None:
         as_of = queries.as_of(conn)
         print(f"warehouse: {n:,} dossiers; unit with most dossiers: {largest[0]} ({largest[1]:,})")
         p = periods.parse("2025-Q1", 15)
-        units = queries.units_in_period(conn, p.start, p.end)
-        scopes = {"province 49, whole territory": tuple(kpi.descendant_codes(units, "49")),
+        scopes = {"province 49, whole territory": tuple(queries.scope_codes(conn, p, "49", True)),
                   f"unit {largest[0]}, own": (largest[0],)}
         for label, codes in scopes.items():
             s = overdue.Scope(p, codes, as_of)
@@ -75,7 +74,7 @@ def queries_part(url: str, runs: int) -> None:
 
         # XLSX of 50 000 rows: the longest list over the whole history of the province
         whole = periods.custom(date_min(conn), as_of)
-        s = overdue.Scope(whole, tuple(kpi.descendant_codes(queries.units_in_period(conn, whole.start, whole.end), "49")),
+        s = overdue.Scope(whole, tuple(queries.scope_codes(conn, whole, "49", True)),
                           as_of)
         available = overdue.count(conn, "finished_late", s)
         t0 = time.perf_counter()

@@ -26,6 +26,19 @@ TARGETS = {
 }
 
 
+#: Bands of the 766 scorecard (points on a 100 scale, lower bound inclusive), best first. The official
+#: cut-offs are not published (research/domain.md §A.4): these fit the observed classifications
+#: (80,1 = Tốt, 61,5 = Trung bình, 43 = Yếu) and are the one place to change them.
+BANDS_766 = (("excellent", 90.0), ("good", 80.0), ("fair", 70.0), ("average", 50.0), ("weak", 0.0))
+
+#: Peer provinces drawn next to the home province in the PAR Index / SIPAS trends by default
+#: (GSO codes: Đà Nẵng, Thừa Thiên Huế, Quảng Ninh — the neighbours and the national leader).
+DEFAULT_PEERS = ("48", "46", "22")
+
+#: Units compared on one trend chart at most.
+MAX_COMPARED = 5
+
+
 def db_url() -> str:
     """The SQLAlchemy URL of the warehouse: $DASHBOARD_DB_URL or the embedded DuckDB file."""
     return os.environ.get("DASHBOARD_DB_URL") or f"duckdb:///{DEFAULT_DB_FILE}"

@@ -232,3 +232,18 @@ def test_due_soon_sql_matches_definition(engine):
         got = queries.due_soon_counts(conn, as_of, 3)
     assert got.set_index("unit_code")["due_soon"].to_dict() == {UNIT: sum(kpi.is_due_soon(d, as_of, 3) for d in ds)}
     assert sum(kpi.is_due_soon(d, as_of, 3) for d in ds) == 2
+
+
+def test_retired_units_dossiers_go_to_their_successor():
+    counts = pd.DataFrame({"unit_code": ["509", "519", "20672", "X"], "received": [5, 2, 1, 4]})
+    succ = {"519": "509", "20672": "20671", "20671": "20669"}  # a chain: 20672 → 20671 → 20669
+    valid = {"509", "20669", "X"}
+    out = kpi.attribute_retired(counts, valid, succ, columns=("received",)).set_index("unit_code")["received"]
+    assert out.to_dict() == {"20669": 1, "509": 7, "X": 4}
+    assert out.sum() == counts["received"].sum()  # nothing lost
+    assert kpi.absorbed_codes(["509"], succ, valid) == ["509", "519"]
+    assert kpi.absorbed_codes(["20669"], succ, valid) == ["20669", "20671", "20672"]
+    # a retired unit without a valid successor keeps its own row rather than vanishing
+    kept = kpi.attribute_retired(pd.DataFrame({"unit_code": ["Z"], "received": [3]}), valid, {}, columns=("received",))
+    assert kept["unit_code"].tolist() == ["Z"] and kept["received"].tolist() == [3]
+    assert kpi.successor_in("A", {"A": "B", "B": "A"}, valid) is None  # a cycle ends the walk

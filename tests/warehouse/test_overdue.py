@@ -23,8 +23,7 @@ CASES = [  # (period, cut-off, unit, territory)
 
 def _scope(conn, key, cutoff, unit, territory, **kw) -> overdue.Scope:
     p = periods.parse(key, cutoff)
-    units = queries.units_in_period(conn, p.start, p.end)
-    codes = tuple(kpi.descendant_codes(units, unit)) if territory else (unit,)
+    codes = tuple(queries.scope_codes(conn, p, unit, territory))
     return overdue.Scope(p, codes, queries.as_of(conn), **kw)
 
 
@@ -161,3 +160,30 @@ def test_due_soon_window_and_sign(engine):
         wider = overdue.count(conn, "due_soon", overdue.Scope(s.period, s.unit_codes, as_of, due_days=4))
     assert got["days_overdue"].tolist() == [0, -3]  # 0 = due today, -3 = three days left
     assert wider == 3
+
+
+def test_a_successor_takes_over_the_open_dossiers_of_the_unit_merged_into_it(demo_engine):
+    """Units retired on 01/01/2025 left dossiers open after that date; from then on they belong to the
+    successor's figures and overdue list, and the province total still counts every one of them."""
+    p = periods.parse("2025-Q2", 15)
+    d = schema.dossier
+    with demo_engine.connect() as conn:
+        succ = queries.successor_map(conn)
+        left = conn.execute(sa.select(d.c.unit_code, sa.func.count().label("n"))
+                            .where(d.c.unit_code.in_(list(succ)), kpi.relevant_sql(d.c, p.start, p.end))
+                            .group_by(d.c.unit_code).order_by(sa.text("n DESC"), d.c.unit_code)).all()
+        assert left, "the demo should leave some dossiers of merged units open into 2025"
+        retired = left[0][0]
+        heir = succ[retired]
+        assert retired in queries.scope_codes(conn, p, heir, False)
+        own = queries.unit_counts(conn, p).set_index("unit_code")
+        table = queries.kpi_table(conn, p, level="all").set_index("code")
+        assert retired not in table.index
+        for f in ("carried_in", "finished", "open_overdue", "open_in_time"):
+            assert table.loc[heir, f] == own[f].get(heir, 0) + sum(
+                own[f].get(c, 0) for c in succ if c not in table.index and kpi.successor_in(c, succ, set(table.index)) == heir)
+        province = queries.kpi_table(conn, p, level="province", territory=True).iloc[0]
+        for f in kpi.COUNT_FIELDS:
+            assert province[f] == own[f].sum()  # every dossier of the period counted once
+        s = overdue.Scope(p, tuple(queries.scope_codes(conn, p, heir, False)), queries.as_of(conn))
+        assert overdue.counts(conn, s)["open_overdue"] == table.loc[heir, "open_overdue"]

@@ -344,6 +344,44 @@ def descendant_codes(units: pd.DataFrame, code: str) -> list[str]:
     return sorted({u for u, a in ancestor_pairs(units) if a == code})
 
 
+def successor_in(code: str, successors: Mapping[str, str], valid: set[str]) -> str | None:
+    """The first unit along `code`'s crosswalk chain that is valid (None if the chain never reaches one)."""
+    seen = set()
+    node = code
+    while node not in valid:
+        if node in seen or node not in successors:
+            return None
+        seen.add(node)
+        node = successors[node]
+    return node
+
+
+def attribute_retired(counts: pd.DataFrame, valid: set[str], successors: Mapping[str, str],
+                      columns=COUNT_FIELDS) -> pd.DataFrame:
+    """Give the dossiers of units retired before the period to their successor valid in the period.
+
+    A unit merged away on 01/01/2025 still has dossiers received before that date and open after it;
+    its successor handles them, so they count there instead of vanishing from every total.
+    counts: one row per unit_code with `columns`; returns the same shape, regrouped.
+    """
+    if counts.empty:
+        return counts
+    codes = counts["unit_code"]
+    retired = ~codes.isin(valid)
+    if not retired.any():
+        return counts
+    target = codes.where(~retired, codes.map(lambda c: successor_in(c, successors, valid) or c))
+    out = counts.assign(unit_code=target).groupby("unit_code", as_index=False, sort=True)[list(columns)].sum()
+    return out
+
+
+def absorbed_codes(codes, successors: Mapping[str, str], valid: set[str]) -> list[str]:
+    """`codes` plus every retired unit whose dossiers are attributed to one of them (see attribute_retired)."""
+    wanted = set(codes)
+    extra = {c for c in successors if c not in valid and successor_in(c, successors, valid) in wanted}
+    return sorted(wanted | extra)
+
+
 def territory_totals(counts: pd.DataFrame, units: pd.DataFrame, columns=COUNT_FIELDS) -> pd.DataFrame:
     """Sum each unit's counts with those of all its descendants.
 

@@ -149,3 +149,13 @@ def named_periods(first: date, last: date, cutoff: int = 1) -> list[Period]:
             out.append(p)
             p = containing(p.end + timedelta(days=1), kind, cutoff)
     return out
+
+
+def months_between(first: date, last: date, cutoff: int = 1) -> list[Period]:
+    """The named months from the one containing `first` to the one containing `last`, oldest first."""
+    out: list[Period] = []
+    p = containing(first, "month", cutoff)
+    while p.start <= last:
+        out.append(p)
+        p = containing(p.end + timedelta(days=1), "month", cutoff)
+    return out

@@ -74,12 +74,11 @@ def published(url: str, version: str) -> pd.DataFrame:
 
 def _scope(conn, period: Period, unit_code: str, territory: bool, as_of: date, due_days: int,
            fields: tuple[str, ...] = (), procedures: tuple[str, ...] = ()):
-    """The overdue-list scope of a unit: its own code, or it and its descendants valid in the period."""
-    from dashboard.metrics.kpi import descendant_codes
+    """The overdue-list scope of a unit: its own code, or it and its descendants valid in the period
+    (with the retired units whose dossiers they took over)."""
     from dashboard.warehouse.overdue import Scope
 
-    units = queries.units_in_period(conn, period.start, period.end)
-    codes = tuple(descendant_codes(units, unit_code)) if territory else (unit_code,)
+    codes = tuple(queries.scope_codes(conn, period, unit_code, territory))
     return Scope(period, codes, as_of, due_days, fields, procedures)
 
 

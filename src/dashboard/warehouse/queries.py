@@ -37,6 +37,24 @@ def units_in_period(conn: sa.Connection, start: date, end: date) -> pd.DataFrame
     return df.drop_duplicates("code", keep="last").reset_index(drop=True)
 
 
+def successor_map(conn: sa.Connection) -> dict[str, str]:
+    """The crosswalk as code → successor (a unit split among several successors keeps the first by code)."""
+    s = schema.unit_successor
+    rows = conn.execute(sa.select(s.c.code, s.c.successor_code).order_by(s.c.code, s.c.successor_code)).all()
+    out: dict[str, str] = {}
+    for code, succ in rows:
+        out.setdefault(code, succ)
+    return out
+
+
+def scope_codes(conn: sa.Connection, period: Period, unit_code: str, territory: bool) -> list[str]:
+    """The dossier-owning units behind a unit's figures in a period: the unit (with its descendants
+    valid in the period, for the whole territory), plus retired units whose dossiers they took over."""
+    units = units_in_period(conn, period.start, period.end)
+    codes = kpi.descendant_codes(units, unit_code) if territory else [unit_code]
+    return kpi.absorbed_codes(codes, successor_map(conn), set(units["code"]))
+
+
 def all_units(conn: sa.Connection) -> pd.DataFrame:
     u = schema.unit
     rows = conn.execute(sa.select(u).order_by(u.c.code, u.c.valid_from)).all()
@@ -93,7 +111,7 @@ def kpi_table(conn: sa.Connection, period: Period, *, level: str = "all", territ
     if level not in LEVEL_KINDS:
         raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVEL_KINDS)}")
     units = units_in_period(conn, period.start, period.end)
-    counts = unit_counts(conn, period)
+    counts = kpi.attribute_retired(unit_counts(conn, period), set(units["code"]), successor_map(conn))
     if territory:
         summed = kpi.territory_totals(counts, units)
     else:
@@ -112,7 +130,9 @@ def due_soon_counts(conn: sa.Connection, on: date, days: int) -> pd.DataFrame:
         .where(kpi.due_soon_sql(d.c, on, days))
         .group_by(d.c.unit_code)
     ).all()
-    return pd.DataFrame(rows, columns=["unit_code", "due_soon"])
+    counts = pd.DataFrame(rows, columns=["unit_code", "due_soon"])
+    valid = set(units_in_period(conn, on, on)["code"])
+    return kpi.attribute_retired(counts, valid, successor_map(conn), columns=("due_soon",))
 
 
 def published(conn: sa.Connection, index_name: str | None = None) -> pd.DataFrame:

@@ -1,0 +1,37 @@
+"""Monthly own-dossier counts per unit, and the crosswalk, for the trend charts."""
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+
+from dashboard.metrics import kpi
+from dashboard.metrics.periods import Period
+from dashboard.warehouse import queries, rollups, schema
+
+COLUMNS = ["period_key", "unit_code", *kpi.COUNT_FIELDS]
+
+
+def monthly_counts(conn: sa.Connection, months: list[Period]) -> pd.DataFrame:
+    """Own counts per unit for each month (one row per month and unit with any counted dossier).
+
+    Read from the rollup in one query when it is current for the months' cut-off day; otherwise
+    computed from the dossiers month by month (same SQL as the rollup)."""
+    if not months:
+        return pd.DataFrame(columns=COLUMNS)
+    cutoff = months[0].cutoff
+    if rollups.is_current(conn, cutoff):
+        r = schema.rollup
+        rows = conn.execute(
+            sa.select(*[r.c[c] for c in COLUMNS])
+            .where(r.c.cutoff == cutoff, r.c.period_key.in_([m.key for m in months]))
+        ).all()
+        return queries._frame(rows, COLUMNS)
+    frames = [queries.raw_unit_counts(conn, m.start, m.end).assign(period_key=m.key) for m in months]
+    return pd.concat(frames, ignore_index=True)[COLUMNS]
+
+
+def successors(conn: sa.Connection) -> pd.DataFrame:
+    """The crosswalk: code → successor_code from effective_date."""
+    s = schema.unit_successor
+    rows = conn.execute(sa.select(s.c.code, s.c.successor_code, s.c.effective_date).order_by(s.c.code)).all()
+    return pd.DataFrame(rows, columns=["code", "successor_code", "effective_date"])
