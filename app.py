@@ -21,6 +21,9 @@ pages = [
     st.Page("pages/overview.py", title=t("page_overview", lang), icon="📊", default=True),
     st.Page("pages/map.py", title=t("page_map", lang), icon="🗺️"),
     st.Page("pages/overdue.py", title=t("page_overdue", lang), icon="📋"),
+    st.Page("pages/trends.py", title=t("page_trends", lang), icon="📈"),
+    st.Page("pages/scorecard.py", title=t("page_scorecard", lang), icon="🎯"),
+    st.Page("pages/rankings.py", title=t("page_rankings", lang), icon="🏆"),
     st.Page("pages/report.py", title=t("page_report", lang), icon="📑"),
 ]
 page = st.navigation(pages)

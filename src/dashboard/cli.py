@@ -1,4 +1,4 @@
-"""Command line: python -m dashboard init | demo | import | report (all use $DASHBOARD_DB_URL)."""
+"""Command line: python -m dashboard init | demo | import | import-766 | report | geo (all use $DASHBOARD_DB_URL)."""
 from __future__ import annotations
 
 import argparse
@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from dashboard import config
 from dashboard.metrics import kpi, periods
-from dashboard.warehouse import demo, importer, queries, rollups, units
+from dashboard.warehouse import demo, importer, queries, rollups, schema, units
 from dashboard.warehouse.engine import create_schema, drop_schema, get_meta, has_schema, make_engine
 
 
@@ -108,6 +108,34 @@ def cmd_import(args) -> int:
         if r.quarantined - r.superseded > shown:
             print(f"  … see the quarantine table for all {r.quarantined} rows", file=sys.stderr)
     return 1 if refused else 0
+
+
+def cmd_import_766(args) -> int:
+    """Official 766 scores: each file in its own transaction; a refused file changes nothing."""
+    from dashboard.warehouse import official
+    from dashboard.warehouse.importer import ImportRefused, log_refusal
+
+    engine = _engine()
+    _require_warehouse(engine)
+    schema.metadata.create_all(engine, tables=[schema.official_score])  # warehouses built before the table
+    failed = 0
+    for f in args.files:
+        try:
+            with engine.begin() as conn:
+                r = official.import_scores(conn, Path(f), args.cutoff or config.cutoff_day())
+        except ImportRefused as exc:
+            with engine.begin() as conn:
+                log_refusal(conn, Path(f), str(exc))
+            print(f"{f}: REFUSED / TỪ CHỐI — {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"{f}: {r.rows} rows — loaded {r.loaded} (new {r.new}, updated {r.updated}, unchanged {r.unchanged}), "
+              f"quarantined {r.quarantined - r.superseded}, superseded {r.superseded}")
+        for p in r.problems:
+            if p["reason_code"] != "superseded":
+                print(f"  {Path(f).name} row {p['row_number']} [{p['field']}]: {p['reason_en']} / {p['reason_vi']}",
+                      file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _period_from_args(args) -> periods.Period:
@@ -212,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--if-empty", action="store_true", help="only when the warehouse has no dossiers yet")
     i = sub.add_parser("import", help="import dossier files (CSV or XLSX, SPEC §2)")
     i.add_argument("files", nargs="+")
+    o = sub.add_parser("import-766", help="official 766 scores (CSV or XLSX: unit, period, group, score, max_score)")
+    o.add_argument("files", nargs="+")
+    o.add_argument("--cutoff", type=int, help=f"cut-off day for the periods (default {config.DEFAULT_CUTOFF_DAY})")
     r = sub.add_parser("report", help="one row per unit with the SPEC §4 counts and rates")
     g = r.add_mutually_exclusive_group()
     g.add_argument("--period", help="2025-Q1, 2025-03 or 2025")
@@ -244,7 +275,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"init": cmd_init, "demo": cmd_demo, "import": cmd_import, "report": cmd_report,
+    handler = {"init": cmd_init, "demo": cmd_demo, "import": cmd_import, "import-766": cmd_import_766,
+               "report": cmd_report,
                "geo": cmd_geo}[args.command]
     try:
         return handler(args)

@@ -234,6 +234,139 @@ STRINGS: dict[str, dict[str, str]] = {
                          "(received in the period + carried in); target {target}. Overdue = processed late in the period + "
                          "in progress and overdue at its end. Calendar dates; statuses 1 and 3 never count. Full "
                          "definitions: the “Methodology” sheet of the XLSX file."},
+    # ---- Xu hướng ----
+    "page_trends": {"vi": "Xu hướng", "en": "Trends"},
+    "trend_span": {"vi": "Khoảng thời gian", "en": "Time span"},
+    "trend_span_n": {"vi": "{n} tháng", "en": "{n} months"},
+    "trend_span_all": {"vi": "Tất cả", "en": "All"},
+    "trend_months": {"vi": "Theo tháng (kỳ chốt ngày {cutoff}), từ {start} đến {end}.",
+                     "en": "By month (cut-off day {cutoff}), from {start} to {end}."},
+    "trend_on_time": {"vi": "Tỷ lệ giải quyết đúng hạn theo tháng", "en": "On-time resolution by month"},
+    "trend_digital": {"vi": "Trực tuyến, thanh toán trực tuyến và số hóa theo tháng",
+                      "en": "Online submission, online payment and digitisation by month"},
+    "trend_compare": {"vi": "So sánh đơn vị", "en": "Compare units"},
+    "trend_compare_units": {"vi": "Đơn vị so sánh (tối đa {n})", "en": "Units to compare (at most {n})"},
+    "trend_table": {"vi": "Số liệu theo tháng", "en": "Monthly figures"},
+    "trend_merged": {"vi": "Cộng cả đơn vị đã sáp nhập vào (trước thời điểm sáp nhập)",
+                     "en": "Include the units merged into it (before the merger)"},
+    "trend_merged_help": {"vi": "Bật: các tháng trước sáp nhập cộng cả số liệu của đơn vị tiền thân, để so sánh cùng phạm vi.",
+                          "en": "On: months before the merger also count the predecessor units, so the line compares like with like."},
+    "trend_continues": {"vi": "{unit} hết hiệu lực từ {date}; từ đó số liệu tiếp nối bằng {successor} (đơn vị kế thừa).",
+                        "en": "{unit} ceased on {date}; from then on the line continues with its successor, {successor}."},
+    "national_average_line": {"vi": "Bình quân cả nước", "en": "National average"},
+    "col_component": {"vi": "Lĩnh vực / nhóm", "en": "Field / group"},
+    "score_points": {"vi": "điểm", "en": "points"},
+    "chosen_period": {"vi": "Kỳ đang chọn", "en": "Chosen period"},
+    "merger_note": {"vi": "{date}: {retired} → {successor}", "en": "{date}: {retired} → {successor}"},
+    "received_online": {"vi": "Tiếp nhận trực tuyến", "en": "Received online"},
+    "col_month": {"vi": "Tháng", "en": "Month"},
+    "col_shown_unit": {"vi": "Số liệu của", "en": "Figures of"},
+    "published_title": {"vi": "SIPAS và PAR Index theo năm (số liệu công bố)",
+                        "en": "SIPAS and PAR Index by year (published figures)"},
+    "published_peers": {"vi": "Tỉnh so sánh", "en": "Peer provinces"},
+    "published_help": {"vi": "Chấm đặc: số liệu đã kiểm chứng · chấm rỗng: số suy ra · hình thoi rỗng: chưa chắc chắn. "
+                             "Số trên đường của tỉnh là thứ hạng / 63. Di chuột để xem nguồn.",
+                       "en": "Filled dot: verified · open dot: derived · open diamond: uncertain. The numbers on the "
+                             "home province's line are its rank / 63. Hover for the source."},
+    "par_components": {"vi": "Các lĩnh vực thành phần của PAR Index — {province}",
+                       "en": "PAR Index component fields — {province}"},
+    "par_components_help": {"vi": "Vạch chéo: số liệu chưa chắc chắn (điểm tối đa từng lĩnh vực chưa được công bố).",
+                            "en": "Hatched: uncertain figures (the maximum of each field is not published)."},
+    "published_points": {"vi": "Điểm", "en": "Points"},
+    "no_published_rows": {"vi": "Chưa có số liệu công bố cho lựa chọn này.", "en": "No published figures for this choice."},
+    # ---- Chỉ số 766 ----
+    "page_scorecard": {"vi": "Chỉ số 766", "en": "766 index"},
+    "score_estimate": {"vi": "Điểm ước tính từ dữ liệu hồ sơ", "en": "Estimate from dossier data"},
+    "score_estimate_value": {"vi": "{est} / {max} điểm", "en": "{est} / {max} points"},
+    "score_100": {"vi": "Quy đổi thang 100", "en": "On a 100-point scale"},
+    "score_band": {"vi": "Xếp loại (ước tính)", "en": "Band (estimate)"},
+    "score_official": {"vi": "Điểm chính thức (đã nhập)", "en": "Official score (imported)"},
+    "score_official_none": {"vi": "chưa nhập", "en": "not imported"},
+    "score_note": {"vi": "Ước tính từ dữ liệu hồ sơ của kho, không phải điểm chính thức: chỉ tính được {computable} trên 100 "
+                         "điểm của Bộ chỉ số 766; phần còn lại cần dữ liệu khác (công bố, công khai TTHC, phản ánh kiến nghị…). "
+                         "Xếp loại dùng điểm quy đổi thang 100 với ngưỡng {bands} (ngưỡng chính thức chưa được công bố).",
+                   "en": "An estimate from the warehouse's dossier data, not an official score: only {computable} of the "
+                         "766 index's 100 points can be computed; the rest needs other data (publication of procedures, "
+                         "petitions…). The band uses the 100-point equivalent with cut-offs {bands} (the official "
+                         "cut-offs are not published)."},
+    "col_group": {"vi": "Nhóm chỉ số", "en": "Group"},
+    "col_group_max": {"vi": "Điểm tối đa", "en": "Max points"},
+    "col_indicator": {"vi": "Chỉ tiêu tính từ hồ sơ", "en": "Indicator computed from dossiers"},
+    "col_value": {"vi": "Giá trị", "en": "Value"},
+    "col_full_at": {"vi": "Đủ điểm khi đạt", "en": "Full points at"},
+    "col_points": {"vi": "Điểm ước tính", "en": "Estimated points"},
+    "col_official": {"vi": "Điểm chính thức", "en": "Official points"},
+    "col_basis": {"vi": "Ghi chú", "en": "Note"},
+    "group_publicity": {"vi": "Công khai, minh bạch", "en": "Publicity and transparency"},
+    "group_progress": {"vi": "Tiến độ giải quyết", "en": "Progress of resolution"},
+    "group_online": {"vi": "Dịch vụ công trực tuyến", "en": "Online public services"},
+    "group_payment": {"vi": "Thanh toán trực tuyến", "en": "Online payment"},
+    "group_digitisation": {"vi": "Số hóa hồ sơ", "en": "Digitisation of dossiers"},
+    "group_satisfaction": {"vi": "Mức độ hài lòng", "en": "Satisfaction"},
+    "group_total": {"vi": "Tổng", "en": "Total"},
+    "ind_progress": {"vi": "2.1 Tỷ lệ đúng hạn (chính thức)", "en": "2.1 On-time rate (official)"},
+    "ind_online": {"vi": "3.3 Tỷ lệ hồ sơ trực tuyến", "en": "3.3 Online dossiers"},
+    "ind_payment": {"vi": "3.6 Tỷ lệ hồ sơ thanh toán trực tuyến", "en": "3.6 Dossiers paid online"},
+    "ind_digitisation": {"vi": "4.3 Tỷ lệ hồ sơ có thành phần số hóa", "en": "4.3 Dossiers with digitised components"},
+    "ind_satisfaction": {"vi": "5.4 Tỷ lệ hài lòng trong giải quyết TTHC", "en": "5.4 Satisfaction with dossier handling"},
+    "basis_not_computable": {"vi": "Không tính được từ dữ liệu hồ sơ", "en": "Cannot be computed from dossier data"},
+    "basis_no_data": {"vi": "Không có dữ liệu trong kỳ (mẫu số bằng 0)", "en": "No data in the period (zero denominator)"},
+    "basis_whole": {"vi": "Cả nhóm tính theo chỉ tiêu này (cách chia điểm trong nhóm chưa công bố)",
+                    "en": "The whole group scored from this indicator (the split of its points is not published)"},
+    "basis_partial": {"vi": "Chỉ tính được {part} / {max} điểm của nhóm; phần còn lại cần dữ liệu khác",
+                      "en": "Only {part} of the group's {max} points can be computed; the rest needs other data"},
+    "basis_full": {"vi": "Tính đủ cả nhóm", "en": "The whole group"},
+    "linear": {"vi": "tỷ lệ thuận (100 %)", "en": "proportional (100 %)"},
+    "band_excellent": {"vi": "Xuất sắc", "en": "Excellent"},
+    "band_good": {"vi": "Tốt", "en": "Good"},
+    "band_fair": {"vi": "Khá", "en": "Fair"},
+    "band_average": {"vi": "Trung bình", "en": "Average"},
+    "band_weak": {"vi": "Yếu", "en": "Weak"},
+    "band_none": {"vi": "Không có dữ liệu", "en": "No data"},
+    "score_by_month": {"vi": "Điểm ước tính (thang 100) theo tháng", "en": "Estimated score (100-point scale) by month"},
+    "score_method": {"vi": "Cách tính", "en": "How it is computed"},
+    "score_method_text": {
+        "vi": "Điểm một chỉ tiêu = điểm tối đa × min(tỷ lệ, ngưỡng) / ngưỡng; tỷ lệ làm tròn 2 chữ số như Cổng DVCQG. "
+              "Tiến độ (20 điểm) lấy tỷ lệ đúng hạn chính thức = (trước hạn + đúng hạn + rút + tạm dừng + đang xử lý trong "
+              "hạn) / (tiếp nhận + kỳ trước chuyển sang), tính tỷ lệ thuận (chưa xác nhận được là tuyến tính). DVC trực "
+              "tuyến (12): tỷ lệ hồ sơ nộp trực tuyến, đủ điểm từ 50 %. Thanh toán trực tuyến (10): hồ sơ đã thanh toán "
+              "trực tuyến / hồ sơ có phí, lệ phí; ngưỡng chưa công bố nên tính tỷ lệ thuận. Số hóa (chỉ tiêu 4.3, 2/22 "
+              "điểm): hồ sơ có thành phần số hóa / hồ sơ tiếp nhận, đủ điểm từ 80 %. Hài lòng (chỉ tiêu 5.4, 6/18 điểm): "
+              "hồ sơ được đánh giá hài lòng / hồ sơ được đánh giá, đủ điểm từ 90 % (Cổng tính 100 % − tỷ lệ quá hạn − tỷ "
+              "lệ không hài lòng). Chỉ tiêu không có dữ liệu không được cộng và không tính vào điểm tối đa. Nguồn: "
+              "Mô tả công thức tính chỉ số 766 (research/domain.md §A.3).",
+        "en": "An indicator's points = max × min(rate, threshold) / threshold; rates rounded to 2 decimals as on the "
+              "national portal. Progress (20 points) uses the official on-time rate = (early + on time + withdrawn + "
+              "paused + in progress in time) / (received + carried in), proportionally (linearity is not confirmed). "
+              "Online services (12): share of dossiers submitted online, full points from 50 %. Online payment (10): "
+              "dossiers paid online / dossiers with a fee; no published threshold, so proportional. Digitisation "
+              "(indicator 4.3, 2 of 22 points): dossiers with digitised components / received, full points from 80 %. "
+              "Satisfaction (indicator 5.4, 6 of 18 points): dossiers rated satisfied / rated, full points from 90 % "
+              "(the portal computes 100 % − overdue share − dissatisfied share). An indicator without data adds "
+              "nothing and leaves the maximum. Source: the 766 formula description (research/domain.md §A.3)."},
+    "score_published": {"vi": "Điểm 766 đã công bố của tỉnh", "en": "Published 766 score of the province"},
+    "open_rankings": {"vi": "Xem xếp hạng các đơn vị", "en": "See the rankings of units"},
+    # ---- Xếp hạng ----
+    "page_rankings": {"vi": "Xếp hạng", "en": "Rankings"},
+    "rank_group": {"vi": "Nhóm đơn vị", "en": "Group of units"},
+    "rank_group_district": {"vi": "UBND cấp huyện", "en": "Districts"},
+    "rank_group_commune": {"vi": "UBND cấp xã", "en": "Communes"},
+    "rank_group_department": {"vi": "Sở, ban, ngành", "en": "Departments"},
+    "rank_group_land_registry_branch": {"vi": "Chi nhánh VPĐKĐĐ", "en": "Land-registry branches"},
+    "rank_measure": {"vi": "Xếp hạng theo", "en": "Rank by"},
+    "score_100_label": {"vi": "Chỉ số 766 (ước tính, thang 100)", "en": "766 index (estimate, 100-point scale)"},
+    "rank_in_district": {"vi": "Thuộc huyện", "en": "In district"},
+    "rank_all_districts": {"vi": "Tất cả các huyện", "en": "All districts"},
+    "col_previous_rank": {"vi": "Hạng kỳ trước", "en": "Previous rank"},
+    "col_movement": {"vi": "Thay đổi", "en": "Movement"},
+    "col_band": {"vi": "Xếp loại 766 (ước tính)", "en": "766 band (estimate)"},
+    "col_map": {"vi": "Bản đồ", "en": "Map"},
+    "col_overdue_list": {"vi": "Hồ sơ quá hạn", "en": "Overdue list"},
+    "rank_help": {"vi": "Đơn vị bằng giá trị (làm tròn 2 chữ số) cùng hạng; kỳ trước: {previous}. ↑/↓: lên/xuống bao nhiêu bậc.",
+                  "en": "Units with equal values (to 2 decimals) share a rank; previous period: {previous}. ↑/↓: places up/down."},
+    "rank_fell": {"vi": "Giảm hạng nhiều nhất", "en": "Fell furthest"},
+    "rank_fell_none": {"vi": "Không đơn vị nào giảm hạng.", "en": "No unit fell."},
+    "rank_bands": {"vi": "Ngưỡng xếp loại (thang 100): {bands}", "en": "Band cut-offs (100-point scale): {bands}"},
 }
 
 

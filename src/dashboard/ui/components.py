@@ -91,10 +91,17 @@ def ranked_table(df: pd.DataFrame, lang: str, metric: str = "on_time_rate") -> N
         st.caption(t("below_target", lang, n=below, target=fmt.percent(target, lang, 0)))
 
 
-def published_table(rows: pd.DataFrame, lang: str) -> None:
-    """Published figures with their reliability and a link to the source."""
-    d = rows.sort_values(["rank", "area_name"], na_position="last")
+def published_table(rows: pd.DataFrame, lang: str, by_year: bool = False) -> None:
+    """Published figures with their reliability and a link to the source (by_year: one row per index,
+    year and area, with the component field where there is one)."""
+    if by_year:
+        d = rows.sort_values(["index_name", "year", "component", "rank"], na_position="first")
+    else:
+        d = rows.sort_values(["rank", "area_name"], na_position="last")
+    lead = {t("index", lang): d["index_name"].replace({"PAR": "PAR Index"}), t("year", lang): d["year"].astype(str),
+            t("col_component", lang): d["component"].fillna("")} if by_year else {}
     shown = pd.DataFrame({
+        **lead,
         t("col_province", lang): d["area_name"],
         t("col_score", lang): [fmt.number(v, lang, 2) for v in d["score"]],
         t("col_rank", lang): [("" if pd.isna(r) else f"{int(r)}/{int(o) if pd.notna(o) else 63}")

@@ -139,3 +139,37 @@ def period_report(url: str, version: str, period: Period):
     with engine(url).connect() as conn:
         demo = get_meta(conn, "demo") == "true"
         return period_report.build(conn, period, demo=demo)
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def monthly_counts(url: str, version: str, months: tuple[Period, ...]) -> pd.DataFrame:
+    """Own counts of every unit for each month (the trend pages filter and sum them per unit)."""
+    from dashboard.warehouse import trends
+
+    with engine(url).connect() as conn:
+        return trends.monthly_counts(conn, list(months))
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def all_units(url: str, version: str) -> pd.DataFrame:
+    with engine(url).connect() as conn:
+        return queries.all_units(conn)
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def crosswalk(url: str, version: str) -> pd.DataFrame:
+    """The successor table (code, successor_code, effective_date)."""
+    from dashboard.warehouse import trends
+
+    with engine(url).connect() as conn:
+        return trends.successors(conn)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def official_scores(url: str, unit_code: str, period_key: str) -> pd.DataFrame:
+    """Imported official 766 scores of one unit and period (they do not change the data version, so
+    the cache is short)."""
+    from dashboard.warehouse import official
+
+    with engine(url).connect() as conn:
+        return official.scores(conn, unit_code, period_key)

@@ -101,6 +101,21 @@ published_index = sa.Table(
     sa.Column("note", sa.Text),
 )
 
+#: Official 766 scores as published by the portal, imported from CSV/XLSX (unit, period, group, score,
+#: max score); shown beside the estimate computed from dossiers, never mixed with it.
+official_score = sa.Table(
+    "official_score",
+    metadata,
+    sa.Column("unit_code", sa.String(32), primary_key=True),
+    sa.Column("period_key", sa.String(32), primary_key=True),
+    sa.Column("group_key", sa.String(32), primary_key=True),  # a metrics.scorecard group or "total"
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("max_score", sa.Float, nullable=False),
+    sa.Column("source_file", sa.String(500)),
+    sa.Column("source_row", sa.Integer),
+    sa.Column("import_id", sa.Integer),
+)
+
 import_log = sa.Table(
     "import_log",
     metadata,

@@ -25,7 +25,8 @@ def monthly_counts(conn: sa.Connection, months: list[Period]) -> pd.DataFrame:
             sa.select(*[r.c[c] for c in COLUMNS])
             .where(r.c.cutoff == cutoff, r.c.period_key.in_([m.key for m in months]))
         ).all()
-        return queries._frame(rows, COLUMNS)
+        df = pd.DataFrame(rows, columns=COLUMNS)
+        return df.astype({f: "int64" for f in kpi.COUNT_FIELDS})
     frames = [queries.raw_unit_counts(conn, m.start, m.end).assign(period_key=m.key) for m in months]
     return pd.concat(frames, ignore_index=True)[COLUMNS]
 

@@ -1,0 +1,124 @@
+"""Xếp hạng: departments, land-registry branches, districts and communes ranked by the 766 estimate or a
+KPI, with bands, movement since the previous period and links to each unit's map and overdue list."""
+import pandas as pd
+import streamlit as st
+
+from dashboard import config, fmt
+from dashboard.i18n import t
+from dashboard.metrics import ranking, scorecard
+from dashboard.metrics.kpi import RATE_FIELDS
+from dashboard.ui import data, filters
+
+f = filters.current()
+lang, url, version, period = f.lang, f.state.url, f.state.data_version, f.period
+
+st.title(t("page_rankings", lang))
+st.markdown(f"#### {fmt.period_with_dates(period, lang)}")
+if f.state.demo:
+    st.info(t("demo_banner", lang), icon="ℹ️")
+
+GROUPS = ("district", "commune", "department", "land_registry_branch")
+# the level of kpi_table and whether a unit's figures include its descendants (766 rolls districts up)
+SOURCE = {"district": ("district", True), "commune": ("commune", True),
+          "department": ("department", False), "land_registry_branch": ("department", False)}
+qp = st.query_params
+if "rk_group" not in st.session_state:
+    st.session_state["rk_group"] = qp.get("group") if qp.get("group") in GROUPS else \
+        ("commune" if f.unit_kind == "district" else "district")
+if "rk_measure" not in st.session_state:
+    measures = [m for m, _ in ranking.MEASURES]
+    st.session_state["rk_measure"] = qp.get("measure") if qp.get("measure") in measures else "score_100"
+
+c1, c2, c3 = st.columns([3, 2, 2])
+with c1:
+    group = st.segmented_control(t("rank_group", lang), GROUPS, key="rk_group",
+                                 format_func=lambda g: t(f"rank_group_{g}", lang)) or "district"
+with c2:
+    measure = st.selectbox(t("rank_measure", lang), [m for m, _ in ranking.MEASURES], key="rk_measure",
+                           format_func=lambda m: t("score_100_label", lang) if m == "score_100" else t(m, lang))
+st.query_params.update({"group": group, "measure": measure})
+
+
+def table_for(p):
+    level, territory = SOURCE[group]
+    d = data.kpi_table(url, version, p, level, territory)
+    d = d[d["kind"] == group]
+    return scorecard.score_columns(d)
+
+
+now = table_for(period)
+before = table_for(period.previous()) if period.kind != "custom" else None
+if group == "commune":
+    districts = data.kpi_table(url, version, period, "district", True)
+    dnames = dict(zip(districts["code"], districts["name"]))
+    if "rk_district" not in st.session_state or st.session_state["rk_district"] not in ("", *dnames):
+        st.session_state["rk_district"] = f.unit_code if f.unit_code in dnames else ""
+    with c3:
+        district = st.selectbox(t("rank_in_district", lang), ["", *sorted(dnames, key=dnames.get)], key="rk_district",
+                                format_func=lambda c: dnames.get(c, t("rank_all_districts", lang)))
+    if district:
+        now = now[now["parent_code"] == district]
+        before = before[before["parent_code"] == district] if before is not None else None
+
+r = ranking.ranked(now, measure, before)
+scope = "territory" if SOURCE[group][1] else "own"
+
+
+def map_link(row) -> str | None:
+    district = {"district": row["code"], "commune": row["parent_code"]}.get(group, row.get("area_code"))
+    if group == "department" or not isinstance(district, str):
+        return None
+    return f"./map?unit={row['code']}&period={period.key}&scope={scope}&lang={lang}&district={district}"
+
+
+def value_text(v) -> str:
+    if measure == "score_100":
+        return fmt.number(v, lang, 2) if pd.notna(v) else t("no_data", lang)
+    return fmt.percent(v, lang) if measure in RATE_FIELDS else fmt.number(v, lang)
+
+
+label = t("score_100_label", lang) if measure == "score_100" else t(measure, lang)
+shown = pd.DataFrame({
+    t("col_rank", lang): [str(int(x)) if pd.notna(x) else "–" for x in r["rank"]],
+    t("col_unit", lang): r["name"],
+    label: [value_text(v) for v in r[measure]],
+    t("col_band", lang): [t(f"band_{b}", lang) if isinstance(b, str) else t("band_none", lang) for b in r["score_band"]],
+    t("col_previous_rank", lang): [str(int(x)) if pd.notna(x) else "–" for x in r["previous_rank"]],
+    t("col_movement", lang): [ranking.arrow(m) for m in r["movement"]],
+    t("col_map", lang): [map_link(row) for _, row in r.iterrows()],
+    t("col_overdue_list", lang): [f"./overdue?unit={c}&period={period.key}&scope={scope}&lang={lang}"
+                                  for c in r["code"]],
+})
+band_colour = {t(f"band_{k}", lang): c for k, c in (("excellent", "#1a9850"), ("good", "#4d9221"), ("fair", "#2166ac"),
+                                                  ("average", "#e08214"), ("weak", "#b2182b"))}
+
+
+def colour(col: pd.Series) -> list[str]:
+    if col.name == t("col_band", lang):
+        return [f"color: {band_colour.get(v, '#777')}; font-weight: 600" for v in col]
+    if col.name == t("col_movement", lang):
+        return ["color: #1a9850" if v.startswith("↑") else ("color: #b2182b" if v.startswith("↓") else "") for v in col]
+    return [""] * len(col)
+
+
+st.dataframe(shown.style.apply(colour), hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 4, 720),
+             column_config={
+                 t("col_map", lang): st.column_config.LinkColumn(t("col_map", lang), display_text=t("col_map", lang)),
+                 t("col_overdue_list", lang): st.column_config.LinkColumn(t("col_overdue_list", lang),
+                                                                          display_text=t("col_overdue_list", lang)),
+             })
+previous = fmt.period(period.previous(), lang) if period.kind != "custom" else "—"
+bands_text = " · ".join(f"{t(f'band_{k}', lang)} ≥ {fmt.number(v, lang)}" for k, v in config.BANDS_766 if v > 0)
+st.caption(t("rank_help", lang, previous=previous) + " " + t("rank_bands", lang, bands=bands_text))
+
+fell = r[r["movement"].notna() & (r["movement"] < 0)].sort_values(["movement", "name"]).head(5)
+st.subheader(t("rank_fell", lang))
+if fell.empty:
+    st.caption(t("rank_fell_none", lang))
+else:
+    st.table(pd.DataFrame({
+        t("col_unit", lang): fell["name"],
+        t("col_movement", lang): [ranking.arrow(m) for m in fell["movement"]],
+        t("col_rank", lang): [f"{int(a)} → {int(b)}" for a, b in zip(fell["previous_rank"], fell["rank"])],
+        label: [value_text(v) for v in fell[measure]],
+    }), hide_index=True)

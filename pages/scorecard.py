@@ -1,0 +1,134 @@
+"""Chỉ số 766: the scorecard of the chosen unit and period, estimated from dossier data, beside the
+official scores when they have been imported."""
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import config, fmt
+from dashboard.i18n import t
+from dashboard.metrics import periods, scorecard, trends
+from dashboard.metrics.kpi import RATE_FIELDS
+from dashboard.ui import components, data, filters
+
+f = filters.current()
+lang, url, version, state = f.lang, f.state.url, f.state.data_version, f.state
+
+st.title(t("page_scorecard", lang))
+st.markdown(f"#### {f.unit_name} · {fmt.period_with_dates(f.period, lang)} · "
+            f"{t('scope_territory' if f.territory else 'scope_own', lang)}")
+if state.demo:
+    st.info(t("demo_banner", lang), icon="ℹ️")
+
+
+def rates_of(period) -> dict:
+    table = data.kpi_table(url, version, period, "all", f.territory)
+    hit = table[table["code"] == f.unit_code]
+    return hit.iloc[0][list(RATE_FIELDS)].to_dict() if len(hit) else {}
+
+
+card = scorecard.scorecard(rates_of(f.period))
+before = scorecard.scorecard(rates_of(f.period.previous())) if f.period.kind != "custom" else None
+official = data.official_scores(url, f.unit_code, f.period.key)
+official_by_group = dict(zip(official["group_key"], zip(official["score"], official["max_score"])))
+
+
+def num(v, d=2):
+    return fmt.number(v, lang, d)
+
+
+def delta(now, prev):
+    if now is None or prev is None:
+        return None
+    return f"{'+' if now >= prev else '−'}{num(abs(now - prev))} {t('score_points', lang)} {t('vs_previous', lang)}"
+
+
+c1, c2, c3 = st.columns(3)
+with c1:
+    st.metric(t("score_estimate", lang),
+              t("score_estimate_value", lang, est=num(card.estimate), max=num(card.scored_max, 0))
+              if card.estimate is not None else t("no_data", lang),
+              delta(card.estimate, before.estimate if before else None), border=True)
+with c2:
+    st.metric(t("score_100", lang), num(card.score_100) if card.score_100 is not None else t("no_data", lang),
+              delta(card.score_100, before.score_100 if before else None), border=True)
+    band_label = t(f"band_{card.band or 'none'}", lang)
+    st.badge(f"{t('score_band', lang)}: {band_label}",
+             color={"excellent": "green", "good": "green", "fair": "blue", "average": "orange", "weak": "red"}
+             .get(card.band, "gray"))
+with c3:
+    total = official_by_group.get("total")
+    st.metric(t("score_official", lang),
+              f"{num(total[0])} / {num(total[1], 0)}" if total else t("score_official_none", lang), border=True)
+
+bands_text = " · ".join(f"{t(f'band_{k}', lang)} ≥ {num(v, 0)}" for k, v in config.BANDS_766 if v > 0)
+bands_text += f" · {t('band_weak', lang)} < {num(config.BANDS_766[-2][1], 0)}"
+st.caption(t("score_note", lang, computable=num(scorecard.COMPUTABLE_MAX, 0), bands=bands_text))
+
+
+def basis(g: scorecard.GroupScore) -> str:
+    if g.status == "partial":
+        return t("basis_partial", lang, part=num(g.computable_max, 0), max=num(g.max_points, 0))
+    return t(f"basis_{g.status}", lang)
+
+
+rows = []
+for g in card.groups:
+    ind = g.indicator
+    off = official_by_group.get(g.group)
+    rows.append({
+        t("col_group", lang): t(f"group_{g.group}", lang),
+        t("col_group_max", lang): num(g.max_points, 0),
+        t("col_indicator", lang): t(f"ind_{ind.key}", lang) if ind else "—",
+        t("col_value", lang): fmt.percent(g.rate, lang) if ind else "—",
+        t("col_full_at", lang): (t("linear", lang) if ind.full_at >= 100 else f"≥ {fmt.percent(ind.full_at, lang, 0)}")
+        if ind else "—",
+        t("col_points", lang): f"{num(g.points)} / {num(g.computable_max, 0)}" if g.points is not None else "—",
+        t("col_official", lang): f"{num(off[0])} / {num(off[1], 0)}" if off else "—",
+        t("col_basis", lang): basis(g),
+    })
+rows.append({
+    t("col_group", lang): t("group_total", lang), t("col_group_max", lang): "100",
+    t("col_indicator", lang): "", t("col_value", lang): "", t("col_full_at", lang): "",
+    t("col_points", lang): f"{num(card.estimate)} / {num(card.scored_max, 0)}" if card.estimate is not None else "—",
+    t("col_official", lang): f"{num(total[0])} / {num(total[1], 0)}" if total else "—",
+    t("col_basis", lang): t("score_estimate", lang),
+})
+st.table(pd.DataFrame(rows), hide_index=True)
+
+# The estimate month by month over the last year, so a fall shows when it happened
+cutoff = f.period.cutoff if f.period.kind != "custom" else config.cutoff_day()
+last = periods.containing(min(f.period.end, state.as_of), "month", cutoff)
+months = periods.months_between(state.first_day, last.end, cutoff)[-12:]
+units = data.all_units(url, version)
+walk = data.crosswalk(url, version)
+s = trends.series(data.monthly_counts(url, version, tuple(months)), units, trends.successor_dict(walk), f.unit_code,
+                  months, territory=f.territory)
+s = scorecard.score_columns(s)
+colours = {"excellent": "#1a9850", "good": "#66bd63", "fair": "#4393c3", "average": "#f46d43", "weak": "#d73027"}
+st.subheader(t("score_by_month", lang))
+fig = go.Figure(go.Bar(
+    x=[t("label_month", lang, n=m, y=y) for y, m in zip(s["year"], s["month"])], y=s["score_100"],
+    marker_color=[colours.get(b, "#bdbdbd") for b in s["score_band"]],
+    text=[f"{num(v, 1)}<br>{t(f'band_{b}', lang)}" if b else t("no_data", lang) for v, b in
+          zip(s["score_100"], s["score_band"])],
+    textposition="outside", cliponaxis=False, hoverinfo="skip",
+))
+for k, v in config.BANDS_766[:-1]:
+    fig.add_hline(y=v, line_dash="dot", line_color="#999", annotation_text=t(f"band_{k}", lang),
+                  annotation_position="right")
+fig.update_layout(height=380, margin=dict(l=10, r=80, t=30, b=10), separators=fmt.plotly_separators(lang),
+                  plot_bgcolor="white", font=dict(size=14), yaxis=dict(range=[0, 110], gridcolor="#eee"))
+st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key="sc_by_month")
+
+if f.unit_code == config.HOME_PROVINCE:
+    pub = data.published(url, version)
+    p766 = pub[(pub["index_name"] == "766") & (pub["area_code"] == config.HOME_PROVINCE)]
+    if len(p766):
+        st.markdown(f"**{t('score_published', lang)}**")
+        components.published_table(p766, lang, by_year=True)
+
+with st.expander(t("score_method", lang)):
+    st.markdown(t("score_method_text", lang))
+st.page_link("pages/rankings.py", icon="🏆", label=t("open_rankings", lang),
+             query_params={"unit": f.unit_code, "period": f.period.key,
+                           "scope": "territory" if f.territory else "own", "lang": lang})
