@@ -361,7 +361,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_movement": {"vi": "Thay đổi", "en": "Movement"},
     "col_band": {"vi": "Xếp loại 766 (ước tính)", "en": "766 band (estimate)"},
     "col_map": {"vi": "Bản đồ", "en": "Map"},
-    "col_overdue_list": {"vi": "Hồ sơ quá hạn", "en": "Overdue list"},
+    "col_overdue_list": {"vi": "Danh sách quá hạn", "en": "Overdue list"},
     "rank_help": {"vi": "Đơn vị bằng giá trị (làm tròn 2 chữ số) cùng hạng; kỳ trước: {previous}. ↑/↓: lên/xuống bao nhiêu bậc.",
                   "en": "Units with equal values (to 2 decimals) share a rank; previous period: {previous}. ↑/↓: places up/down."},
     "rank_fell": {"vi": "Giảm hạng nhiều nhất", "en": "Fell furthest"},

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -50,7 +51,8 @@ def run_app(**query) -> AppTest:
 
 
 def test_pages_are_registered():
-    assert PAGES == ["pages/map.py", "pages/overdue.py", "pages/overview.py", "pages/report.py"]
+    assert PAGES == ["pages/map.py", "pages/overdue.py", "pages/overview.py", "pages/rankings.py", "pages/report.py",
+                     "pages/scorecard.py", "pages/trends.py"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -177,3 +179,63 @@ def test_provinces_view_shows_published_figures_with_sources(demo_env, geo_dir):
     table = at.dataframe[0].value
     qn = table[table["Tỉnh, thành"] == "Quảng Nam"].iloc[0]
     assert qn["Điểm"] == "84,60" and qn["Hạng"] == "56/63" and qn["Nguồn"].startswith("https://")
+
+
+def _table(at, index=0) -> pd.DataFrame:
+    return at.table[index].value
+
+
+def test_scorecard_page_shows_the_estimate_of_the_unit(demo_env):
+    from dashboard import config
+    from dashboard.metrics import periods, scorecard
+    from dashboard.warehouse import queries
+    from dashboard.warehouse.engine import make_engine
+
+    at = run_app(period="2025-Q1", unit="503", scope="territory")
+    at.switch_page("pages/scorecard.py").run()
+    assert not at.exception
+    with make_engine(config.db_url(), read_only=True).connect() as conn:
+        row = queries.kpi_table(conn, periods.parse("2025-Q1", 15), level="district", territory=True) \
+            .set_index("code").loc["503"]
+    card = scorecard.scorecard(row.to_dict())
+    est = f"{card.estimate:.2f}".replace(".", ",")
+    values = {m.label: m.value for m in at.metric}
+    assert values["Điểm ước tính từ dữ liệu hồ sơ"] == f"{est} / 50 điểm"
+    table = _table(at)
+    total = table[table["Nhóm chỉ số"] == "Tổng"].iloc[0]
+    assert total["Điểm ước tính"] == f"{est} / 50"
+    publicity = table[table["Nhóm chỉ số"] == "Công khai, minh bạch"].iloc[0]
+    assert publicity["Điểm ước tính"] == "—" and publicity["Ghi chú"] == "Không tính được từ dữ liệu hồ sơ"
+    assert values["Điểm chính thức (đã nhập)"] == "chưa nhập"
+
+
+def test_rankings_page_ranks_districts_with_movement_and_links(demo_env):
+    at = run_app(period="2025-Q1", unit="49")
+    at.switch_page("pages/rankings.py").run()
+    assert not at.exception
+    grid = at.dataframe[0].value
+    assert len(grid) == 18  # Nông Sơn still counts in Q1/2025 (15/12/2024–14/03/2025)
+    ranks = [int(r) for r in grid["Hạng"] if r != "–"]
+    assert ranks == sorted(ranks) and ranks[0] == 1
+    assert all(v.startswith(("↑", "↓", "=", "–")) for v in grid["Thay đổi"])
+    assert all("period=2025-Q1" in u and "/overdue?unit=" in u for u in grid["Danh sách quá hạn"])
+    assert all("district=" in u for u in grid["Bản đồ"])
+    at.segmented_control(key="rk_group").set_value("commune").run()
+    at.selectbox(key="rk_district").set_value("503").run()
+    assert len(at.dataframe[0].value) == 13  # Hội An's communes
+    at.selectbox(key="rk_measure").set_value("overdue").run()
+    grid = at.dataframe[0].value
+    values = [int(v.replace(".", "")) for v in grid["Hồ sơ quá hạn"]]
+    assert values == sorted(values)  # fewest overdue first
+    assert at.query_params["measure"] in (["overdue"], "overdue")
+
+
+def test_trends_page_continues_a_merged_district_and_shows_sources(demo_env):
+    at = run_app(period="2024-Q4", unit="519", scope="territory")
+    at.switch_page("pages/trends.py").run()
+    assert not at.exception
+    assert any("Huyện Nông Sơn hết hiệu lực từ 01/01/2025" in i.value and "Huyện Quế Sơn" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) >= 5  # on time, digital, compare, SIPAS, PAR (+ PAR components)
+    sources = at.dataframe[-1].value
+    assert sources["Nguồn"].str.startswith("http").all()
+    assert {"đã kiểm chứng", "suy ra"} <= set(sources["Mức tin cậy"])

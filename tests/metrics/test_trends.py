@@ -1,0 +1,91 @@
+"""Monthly series: they equal the period figures month by month, and a merged unit's line continues
+in its successor (crosswalk), on the demo warehouse (DuckDB and PostgreSQL)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard.metrics import kpi, periods, trends
+from dashboard.warehouse import queries
+from dashboard.warehouse import trends as wtrends
+
+MONTHS = periods.months_between(date(2024, 9, 1), date(2025, 4, 14), 15)  # 2024-09 … 2025-04, across 01/01/2025
+
+
+@pytest.fixture
+def demo(demo_engine):
+    with demo_engine.connect() as conn:
+        monthly = wtrends.monthly_counts(conn, MONTHS)
+        units = queries.all_units(conn)
+        walk = wtrends.successors(conn)
+    return monthly, units, walk, trends.successor_dict(walk)
+
+
+def test_valid_units_is_the_same_rule_as_the_warehouse_query(demo_engine):
+    with demo_engine.connect() as conn:
+        units = queries.all_units(conn)
+        for m in MONTHS[2:6]:
+            pure = trends.valid_units(units, m.start, m.end)[["code", "name", "parent_code"]]
+            sql = queries.units_in_period(conn, m.start, m.end)[["code", "name", "parent_code"]]
+            pd.testing.assert_frame_equal(pure.reset_index(drop=True), sql.reset_index(drop=True), check_dtype=False)
+
+
+def test_monthly_counts_from_the_rollup_equal_the_dossiers(demo_engine):
+    with demo_engine.connect() as conn:
+        served = wtrends.monthly_counts(conn, MONTHS[:2])
+        for m in MONTHS[:2]:
+            raw = queries.raw_unit_counts(conn, m.start, m.end).set_index("unit_code").sort_index()
+            got = served[served["period_key"] == m.key].set_index("unit_code").sort_index()[list(kpi.COUNT_FIELDS)]
+            pd.testing.assert_frame_equal(got, raw, check_dtype=False)
+
+
+@pytest.mark.parametrize("code", ["49", "502", "CN_503"])
+def test_each_month_equals_the_period_figures(demo_engine, demo, code):
+    monthly, units, _, succ = demo
+    territory = code != "CN_503"
+    s = trends.series(monthly, units, succ, code, MONTHS, territory=territory).set_index("period_key")
+    with demo_engine.connect() as conn:
+        for m in MONTHS:
+            row = queries.kpi_table(conn, m, level="all", territory=territory).set_index("code").loc[code]
+            for f in kpi.COUNT_FIELDS:
+                assert s.loc[m.key, f] == row[f], (m.key, f)
+            assert s.loc[m.key, "on_time_rate"] == pytest.approx(row["on_time_rate"], nan_ok=True)
+    # conservation in every month
+    assert ((s["received"] + s["carried_in"]) == (s["finished"] + s["withdrawn"] + s["open"])).all()
+
+
+def test_a_merged_unit_continues_in_its_successor(demo):
+    monthly, units, walk, succ = demo
+    nong_son = trends.series(monthly, units, succ, "519", MONTHS, territory=True).set_index("period_key")
+    que_son = trends.series(monthly, units, succ, "509", MONTHS, territory=True).set_index("period_key")
+    before = [m.key for m in MONTHS if m.end < date(2025, 1, 1)]
+    after = [m.key for m in MONTHS if m.key not in before]
+    assert set(nong_son.loc[before, "shown_code"]) == {"519"}
+    assert set(nong_son.loc[after, "shown_code"]) == {"509"}  # 2025-01 (15/12–14/01) is already Quế Sơn's
+    pd.testing.assert_frame_equal(nong_son.loc[after], que_son.loc[after])
+    assert (nong_son.loc[before, "received"] > 0).all()
+    [event] = trends.events_for("519", walk)
+    assert (event.effective, event.retired, event.successor) == (date(2025, 1, 1), "519", "509")
+    assert trends.events_for("509", walk) == [event]
+
+
+def test_merged_basis_adds_the_predecessors_before_the_merger(demo):
+    monthly, units, _, succ = demo
+    plain = trends.series(monthly, units, succ, "509", MONTHS, territory=True).set_index("period_key")
+    merged = trends.series(monthly, units, succ, "509", MONTHS, territory=True, merged=True).set_index("period_key")
+    old = trends.series(monthly, units, succ, "519", MONTHS, territory=True).set_index("period_key")
+    for m in MONTHS:
+        if m.end < date(2025, 1, 1):
+            for f in kpi.COUNT_FIELDS:
+                assert merged.loc[m.key, f] == plain.loc[m.key, f] + old.loc[m.key, f], (m.key, f)
+        else:
+            assert merged.loc[m.key, "received"] == plain.loc[m.key, "received"]
+    assert trends.predecessors("509", succ) == {"519"}
+
+
+def test_months_without_the_unit_are_gaps_not_zeros(demo):
+    monthly, units, _, succ = demo
+    s = trends.series(monthly, units, succ, "NO_SUCH_UNIT", MONTHS[:2], territory=False)
+    assert s["shown_code"].isna().all() and s["received"].isna().all() and s["on_time_rate"].isna().all()
