@@ -70,8 +70,11 @@ with st.expander(t("trend_table", lang)):
 st.subheader(t("trend_compare", lang))
 valid = trends.valid_units(units, months[0].start, months[-1].end)
 order = valid.assign(_o=valid["kind"].map(filters.KIND_ORDER)).sort_values(["_o", "name"])
+choices = set(order["code"])
 if "tr_units" not in st.session_state:
-    st.session_state["tr_units"] = [f.unit_code] if f.unit_code in set(order["code"]) else []
+    st.session_state["tr_units"] = [f.unit_code] if f.unit_code in choices else []
+else:  # a shorter time span may drop a unit merged away before it
+    st.session_state["tr_units"] = [c for c in st.session_state["tr_units"] if c in choices]
 left, right = st.columns([3, 1])
 with right:
     rate = st.selectbox(t("metric", lang), ["on_time_rate", "on_time_rate_finished", "online_rate",

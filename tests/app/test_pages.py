@@ -239,3 +239,13 @@ def test_trends_page_continues_a_merged_district_and_shows_sources(demo_env):
     sources = at.dataframe[-1].value
     assert sources["Nguồn"].str.startswith("http").all()
     assert {"đã kiểm chứng", "suy ra"} <= set(sources["Mức tin cậy"])
+
+
+def test_trends_compare_drops_units_outside_the_window(demo_env):
+    at = run_app(period="2024-Q4", unit="519", scope="territory")
+    at.switch_page("pages/trends.py").run()
+    assert at.multiselect(key="tr_units").value == ["519"]
+    at.session_state["tr_units"] = ["519", "NO_SUCH_UNIT"]  # e.g. kept from a longer span
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.multiselect(key="tr_units").value == ["519"]

@@ -1,0 +1,152 @@
+"""Trends, 766 scorecard and rankings: the data work behind the pages, and the pages in Chromium.
+
+    python benchmarks/bench_trends.py [--scale 1.0] [--runs 5] [--data-dir DIR] [--no-browser]
+
+Builds the demo at the given scale in a scratch folder (unless --data-dir names a folder holding
+warehouse.duckdb), then prints medians of: the monthly counts of every unit for 24 months and for all
+months (one rollup query); the series of the province's whole territory, of a district across the
+2025 merger, and of 5 compared units; the scorecard and ranking of all communes for a quarter; and,
+in headless Chromium, a new visitor opening each page by link, beside a one-line Streamlit page timed
+the same way (SPEC §8). No budget is set for these pages in their issue; it asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from bench_map import ARGS, CHROMIUM, serve  # noqa: E402
+from bench_warehouse import median_time as med_time  # noqa: E402
+
+
+def data_part(url: str, runs: int) -> None:
+    from dashboard.metrics import periods, ranking, scorecard, trends
+    from dashboard.warehouse import queries
+    from dashboard.warehouse import trends as wtrends
+    from dashboard.warehouse.engine import make_engine
+
+    e = make_engine(url, read_only=True)
+    with e.connect() as conn:
+        print(f"warehouse: {queries.dossier_count(conn):,} dossiers")
+        first, last = queries.rollups.data_range(conn)
+        every = periods.months_between(first, periods.latest_complete(last, "month", 15).end, 15)
+        months = every[-24:]
+        t24 = med_time(lambda: wtrends.monthly_counts(conn, months), runs)
+        tall = med_time(lambda: wtrends.monthly_counts(conn, every), runs)
+        monthly = wtrends.monthly_counts(conn, months)
+        units = queries.all_units(conn)
+        succ = trends.successor_dict(wtrends.successors(conn))
+        print(f"monthly counts of every unit: 24 months {t24 * 1000:.0f} ms ({len(monthly):,} rows); "
+              f"all {len(every)} months {tall * 1000:.0f} ms")
+        for label, code in (("province 49, whole territory", "49"), ("district 509 (across the merger)", "509")):
+            t = med_time(lambda: trends.series(monthly, units, succ, code, months, territory=True), runs)
+            print(f"series of {label}, 24 months: {t * 1000:.0f} ms")
+        five = ["502", "503", "507", "509", "513"]
+        t = med_time(lambda: [trends.series(monthly, units, succ, c, months, territory=True) for c in five], runs)
+        print(f"5 compared units, 24 months: {t * 1000:.0f} ms")
+        q = periods.parse("2025-Q1", 15)
+
+        def rank_communes():
+            now = scorecard.score_columns(queries.kpi_table(conn, q, level="commune", territory=True))
+            before = scorecard.score_columns(queries.kpi_table(conn, q.previous(), level="commune", territory=True))
+            return ranking.ranked(now, "score_100", before)
+
+        t = med_time(rank_communes, runs)
+        print(f"ranking of all {len(rank_communes())} communes by the 766 estimate, with the previous quarter: "
+              f"{t * 1000:.0f} ms")
+    e.dispose()
+
+
+def browser_part(data_dir: Path, runs: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from browser import wait_for_app
+
+    env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir))
+    env.pop("DASHBOARD_DB_URL", None)
+    tmp = Path(tempfile.mkdtemp(prefix="bench_trends_"))
+    (tmp / "t.py").write_text("import streamlit as st\nst.write('trivial')\n")
+    app, app_url = serve(ROOT / "app.py", env, ROOT)
+    tri, tri_url = serve(tmp / "t.py", env, tmp)
+    pages = {
+        "trends (province)": ("/trends?unit=49&period={p}&scope=territory", "[data-testid='stPlotlyChart']", 5),
+        "scorecard (province)": ("/scorecard?unit=49&period={p}&scope=territory", "[data-testid='stPlotlyChart']", 1),
+        "rankings (districts)": ("/rankings?unit=49&period={p}&group=district", "[data-testid='stDataFrame']", 1),
+    }
+    keys = ["2025-Q1", "2024-Q4", "2024-Q3", "2024-Q2", "2024-Q1", "2023-Q4", "2023-Q3", "2023-Q2"]
+    results: dict[str, list[float]] = {k: [] for k in pages}
+    trivial: list[float] = []
+    try:
+        with sync_playwright() as pw:
+            b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+            def visit(url, selector=None, n=1) -> float:
+                ctx = b.new_context(viewport={"width": 1920, "height": 1080})
+                page = ctx.new_page()
+                t0 = time.perf_counter()
+                page.goto(url)
+                wait_for_app(page)
+                if selector:
+                    page.locator(selector).nth(n - 1).wait_for()
+                    page.locator(f"{selector} .main-svg, {selector} canvas").first.wait_for(state="attached")
+                else:
+                    page.get_by_text("trivial").wait_for()
+                dt = time.perf_counter() - t0
+                ctx.close()
+                return dt
+
+            visit(app_url + "/trends?unit=49&period=2022-Q2", "[data-testid='stPlotlyChart']")  # first request
+            for i in range(runs):
+                trivial.append(visit(tri_url))
+                for name, (path, sel, n) in pages.items():
+                    results[name].append(visit(app_url + path.format(p=keys[i % len(keys)]), sel, n))
+            b.close()
+    finally:
+        app.terminate()
+        tri.terminate()
+        shutil.rmtree(tmp, ignore_errors=True)
+    med = statistics.median
+    print(f"trivial Streamlit page, new visitor: median {med(trivial):.2f} s")
+    for name, xs in results.items():
+        print(f"{name}, new visitor, period not asked before: median {med(xs):.2f} s "
+              f"(runs {', '.join(f'{x:.2f}' for x in xs)})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--data-dir", help="folder holding warehouse.duckdb (skips building the demo)")
+    ap.add_argument("--no-browser", action="store_true")
+    args = ap.parse_args()
+    if args.data_dir:
+        data_dir, scratch = Path(args.data_dir), None
+    else:
+        scratch = data_dir = Path(tempfile.mkdtemp(prefix="bench_trends_data_"))
+        env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir))
+        env.pop("DASHBOARD_DB_URL", None)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "dashboard", "demo", "--scale", str(args.scale), "--quiet"], env=env,
+                       check=True, cwd=ROOT)
+        print(f"demo at scale {args.scale}: {time.perf_counter() - t0:.0f} s")
+    try:
+        data_part(f"duckdb:///{data_dir / 'warehouse.duckdb'}", args.runs)
+        if not args.no_browser:
+            browser_part(data_dir, args.runs)
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
