@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import config, fmt
 from dashboard.i18n import t
-from dashboard.metrics import periods, scorecard, trends
+from dashboard.metrics import periods, scorecard
 from dashboard.metrics.kpi import RATE_FIELDS
 from dashboard.ui import components, data, filters
 
@@ -99,11 +99,7 @@ st.table(pd.DataFrame(rows), hide_index=True)
 cutoff = f.period.cutoff if f.period.kind != "custom" else config.cutoff_day()
 last = periods.containing(min(f.period.end, state.as_of), "month", cutoff)
 months = periods.months_between(state.first_day, last.end, cutoff)[-12:]
-units = data.all_units(url, version)
-walk = data.crosswalk(url, version)
-s = trends.series(data.monthly_counts(url, version, tuple(months)), units, trends.successor_dict(walk), f.unit_code,
-                  months, territory=f.territory)
-s = scorecard.score_columns(s)
+s = scorecard.score_columns(data.series(url, version, tuple(months), f.unit_code, f.territory))
 colours = {"excellent": "#1a9850", "good": "#66bd63", "fair": "#4393c3", "average": "#f46d43", "weak": "#d73027"}
 st.subheader(t("score_by_month", lang))
 fig = go.Figure(go.Bar(

@@ -3,10 +3,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import config, fmt
-from dashboard.charts import trends as charts
 from dashboard.i18n import t
 from dashboard.metrics import periods, trends
 from dashboard.ui import components, data, filters
+from dashboard.ui import figures as charts
 
 f = filters.current()
 lang, url, version, state = f.lang, f.state.url, f.state.data_version, f.state
@@ -27,7 +27,6 @@ months = every[-span:] if span else every
 chosen = (f.period.start, f.period.end)
 st.caption(t("trend_months", lang, cutoff=cutoff, start=fmt.day(months[0].start, lang), end=fmt.day(months[-1].end, lang)))
 
-monthly = data.monthly_counts(url, version, tuple(months))
 units = data.all_units(url, version)
 walk = data.crosswalk(url, version)
 succ = trends.successor_dict(walk)
@@ -37,7 +36,7 @@ events = [e for e in trends.events_for(f.unit_code, walk) if months[0].start <= 
 merged = False
 if trends.predecessors(f.unit_code, succ):
     merged = st.toggle(t("trend_merged", lang), key="tr_merged", help=t("trend_merged_help", lang))
-s = trends.series(monthly, units, succ, f.unit_code, months, territory=f.territory, merged=merged)
+s = data.series(url, version, tuple(months), f.unit_code, f.territory, merged)
 for e in events:
     if e.retired == f.unit_code:
         st.info(t("trend_continues", lang, unit=f.unit_name, date=fmt.day(e.effective, lang),
@@ -45,12 +44,12 @@ for e in events:
 
 targets = config.TARGETS
 st.subheader(t("trend_on_time", lang))
-st.plotly_chart(charts.rates_with_counts(s, ["on_time_rate", "on_time_rate_finished"], targets, lang,
+st.plotly_chart(charts.rates_with_counts(s, ("on_time_rate", "on_time_rate_finished"), targets, lang,
                                          bars=("received", "overdue"), events=events, names=names, cutoff=cutoff,
                                          highlight=chosen),
                 width="stretch", config={"displayModeBar": False}, key="tr_chart_on_time")
 st.subheader(t("trend_digital", lang))
-st.plotly_chart(charts.rates_with_counts(s, ["online_rate", "online_payment_rate", "digitised_rate"], targets, lang,
+st.plotly_chart(charts.rates_with_counts(s, ("online_rate", "online_payment_rate", "digitised_rate"), targets, lang,
                                          bars=("received", "received_online"), events=events, names=names,
                                          cutoff=cutoff, highlight=chosen),
                 width="stretch", config={"displayModeBar": False}, key="tr_chart_digital")
@@ -84,7 +83,7 @@ with left:
     picked = st.multiselect(t("trend_compare_units", lang, n=config.MAX_COMPARED), order["code"].tolist(),
                             key="tr_units", max_selections=config.MAX_COMPARED, format_func=lambda c: names.get(c, c))
 if picked:
-    lines = {names.get(c, c): trends.series(monthly, units, succ, c, months, territory=f.territory) for c in picked}
+    lines = {names.get(c, c): data.series(url, version, tuple(months), c, f.territory) for c in picked}
     compare_events = [e for c in picked for e in trends.events_for(c, walk)
                       if months[0].start <= e.effective <= months[-1].end]
     st.plotly_chart(charts.compare(lines, rate, targets.get(rate), lang, events=list(dict.fromkeys(compare_events)),

@@ -55,37 +55,83 @@ def events_for(code: str, successor_rows: pd.DataFrame) -> list[Event]:
     return [Event(r.effective_date, r.code, r.successor_code) for r in rows.itertuples()]
 
 
+@dataclass(frozen=True)
+class MonthUnits:
+    """The units of one month: those valid at some day of it (a code's latest version, with its parent)
+    and those valid on its last day."""
+
+    parent: dict[str, str | None]
+    at_end: frozenset[str]
+
+    def descendants(self, code: str) -> set[str]:
+        children: dict[str, list[str]] = {}
+        for c, p in self.parent.items():
+            if p is not None:
+                children.setdefault(p, []).append(c)
+        out, stack = set(), [code]
+        while stack:
+            c = stack.pop()
+            if c in out:
+                continue
+            out.add(c)
+            stack.extend(children.get(c, ()))
+        return out
+
+
+def month_units(all_units: pd.DataFrame, months: list[Period]) -> dict[str, MonthUnits]:
+    """MonthUnits for each month, by period key (plain Python: cheaper than a frame filter per month)."""
+    rows = sorted(
+        (c, vf, None if pd.isna(vt) else vt, None if pd.isna(p) or p == "" else p)
+        for c, vf, vt, p in zip(all_units["code"], all_units["valid_from"], all_units["valid_to"],
+                                all_units["parent_code"])
+    )
+    out = {}
+    for m in months:
+        parent: dict[str, str | None] = {}
+        at_end = set()
+        for c, vf, vt, p in rows:  # sorted by valid_from within a code: the latest version wins
+            if vf <= m.end and (vt is None or vt >= m.start):
+                parent[c] = p
+                if vt is None or vt >= m.end:
+                    at_end.add(c)
+        out[m.key] = MonthUnits(parent, frozenset(at_end))
+    return out
+
+
 def series(monthly: pd.DataFrame, all_units: pd.DataFrame, successors: Mapping[str, str], code: str,
-           months: list[Period], *, territory: bool, merged: bool = False) -> pd.DataFrame:
+           months: list[Period], *, territory: bool, merged: bool = False,
+           context: dict[str, MonthUnits] | None = None) -> pd.DataFrame:
     """One row per month: period_key, start, end, shown_code (the unit the month's figures belong to,
     None when neither the unit nor a successor exists then), the counts, overdue and the rates.
 
     monthly: own counts per (period_key, unit_code) — warehouse.trends.monthly_counts.
+    context: month_units(all_units, months), when several series share it.
     """
-    by_month = {k: g for k, g in monthly.groupby("period_key")} if len(monthly) else {}
+    context = context or month_units(all_units, months)
+    fields = list(kpi.COUNT_FIELDS)
+    values = monthly[fields].to_numpy(dtype="int64") if len(monthly) else None
+    row_of = {(k, c): i for i, (k, c) in enumerate(zip(monthly["period_key"], monthly["unit_code"]))}
     before = predecessors(code, successors) if merged else set()
     rows = []
     for m in months:
-        units = valid_units(all_units, m.start, m.end)
-        valid = set(units["code"])
+        mu = context[m.key]
+        valid = set(mu.parent)
         # a month belongs to the unit valid on its last day: the month that straddles a merger is the
         # successor's (with the retired unit's dossiers), not a stub of the retired unit
-        at_end = set(valid_units(all_units, m.end, m.end)["code"])
-        shown = code if code in at_end else kpi.successor_in(code, successors, at_end)
+        shown = code if code in mu.at_end else kpi.successor_in(code, successors, mu.at_end)
         if shown is None and code in valid:
             shown = code  # abolished without a successor: its own figures while it lasted
-        counts = dict.fromkeys(kpi.COUNT_FIELDS, float("nan"))  # no unit then: a gap, not zeros
+        counts = dict.fromkeys(fields, float("nan"))  # no unit then: a gap, not zeros
         if shown is not None:
-            counts = dict.fromkeys(kpi.COUNT_FIELDS, 0)
+            counts = dict.fromkeys(fields, 0)
             roots = {shown} | (before & valid)
             owners: set[str] = set()
             for r in roots:
-                owners |= set(kpi.descendant_codes(units, r)) if territory else {r}
-            owners = set(kpi.absorbed_codes(owners, successors, at_end | {shown}))
-            g = by_month.get(m.key)
-            if g is not None:
-                hit = g[g["unit_code"].isin(owners)]
-                counts = {f: int(hit[f].sum()) for f in kpi.COUNT_FIELDS}
+                owners |= mu.descendants(r) if territory else {r}
+            owners = set(kpi.absorbed_codes(owners, successors, mu.at_end | {shown}))
+            hit = [row_of[(m.key, c)] for c in owners if (m.key, c) in row_of]
+            if hit:
+                counts = dict(zip(fields, (int(v) for v in values[hit].sum(axis=0))))
         rows.append({"period_key": m.key, "start": m.start, "end": m.end, "year": m.year, "month": m.number,
                      "shown_code": shown, **counts})
     return kpi.add_derived(pd.DataFrame(rows))

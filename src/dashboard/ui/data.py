@@ -173,3 +173,14 @@ def official_scores(url: str, unit_code: str, period_key: str) -> pd.DataFrame:
 
     with engine(url).connect() as conn:
         return official.scores(conn, unit_code, period_key)
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=200)
+def series(url: str, version: str, months: tuple[Period, ...], code: str, territory: bool,
+           merged: bool = False) -> pd.DataFrame:
+    """The monthly series of one unit (metrics.trends.series over the cached monthly counts)."""
+    from dashboard.metrics import trends
+
+    walk = crosswalk(url, version)
+    return trends.series(monthly_counts(url, version, months), all_units(url, version), trends.successor_dict(walk),
+                         code, list(months), territory=territory, merged=merged)
