@@ -48,6 +48,8 @@ st.plotly_chart(charts.rates_with_counts(s, ("on_time_rate", "on_time_rate_finis
                                          bars=("received", "overdue"), events=events, names=names, cutoff=cutoff,
                                          highlight=chosen),
                 width="stretch", config={"displayModeBar": False}, key="tr_chart_on_time")
+st.caption(f"{t('on_time_rate', lang)}: {t('kpi_help_on_time_rate', lang)} "
+           f"{t('on_time_rate_finished', lang)}: {t('kpi_help_on_time_rate_finished', lang)}")
 st.subheader(t("trend_digital", lang))
 st.plotly_chart(charts.rates_with_counts(s, ("online_rate", "online_payment_rate", "digitised_rate"), targets, lang,
                                          bars=("received", "received_online"), events=events, names=names,
