@@ -45,7 +45,7 @@ def data_part(url: str, runs: int) -> None:
         tall = med_time(lambda: wtrends.monthly_counts(conn, every), runs)
         monthly = wtrends.monthly_counts(conn, months)
         units = queries.all_units(conn)
-        succ = trends.successor_dict(wtrends.successors(conn))
+        succ = queries.successor_map(conn)
         print(f"monthly counts of every unit: 24 months {t24 * 1000:.0f} ms ({len(monthly):,} rows); "
               f"all {len(every)} months {tall * 1000:.0f} ms")
         for label, code in (("province 49, whole territory", "49"), ("district 509 (across the merger)", "509")):

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import config, fmt
 from dashboard.i18n import t
-from dashboard.metrics import periods, trends
+from dashboard.metrics import kpi, periods, trends
 from dashboard.ui import components, data, filters
 from dashboard.ui import figures as charts
 
@@ -29,7 +29,7 @@ st.caption(t("trend_months", lang, cutoff=cutoff, start=fmt.day(months[0].start,
 
 units = data.all_units(url, version)
 walk = data.crosswalk(url, version)
-succ = trends.successor_dict(walk)
+succ = kpi.successor_map(walk)
 names = dict(zip(units["code"], units["name"]))
 events = [e for e in trends.events_for(f.unit_code, walk) if months[0].start <= e.effective <= months[-1].end]
 
@@ -69,7 +69,7 @@ with st.expander(t("trend_table", lang)):
 
 # ---- units compared ----
 st.subheader(t("trend_compare", lang))
-valid = trends.valid_units(units, months[0].start, months[-1].end)
+valid = data.units_in_period(url, version, months[0].start, months[-1].end)
 order = valid.assign(_o=valid["kind"].map(filters.KIND_ORDER)).sort_values(["_o", "name"])
 choices = set(order["code"])
 if "tr_units" not in st.session_state:

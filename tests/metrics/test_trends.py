@@ -19,17 +19,22 @@ def demo(demo_engine):
     with demo_engine.connect() as conn:
         monthly = wtrends.monthly_counts(conn, MONTHS)
         units = queries.all_units(conn)
-        walk = wtrends.successors(conn)
-    return monthly, units, walk, trends.successor_dict(walk)
+        walk = queries.crosswalk(conn)
+    return monthly, units, walk, kpi.successor_map(walk)
 
 
-def test_valid_units_is_the_same_rule_as_the_warehouse_query(demo_engine):
+def test_month_units_follow_the_same_rule_as_the_warehouse_query(demo_engine):
     with demo_engine.connect() as conn:
         units = queries.all_units(conn)
-        for m in MONTHS[2:6]:
-            pure = trends.valid_units(units, m.start, m.end)[["code", "name", "parent_code"]]
-            sql = queries.units_in_period(conn, m.start, m.end)[["code", "name", "parent_code"]]
-            pd.testing.assert_frame_equal(pure.reset_index(drop=True), sql.reset_index(drop=True), check_dtype=False)
+        context = trends.month_units(units, MONTHS)
+        for m in MONTHS:
+            sql = queries.units_in_period(conn, m.start, m.end)
+            assert context[m.key].parent == {c: (None if pd.isna(p) else p) for c, p in zip(sql["code"], sql["parent_code"])}
+            at_end = queries.units_in_period(conn, m.end, m.end)
+            assert context[m.key].at_end == frozenset(at_end["code"])
+            for code in ("49", "509", "519"):
+                if code in context[m.key].parent:
+                    assert context[m.key].descendants(code) == set(kpi.descendant_codes(sql, code))
 
 
 def test_monthly_counts_from_the_rollup_equal_the_dossiers(demo_engine):

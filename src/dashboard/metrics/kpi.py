@@ -328,7 +328,11 @@ def add_derived(df: pd.DataFrame) -> pd.DataFrame:
 
 def ancestor_pairs(units: pd.DataFrame) -> list[tuple[str, str]]:
     """(unit, ancestor-or-self) for every unit valid in the period (columns code, parent_code)."""
-    parent = dict(zip(units["code"], units["parent_code"]))
+    return ancestor_pairs_of(dict(zip(units["code"], units["parent_code"])))
+
+
+def ancestor_pairs_of(parent: Mapping[str, str | None]) -> list[tuple[str, str]]:
+    """ancestor_pairs over a mapping code → parent_code of the units valid in the period."""
     pairs = []
     for code in parent:
         seen, node = set(), code
@@ -342,6 +346,15 @@ def ancestor_pairs(units: pd.DataFrame) -> list[tuple[str, str]]:
 def descendant_codes(units: pd.DataFrame, code: str) -> list[str]:
     """The unit and all its descendants valid in the period (the "toàn địa bàn" of a unit)."""
     return sorted({u for u, a in ancestor_pairs(units) if a == code})
+
+
+def successor_map(rows: pd.DataFrame) -> dict[str, str]:
+    """Crosswalk rows (code, successor_code) as code → successor; a unit split among several successors
+    keeps the first by code."""
+    out: dict[str, str] = {}
+    for code, succ in sorted(zip(rows["code"], rows["successor_code"])):
+        out.setdefault(code, succ)
+    return out
 
 
 def successor_in(code: str, successors: Mapping[str, str], valid: set[str]) -> str | None:

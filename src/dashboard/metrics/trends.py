@@ -20,14 +20,6 @@ from dashboard.metrics import kpi
 from dashboard.metrics.periods import Period
 
 
-def valid_units(all_units: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
-    """Units valid at some day of [start, end]; a code with several versions keeps its latest one
-    (pure twin of queries.units_in_period)."""
-    u = all_units
-    ok = (u["valid_from"] <= end) & (u["valid_to"].isna() | (u["valid_to"] >= start))
-    return u[ok].sort_values(["code", "valid_from"]).drop_duplicates("code", keep="last").reset_index(drop=True)
-
-
 def predecessors(code: str, successors: Mapping[str, str]) -> set[str]:
     """Every unit whose crosswalk chain leads to `code` (transitively)."""
     out: set[str] = set()
@@ -64,18 +56,7 @@ class MonthUnits:
     at_end: frozenset[str]
 
     def descendants(self, code: str) -> set[str]:
-        children: dict[str, list[str]] = {}
-        for c, p in self.parent.items():
-            if p is not None:
-                children.setdefault(p, []).append(c)
-        out, stack = set(), [code]
-        while stack:
-            c = stack.pop()
-            if c in out:
-                continue
-            out.add(c)
-            stack.extend(children.get(c, ()))
-        return out
+        return {u for u, a in kpi.ancestor_pairs_of(self.parent) if a == code}
 
 
 def month_units(all_units: pd.DataFrame, months: list[Period]) -> dict[str, MonthUnits]:
@@ -136,11 +117,3 @@ def series(monthly: pd.DataFrame, all_units: pd.DataFrame, successors: Mapping[s
                      "shown_code": shown, **counts})
     return kpi.add_derived(pd.DataFrame(rows))
 
-
-def successor_dict(rows: pd.DataFrame) -> dict[str, str]:
-    """Crosswalk rows (code, successor_code) as code → successor; a split keeps the first by code,
-    as queries.successor_map does."""
-    out: dict[str, str] = {}
-    for code, succ in sorted(zip(rows["code"], rows["successor_code"])):
-        out.setdefault(code, succ)
-    return out

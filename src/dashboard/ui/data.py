@@ -159,10 +159,8 @@ def all_units(url: str, version: str) -> pd.DataFrame:
 @st.cache_data(ttl=3600, show_spinner=False)
 def crosswalk(url: str, version: str) -> pd.DataFrame:
     """The successor table (code, successor_code, effective_date)."""
-    from dashboard.warehouse import trends
-
     with engine(url).connect() as conn:
-        return trends.successors(conn)
+        return queries.crosswalk(conn)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -179,8 +177,8 @@ def official_scores(url: str, unit_code: str, period_key: str) -> pd.DataFrame:
 def series(url: str, version: str, months: tuple[Period, ...], code: str, territory: bool,
            merged: bool = False) -> pd.DataFrame:
     """The monthly series of one unit (metrics.trends.series over the cached monthly counts)."""
-    from dashboard.metrics import trends
+    from dashboard.metrics import kpi, trends
 
-    walk = crosswalk(url, version)
-    return trends.series(monthly_counts(url, version, months), all_units(url, version), trends.successor_dict(walk),
+    return trends.series(monthly_counts(url, version, months), all_units(url, version),
+                         kpi.successor_map(crosswalk(url, version)),
                          code, list(months), territory=territory, merged=merged)

@@ -37,14 +37,16 @@ def units_in_period(conn: sa.Connection, start: date, end: date) -> pd.DataFrame
     return df.drop_duplicates("code", keep="last").reset_index(drop=True)
 
 
-def successor_map(conn: sa.Connection) -> dict[str, str]:
-    """The crosswalk as code → successor (a unit split among several successors keeps the first by code)."""
+def crosswalk(conn: sa.Connection) -> pd.DataFrame:
+    """The crosswalk rows: code → successor_code from effective_date."""
     s = schema.unit_successor
-    rows = conn.execute(sa.select(s.c.code, s.c.successor_code).order_by(s.c.code, s.c.successor_code)).all()
-    out: dict[str, str] = {}
-    for code, succ in rows:
-        out.setdefault(code, succ)
-    return out
+    rows = conn.execute(sa.select(s.c.code, s.c.successor_code, s.c.effective_date).order_by(s.c.code)).all()
+    return pd.DataFrame(rows, columns=["code", "successor_code", "effective_date"])
+
+
+def successor_map(conn: sa.Connection) -> dict[str, str]:
+    """The crosswalk as code → successor (kpi.successor_map)."""
+    return kpi.successor_map(crosswalk(conn))
 
 
 def scope_codes(conn: sa.Connection, period: Period, unit_code: str, territory: bool) -> list[str]:

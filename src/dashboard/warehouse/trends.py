@@ -1,4 +1,4 @@
-"""Monthly own-dossier counts per unit, and the crosswalk, for the trend charts."""
+"""Monthly own-dossier counts per unit, for the trend charts."""
 from __future__ import annotations
 
 import pandas as pd
@@ -30,9 +30,3 @@ def monthly_counts(conn: sa.Connection, months: list[Period]) -> pd.DataFrame:
     frames = [queries.raw_unit_counts(conn, m.start, m.end).assign(period_key=m.key) for m in months]
     return pd.concat(frames, ignore_index=True)[COLUMNS]
 
-
-def successors(conn: sa.Connection) -> pd.DataFrame:
-    """The crosswalk: code → successor_code from effective_date."""
-    s = schema.unit_successor
-    rows = conn.execute(sa.select(s.c.code, s.c.successor_code, s.c.effective_date).order_by(s.c.code)).all()
-    return pd.DataFrame(rows, columns=["code", "successor_code", "effective_date"])
