@@ -3,11 +3,12 @@ KPI, with bands, movement since the previous period and links to each unit's map
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, fmt
+from dashboard import fmt
+from dashboard.charts.scorecard import BAND_766_COLOURS
 from dashboard.i18n import t
 from dashboard.metrics import ranking, scorecard
 from dashboard.metrics.kpi import RATE_FIELDS
-from dashboard.ui import data, filters
+from dashboard.ui import components, data, filters
 
 f = filters.current()
 lang, url, version, period = f.lang, f.state.url, f.state.data_version, f.period
@@ -89,8 +90,7 @@ shown = pd.DataFrame({
     t("col_overdue_list", lang): [f"./overdue?unit={c}&period={period.key}&scope={scope}&lang={lang}"
                                   for c in r["code"]],
 })
-band_colour = {t(f"band_{k}", lang): c for k, c in (("excellent", "#1a9850"), ("good", "#4d9221"), ("fair", "#2166ac"),
-                                                  ("average", "#e08214"), ("weak", "#b2182b"))}
+band_colour = {t(f"band_{k}", lang): c for k, c in BAND_766_COLOURS.items()}
 
 
 def colour(col: pd.Series) -> list[str]:
@@ -108,8 +108,7 @@ st.dataframe(shown.style.apply(colour), hide_index=True, width="stretch", height
                                                                           display_text=t("col_overdue_list", lang)),
              })
 previous = fmt.period(period.previous(), lang) if period.kind != "custom" else "—"
-bands_text = " · ".join(f"{t(f'band_{k}', lang)} ≥ {fmt.number(v, lang)}" for k, v in config.BANDS_766 if v > 0)
-st.caption(t("rank_help", lang, previous=previous) + " " + t("rank_bands", lang, bands=bands_text))
+st.caption(t("rank_help", lang, previous=previous) + " " + t("rank_bands", lang, bands=components.band_cutoffs(lang)))
 
 fell = r[r["movement"].notna() & (r["movement"] < 0)].sort_values(["movement", "name"]).head(5)
 st.subheader(t("rank_fell", lang))

@@ -1,10 +1,10 @@
 """Chỉ số 766: the scorecard of the chosen unit and period, estimated from dossier data, beside the
 official scores when they have been imported."""
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import config, fmt
+from dashboard.charts.scorecard import score_by_month
 from dashboard.i18n import t
 from dashboard.metrics import periods, scorecard
 from dashboard.metrics.kpi import RATE_FIELDS
@@ -60,9 +60,7 @@ with c3:
     st.metric(t("score_official", lang),
               f"{num(total[0])} / {num(total[1], 0)}" if total else t("score_official_none", lang), border=True)
 
-bands_text = " · ".join(f"{t(f'band_{k}', lang)} ≥ {num(v, 0)}" for k, v in config.BANDS_766 if v > 0)
-bands_text += f" · {t('band_weak', lang)} < {num(config.BANDS_766[-2][1], 0)}"
-st.caption(t("score_note", lang, computable=num(scorecard.COMPUTABLE_MAX, 0), bands=bands_text))
+st.caption(t("score_note", lang, computable=num(scorecard.COMPUTABLE_MAX, 0), bands=components.band_cutoffs(lang)))
 
 
 def basis(g: scorecard.GroupScore) -> str:
@@ -100,21 +98,8 @@ cutoff = f.period.cutoff if f.period.kind != "custom" else config.cutoff_day()
 last = periods.containing(min(f.period.end, state.as_of), "month", cutoff)
 months = periods.months_between(state.first_day, last.end, cutoff)[-12:]
 s = scorecard.score_columns(data.series(url, version, tuple(months), f.unit_code, f.territory))
-colours = {"excellent": "#1a9850", "good": "#66bd63", "fair": "#4393c3", "average": "#f46d43", "weak": "#d73027"}
 st.subheader(t("score_by_month", lang))
-fig = go.Figure(go.Bar(
-    x=[t("label_month", lang, n=m, y=y) for y, m in zip(s["year"], s["month"])], y=s["score_100"],
-    marker_color=[colours.get(b, "#bdbdbd") for b in s["score_band"]],
-    text=[f"{num(v, 1)}<br>{t(f'band_{b}', lang)}" if b else t("no_data", lang) for v, b in
-          zip(s["score_100"], s["score_band"])],
-    textposition="outside", cliponaxis=False, hoverinfo="skip",
-))
-for k, v in config.BANDS_766[:-1]:
-    fig.add_hline(y=v, line_dash="dot", line_color="#999", annotation_text=t(f"band_{k}", lang),
-                  annotation_position="right")
-fig.update_layout(height=380, margin=dict(l=10, r=80, t=30, b=10), separators=fmt.plotly_separators(lang),
-                  plot_bgcolor="white", font=dict(size=14), yaxis=dict(range=[0, 110], gridcolor="#eee"))
-st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key="sc_by_month")
+st.plotly_chart(score_by_month(s, lang), width="stretch", config={"displayModeBar": False}, key="sc_by_month")
 
 if f.unit_code == config.HOME_PROVINCE:
     pub = data.published(url, version)

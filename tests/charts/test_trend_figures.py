@@ -57,3 +57,16 @@ def test_published_points_carry_quality_rank_and_source():
     assert home.customdata[0][2] == "suy ra"  # quality in words
     assert home.customdata[0][3] == "https://a.example/2022"
     assert avg.line.dash == "dash"
+
+
+def test_score_by_month_colours_bands_and_names_months_without_data():
+    from dashboard.charts.scorecard import BAND_766_COLOURS, NO_DATA_COLOUR, score_by_month
+    from dashboard.metrics.scorecard import score_columns
+
+    df = score_columns(pd.DataFrame({
+        "year": [2025, 2025], "month": [1, 2], "on_time_rate": [95.0, float("nan")],
+        "online_rate": [60.0, float("nan")], "online_payment_rate": [50.0, float("nan")],
+        "digitised_rate": [80.0, float("nan")], "satisfaction_rate": [90.0, float("nan")]}))
+    bar = score_by_month(df, "vi").data[0]
+    assert list(bar.marker.color) == [BAND_766_COLOURS["good"], NO_DATA_COLOUR]  # 19+12+5+2+6 = 44/50 = 88: Tốt
+    assert bar.text[0] == "88,0<br>Tốt" and bar.text[1] == "không có dữ liệu"

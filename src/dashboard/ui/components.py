@@ -91,6 +91,13 @@ def ranked_table(df: pd.DataFrame, lang: str, metric: str = "on_time_rate") -> N
         st.caption(t("below_target", lang, n=below, target=fmt.percent(target, lang, 0)))
 
 
+def band_cutoffs(lang: str) -> str:
+    """The 766 band cut-offs in words: "Xuất sắc ≥ 90 · Tốt ≥ 80 · … · Yếu < 50" (config.BANDS_766)."""
+    bands = config.BANDS_766
+    text = " · ".join(f"{t(f'band_{k}', lang)} ≥ {fmt.number(v, lang)}" for k, v in bands if v > 0)
+    return f"{text} · {t(f'band_{bands[-1][0]}', lang)} < {fmt.number(bands[-2][1], lang)}"
+
+
 def published_table(rows: pd.DataFrame, lang: str, by_year: bool = False) -> None:
     """Published figures with their reliability and a link to the source (by_year: one row per index,
     year and area, with the component field where there is one)."""

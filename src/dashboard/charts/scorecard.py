@@ -1,0 +1,31 @@
+"""The 766 estimate month by month, coloured by band."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import config, fmt
+from dashboard.i18n import t
+
+#: One colour per 766 band (dark enough for text on white), used by the bars and the rankings table.
+BAND_766_COLOURS = {"excellent": "#1a9850", "good": "#4d9221", "fair": "#2166ac", "average": "#e08214",
+                    "weak": "#b2182b"}
+NO_DATA_COLOUR = "#bdbdbd"
+
+
+def score_by_month(df: pd.DataFrame, lang: str, height: int = 380) -> go.Figure:
+    """df: rows of metrics.trends.series with scorecard.score_columns (year, month, score_100, score_band)."""
+    bands = [b if isinstance(b, str) else None for b in df["score_band"]]
+    fig = go.Figure(go.Bar(
+        x=[t("label_month", lang, n=m, y=y) for y, m in zip(df["year"], df["month"])], y=df["score_100"],
+        marker_color=[BAND_766_COLOURS.get(b, NO_DATA_COLOUR) for b in bands],
+        text=[f"{fmt.number(v, lang, 1)}<br>{t(f'band_{b}', lang)}" if b else t("no_data", lang)
+              for v, b in zip(df["score_100"], bands)],
+        textposition="outside", cliponaxis=False, hoverinfo="skip",
+    ))
+    for k, v in config.BANDS_766[:-1]:
+        fig.add_hline(y=v, line_dash="dot", line_color="#999", annotation_text=t(f"band_{k}", lang),
+                      annotation_position="right")
+    fig.update_layout(height=height, margin=dict(l=10, r=80, t=30, b=10), separators=fmt.plotly_separators(lang),
+                      plot_bgcolor="white", font=dict(size=14), yaxis=dict(range=[0, 110], gridcolor="#eee"))
+    return fig
