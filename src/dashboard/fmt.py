@@ -1,6 +1,7 @@
 """Numbers and dates in vi-VN style (1.234,5 · 14/03/2025) or English, through Babel."""
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from babel.dates import format_date
@@ -32,6 +33,12 @@ def day(value: date | None, lang: str = "vi") -> str:
     if lang == "en":
         return format_date(value, "d MMM yyyy", locale=LOCALES["en"])
     return format_date(value, "dd/MM/yyyy", locale=LOCALES["vi"])
+
+
+def strip_diacritics(text: str) -> str:
+    """Vietnamese text without its diacritics, for matching names typed either way (Đà → Da)."""
+    s = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
+    return "".join(ch for ch in s if not unicodedata.combining(ch))
 
 
 def plotly_separators(lang: str) -> str:

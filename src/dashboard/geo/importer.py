@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
+from dashboard.fmt import strip_diacritics
 from dashboard.geo import layers
 from dashboard.warehouse.units import read_units_csv
 
@@ -46,8 +47,7 @@ def exact_key(name: str) -> str:
 
 def folded_key(name: str) -> str:
     """exact_key without diacritics (đ → d)."""
-    s = unicodedata.normalize("NFD", exact_key(name)).replace("đ", "d")
-    return "".join(ch for ch in s if not unicodedata.combining(ch)).replace(" ", "")
+    return strip_diacritics(exact_key(name)).replace(" ", "")
 
 
 class _Table(HTMLParser):

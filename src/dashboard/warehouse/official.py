@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from dataclasses import dataclass, field as dc_field
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from dashboard.fmt import strip_diacritics
 from dashboard.metrics import periods
 from dashboard.metrics.scorecard import GROUPS
 from dashboard.warehouse import schema
@@ -51,8 +51,7 @@ REASONS = {
 
 
 def _fold(text: str) -> str:
-    s = unicodedata.normalize("NFD", text.strip().lower().replace("đ", "d"))
-    return " ".join("".join(ch for ch in s if unicodedata.category(ch) != "Mn").split())
+    return " ".join(strip_diacritics(text.lower()).split())
 
 
 _GROUP_LOOKUP = {_fold(n): key for key, names in GROUP_NAMES.items() for n in (key, *names)}
