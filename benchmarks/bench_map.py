@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +47,52 @@ def serve(script: Path, env: dict, cwd: Path) -> tuple[subprocess.Popen, str]:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError("streamlit did not start")
+
+
+def app_env(data_dir: Path) -> dict:
+    """The environment of a dashboard reading the warehouse in data_dir (not $DASHBOARD_DB_URL)."""
+    env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir))
+    env.pop("DASHBOARD_DB_URL", None)
+    return env
+
+
+def build_demo(data_dir: Path, scale: float) -> None:
+    """Build the demo warehouse in data_dir unless one is there already, printing how long it took."""
+    if (data_dir / "warehouse.duckdb").exists():
+        return
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "dashboard", "demo", "--scale", str(scale), "--quiet"],
+                   env=app_env(data_dir), check=True, cwd=ROOT)
+    print(f"demo build (scale {scale}): {time.perf_counter() - t0:.0f} s")
+
+
+@contextmanager
+def demo_data(data_dir: str | None, scale: float, prefix: str):
+    """The folder of --data-dir, or a scratch folder with a fresh demo (removed afterwards)."""
+    scratch = None if data_dir else Path(tempfile.mkdtemp(prefix=prefix))
+    d = Path(data_dir) if data_dir else scratch
+    build_demo(d, scale)
+    try:
+        yield d
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+@contextmanager
+def app_and_trivial(data_dir: Path):
+    """`streamlit run app.py` on data_dir and a one-line Streamlit page (SPEC §8), as (app_url, trivial_url)."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench_trivial_"))
+    (tmp / "t.py").write_text("import streamlit as st\nst.write('trivial')\n")
+    env = app_env(data_dir)
+    app, app_url = serve(ROOT / "app.py", env, ROOT)
+    tri, tri_url = serve(tmp / "t.py", env, tmp)
+    try:
+        yield app_url, tri_url
+    finally:
+        app.terminate()
+        tri.terminate()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def figure_sizes(data_dir: Path, geo_dir: Path) -> None:
@@ -94,11 +141,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench_map_"))
     data_dir = Path(a.data_dir) if a.data_dir else tmp / "data"
     data_dir.mkdir(exist_ok=True)
-    env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir))
-    env.pop("DASHBOARD_DB_URL", None)
-    if not (data_dir / "warehouse.duckdb").exists():
-        subprocess.run([sys.executable, "-m", "dashboard", "demo", "--scale", str(a.scale), "--quiet"], env=env,
-                       check=True, cwd=ROOT)
+    env = app_env(data_dir)
+    build_demo(data_dir, a.scale)
     (tmp / "geo").mkdir()
     geo = install_geo_pack(tmp / "geo")
     if geo is None:

@@ -16,19 +16,15 @@ It asserts nothing.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
-from bench_map import ARGS, CHROMIUM, serve  # noqa: E402
+from bench_map import ARGS, CHROMIUM, app_and_trivial, demo_data  # noqa: E402
 from bench_warehouse import median_time as med_time  # noqa: E402
 
 PERIODS = ["2025-Q1", "2024-Q4", "2024-Q3", "2024-Q2", "2024-Q1", "2023-Q4", "2023-Q3", "2023-Q2", "2023-Q1",
@@ -106,13 +102,6 @@ def browser_part(data_dir: Path, runs: int) -> None:
 
     from browser import wait_for_app
 
-    env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir))
-    env.pop("DASHBOARD_DB_URL", None)
-    tmp = Path(tempfile.mkdtemp(prefix="bench_overdue_"))
-    (tmp / "t.py").write_text("import streamlit as st\nst.write('trivial')\n")
-    app, app_url = serve(ROOT / "app.py", env, ROOT)
-    tri, tri_url = serve(tmp / "t.py", env, tmp)
-
     def list_ready(page):
         wait_for_app(page)
         page.locator("[data-testid='stTable'] td").last.wait_for(state="attached")
@@ -121,50 +110,45 @@ def browser_part(data_dir: Path, runs: int) -> None:
         wait_for_app(page)
         page.get_by_text("trivial").wait_for()
 
-    try:
-        with sync_playwright() as pw:
-            b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with app_and_trivial(data_dir) as (app_url, tri_url), sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
-            def visit(url, ready) -> float:
-                ctx = b.new_context(viewport={"width": 1920, "height": 1080})
-                page = ctx.new_page()
-                t0 = time.perf_counter()
-                page.goto(url)
-                ready(page)
-                dt = time.perf_counter() - t0
-                ctx.close()
-                return dt
+        def visit(url, ready) -> float:
+            ctx = b.new_context(viewport={"width": 1920, "height": 1080})
+            page = ctx.new_page()
+            t0 = time.perf_counter()
+            page.goto(url)
+            ready(page)
+            dt = time.perf_counter() - t0
+            ctx.close()
+            return dt
 
-            first = visit(f"{app_url}/overdue?unit=49&period=2022-Q2&scope=territory", list_ready)
-            visit(tri_url, trivial_ready)
-            cold, cold_tri, next_page = [], [], []
-            for i in range(runs):
-                cold_tri.append(visit(tri_url, trivial_ready))
-                key = PERIODS[i % len(PERIODS)]
-                cold.append(visit(f"{app_url}/overdue?unit=49&period={key}&scope=territory&list=finished_late",
-                                  list_ready))
-            page = b.new_page(viewport={"width": 1920, "height": 1080})
-            page.goto(f"{app_url}/overdue?unit=49&period=2024&scope=territory&list=finished_late")
+        first = visit(f"{app_url}/overdue?unit=49&period=2022-Q2&scope=territory", list_ready)
+        visit(tri_url, trivial_ready)
+        cold, cold_tri, next_page = [], [], []
+        for i in range(runs):
+            cold_tri.append(visit(tri_url, trivial_ready))
+            key = PERIODS[i % len(PERIODS)]
+            cold.append(visit(f"{app_url}/overdue?unit=49&period={key}&scope=territory&list=finished_late",
+                              list_ready))
+        page = b.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(f"{app_url}/overdue?unit=49&period=2024&scope=territory&list=finished_late")
+        list_ready(page)
+        warm = []  # a returning visitor: same browser (files cached), a period not asked for before
+        for i in range(runs):
+            key = f"{2022 + i % 3}-{1 + i:02d}"
+            t0 = time.perf_counter()
+            page.goto(f"{app_url}/overdue?unit=49&period={key}&scope=territory&list=finished_late")
             list_ready(page)
-            warm = []  # a returning visitor: same browser (files cached), a period not asked for before
-            for i in range(runs):
-                key = f"{2022 + i % 3}-{1 + i:02d}"
-                t0 = time.perf_counter()
-                page.goto(f"{app_url}/overdue?unit=49&period={key}&scope=territory&list=finished_late")
-                list_ready(page)
-                warm.append(time.perf_counter() - t0)
-            for _ in range(runs):
-                t0 = time.perf_counter()
-                page.locator("[data-testid='stNumberInput']").filter(has_text="Trang").locator(
-                    "button[data-testid='stNumberInputStepUp']").click()
-                page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']", timeout=5000)
-                list_ready(page)
-                next_page.append(time.perf_counter() - t0)
-            b.close()
-    finally:
-        app.terminate()
-        tri.terminate()
-        shutil.rmtree(tmp, ignore_errors=True)
+            warm.append(time.perf_counter() - t0)
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            page.locator("[data-testid='stNumberInput']").filter(has_text="Trang").locator(
+                "button[data-testid='stNumberInputStepUp']").click()
+            page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']", timeout=5000)
+            list_ready(page)
+            next_page.append(time.perf_counter() - t0)
+        b.close()
     med = statistics.median
     print(f"first request after the server starts: {first:.2f} s")
     print(f"overdue page, province territory, new visitor, uncached period: median {med(cold):.2f} s "
@@ -181,26 +165,10 @@ def main() -> None:
     ap.add_argument("--data-dir", help="reuse a folder holding warehouse.duckdb")
     ap.add_argument("--no-browser", action="store_true")
     a = ap.parse_args()
-    tmp = None
-    if a.data_dir:
-        data_dir = Path(a.data_dir)
-    else:
-        tmp = Path(tempfile.mkdtemp(prefix="bench_overdue_data_"))
-        data_dir = tmp
-    if not (data_dir / "warehouse.duckdb").exists():
-        env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir))
-        env.pop("DASHBOARD_DB_URL", None)
-        t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "dashboard", "demo", "--scale", str(a.scale), "--quiet"], env=env,
-                       check=True, cwd=ROOT)
-        print(f"demo build (scale {a.scale}): {time.perf_counter() - t0:.0f} s")
-    try:
+    with demo_data(a.data_dir, a.scale, "bench_overdue_data_") as data_dir:
         queries_part(f"duckdb:///{data_dir / 'warehouse.duckdb'}", a.runs)
         if not a.no_browser:
             browser_part(data_dir, a.runs)
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

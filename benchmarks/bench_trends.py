@@ -12,12 +12,8 @@ the same way (SPEC §8). No budget is set for these pages in their issue; it ass
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench_map import ARGS, CHROMIUM, serve  # noqa: E402
+from bench_map import ARGS, CHROMIUM, app_and_trivial, demo_data  # noqa: E402
 from bench_warehouse import median_time as med_time  # noqa: E402
 
 
@@ -72,12 +68,6 @@ def browser_part(data_dir: Path, runs: int) -> None:
 
     from browser import wait_for_app
 
-    env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir))
-    env.pop("DASHBOARD_DB_URL", None)
-    tmp = Path(tempfile.mkdtemp(prefix="bench_trends_"))
-    (tmp / "t.py").write_text("import streamlit as st\nst.write('trivial')\n")
-    app, app_url = serve(ROOT / "app.py", env, ROOT)
-    tri, tri_url = serve(tmp / "t.py", env, tmp)
     pages = {
         "trends (province)": ("/trends?unit=49&period={p}&scope=territory", "[data-testid='stPlotlyChart']", 5),
         "scorecard (province)": ("/scorecard?unit=49&period={p}&scope=territory", "[data-testid='stPlotlyChart']", 1),
@@ -86,35 +76,30 @@ def browser_part(data_dir: Path, runs: int) -> None:
     keys = ["2025-Q1", "2024-Q4", "2024-Q3", "2024-Q2", "2024-Q1", "2023-Q4", "2023-Q3", "2023-Q2"]
     results: dict[str, list[float]] = {k: [] for k in pages}
     trivial: list[float] = []
-    try:
-        with sync_playwright() as pw:
-            b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with app_and_trivial(data_dir) as (app_url, tri_url), sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
-            def visit(url, selector=None, n=1) -> float:
-                ctx = b.new_context(viewport={"width": 1920, "height": 1080})
-                page = ctx.new_page()
-                t0 = time.perf_counter()
-                page.goto(url)
-                wait_for_app(page)
-                if selector:
-                    page.locator(selector).nth(n - 1).wait_for()
-                    page.locator(f"{selector} .main-svg, {selector} canvas").first.wait_for(state="attached")
-                else:
-                    page.get_by_text("trivial").wait_for()
-                dt = time.perf_counter() - t0
-                ctx.close()
-                return dt
+        def visit(url, selector=None, n=1) -> float:
+            ctx = b.new_context(viewport={"width": 1920, "height": 1080})
+            page = ctx.new_page()
+            t0 = time.perf_counter()
+            page.goto(url)
+            wait_for_app(page)
+            if selector:
+                page.locator(selector).nth(n - 1).wait_for()
+                page.locator(f"{selector} .main-svg, {selector} canvas").first.wait_for(state="attached")
+            else:
+                page.get_by_text("trivial").wait_for()
+            dt = time.perf_counter() - t0
+            ctx.close()
+            return dt
 
-            visit(app_url + "/trends?unit=49&period=2022-Q2", "[data-testid='stPlotlyChart']")  # first request
-            for i in range(runs):
-                trivial.append(visit(tri_url))
-                for name, (path, sel, n) in pages.items():
-                    results[name].append(visit(app_url + path.format(p=keys[i % len(keys)]), sel, n))
-            b.close()
-    finally:
-        app.terminate()
-        tri.terminate()
-        shutil.rmtree(tmp, ignore_errors=True)
+        visit(app_url + "/trends?unit=49&period=2022-Q2", "[data-testid='stPlotlyChart']")  # first request
+        for i in range(runs):
+            trivial.append(visit(tri_url))
+            for name, (path, sel, n) in pages.items():
+                results[name].append(visit(app_url + path.format(p=keys[i % len(keys)]), sel, n))
+        b.close()
     med = statistics.median
     print(f"trivial Streamlit page, new visitor: median {med(trivial):.2f} s")
     for name, xs in results.items():
@@ -129,23 +114,10 @@ def main() -> None:
     ap.add_argument("--data-dir", help="folder holding warehouse.duckdb (skips building the demo)")
     ap.add_argument("--no-browser", action="store_true")
     args = ap.parse_args()
-    if args.data_dir:
-        data_dir, scratch = Path(args.data_dir), None
-    else:
-        scratch = data_dir = Path(tempfile.mkdtemp(prefix="bench_trends_data_"))
-        env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir))
-        env.pop("DASHBOARD_DB_URL", None)
-        t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "dashboard", "demo", "--scale", str(args.scale), "--quiet"], env=env,
-                       check=True, cwd=ROOT)
-        print(f"demo at scale {args.scale}: {time.perf_counter() - t0:.0f} s")
-    try:
+    with demo_data(args.data_dir, args.scale, "bench_trends_data_") as data_dir:
         data_part(f"duckdb:///{data_dir / 'warehouse.duckdb'}", args.runs)
         if not args.no_browser:
             browser_part(data_dir, args.runs)
-    finally:
-        if scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
