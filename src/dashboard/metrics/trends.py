@@ -80,15 +80,13 @@ def month_units(all_units: pd.DataFrame, months: list[Period]) -> dict[str, Mont
 
 
 def series(monthly: pd.DataFrame, all_units: pd.DataFrame, successors: Mapping[str, str], code: str,
-           months: list[Period], *, territory: bool, merged: bool = False,
-           context: dict[str, MonthUnits] | None = None) -> pd.DataFrame:
+           months: list[Period], *, territory: bool, merged: bool = False) -> pd.DataFrame:
     """One row per month: period_key, start, end, shown_code (the unit the month's figures belong to,
     None when neither the unit nor a successor exists then), the counts, overdue and the rates.
 
     monthly: own counts per (period_key, unit_code) — warehouse.trends.monthly_counts.
-    context: month_units(all_units, months), when several series share it.
     """
-    context = context or month_units(all_units, months)
+    context = month_units(all_units, months)
     fields = list(kpi.COUNT_FIELDS)
     values = monthly[fields].to_numpy(dtype="int64") if len(monthly) else None
     row_of = {(k, c): i for i, (k, c) in enumerate(zip(monthly["period_key"], monthly["unit_code"]))}
