@@ -1,22 +1,17 @@
-"""Bản đồ thể chế — navigation and the shared filters. Run: streamlit run app.py"""
+"""Bản đồ thể chế — navigation, sign-in and the shared filters. Run: streamlit run app.py"""
 import streamlit as st
 
-from dashboard.i18n import LANGS, t
-from dashboard.ui import data, filters
+from dashboard.i18n import t
+from dashboard.ui import auth, data, filters
 
 st.set_page_config(page_title="Bản đồ thể chế", page_icon="🗺️", layout="wide")
 
 state = data.state(data.db_url())
-lang = st.session_state.get("lang") or st.query_params.get("lang", "vi")
-lang = lang if lang in LANGS else "vi"
-if not state.ready or state.as_of is None:
-    st.title(t("app_title", lang))
-    st.warning(t("no_warehouse", lang, url=state.url) if not state.ready else t("no_data_yet", lang))
-    st.stop()
+lang = filters.language()
 
-# Navigation first, so the requested page is resolved before the sidebar touches the URL. URL paths
-# are the file names (/map, /overdue): Streamlit knows those before the first run, so a deep link
-# opened on a freshly started server does not meet a "page not found" dialog.
+# URL paths are the file names (/map, /overdue): Streamlit knows those before the first run, so a
+# deep link opened on a freshly started server does not meet a "page not found" dialog.
+present = st.Page("pages/present.py", title=t("page_present", lang), icon="📽️")
 pages = [
     st.Page("pages/overview.py", title=t("page_overview", lang), icon="📊", default=True),
     st.Page("pages/map.py", title=t("page_map", lang), icon="🗺️"),
@@ -25,7 +20,25 @@ pages = [
     st.Page("pages/scorecard.py", title=t("page_scorecard", lang), icon="🎯"),
     st.Page("pages/rankings.py", title=t("page_rankings", lang), icon="🏆"),
     st.Page("pages/report.py", title=t("page_report", lang), icon="📑"),
+    present,
 ]
-page = st.navigation(pages)
-filters.set_current(filters.sidebar(state))
+
+# Sign-in first: a visitor the users file does not let in sees the sign-in screen and nothing else
+# (navigation is registered, hidden, so the deep link she opened is still served after signing in).
+cfg, user = auth.identify(lang)
+if user is None:
+    st.navigation(pages, position="hidden")
+    auth.sign_in_screen(cfg, lang)
+    st.stop()
+if not state.ready or state.as_of is None:
+    st.title(t("app_title", lang))
+    st.warning(t("no_warehouse", lang, url=state.url) if not state.ready else t("no_data_yet", lang))
+    st.stop()
+
+# ?present=1 on any page (or the projector page itself): slides, no sidebar or menu
+presenting = filters.presenting()
+page = st.navigation(pages, position="hidden" if presenting else "sidebar")
+if presenting or page.url_path == present.url_path:
+    page = present
+filters.set_current(filters.sidebar(state, cfg, user))
 page.run()

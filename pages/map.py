@@ -11,7 +11,7 @@ from dashboard.metrics.kpi import RATE_FIELDS
 from dashboard.ui import components, data, filters, mapview
 
 f = filters.current()
-lang, url, version, period = f.lang, f.state.url, f.state.data_version, f.period
+lang, src, period = f.lang, f.src, f.period
 st.title(t("page_map", lang))
 # one view per run (tabs would draw both maps every time)
 if "map_view" not in st.session_state:
@@ -26,7 +26,7 @@ if view == "units":
     qp = st.query_params
     if "metric" not in st.session_state:
         st.session_state["metric"] = qp.get("metric") if qp.get("metric") in mapview.METRICS else "on_time_rate"
-    districts = data.kpi_table(url, version, period, "district", f.territory)
+    districts = data.kpi_table(src, period, "district", f.territory)
     names = dict(zip(districts["code"], districts["name"]))
     if "district" not in st.session_state or (st.session_state["district"] and st.session_state["district"] not in names):
         st.session_state["district"] = qp.get("district") if qp.get("district") in names else ""
@@ -51,7 +51,7 @@ if view == "units":
         del st.query_params["district"]
 
     layer = layers.layer_for(level, period.start, period.end)
-    table = districts if level == "district" else data.kpi_table(url, version, period, "commune", f.territory)
+    table = districts if level == "district" else data.kpi_table(src, period, "commune", f.territory)
     if district:
         table = table[table["parent_code"] == district]
         if st.button(t("back_to_districts", lang)):
@@ -95,7 +95,7 @@ if view == "units":
     components.ranked_table(table, lang, metric)
 
 else:
-    pub = data.published(url, version)
+    pub = data.published(src)
     pub = pub[pub["component"].isna()]
     c1, c2 = st.columns(2)
     with c1:

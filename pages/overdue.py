@@ -14,7 +14,7 @@ SORTS = ("days_overdue", "due_date", "received_date", "end_date", "code")
 MAX_EXPORT = 100_000
 
 f = filters.current()
-lang, url, version, period, as_of = f.lang, f.state.url, f.state.data_version, f.period, f.state.as_of
+lang, src, period, as_of = f.lang, f.src, f.period, f.state.as_of
 qp = st.query_params
 st.title(t("page_overdue", lang))
 st.markdown(f"#### {f.unit_name} · {fmt.period_with_dates(period, lang)} · "
@@ -30,7 +30,7 @@ if "ov_days" not in st.session_state:
     st.session_state["ov_days"] = int(days) if days.isdigit() and 1 <= int(days) <= 60 else config.due_soon_days()
 due_days = int(st.session_state["ov_days"])
 
-summary, options = data.overdue_summary(url, version, period, f.unit_code, f.territory, as_of, due_days)
+summary, options = data.overdue_summary(src, period, f.unit_code, f.territory, as_of, due_days)
 overdue_view.summary_metrics(summary, due_days, lang)
 overdue_view.breakdowns(summary, lang)
 st.divider()
@@ -56,7 +56,7 @@ with c_days:
 
 fields_t, procs_t = tuple(sorted(fields)), tuple(sorted(procedures))
 counts = summary.counts if not (fields_t or procs_t) else \
-    data.overdue_counts(url, version, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t)
+    data.overdue_counts(src, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t)
 kind = st.segmented_control(" ", LISTS, key="ov_list", label_visibility="collapsed",
                             format_func=lambda k: f"{t('list_' + k, lang)} ({fmt.number(counts[k], lang)})") \
     or "finished_late"
@@ -93,7 +93,7 @@ for key in ("field", "proc"):
 if total == 0:
     st.info(t("list_empty", lang))
 else:
-    rows = data.overdue_page(url, version, kind, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t,
+    rows = data.overdue_page(src, kind, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t,
                              sort, descending, (page_no - 1) * size, size)
     overdue_view.dossier_table(rows, kind, lang)
     first = (page_no - 1) * size + 1
@@ -106,7 +106,7 @@ else:
         meta = excel.ListMeta(kind, f.unit_name, f.unit_code, f.territory, period, as_of, due_days,
                               fields=[field_names[c] for c in fields_t], procedures=[proc_names[c] for c in procs_t],
                               sort=sort, descending=descending, demo=f.state.demo, total=total)
-        args = (url, kind, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t, sort, descending,
+        args = (src, kind, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t, sort, descending,
                 MAX_EXPORT)
 
         def build() -> bytes:  # runs only when the button is pressed

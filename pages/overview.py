@@ -10,7 +10,7 @@ from dashboard.metrics.warning import DROP_POINTS, early_warning, territory_sum
 from dashboard.ui import components, data, filters
 
 f = filters.current()
-lang, url, version = f.lang, f.state.url, f.state.data_version
+lang, src = f.lang, f.src
 
 st.title(t("page_overview", lang))
 st.markdown(f"#### {f.unit_name} · {fmt.period(f.period, lang)} · "
@@ -20,7 +20,7 @@ if f.state.demo:
 
 
 def row_of(period, code) -> KpiRow:
-    table = data.kpi_table(url, version, period, "all", f.territory)
+    table = data.kpi_table(src, period, "all", f.territory)
     hit = table[table["code"] == code]
     return KpiRow.from_counts(hit.iloc[0][list(COUNT_FIELDS)].to_dict()) if len(hit) else KpiRow()
 
@@ -43,14 +43,14 @@ else:  # a department or office: rank the units under it, if any
 
 
 def section_table(period, level, territory, select):
-    table = data.kpi_table(url, version, period, level, territory)
+    table = data.kpi_table(src, period, level, territory)
     return select(table) if select is not None else table
 
 
 # Early warning over the units ranked below: this period against the previous one, and what falls due soon
 due_days = config.due_soon_days()
-own_due = data.due_soon_counts(url, version, f.state.as_of, due_days)
-units = data.units_in_period(url, version, f.period.start, f.period.end)
+own_due = data.due_soon_counts(src, f.state.as_of, due_days)
+units = data.units_in_period(src, f.period.start, f.period.end)
 tables = {title: section_table(f.period, level, territory, select) for title, level, territory, select in sections}
 watch = []
 for title, level, territory, select in sections:

@@ -11,7 +11,7 @@ from dashboard.metrics.kpi import RATE_FIELDS
 from dashboard.ui import components, data, filters
 
 f = filters.current()
-lang, url, version, period = f.lang, f.state.url, f.state.data_version, f.period
+lang, src, period = f.lang, f.src, f.period
 
 st.title(t("page_rankings", lang))
 st.markdown(f"#### {fmt.period_with_dates(period, lang)}")
@@ -42,7 +42,7 @@ st.query_params.update({"group": group, "measure": measure})
 
 def table_for(p):
     level, territory = SOURCE[group]
-    d = data.kpi_table(url, version, p, level, territory)
+    d = data.kpi_table(src, p, level, territory)
     d = d[d["kind"] == group]
     return scorecard.score_columns(d)
 
@@ -50,7 +50,7 @@ def table_for(p):
 now = table_for(period)
 before = table_for(period.previous()) if period.kind != "custom" else None
 if group == "commune":
-    districts = data.kpi_table(url, version, period, "district", True)
+    districts = data.kpi_table(src, period, "district", True)
     dnames = dict(zip(districts["code"], districts["name"]))
     if "rk_district" not in st.session_state or st.session_state["rk_district"] not in ("", *dnames):
         st.session_state["rk_district"] = f.unit_code if f.unit_code in dnames else ""

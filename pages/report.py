@@ -10,14 +10,17 @@ from dashboard.reports import period as pr
 from dashboard.ui import data, filters
 
 f = filters.current()
-lang, url, version, period = f.lang, f.state.url, f.state.data_version, f.period
+lang, src, period = f.lang, f.src, f.period
 st.title(t("page_report", lang))
-st.markdown(f"#### {fmt.period_with_dates(period, lang)}")
+# a department head's report covers her unit and what is under it, and says so
+units = data.units_in_period(src, period.start, period.end)
+scope_name = units.loc[units["code"] == src.root, "name"].iloc[0] if src.root in set(units["code"]) else None
+st.markdown(f"#### {scope_name + ' · ' if scope_name else ''}{fmt.period_with_dates(period, lang)}")
 if f.state.demo:
     st.info(t("demo_banner", lang), icon="ℹ️")
 st.caption(t("report_intro", lang))
 
-rep = data.period_report(url, version, period)
+rep = data.period_report(src, period)
 official = rep.official()
 
 
@@ -44,14 +47,15 @@ left, right = st.columns(2)
 
 
 def build_xlsx() -> bytes:  # runs when the button is pressed
-    with data.engine(url).connect() as conn:
-        flat = pr.flat_rows(conn, period, "all", False)
+    with data.engine(src.url).connect() as conn:
+        flat = pr.flat_rows(conn, period, "all", False, root=src.root)
     return excel.report_workbook(rep, flat, lang=lang)
 
 
 def build_pdf() -> bytes:
     layer = layers.layer_for("district", period.start, period.end)
-    return pdf.one_pager(rep, layers.load(layer) if layer else None, lang=lang)
+    return pdf.one_pager(rep, layers.load(layer) if layer else None, lang=lang,
+                         **({"province_name": scope_name} if scope_name else {}))
 
 
 with left:

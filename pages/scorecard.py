@@ -11,7 +11,7 @@ from dashboard.metrics.kpi import RATE_FIELDS
 from dashboard.ui import components, data, filters
 
 f = filters.current()
-lang, url, version, state = f.lang, f.state.url, f.state.data_version, f.state
+lang, src, state = f.lang, f.src, f.state
 
 st.title(t("page_scorecard", lang))
 st.markdown(f"#### {f.unit_name} · {fmt.period_with_dates(f.period, lang)} · "
@@ -21,14 +21,14 @@ if state.demo:
 
 
 def rates_of(period) -> dict:
-    table = data.kpi_table(url, version, period, "all", f.territory)
+    table = data.kpi_table(src, period, "all", f.territory)
     hit = table[table["code"] == f.unit_code]
     return hit.iloc[0][list(RATE_FIELDS)].to_dict() if len(hit) else {}
 
 
 card = scorecard.scorecard(rates_of(f.period))
 before = scorecard.scorecard(rates_of(f.period.previous())) if f.period.kind != "custom" else None
-official = data.official_scores(url, f.unit_code, f.period.key)
+official = data.official_scores(src, f.unit_code, f.period.key)
 official_by_group = dict(zip(official["group_key"], zip(official["score"], official["max_score"])))
 
 
@@ -97,12 +97,12 @@ st.table(pd.DataFrame(rows), hide_index=True)
 cutoff = f.period.cutoff if f.period.kind != "custom" else config.cutoff_day()
 last = periods.containing(min(f.period.end, state.as_of), "month", cutoff)
 months = periods.months_between(state.first_day, last.end, cutoff)[-12:]
-s = scorecard.score_columns(data.series(url, version, tuple(months), f.unit_code, f.territory))
+s = scorecard.score_columns(data.series(src, tuple(months), f.unit_code, f.territory))
 st.subheader(t("score_by_month", lang))
 st.plotly_chart(score_by_month(s, lang), width="stretch", config={"displayModeBar": False}, key="sc_by_month")
 
 if f.unit_code == config.HOME_PROVINCE:
-    pub = data.published(url, version)
+    pub = data.published(src)
     p766 = pub[(pub["index_name"] == "766") & (pub["area_code"] == config.HOME_PROVINCE)]
     if len(p766):
         st.markdown(f"**{t('score_published', lang)}**")

@@ -9,7 +9,7 @@ from dashboard.ui import components, data, filters
 from dashboard.ui import figures as charts
 
 f = filters.current()
-lang, url, version, state = f.lang, f.state.url, f.state.data_version, f.state
+lang, src, state = f.lang, f.src, f.state
 cutoff = f.period.cutoff if f.period.kind != "custom" else config.cutoff_day()
 
 st.title(t("page_trends", lang))
@@ -27,8 +27,8 @@ months = every[-span:] if span else every
 chosen = (f.period.start, f.period.end)
 st.caption(t("trend_months", lang, cutoff=cutoff, start=fmt.day(months[0].start, lang), end=fmt.day(months[-1].end, lang)))
 
-units = data.all_units(url, version)
-walk = data.crosswalk(url, version)
+units = data.all_units(src)
+walk = data.crosswalk(src)
 succ = kpi.successor_map(walk)
 names = dict(zip(units["code"], units["name"]))
 events = [e for e in trends.events_for(f.unit_code, walk) if months[0].start <= e.effective <= months[-1].end]
@@ -36,7 +36,7 @@ events = [e for e in trends.events_for(f.unit_code, walk) if months[0].start <= 
 merged = False
 if trends.predecessors(f.unit_code, succ):
     merged = st.toggle(t("trend_merged", lang), key="tr_merged", help=t("trend_merged_help", lang))
-s = data.series(url, version, tuple(months), f.unit_code, f.territory, merged)
+s = data.series(src, tuple(months), f.unit_code, f.territory, merged)
 for e in events:
     if e.retired == f.unit_code:
         st.info(t("trend_continues", lang, unit=f.unit_name, date=fmt.day(e.effective, lang),
@@ -69,7 +69,7 @@ with st.expander(t("trend_table", lang)):
 
 # ---- units compared ----
 st.subheader(t("trend_compare", lang))
-valid = data.units_in_period(url, version, months[0].start, months[-1].end)
+valid = data.units_in_period(src, months[0].start, months[-1].end)
 order = valid.assign(_o=valid["kind"].map(filters.KIND_ORDER)).sort_values(["_o", "name"])
 choices = set(order["code"])
 if "tr_units" not in st.session_state:
@@ -85,7 +85,7 @@ with left:
     picked = st.multiselect(t("trend_compare_units", lang, n=config.MAX_COMPARED), order["code"].tolist(),
                             key="tr_units", max_selections=config.MAX_COMPARED, format_func=lambda c: names.get(c, c))
 if picked:
-    lines = {names.get(c, c): data.series(url, version, tuple(months), c, f.territory) for c in picked}
+    lines = {names.get(c, c): data.series(src, tuple(months), c, f.territory) for c in picked}
     compare_events = [e for c in picked for e in trends.events_for(c, walk)
                       if months[0].start <= e.effective <= months[-1].end]
     st.plotly_chart(charts.compare(lines, rate, targets.get(rate), lang, events=list(dict.fromkeys(compare_events)),
@@ -94,7 +94,7 @@ if picked:
 
 # ---- published indices ----
 st.subheader(t("published_title", lang))
-pub = data.published(url, version)
+pub = data.published(src)
 index_rows = pub[pub["index_name"].isin(["SIPAS", "PAR"]) & pub["component"].isna()]
 home = config.HOME_PROVINCE
 area_names = dict(zip(index_rows["area_code"], index_rows["area_name"]))

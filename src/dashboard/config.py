@@ -44,6 +44,11 @@ def db_url() -> str:
     return os.environ.get("DASHBOARD_DB_URL") or f"duckdb:///{DEFAULT_DB_FILE}"
 
 
+def users_file() -> Path:
+    """The users file (auth.py): $DASHBOARD_USERS_FILE, default data/users.toml. Missing = open access."""
+    return Path(os.environ.get("DASHBOARD_USERS_FILE") or DATA_DIR / "users.toml")
+
+
 def due_soon_days() -> int:
     """The early-warning window: dossiers due within this many days of the as-of date
     ($DASHBOARD_DUE_SOON_DAYS, default 3)."""

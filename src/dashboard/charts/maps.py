@@ -28,10 +28,11 @@ def _subset(geojson: dict, codes: set[str]) -> dict:
 
 def choropleth(geojson: dict, df: pd.DataFrame, value: str = "value", *, lang: str, is_rate: bool,
                target: float | None = None, near: float = 5.0, label_size: int = 14, height: int = 720,
-               legend_title: str = "", colorscale: str = "Blues", outline: str | None = None) -> go.Figure:
+               legend_title: str = "", colorscale: str = "Blues", outline: str | None = None,
+               colours: dict[str, str] = BAND_COLOURS) -> go.Figure:
     """df: one row per unit with code, name, `value` and optional `hover` (HTML lines). Rates are drawn
-    in bands around the target; counts on a sequential scale. Units whose value is missing are grey
-    and labelled "không có dữ liệu"; features without a row too."""
+    in bands around the target (`colours`: band → colour); counts on a sequential scale. Units whose
+    value is missing are grey and labelled "không có dữ liệu"; features without a row too."""
     d = df.set_index("code")
     codes = [f["id"] for f in geojson["features"]]
     val = d[value].reindex(codes)
@@ -51,7 +52,7 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str = "value", *, lang: s
             if not members:
                 continue
             fig.add_trace(_polygons(_subset(geojson, set(members)), members, [0] * len(members),
-                                    [[0, BAND_COLOURS[b]], [1, BAND_COLOURS[b]]], names, text_val, hover,
+                                    [[0, colours[b]], [1, colours[b]]], names, text_val, hover,
                                     name=labels[b], showlegend=True))
     else:
         has = [c for c in codes if pd.notna(val[c])]

@@ -19,15 +19,16 @@ def band(value: float | None, target: float, near: float = 5.0) -> str:
     return "near" if value >= target - near else "low"
 
 
-def ranking_bar(df: pd.DataFrame, value: str, target: float, lang: str = "vi", height_per_row: int = 26) -> go.Figure:
+def ranking_bar(df: pd.DataFrame, value: str, target: float, lang: str = "vi", height_per_row: int = 26,
+                colours: dict[str, str] = BAND_COLOURS) -> go.Figure:
     """df: one row per unit with columns name and `value` (percent, NaN = no data), best first."""
     d = df.sort_values(value, ascending=True, na_position="first")
     vals = d[value]
-    colours = [BAND_COLOURS[band(v, target)] for v in vals]
+    bar_colours = [colours[band(v, target)] for v in vals]
     text = [fmt.percent(v, lang) for v in vals]
     fig = go.Figure(
         go.Bar(
-            x=vals.fillna(0), y=d["name"], orientation="h", marker_color=colours, text=text,
+            x=vals.fillna(0), y=d["name"], orientation="h", marker_color=bar_colours, text=text,
             textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )

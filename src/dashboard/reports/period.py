@@ -204,24 +204,26 @@ def _row(kind: str, number: str, code: str, name: str, members: pd.DataFrame) ->
     return out
 
 
-def build(conn: sa.Connection, period: Period, *, overdue_limit: int | None = None, demo: bool = False) -> PeriodReport:
-    units = queries.kpi_table(conn, period, level="all", territory=False)
+def build(conn: sa.Connection, period: Period, *, overdue_limit: int | None = None, demo: bool = False,
+          root: str | None = None) -> PeriodReport:
+    """The period's report over every unit, or over the units under `root`."""
+    units = queries.kpi_table(conn, period, level="all", territory=False, root=root)
     as_of = queries.as_of(conn) or period.end
-    scope = overdue.Scope(period, tuple(units["code"]), as_of)
+    scope = overdue.Scope(period, tuple(units["code"]), as_of, root=root)
     frames = [overdue.page(conn, k, scope, sort="days_overdue", limit=overdue_limit).assign(list=k)
               for k in overdue.OVERDUE_LISTS]
     previous = None
     if period.kind != "custom":
-        previous = queries.kpi_table(conn, period.previous(), level="all", territory=False)
-    districts = queries.kpi_table(conn, period, level="district", territory=True)
+        previous = queries.kpi_table(conn, period.previous(), level="all", territory=False, root=root)
+    districts = queries.kpi_table(conn, period, level="district", territory=True, root=root)
     return PeriodReport(period=period, as_of=as_of, units=units, demo=demo, previous=previous, districts=districts,
                         overdue_rows=pd.concat(frames, ignore_index=True))
 
 
-def flat_rows(conn: sa.Connection, period: Period, level: str, territory: bool) -> pd.DataFrame:
+def flat_rows(conn: sa.Connection, period: Period, level: str, territory: bool, root: str | None = None) -> pd.DataFrame:
     """The rows of `python -m dashboard report`: exactly kpi.REPORT_FIELDS, rates rounded to 2 decimals
     (None = no data), provincial bodies first, then departments, branches, districts, communes."""
-    table = queries.kpi_table(conn, period, level=level, territory=territory)
+    table = queries.kpi_table(conn, period, level=level, territory=territory, root=root)
     table = table.rename(columns={"code": "unit_code", "name": "unit_name"})
     order = {"province": 0, "department": 1, "land_registry_branch": 2, "district": 3, "commune": 4, "other": 5}
     table = table.assign(_o=table["kind"].map(order)).sort_values(["_o", "unit_code"])

@@ -1,6 +1,7 @@
-"""Cached access to the warehouse for the pages. Every cache key carries the data version, so an
-import is seen at once; unit scope and period are arguments (and SQL parameters), never filters
-applied after a shared cached call."""
+"""Cached access to the warehouse for the pages. Every call takes a `Source`: the warehouse, its data
+version (so an import is seen at once) and the viewer's scope root, which each query binds as a SQL
+parameter (warehouse.scope). Unit, scope and period are arguments and so part of every cache key,
+never filters applied after a shared cached call."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,6 +25,15 @@ class WarehouseState:
     as_of: date | None = None
     first_day: date | None = None
     demo: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a page reads from: the warehouse URL, its data version and the viewer's scope root (None =
+    every unit)."""
+    url: str
+    version: str
+    root: str | None = None
 
 
 @st.cache_resource(show_spinner=False)
@@ -55,130 +65,128 @@ def state(url: str) -> WarehouseState:
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
-def units_in_period(url: str, version: str, start: date, end: date) -> pd.DataFrame:
-    with engine(url).connect() as conn:
-        return queries.units_in_period(conn, start, end)
+def units_in_period(src: Source, start: date, end: date) -> pd.DataFrame:
+    with engine(src.url).connect() as conn:
+        return queries.units_in_period(conn, start, end, src.root)
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
-def kpi_table(url: str, version: str, period: Period, level: str, territory: bool) -> pd.DataFrame:
-    with engine(url).connect() as conn:
-        return queries.kpi_table(conn, period, level=level, territory=territory)
+def kpi_table(src: Source, period: Period, level: str, territory: bool) -> pd.DataFrame:
+    with engine(src.url).connect() as conn:
+        return queries.kpi_table(conn, period, level=level, territory=territory, root=src.root)
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
-def published(url: str, version: str) -> pd.DataFrame:
-    with engine(url).connect() as conn:
+def published(src: Source) -> pd.DataFrame:
+    """The published indices (public figures of provinces: not scoped)."""
+    with engine(src.url).connect() as conn:
         return queries.published(conn)
 
 
-def _scope(conn, period: Period, unit_code: str, territory: bool, as_of: date, due_days: int,
+def _scope(conn, src: Source, period: Period, unit_code: str, territory: bool, as_of: date, due_days: int,
            fields: tuple[str, ...] = (), procedures: tuple[str, ...] = ()):
     """The overdue-list scope of a unit: its own code, or it and its descendants valid in the period
-    (with the retired units whose dossiers they took over)."""
+    (with the retired units whose dossiers they took over); nothing outside the viewer's root."""
     from dashboard.warehouse.overdue import Scope
 
-    codes = tuple(queries.scope_codes(conn, period, unit_code, territory))
-    return Scope(period, codes, as_of, due_days, fields, procedures)
+    codes = tuple(queries.scope_codes(conn, period, unit_code, territory, src.root))
+    return Scope(period, codes, as_of, due_days, fields, procedures, root=src.root)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def overdue_summary(url: str, version: str, period: Period, unit_code: str, territory: bool, as_of: date,
-                    due_days: int):
+def overdue_summary(src: Source, period: Period, unit_code: str, territory: bool, as_of: date, due_days: int):
     """Counts of the three lists and the overdue breakdowns of a unit (scope is a SQL parameter, so the
     shared cache never serves one unit's rows under another's key)."""
     from dashboard.warehouse import overdue
 
-    with engine(url).connect() as conn:
-        s = _scope(conn, period, unit_code, territory, as_of, due_days)
+    with engine(src.url).connect() as conn:
+        s = _scope(conn, src, period, unit_code, territory, as_of, due_days)
         return overdue.summary_and_options(conn, s)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def overdue_counts(url: str, version: str, period: Period, unit_code: str, territory: bool, as_of: date,
+def overdue_counts(src: Source, period: Period, unit_code: str, territory: bool, as_of: date,
                    due_days: int, fields: tuple[str, ...], procedures: tuple[str, ...]) -> dict[str, int]:
     from dashboard.warehouse import overdue
 
-    with engine(url).connect() as conn:
-        s = _scope(conn, period, unit_code, territory, as_of, due_days, fields, procedures)
+    with engine(src.url).connect() as conn:
+        s = _scope(conn, src, period, unit_code, territory, as_of, due_days, fields, procedures)
         return overdue.counts(conn, s)
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=200)
-def overdue_page(url: str, version: str, kind: str, period: Period, unit_code: str, territory: bool, as_of: date,
+def overdue_page(src: Source, kind: str, period: Period, unit_code: str, territory: bool, as_of: date,
                  due_days: int, fields: tuple[str, ...], procedures: tuple[str, ...], sort: str, descending: bool,
                  offset: int, limit: int) -> pd.DataFrame:
     from dashboard.warehouse import overdue
 
-    with engine(url).connect() as conn:
-        s = _scope(conn, period, unit_code, territory, as_of, due_days, fields, procedures)
+    with engine(src.url).connect() as conn:
+        s = _scope(conn, src, period, unit_code, territory, as_of, due_days, fields, procedures)
         return overdue.page(conn, kind, s, sort=sort, descending=descending, offset=offset, limit=limit)
 
 
-def overdue_all(url: str, kind: str, period: Period, unit_code: str, territory: bool, as_of: date, due_days: int,
-                fields: tuple[str, ...], procedures: tuple[str, ...], sort: str, descending: bool,
+def overdue_all(src: Source, kind: str, period: Period, unit_code: str, territory: bool, as_of: date,
+                due_days: int, fields: tuple[str, ...], procedures: tuple[str, ...], sort: str, descending: bool,
                 limit: int) -> pd.DataFrame:
     """The whole filtered list (for an export; not cached — it runs when the file is asked for)."""
     from dashboard.warehouse import overdue
 
-    with engine(url).connect() as conn:
-        s = _scope(conn, period, unit_code, territory, as_of, due_days, fields, procedures)
+    with engine(src.url).connect() as conn:
+        s = _scope(conn, src, period, unit_code, territory, as_of, due_days, fields, procedures)
         return overdue.page(conn, kind, s, sort=sort, descending=descending, offset=0, limit=limit)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def due_soon_counts(url: str, version: str, as_of: date, days: int) -> pd.DataFrame:
-    with engine(url).connect() as conn:
-        return queries.due_soon_counts(conn, as_of, days)
+def due_soon_counts(src: Source, as_of: date, days: int) -> pd.DataFrame:
+    with engine(src.url).connect() as conn:
+        return queries.due_soon_counts(conn, as_of, days, src.root)
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=20)
-def period_report(url: str, version: str, period: Period):
+def period_report(src: Source, period: Period):
     from dashboard.reports import period as period_report
 
-    with engine(url).connect() as conn:
+    with engine(src.url).connect() as conn:
         demo = get_meta(conn, "demo") == "true"
-        return period_report.build(conn, period, demo=demo)
+        return period_report.build(conn, period, demo=demo, root=src.root)
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
-def monthly_counts(url: str, version: str, months: tuple[Period, ...]) -> pd.DataFrame:
-    """Own counts of every unit for each month (the trend pages filter and sum them per unit)."""
+def monthly_counts(src: Source, months: tuple[Period, ...]) -> pd.DataFrame:
+    """Own counts of every unit in scope for each month (the trend pages filter and sum them per unit)."""
     from dashboard.warehouse import trends
 
-    with engine(url).connect() as conn:
-        return trends.monthly_counts(conn, list(months))
+    with engine(src.url).connect() as conn:
+        return trends.monthly_counts(conn, list(months), src.root)
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
-def all_units(url: str, version: str) -> pd.DataFrame:
-    with engine(url).connect() as conn:
-        return queries.all_units(conn)
+def all_units(src: Source) -> pd.DataFrame:
+    with engine(src.url).connect() as conn:
+        return queries.all_units(conn, src.root)
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
-def crosswalk(url: str, version: str) -> pd.DataFrame:
-    """The successor table (code, successor_code, effective_date)."""
-    with engine(url).connect() as conn:
+def crosswalk(src: Source) -> pd.DataFrame:
+    """The successor table (code, successor_code, effective_date): which units merged, not figures."""
+    with engine(src.url).connect() as conn:
         return queries.crosswalk(conn)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def official_scores(url: str, unit_code: str, period_key: str) -> pd.DataFrame:
+def official_scores(src: Source, unit_code: str, period_key: str) -> pd.DataFrame:
     """Imported official 766 scores of one unit and period (they do not change the data version, so
     the cache is short)."""
     from dashboard.warehouse import official
 
-    with engine(url).connect() as conn:
-        return official.scores(conn, unit_code, period_key)
+    with engine(src.url).connect() as conn:
+        return official.scores(conn, unit_code, period_key, src.root)
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=200)
-def series(url: str, version: str, months: tuple[Period, ...], code: str, territory: bool,
-           merged: bool = False) -> pd.DataFrame:
+def series(src: Source, months: tuple[Period, ...], code: str, territory: bool, merged: bool = False) -> pd.DataFrame:
     """The monthly series of one unit (metrics.trends.series over the cached monthly counts)."""
     from dashboard.metrics import kpi, trends
 
-    return trends.series(monthly_counts(url, version, months), all_units(url, version),
-                         kpi.successor_map(crosswalk(url, version)),
+    return trends.series(monthly_counts(src, months), all_units(src), kpi.successor_map(crosswalk(src)),
                          code, list(months), territory=territory, merged=merged)

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard import config, fmt
+from dashboard.auth import AuthConfig, User
 from dashboard.i18n import LANGS, t
 from dashboard.metrics import periods
 from dashboard.metrics.periods import Period
-from dashboard.ui import data
+from dashboard.ui import auth as ui_auth, data
 
 KINDS = ("month", "quarter", "year", "custom")
 URL_KEYS = ("period", "unit", "scope", "lang")
@@ -24,6 +25,8 @@ class Filters:
     territory: bool
     lang: str
     state: data.WarehouseState
+    src: data.Source  # the warehouse as this viewer may read it (scope root bound in SQL)
+    user: User
 
 
 def _kind_of(key: str) -> str:
@@ -46,8 +49,22 @@ def _choices(kind: str, state: data.WarehouseState, cutoff: int) -> list[Period]
     return out
 
 
-def sidebar(state: data.WarehouseState) -> Filters:
-    """Draw the shared filters and return them; the URL is kept in step so any view is a link."""
+def language() -> str:
+    """The language of this run, before the sidebar is drawn (session, then URL, then Vietnamese)."""
+    lang = st.session_state.get("lang") or st.query_params.get("lang", "vi")
+    return lang if lang in LANGS else "vi"
+
+
+def presenting() -> bool:
+    """Projector mode asked for in the URL (?present=1)."""
+    return st.query_params.get("present") == "1"
+
+
+def sidebar(state: data.WarehouseState, cfg: AuthConfig, user: User) -> Filters:
+    """Draw the shared filters and return them; the URL is kept in step so any view is a link. The unit
+    list holds only the units the user may see; an unknown or forbidden unit in the URL or the session
+    falls back to the user's own unit."""
+    src = data.Source(state.url, state.data_version, user.root)
     cutoff = config.cutoff_day()
     qp = st.query_params
     # A link (or a page switch with query params) changed the URL since we last wrote it: the URL wins.
@@ -91,19 +108,25 @@ def sidebar(state: data.WarehouseState) -> Filters:
         st.caption(t("period_dates", lang, start=fmt.day(period.start, lang), end=fmt.day(period.end, lang),
                      cutoff=period.cutoff if period.kind != "custom" else "—"))
 
-        units = data.units_in_period(state.url, state.data_version, period.start, period.end)
+        units = data.units_in_period(src, period.start, period.end)
         units = units.assign(_o=units["kind"].map(KIND_ORDER)).sort_values(["_o", "name"])
         codes = units["code"].tolist()
         names = dict(zip(units["code"], units["name"]))
+        if not codes:  # the user's unit did not exist in this period
+            st.warning(t("scope_empty", lang, period=fmt.period(period, lang)))
+            ui_auth.sidebar_status(cfg, user, None, lang)
+            st.stop()
+        home = user.root or config.HOME_PROVINCE
         if "unit" not in st.session_state or st.session_state["unit"] not in codes:
             wanted = st.session_state.get("unit") or qp.get("unit")
-            st.session_state["unit"] = wanted if wanted in codes else (config.HOME_PROVINCE if config.HOME_PROVINCE in codes else codes[0])
+            st.session_state["unit"] = wanted if wanted in codes else (home if home in codes else codes[0])
         st.selectbox(t("unit", lang), codes, key="unit", format_func=lambda c: names.get(c, c))
         st.radio(t("scope", lang), ("territory", "own"), key="scope", horizontal=True,
                  format_func=lambda s: t(f"scope_{s}", lang))
         st.divider()
         st.caption(t("as_of", lang, date=fmt.day(state.as_of, lang)))
         st.caption(t("share_link", lang))
+        ui_auth.sidebar_status(cfg, user, names.get(user.root), lang)
 
     unit = st.session_state["unit"]
     row = units[units["code"] == unit].iloc[0]
@@ -111,7 +134,7 @@ def sidebar(state: data.WarehouseState) -> Filters:
     st.query_params.update(url_state)
     st.session_state["_url_written"] = url_state
     return Filters(period=period, unit_code=unit, unit_name=str(row["name"]), unit_kind=str(row["kind"]),
-                   territory=st.session_state["scope"] == "territory", lang=lang, state=state)
+                   territory=st.session_state["scope"] == "territory", lang=lang, state=state, src=src, user=user)
 
 
 def _kind_changed(state: data.WarehouseState, cutoff: int) -> None:

@@ -22,6 +22,7 @@ from dashboard.metrics.scorecard import GROUPS
 from dashboard.warehouse import schema
 from dashboard.warehouse.engine import next_id
 from dashboard.warehouse.importer import ImportRefused, read_table
+from dashboard.warehouse.scope import ALL_TIME, within
 
 COLUMNS = ("unit", "period", "group", "score", "max_score")
 GROUP_KEYS = (*[g for g, _ in GROUPS], "total")
@@ -189,13 +190,14 @@ def import_scores(conn: sa.Connection, path: Path, cutoff: int) -> OfficialResul
     return result
 
 
-def scores(conn: sa.Connection, unit_code: str, period_key: str) -> pd.DataFrame:
-    """The imported official scores of one unit and period (empty when none, or in a warehouse built
-    before the table existed)."""
+def scores(conn: sa.Connection, unit_code: str, period_key: str, root: str | None = None) -> pd.DataFrame:
+    """The imported official scores of one unit and period (empty when none, when the unit is not under
+    `root`, or in a warehouse built before the table existed)."""
     cols = ["group_key", "score", "max_score", "source_file", "source_row"]
     if not sa.inspect(conn).has_table("official_score"):
         return pd.DataFrame(columns=cols)
     o = schema.official_score
     rows = conn.execute(sa.select(*[o.c[c] for c in cols])
-                        .where(o.c.unit_code == unit_code, o.c.period_key == period_key)).all()
+                        .where(o.c.unit_code == unit_code, o.c.period_key == period_key,
+                               *within(o.c.unit_code, root, *ALL_TIME))).all()
     return pd.DataFrame(rows, columns=cols)

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from dashboard.metrics import kpi
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import schema
+from dashboard.warehouse.scope import within
 
 LISTS = ("finished_late", "open_overdue", "due_soon")
 OVERDUE_LISTS = ("finished_late", "open_overdue")
@@ -33,9 +34,10 @@ class Scope:
     due_days: int = 3
     fields: tuple[str, ...] = ()  # field codes; empty = all
     procedures: tuple[str, ...] = ()  # procedure codes; empty = all
+    root: str | None = None  # the viewer's scope (warehouse.scope); None = everything
 
     def without_filters(self) -> "Scope":
-        return Scope(self.period, self.unit_codes, self.as_of, self.due_days)
+        return Scope(self.period, self.unit_codes, self.as_of, self.due_days, root=self.root)
 
 
 def _membership(c, kind: str, s: Scope) -> sa.ColumnElement:
@@ -60,7 +62,8 @@ def days_overdue_sql(c, kind: str, s: Scope) -> sa.ColumnElement:
 
 def _scope_filters(c, s: Scope) -> list[sa.ColumnElement]:
     """The scope's units, and its field and procedure filters when set."""
-    where = [c.unit_code.in_(s.unit_codes)]
+    # the viewer's scope again in SQL: unit_codes come from a scoped query, this holds even if they did not
+    where = [c.unit_code.in_(s.unit_codes), *within(c.unit_code, s.root, s.period.start, max(s.period.end, s.as_of))]
     if s.fields:
         where.append(c.field_code.in_(s.fields))
     if s.procedures:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from dashboard.metrics import kpi
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import rollups, schema
+from dashboard.warehouse.scope import ALL_TIME, within
 
 LEVEL_KINDS = {
     "province": ("province",),
@@ -25,12 +26,14 @@ def as_of(conn: sa.Connection) -> date | None:
     return span[1] if span else None
 
 
-def units_in_period(conn: sa.Connection, start: date, end: date) -> pd.DataFrame:
-    """Units valid at some day of [start, end]; a code with several versions keeps its latest one."""
+def units_in_period(conn: sa.Connection, start: date, end: date, root: str | None = None) -> pd.DataFrame:
+    """Units valid at some day of [start, end] (under `root`, when given); a code with several versions
+    keeps its latest one."""
     u = schema.unit
     rows = conn.execute(
         sa.select(u.c.code, u.c.name, u.c.kind, u.c.parent_code, u.c.area_code, u.c.valid_from, u.c.valid_to)
-        .where(u.c.valid_from <= end, sa.or_(u.c.valid_to.is_(None), u.c.valid_to >= start))
+        .where(u.c.valid_from <= end, sa.or_(u.c.valid_to.is_(None), u.c.valid_to >= start),
+               *within(u.c.code, root, start, end))
         .order_by(u.c.code, u.c.valid_from)
     ).all()
     df = pd.DataFrame(rows, columns=["code", "name", "kind", "parent_code", "area_code", "valid_from", "valid_to"])
@@ -49,21 +52,27 @@ def successor_map(conn: sa.Connection) -> dict[str, str]:
     return kpi.successor_map(crosswalk(conn))
 
 
-def scope_codes(conn: sa.Connection, period: Period, unit_code: str, territory: bool) -> list[str]:
+def scope_codes(conn: sa.Connection, period: Period, unit_code: str, territory: bool,
+                root: str | None = None) -> list[str]:
     """The dossier-owning units behind a unit's figures in a period: the unit (with its descendants
-    valid in the period, for the whole territory), plus retired units whose dossiers they took over."""
-    units = units_in_period(conn, period.start, period.end)
+    valid in the period, for the whole territory), plus retired units whose dossiers they took over.
+    Empty when the unit is not under `root`."""
+    units = units_in_period(conn, period.start, period.end, root)
+    if unit_code not in set(units["code"]):
+        return []
     codes = kpi.descendant_codes(units, unit_code) if territory else [unit_code]
     return kpi.absorbed_codes(codes, successor_map(conn), set(units["code"]))
 
 
-def all_units(conn: sa.Connection) -> pd.DataFrame:
+def all_units(conn: sa.Connection, root: str | None = None) -> pd.DataFrame:
+    """Every version of every unit (under `root` at any time, when given)."""
     u = schema.unit
-    rows = conn.execute(sa.select(u).order_by(u.c.code, u.c.valid_from)).all()
+    rows = conn.execute(sa.select(u).where(*within(u.c.code, root, *ALL_TIME)).order_by(u.c.code, u.c.valid_from)).all()
     return pd.DataFrame(rows, columns=[c.name for c in u.columns])
 
 
-def unit_counts(conn: sa.Connection, period: Period, unit_codes: list[str] | None = None) -> pd.DataFrame:
+def unit_counts(conn: sa.Connection, period: Period, unit_codes: list[str] | None = None,
+                root: str | None = None) -> pd.DataFrame:
     """Own-dossier counts per unit over the period (one row per unit with any counted dossier).
 
     Served from the rollup when it holds this named period and is current, else from raw dossiers.
@@ -71,20 +80,22 @@ def unit_counts(conn: sa.Connection, period: Period, unit_codes: list[str] | Non
     cols = ["unit_code", *kpi.COUNT_FIELDS]
     if period.kind != "custom" and rollups.is_current(conn, period.cutoff):
         r = schema.rollup
-        q = sa.select(*[r.c[c] for c in cols]).where(r.c.period_key == period.key, r.c.cutoff == period.cutoff)
+        q = sa.select(*[r.c[c] for c in cols]).where(r.c.period_key == period.key, r.c.cutoff == period.cutoff,
+                                                    *within(r.c.unit_code, root, period.start, period.end))
         if unit_codes is not None:
             q = q.where(r.c.unit_code.in_(unit_codes))
         rows = conn.execute(q).all()
         if rows or not _has_dossiers_in(conn, period):
             return _frame(rows, cols)
-    return raw_unit_counts(conn, period.start, period.end, unit_codes)
+    return raw_unit_counts(conn, period.start, period.end, unit_codes, root)
 
 
-def raw_unit_counts(conn: sa.Connection, start: date, end: date, unit_codes: list[str] | None = None) -> pd.DataFrame:
+def raw_unit_counts(conn: sa.Connection, start: date, end: date, unit_codes: list[str] | None = None,
+                    root: str | None = None) -> pd.DataFrame:
     d = schema.dossier
     q = (
         sa.select(d.c.unit_code, *kpi.count_columns(d.c, start, end))
-        .where(kpi.relevant_sql(d.c, start, end))
+        .where(kpi.relevant_sql(d.c, start, end), *within(d.c.unit_code, root, start, end))
         .group_by(d.c.unit_code)
     )
     if unit_codes is not None:
@@ -105,15 +116,17 @@ def _frame(rows, cols) -> pd.DataFrame:
     return df
 
 
-def kpi_table(conn: sa.Connection, period: Period, *, level: str = "all", territory: bool = False) -> pd.DataFrame:
-    """One row per unit valid in the period at `level`: name, kind, parent, counts, overdue and rates.
+def kpi_table(conn: sa.Connection, period: Period, *, level: str = "all", territory: bool = False,
+              root: str | None = None) -> pd.DataFrame:
+    """One row per unit valid in the period at `level` (under `root`, when given): name, kind, parent,
+    counts, overdue and rates.
 
     territory=True sums each unit's counts with those of its descendants valid in the period.
     """
     if level not in LEVEL_KINDS:
         raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVEL_KINDS)}")
-    units = units_in_period(conn, period.start, period.end)
-    counts = kpi.attribute_retired(unit_counts(conn, period), set(units["code"]), successor_map(conn))
+    units = units_in_period(conn, period.start, period.end, root)
+    counts = kpi.attribute_retired(unit_counts(conn, period, root=root), set(units["code"]), successor_map(conn))
     if territory:
         summed = kpi.territory_totals(counts, units)
     else:
@@ -125,15 +138,15 @@ def kpi_table(conn: sa.Connection, period: Period, *, level: str = "all", territ
     return kpi.add_derived(table).reset_index(drop=True)
 
 
-def due_soon_counts(conn: sa.Connection, on: date, days: int) -> pd.DataFrame:
+def due_soon_counts(conn: sa.Connection, on: date, days: int, root: str | None = None) -> pd.DataFrame:
     d = schema.dossier
     rows = conn.execute(
         sa.select(d.c.unit_code, sa.func.count().label("due_soon"))
-        .where(kpi.due_soon_sql(d.c, on, days))
+        .where(kpi.due_soon_sql(d.c, on, days), *within(d.c.unit_code, root, on, on))
         .group_by(d.c.unit_code)
     ).all()
     counts = pd.DataFrame(rows, columns=["unit_code", "due_soon"])
-    valid = set(units_in_period(conn, on, on)["code"])
+    valid = set(units_in_period(conn, on, on, root)["code"])
     return kpi.attribute_retired(counts, valid, successor_map(conn), columns=("due_soon",))
 
 

@@ -7,15 +7,17 @@ import sqlalchemy as sa
 from dashboard.metrics import kpi
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import queries, rollups, schema
+from dashboard.warehouse.scope import within
 
 COLUMNS = ["period_key", "unit_code", *kpi.COUNT_FIELDS]
 
 
-def monthly_counts(conn: sa.Connection, months: list[Period]) -> pd.DataFrame:
+def monthly_counts(conn: sa.Connection, months: list[Period], root: str | None = None) -> pd.DataFrame:
     """Own counts per unit for each month (one row per month and unit with any counted dossier).
 
     Read from the rollup in one query when it is current for the months' cut-off day; otherwise
-    computed from the dossiers month by month (same SQL as the rollup)."""
+    computed from the dossiers month by month (same SQL as the rollup). Only units under `root` (at
+    some day of the months), when given."""
     if not months:
         return pd.DataFrame(columns=COLUMNS)
     cutoff = months[0].cutoff
@@ -23,10 +25,11 @@ def monthly_counts(conn: sa.Connection, months: list[Period]) -> pd.DataFrame:
         r = schema.rollup
         rows = conn.execute(
             sa.select(*[r.c[c] for c in COLUMNS])
-            .where(r.c.cutoff == cutoff, r.c.period_key.in_([m.key for m in months]))
+            .where(r.c.cutoff == cutoff, r.c.period_key.in_([m.key for m in months]),
+                   *within(r.c.unit_code, root, months[0].start, months[-1].end))
         ).all()
         df = pd.DataFrame(rows, columns=COLUMNS)
         return df.astype({f: "int64" for f in kpi.COUNT_FIELDS})
-    frames = [queries.raw_unit_counts(conn, m.start, m.end).assign(period_key=m.key) for m in months]
+    frames = [queries.raw_unit_counts(conn, m.start, m.end, root=root).assign(period_key=m.key) for m in months]
     return pd.concat(frames, ignore_index=True)[COLUMNS]
 

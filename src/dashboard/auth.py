@@ -1,0 +1,151 @@
+"""Users, roles and password hashes (no Streamlit here; ui/auth.py asks it who is signed in).
+
+The users file is TOML ($DASHBOARD_USERS_FILE, default data/users.toml):
+
+    [auth]
+    mode = "password"          # or "oidc" (st.login) or "header" (a trusted reverse proxy)
+    header = "X-Forwarded-User" # mode = "header": the request header naming the user
+    anonymous = false          # true: visitors who are not signed in see everything, as leaders
+
+    [users.lan]
+    name = "Nguyễn Thị Lan"
+    role = "department_head"   # or "leader"
+    unit = "509"               # the unit she heads: her scope is it and everything under it
+    email = "lan@quangnam.gov.vn"  # matched against the OIDC identity (mode = "oidc")
+    password_hash = "$argon2id$..."  # python -m dashboard users add lan ...
+
+No users file: the dashboard runs open (everyone sees everything) and says so.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import tomli_w
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+ROLES = ("leader", "department_head")
+MODES = ("password", "oidc", "header")
+_hasher = PasswordHasher()  # argon2id, the library's defaults (RFC 9106 low-memory profile)
+
+
+class UsersFileError(ValueError):
+    """The users file cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    name: str
+    role: str
+    unit: str | None = None
+    email: str | None = None
+    password_hash: str | None = None
+    open_access: bool = False  # no users file: everyone is let in as a leader
+
+    @property
+    def root(self) -> str | None:
+        """The scope root bound into every query: None (everything) for leaders."""
+        return None if self.role == "leader" else self.unit
+
+
+#: who a visitor is when no users file is configured
+OPEN = User(username="", name="", role="leader", open_access=True)
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    path: Path | None
+    mode: str = "password"
+    header: str = "X-Forwarded-User"
+    anonymous: bool = False
+    users: dict[str, User] = field(default_factory=dict)
+
+    @property
+    def open(self) -> bool:
+        return self.path is None
+
+    def by_identity(self, identity: str | None) -> User | None:
+        """The user a sign-in identity names: a username, or (OIDC) an e-mail address, matched without case."""
+        if not identity:
+            return None
+        key = identity.strip().lower()
+        for u in self.users.values():
+            if u.username.lower() == key or (u.email and u.email.lower() == key):
+                return u
+        return None
+
+
+def hash_password(password: str) -> str:
+    if not password:
+        raise ValueError("a password cannot be empty")
+    return _hasher.hash(password)
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """True when `password` is the user's. An unknown user still costs one hash, so timing does not
+    tell which usernames exist."""
+    encoded = user.password_hash if user and user.password_hash else _dummy()
+    try:
+        ok = _hasher.verify(encoded, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+    return ok and user is not None and bool(user.password_hash)
+
+
+@cache
+def _dummy() -> str:
+    return _hasher.hash("not a password of anyone")
+
+
+def load(path: Path | None) -> AuthConfig:
+    """Read and check the users file; no file → open access."""
+    if path is None or not path.exists():
+        return AuthConfig(path=None)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise UsersFileError(f"{path}: not valid TOML ({e})") from e
+    auth = raw.get("auth", {})
+    mode = auth.get("mode", "password")
+    if mode not in MODES:
+        raise UsersFileError(f"{path}: [auth] mode = {mode!r}; choose one of {', '.join(MODES)}")
+    anonymous = auth.get("anonymous", False)
+    if not isinstance(anonymous, bool):
+        raise UsersFileError(f"{path}: [auth] anonymous must be true or false")
+    users = {}
+    for username, rec in (raw.get("users") or {}).items():
+        where = f"{path}: [users.{username}]"
+        if not isinstance(rec, dict):
+            raise UsersFileError(f"{where} must be a table")
+        role = rec.get("role")
+        if role not in ROLES:
+            raise UsersFileError(f"{where} role = {role!r}; choose one of {', '.join(ROLES)}")
+        unit = rec.get("unit")
+        if role == "department_head" and not unit:
+            raise UsersFileError(f"{where} unit is missing: a department head is scoped to a unit code")
+        pw = rec.get("password_hash")
+        if pw is not None and not str(pw).startswith("$argon2"):
+            raise UsersFileError(f"{where} password_hash is not an argon2 hash "
+                                 "(set it with `python -m dashboard users add`)")
+        if mode == "password" and not pw:
+            raise UsersFileError(f"{where} password_hash is missing (mode = \"password\")")
+        users[username] = User(username=username, name=str(rec.get("name") or username), role=role,
+                               unit=str(unit) if unit else None, email=rec.get("email"), password_hash=pw)
+    return AuthConfig(path=path, mode=mode, header=str(auth.get("header", "X-Forwarded-User")),
+                      anonymous=anonymous, users=users)
+
+
+def save_user(path: Path, user: User) -> None:
+    """Add or replace one user in the users file (created when missing), keeping the rest."""
+    raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {"auth": {"mode": "password"}}
+    rec = {"name": user.name, "role": user.role}
+    for key in ("unit", "email", "password_hash"):
+        if getattr(user, key):
+            rec[key] = getattr(user, key)
+    raw.setdefault("users", {})[user.username] = rec
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(tomli_w.dumps(raw), encoding="utf-8")

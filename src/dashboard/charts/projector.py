@@ -1,0 +1,61 @@
+"""Figures for the projector: the same charts with type readable at 6 m on a 1920×1080 projector and
+Okabe–Ito colours, which stay distinct under the common colour-vision deficiencies."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts import maps, trends
+from dashboard.charts.ranking import ranking_bar
+
+#: A 16:9 slide is 13.3 in wide, so at 1920 px one point is 2 px: the usual floor for slides read
+#: across a room, 18 pt, is 36 px (the page's body text); chart text 32 px, map labels 30 px.
+FONT = 32
+LABEL = 30
+#: Okabe–Ito: blue / orange / vermillion, grey for no data
+BANDS = {"ok": "#0072B2", "near": "#E69F00", "low": "#D55E00", "none": "#BBBBBB"}
+LINES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
+
+
+def enlarge(fig: go.Figure, size: int = FONT) -> go.Figure:
+    """Every text of a figure at projector size: axes, legend, annotations, labels on marks."""
+    fig.update_layout(font=dict(size=size, color="#000"), legend=dict(font=dict(size=size)),
+                      hoverlabel=dict(font=dict(size=size)))
+    fig.update_xaxes(tickfont=dict(size=size), title_font=dict(size=size))
+    fig.update_yaxes(tickfont=dict(size=size), title_font=dict(size=size))
+    for a in fig.layout.annotations or ():
+        a.font = dict(size=size, color="#000")
+    for tr in fig.data:
+        if "textfont" in tr:
+            tr.textfont = dict(size=size, color="#000")
+    return fig
+
+
+def map_slide(geojson: dict, frame: pd.DataFrame, *, lang: str, is_rate: bool, target: float | None,
+              legend_title: str, height: int = 780) -> go.Figure:
+    fig = maps.choropleth(geojson, frame, lang=lang, is_rate=is_rate, target=target, label_size=LABEL, height=height,
+                          legend_title=legend_title, colours=BANDS, colorscale="Cividis")
+    fig.update_traces(marker_line_color="#000", marker_line_width=1.5, selector=dict(type="choropleth"))
+    fig = enlarge(fig)
+    # map labels keep their white halo so they read on dark polygons
+    for tr in fig.data:
+        if tr.type == "scattergeo":
+            tr.textfont = dict(size=LABEL, color="#000", shadow="0px 0px 4px #fff")
+    return fig
+
+
+def worst_slide(df: pd.DataFrame, value: str, target: float, lang: str) -> go.Figure:
+    """The units of df on one bar chart (lowest at the bottom), in projector colours and type."""
+    fig = ranking_bar(df, value, target, lang, height_per_row=72, colours=BANDS)
+    fig.update_layout(height=max(420, 120 + 72 * len(df)), margin=dict(l=10, r=160, t=60, b=30))
+    return enlarge(fig)
+
+
+def trend_slide(s: pd.DataFrame, rates: tuple[str, ...], targets: dict[str, float], lang: str) -> go.Figure:
+    """The unit's monthly rates, thick lines, the targets dashed."""
+    fig = trends.rates_with_counts(s, rates, targets, lang, bars=("received",), height=760)
+    for i, tr in enumerate(x for x in fig.data if x.type == "scatter"):
+        tr.line = dict(color=LINES[i % len(LINES)], width=6)
+        tr.marker = dict(size=14, color=LINES[i % len(LINES)])
+    fig.update_layout(legend=dict(orientation="h", y=1.08, x=0), hovermode=False)
+    return enlarge(fig)

@@ -1,0 +1,114 @@
+"""Who is looking: one `current_user()` seam over the three ways to sign in (password from the users
+file, OIDC through st.login, a trusted reverse-proxy header), and the sign-in form."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+import streamlit as st
+
+from dashboard import auth, config
+from dashboard.auth import AuthConfig, User
+from dashboard.i18n import t
+
+# Signs the session's sign-in record: a session-state entry that was not written by a successful
+# sign-in in this server process is ignored. Sessions do not outlive the process anyway.
+_SECRET = secrets.token_bytes(32)
+_KEY = "_auth"
+
+
+def _sign(username: str) -> str:
+    return hmac.new(_SECRET, username.encode(), hashlib.sha256).hexdigest()
+
+
+def settings() -> AuthConfig:
+    """The users file, read on every run (a removed user or a changed unit takes effect at once)."""
+    return auth.load(config.users_file())
+
+
+def current_user(cfg: AuthConfig) -> User | None:
+    """The signed-in user, the open-access user (no users file), or None (not signed in)."""
+    if cfg.open:
+        return auth.OPEN
+    user = None
+    if cfg.mode == "header":
+        user = cfg.by_identity(st.context.headers.get(cfg.header))
+    elif cfg.mode == "oidc":
+        if getattr(st.user, "is_logged_in", False):
+            user = cfg.by_identity(st.user.get("email"))
+    else:
+        record = st.session_state.get(_KEY)
+        if isinstance(record, tuple) and len(record) == 2 and hmac.compare_digest(str(record[1]), _sign(str(record[0]))):
+            user = cfg.users.get(record[0])
+    if user is None and cfg.anonymous:
+        return User(username="", name="", role="leader")
+    return user
+
+
+def sign_in(cfg: AuthConfig, username: str, password: str) -> bool:
+    """Check a password and remember the user in this session."""
+    user = cfg.users.get(username.strip())
+    if not auth.verify_password(user, password):
+        return False
+    st.session_state[_KEY] = (user.username, _sign(user.username))
+    return True
+
+
+def sign_out() -> None:
+    st.session_state.pop(_KEY, None)
+    for key in ("unit", "scope", "_url_written"):  # the next user starts on her own unit
+        st.session_state.pop(key, None)
+
+
+def identify(lang: str) -> tuple[AuthConfig, User | None]:
+    """The users file and the user of this run (None: not signed in). A users file that cannot be
+    read stops the run with its error: access fails closed."""
+    try:
+        cfg = settings()
+    except auth.UsersFileError as e:
+        st.error(t("auth_bad_file", lang, error=str(e)))
+        st.stop()
+    return cfg, current_user(cfg)
+
+
+def sign_in_screen(cfg: AuthConfig, lang: str) -> None:
+    """The screen of a visitor who is not signed in: a password form, the OIDC button, or (behind a
+    proxy that did not name her) the reason she cannot get in."""
+    st.title(t("app_title", lang))
+    if cfg.mode == "header":
+        st.error(t("auth_header_missing", lang, header=cfg.header))
+    elif cfg.mode == "oidc":
+        if getattr(st.user, "is_logged_in", False):
+            st.error(t("auth_unknown_account", lang, email=st.user.get("email") or "—"))
+            if st.button(t("auth_sign_out", lang)):
+                st.logout()
+        elif st.button(t("auth_oidc_sign_in", lang), type="primary"):
+            st.login()
+    else:
+        with st.form("sign_in"):
+            st.subheader(t("auth_sign_in", lang))
+            username = st.text_input(t("auth_username", lang))
+            password = st.text_input(t("auth_password", lang), type="password")
+            submitted = st.form_submit_button(t("auth_sign_in", lang), type="primary")
+        if submitted:
+            if sign_in(cfg, username, password):
+                st.rerun()
+            st.error(t("auth_failed", lang))
+
+
+def sidebar_status(cfg: AuthConfig, user: User, unit_name: str | None, lang: str) -> None:
+    """Who is signed in and what they may see, with a sign-out button; or that access is open."""
+    if user.open_access:
+        st.caption(t("auth_open", lang))
+        return
+    if not user.username:
+        st.caption(t("auth_anonymous", lang))
+        return
+    scope = t("auth_scope_all", lang) if user.root is None else t("auth_scope_unit", lang, unit=unit_name or user.unit)
+    st.caption(t("auth_signed_in", lang, name=user.name, role=t(f"role_{user.role}", lang), scope=scope))
+    if cfg.mode != "header" and st.button(t("auth_sign_out", lang), key="_sign_out"):
+        sign_out()
+        if cfg.mode == "oidc":
+            st.logout()
+        st.rerun()

@@ -1,0 +1,183 @@
+"""Projector mode: full-screen slides (map, worst units, trends, overdue summary) that advance every N
+seconds inside a fragment, so the page is never reloaded; ← → step, Space pauses, Esc leaves."""
+from __future__ import annotations
+
+import os
+import time
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import config, fmt
+from dashboard.charts import maps, projector
+from dashboard.geo import layers
+from dashboard.i18n import t
+from dashboard.metrics import periods
+from dashboard.ui import data, mapview
+from dashboard.ui.filters import Filters
+
+SLIDES = ("map", "worst", "trends", "overdue")
+DEFAULT_SECONDS = 20
+WORST_N = 8
+
+CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+.block-container { padding: 1.2rem 2.5rem 0 2.5rem !important; max-width: 100% !important; }
+.stMainBlockContainer p, .stMainBlockContainer li, .stMainBlockContainer td, .stMainBlockContainer th {
+  font-size: 36px !important; line-height: 1.3; color: #000; }
+.stMainBlockContainer h1 { font-size: 64px !important; line-height: 1.1; color: #000; padding: 0; }
+.stMainBlockContainer h2 { font-size: 44px !important; color: #000; padding: 0; }
+[data-testid="stMetricLabel"] p { font-size: 36px !important; }
+[data-testid="stMetricValue"] { font-size: 96px !important; font-weight: 700; color: #000; }
+[data-testid="stCaptionContainer"] p { font-size: 28px !important; color: #222; }
+.stButton button p { font-size: 28px !important; }
+</style>
+"""
+
+
+def seconds() -> int:
+    """Seconds per slide: ?every=N in the URL, else $DASHBOARD_PRESENT_SECONDS, else 20 (5–600)."""
+    for raw in (st.query_params.get("every"), os.environ.get("DASHBOARD_PRESENT_SECONDS")):
+        if raw and str(raw).isdigit() and 5 <= int(raw) <= 600:
+            return int(raw)
+    return DEFAULT_SECONDS
+
+
+def step(index: int, n: int, delta: int) -> int:
+    """The slide `delta` places from `index`, wrapping round."""
+    return (index + delta) % n if n else 0
+
+
+def due(last: float, now: float, every: float) -> bool:
+    """Whether the slide shown since `last` has had its time (the timer may fire a little early)."""
+    return now - last >= every - 0.5
+
+
+def _children(f: Filters) -> tuple[pd.DataFrame, str | None]:
+    """The units the map and the worst-units slides show, and the map level (None: no map): the
+    districts of the province, the communes of a district, else the units directly under the unit."""
+    if f.unit_kind == "province":
+        return data.kpi_table(f.src, f.period, "district", True), "district"
+    if f.unit_kind == "district":
+        table = data.kpi_table(f.src, f.period, "commune", True)
+        return table[table["parent_code"] == f.unit_code], "commune"
+    table = data.kpi_table(f.src, f.period, "all", True)
+    return table[table["parent_code"] == f.unit_code], None
+
+
+def _map(f: Filters, table: pd.DataFrame, level: str | None) -> bool:
+    layer = layers.layer_for(level, f.period.start, f.period.end) if level else None
+    if layer is None or table.empty:
+        return False
+    gj = layers.load(layer)
+    gj = {"type": "FeatureCollection", "features": [x for x in gj["features"] if x["id"] in set(table["code"])]}
+    frame = mapview.map_frame(table, "on_time_rate", f.lang)
+    fig = projector.map_slide(gj, frame, lang=f.lang, is_rate=True, target=config.TARGETS["on_time_rate"],
+                              legend_title=t("on_time_rate", f.lang))
+    st.plotly_chart(fig, config=maps.PLOT_CONFIG, width="stretch", key="pr_map")
+    return True
+
+
+def _worst(f: Filters, table: pd.DataFrame) -> bool:
+    ranked = table[table["on_time_rate"].notna()].nsmallest(WORST_N, "on_time_rate")
+    if len(ranked) < 2:
+        return False
+    st.plotly_chart(projector.worst_slide(ranked.assign(name=ranked["name"].map(maps.short_name)), "on_time_rate",
+                                          config.TARGETS["on_time_rate"], f.lang),
+                    config={"displayModeBar": False, "staticPlot": True}, width="stretch", key="pr_worst")
+    return True
+
+
+def _trends(f: Filters) -> bool:
+    cutoff = f.period.cutoff if f.period.kind != "custom" else config.cutoff_day()
+    last = periods.containing(min(f.period.end, f.state.as_of), "month", cutoff)
+    months = periods.months_between(f.state.first_day, last.end, cutoff)[-12:]
+    if not months:
+        return False
+    s = data.series(f.src, tuple(months), f.unit_code, f.territory)
+    fig = projector.trend_slide(s, ("on_time_rate", "online_rate"), config.TARGETS, f.lang)
+    st.plotly_chart(fig, config={"displayModeBar": False, "staticPlot": True}, width="stretch", key="pr_trend")
+    return True
+
+
+def _overdue(f: Filters) -> bool:
+    days = config.due_soon_days()
+    s, _ = data.overdue_summary(f.src, f.period, f.unit_code, f.territory, f.state.as_of, days)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("sum_overdue", f.lang), fmt.number(s.overdue, f.lang))
+    c2.metric(t("list_open_overdue", f.lang), fmt.number(s.counts["open_overdue"], f.lang))
+    c3.metric(t("sum_no_apology", f.lang), fmt.number(s.without_apology, f.lang))
+    c4.metric(t("sum_due_soon", f.lang, n=days), fmt.number(s.counts["due_soon"], f.lang))
+    top = s.by_unit.head(5)
+    if len(top):
+        st.markdown(f"## {t('present_most_overdue', f.lang)}")
+        st.table(pd.DataFrame({
+            t("col_handling_unit", f.lang): top["unit_name"].fillna(top["unit_code"]),
+            t("col_count_overdue", f.lang): [fmt.number(v, f.lang) for v in top["overdue"]],
+            t("col_count_no_apology", f.lang): [fmt.number(v, f.lang) for v in top["without_apology"]],
+        }), hide_index=True)
+    return True
+
+
+def _title(slide: str, f: Filters, level: str | None) -> str:
+    what = t(f"level_{level}_plural", f.lang) if level else t("present_units_under", f.lang)
+    return t(f"present_{slide}", f.lang, units=what)
+
+
+def _go(delta: int, n: int) -> None:
+    ss = st.session_state
+    ss["pr_index"] = step(ss.get("pr_index", 0), n, delta)
+    ss["pr_last"] = time.monotonic()
+
+
+def _pause() -> None:
+    st.session_state["pr_paused"] = not st.session_state.get("pr_paused", False)
+    st.session_state["pr_last"] = time.monotonic()
+
+
+def show(f: Filters) -> None:
+    """The slide show of the chosen unit and period (scoped like every page)."""
+    st.markdown(CSS, unsafe_allow_html=True)
+    every = seconds()
+    ss = st.session_state
+    ss.setdefault("pr_index", 0)
+    ss.setdefault("pr_paused", False)
+    ss.setdefault("pr_last", time.monotonic())
+    table, level = _children(f)
+    slides = [s for s in SLIDES if not (s == "map" and level is None) and not (s == "worst" and len(table) < 2)]
+    n = len(slides)
+
+    @st.fragment(run_every=every)
+    def deck() -> None:
+        now = time.monotonic()
+        if not ss["pr_paused"] and due(ss["pr_last"], now, every):
+            ss["pr_index"] = step(ss["pr_index"], n, 1)
+            ss["pr_last"] = now
+        index = ss["pr_index"] % n
+        slide = slides[index]
+        head, nav = st.columns([5, 3], vertical_alignment="center")
+        with head:
+            st.markdown(f"# {_title(slide, f, level)}")
+            st.markdown(f"**{f.unit_name} · {fmt.period(f.period, f.lang)}**")
+        with nav:
+            b1, b2, b3, b4 = st.columns(4)
+            b1.button(t("present_prev", f.lang), key="pr_prev", shortcut="Left", on_click=_go, args=(-1, n),
+                      width="stretch")
+            b2.button(t("present_resume" if ss["pr_paused"] else "present_pause", f.lang), key="pr_pause",
+                      shortcut="Space", on_click=_pause, width="stretch")
+            b3.button(t("present_next", f.lang), key="pr_next", shortcut="Right", on_click=_go, args=(1, n),
+                      width="stretch")
+            if b4.button(t("present_exit", f.lang), key="pr_exit", shortcut="Esc", width="stretch"):
+                st.switch_page("pages/overview.py", query_params={
+                    "unit": f.unit_code, "period": f.period.key, "scope": "territory" if f.territory else "own",
+                    "lang": f.lang})
+        shown = {"map": lambda: _map(f, table, level), "worst": lambda: _worst(f, table),
+                 "trends": lambda: _trends(f), "overdue": lambda: _overdue(f)}[slide]()
+        if not shown:
+            st.markdown(f"## {t('no_data', f.lang)}")
+        state = t("present_paused", f.lang) if ss["pr_paused"] else t("present_every", f.lang, n=every)
+        st.caption(t("present_footer", f.lang, i=index + 1, n=n, state=state))
+
+    deck()
