@@ -28,8 +28,13 @@ if view == "units":
         st.session_state["metric"] = qp.get("metric") if qp.get("metric") in mapview.METRICS else "on_time_rate"
     districts = data.kpi_table(src, period, "district", f.territory)
     names = dict(zip(districts["code"], districts["name"]))
+    if not names:  # a scope with no district (a commune's or a department's head)
+        st.info(t("scope_no_map_units", lang))
+        st.stop()
     if "district" not in st.session_state or (st.session_state["district"] and st.session_state["district"] not in names):
-        st.session_state["district"] = qp.get("district") if qp.get("district") in names else ""
+        # a district's head starts on her communes
+        home = src.root if src.root in names else ""
+        st.session_state["district"] = qp.get("district") if qp.get("district") in names else home
 
     def on_click() -> None:
         sel = st.session_state.get("map_chart")
@@ -65,9 +70,9 @@ if view == "units":
         missing = frame
     else:
         gj = layers.load(layer)
-        if district:
-            in_district = set(table["code"])
-            gj = {"type": "FeatureCollection", "features": [x for x in gj["features"] if x["id"] in in_district]}
+        if district or src.root is not None:  # a scoped viewer's map holds her units only
+            shown = set(table["code"])
+            gj = {"type": "FeatureCollection", "features": [x for x in gj["features"] if x["id"] in shown]}
         drawn = {x["id"] for x in gj["features"]}
         fig = maps.choropleth(gj, frame, lang=lang, is_rate=is_rate, target=config.TARGETS.get(metric),
                               label_size=15 if level == "district" else 13, legend_title=t(metric, lang),

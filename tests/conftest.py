@@ -14,6 +14,17 @@ from helpers import demo_warehouse
 from pg import drop_pg_schema, pg_engine_in_fresh_schema
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_users_file(tmp_path_factory):
+    """Tests run the dashboard open (no users file) unless they set one: a data/users.toml on the
+    developer's machine must not change what they see."""
+    import os
+
+    if "DASHBOARD_USERS_FILE" not in os.environ:
+        os.environ["DASHBOARD_USERS_FILE"] = str(tmp_path_factory.mktemp("nousers") / "absent.toml")
+    yield
+
+
 @pytest.fixture(params=["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def backend_url(request, tmp_path):
     """A SQLAlchemy URL of an empty database on each backend."""

@@ -1,4 +1,5 @@
-"""Command line: python -m dashboard init | demo | import | import-766 | report | geo (all use $DASHBOARD_DB_URL)."""
+"""Command line: python -m dashboard init | demo | import | import-766 | report | geo (all use
+$DASHBOARD_DB_URL) | users (the sign-in file, $DASHBOARD_USERS_FILE)."""
 from __future__ import annotations
 
 import argparse
@@ -229,6 +230,44 @@ def cmd_geo(args) -> int:
     return 0
 
 
+def _read_password(args) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("Mật khẩu / password: ")
+    if first != getpass.getpass("Nhập lại / again: "):
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def cmd_users(args) -> int:
+    from dashboard import auth
+
+    path = Path(args.file) if args.file else config.users_file()
+    if args.users_command == "list":
+        cfg = auth.load(path)
+        if cfg.open:
+            print(f"{path}: no users file — the dashboard runs open")
+            return 0
+        for u in cfg.users.values():
+            print(f"{u.username}\t{u.role}\t{u.unit or '-'}\t{u.name}")
+        return 0
+    if args.role == "department_head":
+        known = set(units.read_units_csv()["code"].astype(str))
+        if not args.unit:
+            raise ValueError("a department head needs --unit (the code of the unit she heads)")
+        if args.unit not in known:
+            raise ValueError(f"--unit {args.unit}: not a unit code of {config.UNITS_CSV.name}")
+    user = auth.User(username=args.username, name=args.name or args.username, role=args.role,
+                     unit=args.unit if args.role == "department_head" else None, email=args.email,
+                     password_hash=auth.hash_password(_read_password(args)))
+    auth.save_user(path, user)
+    auth.load(path)  # the file as written must load
+    print(f"{path}: {user.username} ({user.role}{', ' + user.unit if user.unit else ''}) saved")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m dashboard", description="Bản đồ thể chế — warehouse and reports")
     sub = p.add_subparsers(dest="command", required=True)
@@ -270,14 +309,25 @@ def build_parser() -> argparse.ArgumentParser:
     gm.add_argument("--overrides", help="CSV name,parent,code of deliberate matches")
     gm.add_argument("--valid-from", help="YYYY-MM-DD (default 2020-02-01)")
     gm.add_argument("--valid-to", help="YYYY-MM-DD (default: open)")
+    us = sub.add_parser("users", help="who may sign in: add a user (password hashed with argon2) or list them")
+    usub = us.add_subparsers(dest="users_command", required=True)
+    ua = usub.add_parser("add", help="add or replace a user; asks for the password twice")
+    ua.add_argument("username")
+    ua.add_argument("--role", required=True, choices=["leader", "department_head"])
+    ua.add_argument("--unit", help="unit code a department head is scoped to (e.g. 509)")
+    ua.add_argument("--name", help="full name shown in the sidebar")
+    ua.add_argument("--email", help="matched against the OIDC identity when [auth] mode = \"oidc\"")
+    ua.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    ua.add_argument("--file", help="default: $DASHBOARD_USERS_FILE or data/users.toml")
+    ul = usub.add_parser("list", help="list the users")
+    ul.add_argument("--file", help="default: $DASHBOARD_USERS_FILE or data/users.toml")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"init": cmd_init, "demo": cmd_demo, "import": cmd_import, "import-766": cmd_import_766,
-               "report": cmd_report,
-               "geo": cmd_geo}[args.command]
+               "report": cmd_report, "geo": cmd_geo, "users": cmd_users}[args.command]
     try:
         return handler(args)
     except ValueError as exc:

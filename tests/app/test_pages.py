@@ -16,31 +16,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
 
-@pytest.fixture(scope="module", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def demo_env(request, tmp_path_factory):
-    """A small demo warehouse on each backend, which the app then reads through $DASHBOARD_DB_URL."""
-    d = tmp_path_factory.mktemp("apptest")
-    pg_schema = None
-    if request.param == "duckdb":
-        url = f"duckdb:///{d / 'warehouse.duckdb'}"
-    else:
-        pg, pg_schema = pg_engine_in_fresh_schema()
-        url = pg.url.render_as_string(hide_password=False)
-        pg.dispose()
-    env = dict(os.environ, DASHBOARD_DB_URL=url)
-    subprocess.run([sys.executable, "-m", "dashboard", "demo", "--scale", "0.01", "--quiet"], env=env, check=True,
-                   cwd=ROOT, timeout=600)
-    old = os.environ.get("DASHBOARD_DB_URL")
-    os.environ["DASHBOARD_DB_URL"] = url
-    yield url
-    if old is None:
-        os.environ.pop("DASHBOARD_DB_URL", None)
-    else:
-        os.environ["DASHBOARD_DB_URL"] = old
-    if pg_schema:
-        drop_pg_schema(pg_schema)
-
-
 def run_app(**query) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     for k, v in query.items():

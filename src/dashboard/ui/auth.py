@@ -57,6 +57,7 @@ def sign_in(cfg: AuthConfig, username: str, password: str) -> bool:
 
 def sign_out() -> None:
     st.session_state.pop(_KEY, None)
+    st.session_state["_signed_out"] = True
     for key in ("unit", "scope", "_url_written"):  # the next user starts on her own unit
         st.session_state.pop(key, None)
 
@@ -88,13 +89,18 @@ def sign_in_screen(cfg: AuthConfig, lang: str) -> None:
     else:
         with st.form("sign_in"):
             st.subheader(t("auth_sign_in", lang))
-            username = st.text_input(t("auth_username", lang))
-            password = st.text_input(t("auth_password", lang), type="password")
-            submitted = st.form_submit_button(t("auth_sign_in", lang), type="primary")
-        if submitted:
-            if sign_in(cfg, username, password):
-                st.rerun()
+            st.text_input(t("auth_username", lang), key="_signin_user")
+            st.text_input(t("auth_password", lang), type="password", key="_signin_pw")
+            # a callback: it runs once, before the script, however the run is then repeated
+            st.form_submit_button(t("auth_sign_in", lang), type="primary", on_click=_submit, args=(cfg,))
+        if st.session_state.pop("_signin_failed", False):
             st.error(t("auth_failed", lang))
+
+
+def _submit(cfg: AuthConfig) -> None:
+    ok = sign_in(cfg, st.session_state.get("_signin_user", ""), st.session_state.get("_signin_pw", ""))
+    st.session_state["_signin_pw"] = ""  # the password does not stay in the session
+    st.session_state["_signin_failed"] = not ok
 
 
 def sidebar_status(cfg: AuthConfig, user: User, unit_name: str | None, lang: str) -> None:
@@ -107,8 +113,7 @@ def sidebar_status(cfg: AuthConfig, user: User, unit_name: str | None, lang: str
         return
     scope = t("auth_scope_all", lang) if user.root is None else t("auth_scope_unit", lang, unit=unit_name or user.unit)
     st.caption(t("auth_signed_in", lang, name=user.name, role=t(f"role_{user.role}", lang), scope=scope))
-    if cfg.mode != "header" and st.button(t("auth_sign_out", lang), key="_sign_out"):
-        sign_out()
-        if cfg.mode == "oidc":
+    if cfg.mode != "header":
+        st.button(t("auth_sign_out", lang), key="_sign_out", on_click=sign_out)
+        if cfg.mode == "oidc" and st.session_state.pop("_signed_out", False):
             st.logout()
-        st.rerun()

@@ -1,0 +1,154 @@
+"""Sign-in and a department head's scope on every page: she lands on her unit, and neither a tampered
+URL nor tampered session state shows another unit's figures (AppTest, both backends)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import auth, config
+from dashboard.warehouse import queries, scope
+from dashboard.warehouse.engine import make_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+PASSWORDS = {"lan": "Quế Sơn 2025!", "boss": "lãnh đạo tỉnh"}
+
+
+@pytest.fixture(scope="module")
+def users_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("users") / "users.toml"
+    auth.save_user(path, auth.User("lan", "Nguyễn Thị Lan", "department_head", "509",
+                                   password_hash=auth.hash_password(PASSWORDS["lan"])))
+    auth.save_user(path, auth.User("boss", "Trần Văn Bình", "leader", password_hash=auth.hash_password(PASSWORDS["boss"])))
+    return path
+
+
+@pytest.fixture
+def signed_env(demo_env, users_file, geo_dir, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_USERS_FILE", str(users_file))
+    return demo_env
+
+
+@pytest.fixture(scope="module")
+def outside_names(demo_env):
+    """Names of the districts other than Quế Sơn (and Nông Sơn, merged into it), and every unit code
+    outside Quế Sơn's subtree."""
+    with make_engine(config.db_url(), read_only=True).connect() as conn:
+        units = queries.all_units(conn)
+        inside = scope.codes(conn, "509")
+    districts = units[(units["kind"] == "district") & ~units["code"].isin(inside)]
+    return set(districts["name"]), set(units["code"]) - inside, inside
+
+
+def app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+
+
+def sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    if not at.text_input:
+        at.run()
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    at.button[0].click()
+    at.run()
+    return at
+
+
+def visible_text(at: AppTest) -> str:
+    """Everything the page shows as text: headings, markdown, captions, metrics, tables, widget
+    options and the data inside charts."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    for t in [*at.table, *at.dataframe]:
+        v = t.value
+        frame = v.data if hasattr(v, "data") else v
+        parts.append(pd.DataFrame(frame).to_csv())
+    for w in [*at.selectbox, *at.multiselect, *at.radio]:
+        parts += [str(o) for o in w.options]
+    for chart in at.get("plotly_chart"):
+        parts.append(json.dumps(json.loads(chart.proto.spec), ensure_ascii=False))
+    return "\n".join(parts)
+
+
+def test_without_signing_in_nothing_is_shown(signed_env):
+    at = app()
+    at.run()
+    assert not at.exception
+    assert not at.metric and not at.table and not at.dataframe and not at.get("plotly_chart")
+    assert [b.label for b in at.button] == ["Đăng nhập"]
+    for page in ("pages/overdue.py", "pages/map.py"):
+        at.switch_page(page)
+        at.run()
+        assert not at.metric and not at.table and not at.get("plotly_chart")
+
+
+def test_a_wrong_password_or_a_forged_session_does_not_sign_in(signed_env):
+    at = sign_in(app(), "lan", "wrong")
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in [e.value for e in at.error]
+    assert not at.metric
+    at = app()
+    at.session_state["_auth"] = ("boss", "0" * 64)  # a leader's name without the server's signature
+    at.run()
+    assert not at.metric and [b.label for b in at.button] == ["Đăng nhập"]
+
+
+def test_a_leader_sees_the_province(signed_env):
+    at = sign_in(app(), "boss", PASSWORDS["boss"])
+    assert not at.exception
+    assert at.selectbox(key="unit").value == "49"
+    assert "Tỉnh Quảng Nam" in visible_text(at)
+    assert any("Trần Văn Bình" in c.value for c in at.caption)
+
+
+def test_the_department_head_lands_on_her_unit(signed_env, outside_names):
+    at = sign_in(app(), "lan", PASSWORDS["lan"])
+    assert not at.exception, [e.value for e in at.exception]
+    unit = at.selectbox(key="unit")
+    assert unit.value == "509"
+    assert set(unit.options) <= {"Huyện Quế Sơn", *[o for o in unit.options if o.startswith(("Xã", "Thị trấn"))]}
+    assert any("Nguyễn Thị Lan" in c.value and "Huyện Quế Sơn" in c.value for c in at.caption)
+    assert at.markdown[0].value.startswith("#### Huyện Quế Sơn")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_tampered_url_and_session_show_nothing_outside_her_subtree(signed_env, outside_names, page):
+    names, codes, inside = outside_names
+
+    def check(at: AppTest) -> None:
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.selectbox(key="unit").value == "509"
+        text = visible_text(at)
+        leaked = sorted(n for n in names if n in text)
+        assert not leaked, f"{page} shows {leaked}"
+
+    # She opens a link naming the province (or Tam Kỳ) with session state naming Tam Kỳ, then signs in.
+    # (Session state is set before any widget holds those keys: AppTest cannot even send a value
+    # that is not among a drawn widget's options, and neither can a browser.)
+    for tampered in ({"unit": "49", "scope": "territory"}, {"unit": "502", "district": "502", "list": "open_overdue"}):
+        at = app()
+        for k, v in tampered.items():
+            at.query_params[k] = v
+        at.session_state["unit"] = "502"
+        at.session_state["district"] = "502"
+        at.session_state["tr_units"] = ["502", "49", "509"]
+        at.run()
+        at.switch_page(page)
+        sign_in(at, "lan", PASSWORDS["lan"])
+        check(at)
+        # signed in, she edits the URL again
+        at.query_params["unit"] = "502" if tampered["unit"] == "49" else "49"
+        at.query_params["district"] = "502"
+        at.run()
+        check(at)
+
+
+def test_the_open_demo_says_it_is_open(demo_env):
+    at = app()
+    at.run()
+    assert any("Chế độ mở" in c.value for c in at.caption)
