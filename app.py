@@ -35,10 +35,9 @@ if not state.ready or state.as_of is None:
     st.warning(t("no_warehouse", lang, url=state.url) if not state.ready else t("no_data_yet", lang))
     st.stop()
 
-# ?present=1 on any page (or the projector page itself): slides, no sidebar or menu
-presenting = filters.presenting()
-page = st.navigation(pages, position="hidden" if presenting else "sidebar")
-if presenting or page.url_path == present.url_path:
-    page = present
+# ?present=1 on any page opens the projector page with the same filters (it hides the sidebar itself)
+page = st.navigation(pages, position="hidden" if filters.presenting() else "sidebar")
+if filters.presenting() and page.url_path != present.url_path:
+    st.switch_page(present, query_params=st.query_params.to_dict())
 filters.set_current(filters.sidebar(state, cfg, user))
 page.run()

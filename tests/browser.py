@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+#: the department head (of Huyện Quế Sơn) of the sign-in tests and her password
+HEAD = ("lan", "Quế Sơn 2025!")
 LAUNCH_ARGS = ["--no-sandbox", "--enable-unsafe-swiftshader", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"]
 

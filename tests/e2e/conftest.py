@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, LAUNCH_ARGS, ROOT, _free_port, need_browser
+from browser import CHROMIUM, HEAD, LAUNCH_ARGS, ROOT, _free_port, need_browser
 from geopack import install_geo_pack
 
 
@@ -28,16 +28,19 @@ def demo_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url(demo_dir, tmp_path_factory):
-    """The dashboard on the demo warehouse, with the boundary pack when it is available."""
+def geo_for_e2e(tmp_path_factory):
+    return install_geo_pack(tmp_path_factory.mktemp("e2e-geo"))
+
+
+def _serve(demo_dir: Path, geo: Path | None, log_name: str, **extra_env):
+    """`streamlit run app.py` on the demo warehouse; yields its URL and stops it afterwards."""
     need_browser()
     port = _free_port()
-    env = dict(os.environ, DASHBOARD_DATA_DIR=str(demo_dir))
+    env = dict(os.environ, DASHBOARD_DATA_DIR=str(demo_dir), **extra_env)
     env.pop("DASHBOARD_DB_URL", None)
-    geo = install_geo_pack(tmp_path_factory.mktemp("e2e-geo"))
     if geo is not None:
         env["DASHBOARD_GEO_DIR"] = str(geo)
-    log = open(demo_dir / "streamlit.log", "w")
+    log = open(demo_dir / log_name, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
@@ -54,7 +57,7 @@ def app_url(demo_dir, tmp_path_factory):
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError("streamlit did not start: " + (demo_dir / "streamlit.log").read_text()[-2000:])
+            raise RuntimeError("streamlit did not start: " + (demo_dir / log_name).read_text()[-2000:])
         time.sleep(0.2)
     yield url
     proc.terminate()
@@ -63,6 +66,23 @@ def app_url(demo_dir, tmp_path_factory):
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_dir, geo_for_e2e):
+    """The dashboard on the demo warehouse, open (no users file), with the boundary pack when available."""
+    yield from _serve(demo_dir, geo_for_e2e, "streamlit.log")
+
+
+@pytest.fixture(scope="session")
+def signed_app_url(demo_dir, geo_for_e2e, tmp_path_factory):
+    """The same dashboard with a users file: a department head of Huyện Quế Sơn (509)."""
+    from dashboard import auth
+
+    users = tmp_path_factory.mktemp("e2e-users") / "users.toml"
+    auth.save_user(users, auth.User(HEAD[0], "Nguyễn Thị Lan", "department_head", "509",
+                                    password_hash=auth.hash_password(HEAD[1])))
+    yield from _serve(demo_dir, geo_for_e2e, "streamlit-signed.log", DASHBOARD_USERS_FILE=str(users))
 
 
 @pytest.fixture(scope="session")

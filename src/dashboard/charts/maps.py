@@ -29,7 +29,7 @@ def _subset(geojson: dict, codes: set[str]) -> dict:
 def choropleth(geojson: dict, df: pd.DataFrame, value: str = "value", *, lang: str, is_rate: bool,
                target: float | None = None, near: float = 5.0, label_size: int = 14, height: int = 720,
                legend_title: str = "", colorscale: str = "Blues", outline: str | None = None,
-               colours: dict[str, str] = BAND_COLOURS) -> go.Figure:
+               colours: dict[str, str] = BAND_COLOURS, label_values: bool = True) -> go.Figure:
     """df: one row per unit with code, name, `value` and optional `hover` (HTML lines). Rates are drawn
     in bands around the target (`colours`: band → colour); counts on a sequential scale. Units whose
     value is missing are grey and labelled "không có dữ liệu"; features without a row too."""
@@ -75,7 +75,8 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str = "value", *, lang: s
     feats = {f["id"]: f for f in geojson["features"]}
     fig.add_trace(go.Scattergeo(
         lon=[feats[c]["properties"]["x"] for c in codes], lat=[feats[c]["properties"]["y"] for c in codes],
-        text=[f"<b>{short_name(names[c])}<br>{text_val[c]}</b>" for c in codes], mode="text", hoverinfo="skip",
+        text=[f"<b>{short_name(names[c])}" + (f"<br>{text_val[c]}" if label_values else "") + "</b>" for c in codes],
+        mode="text", hoverinfo="skip",
         textfont=dict(size=label_size, color="#111", shadow="0px 0px 3px #fff"), showlegend=False,
     ))
     fig.update_geos(fitbounds="geojson", visible=False, projection_type="mercator", bgcolor="rgba(0,0,0,0)")

@@ -19,10 +19,10 @@ LINES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000
 
 def enlarge(fig: go.Figure, size: int = FONT) -> go.Figure:
     """Every text of a figure at projector size: axes, legend, annotations, labels on marks."""
-    fig.update_layout(font=dict(size=size, color="#000"), legend=dict(font=dict(size=size)),
-                      hoverlabel=dict(font=dict(size=size)))
-    fig.update_xaxes(tickfont=dict(size=size), title_font=dict(size=size))
-    fig.update_yaxes(tickfont=dict(size=size), title_font=dict(size=size))
+    fig.update_layout(font=dict(size=size, color="#000"), hoverlabel=dict(font=dict(size=size)),
+                      legend=dict(font=dict(size=size, color="#000"), title=dict(font=dict(size=size, color="#000"))))
+    fig.update_xaxes(tickfont=dict(size=size, color="#000"), title_font=dict(size=size, color="#000"))
+    fig.update_yaxes(tickfont=dict(size=size, color="#000"), title_font=dict(size=size, color="#000"))
     for a in fig.layout.annotations or ():
         a.font = dict(size=size, color="#000")
     for tr in fig.data:
@@ -33,8 +33,11 @@ def enlarge(fig: go.Figure, size: int = FONT) -> go.Figure:
 
 def map_slide(geojson: dict, frame: pd.DataFrame, *, lang: str, is_rate: bool, target: float | None,
               legend_title: str, height: int = 780) -> go.Figure:
+    # names only on the map (values would pile up over the small eastern districts): the slide lists
+    # the values beside it
     fig = maps.choropleth(geojson, frame, lang=lang, is_rate=is_rate, target=target, label_size=LABEL, height=height,
-                          legend_title=legend_title, colours=BANDS, colorscale="Cividis")
+                          legend_title=legend_title, colours=BANDS, colorscale="Cividis", label_values=False)
+    fig.update_layout(legend=dict(orientation="h", x=0, y=0, yanchor="top"), margin=dict(b=90))
     fig.update_traces(marker_line_color="#000", marker_line_width=1.5, selector=dict(type="choropleth"))
     fig = enlarge(fig)
     # map labels keep their white halo so they read on dark polygons
@@ -47,7 +50,9 @@ def map_slide(geojson: dict, frame: pd.DataFrame, *, lang: str, is_rate: bool, t
 def worst_slide(df: pd.DataFrame, value: str, target: float, lang: str) -> go.Figure:
     """The units of df on one bar chart (lowest at the bottom), in projector colours and type."""
     fig = ranking_bar(df, value, target, lang, height_per_row=72, colours=BANDS)
-    fig.update_layout(height=max(420, 120 + 72 * len(df)), margin=dict(l=10, r=160, t=60, b=30))
+    lo = min(float(df[value].min()), target)
+    fig.update_layout(height=max(420, 120 + 72 * len(df)), margin=dict(l=10, r=160, t=60, b=30),
+                      xaxis=dict(range=[max(0.0, lo - 3), 100.5]))
     return enlarge(fig)
 
 
@@ -58,4 +63,5 @@ def trend_slide(s: pd.DataFrame, rates: tuple[str, ...], targets: dict[str, floa
         tr.line = dict(color=LINES[i % len(LINES)], width=6)
         tr.marker = dict(size=14, color=LINES[i % len(LINES)])
     fig.update_layout(legend=dict(orientation="h", y=1.08, x=0), hovermode=False)
+    fig.update_yaxes(tickformat=",d", row=2, col=1)
     return enlarge(fig)

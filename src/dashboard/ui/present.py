@@ -30,7 +30,8 @@ CSS = """
 .stMainBlockContainer h1 { font-size: 64px !important; line-height: 1.1; color: #000; padding: 0; }
 .stMainBlockContainer h2 { font-size: 44px !important; color: #000; padding: 0; }
 [data-testid="stMetricLabel"] p { font-size: 36px !important; }
-[data-testid="stMetricValue"] { font-size: 96px !important; font-weight: 700; color: #000; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 110px !important; font-weight: 700;
+  color: #000; line-height: 1.1 !important; }
 [data-testid="stCaptionContainer"] p { font-size: 28px !important; color: #222; }
 .stButton button p { font-size: 28px !important; }
 </style>
@@ -74,9 +75,19 @@ def _map(f: Filters, table: pd.DataFrame, level: str | None) -> bool:
     gj = layers.load(layer)
     gj = {"type": "FeatureCollection", "features": [x for x in gj["features"] if x["id"] in set(table["code"])]}
     frame = mapview.map_frame(table, "on_time_rate", f.lang)
-    fig = projector.map_slide(gj, frame, lang=f.lang, is_rate=True, target=config.TARGETS["on_time_rate"],
-                              legend_title=t("on_time_rate", f.lang))
-    st.plotly_chart(fig, config=maps.PLOT_CONFIG, width="stretch", key="pr_map")
+    target = config.TARGETS["on_time_rate"]
+    left, right = st.columns([3, 2])
+    with left:
+        fig = projector.map_slide(gj, frame, lang=f.lang, is_rate=True, target=target,
+                                  legend_title=t("on_time_rate", f.lang))
+        st.plotly_chart(fig, config=maps.PLOT_CONFIG, width="stretch", key="pr_map")
+    with right:  # the values the map colours, lowest first, so the room reads them without the labels
+        below = frame[frame["value"] < target].sort_values("value")
+        st.markdown(f"## {t('present_below', f.lang, target=fmt.percent(target, f.lang, 0), n=len(below))}")
+        if len(below):
+            st.table(pd.DataFrame({t("col_unit", f.lang): below["name"].map(maps.short_name),
+                                   t("on_time_rate", f.lang): [fmt.percent(v, f.lang) for v in below["value"]]})
+                     .head(10), hide_index=True)
     return True
 
 
@@ -122,7 +133,7 @@ def _overdue(f: Filters) -> bool:
 
 
 def _title(slide: str, f: Filters, level: str | None) -> str:
-    what = t(f"level_{level}_plural", f.lang) if level else t("present_units_under", f.lang)
+    what = t(f"level_{level}", f.lang) if level else t("present_units_under", f.lang)
     return t(f"present_{slide}", f.lang, units=what)
 
 
