@@ -4,10 +4,9 @@ import streamlit as st
 from dashboard.i18n import t
 from dashboard.ui import auth, data, filters
 
-st.set_page_config(page_title="Bản đồ thể chế", page_icon="🗺️", layout="wide")
-
-state = data.state(data.db_url())
 lang = filters.language()
+st.set_page_config(page_title=t("app_title", lang), page_icon="🗺️", layout="wide")
+state = data.state(data.db_url())
 
 # URL paths are the file names (/map, /overdue): Streamlit knows those before the first run, so a
 # deep link opened on a freshly started server does not meet a "page not found" dialog.

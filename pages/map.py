@@ -104,7 +104,8 @@ else:
     pub = pub[pub["component"].isna()]
     c1, c2 = st.columns(2)
     with c1:
-        index = st.radio(t("index", lang), ["PAR", "SIPAS"], horizontal=True, key="pub_index")
+        index = st.radio(t("index", lang), ["PAR", "SIPAS"], horizontal=True, key="pub_index",
+                         format_func=lambda x: t(f"index_{x.lower()}", lang))
     years = sorted(pub[pub["index_name"] == index]["year"].unique(), reverse=True)
     home_years = set(pub[(pub["index_name"] == index) & (pub["area_code"] == config.HOME_PROVINCE)]["year"])
     with c2:  # default: the newest year with a figure for the home province

@@ -106,7 +106,7 @@ st.caption(t("published_help", lang))
 areas = [home, "VN", *peers]
 for col, name in zip(st.columns(2), ("SIPAS", "PAR")):
     with col:
-        st.markdown(f"**{t('index', lang)}: {'PAR Index' if name == 'PAR' else name}**")
+        st.markdown(f"**{t('index', lang)}: {t('index_' + name.lower(), lang)}**")
         rows = index_rows[(index_rows["index_name"] == name) & index_rows["area_code"].isin(areas)]
         if rows.empty:
             st.caption(t("no_published_rows", lang))

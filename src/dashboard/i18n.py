@@ -31,7 +31,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_warehouse": {"vi": "Chưa có kho dữ liệu tại {url}. Chạy `python -m dashboard demo` để tạo dữ liệu minh họa.",
                      "en": "No warehouse at {url}. Run `python -m dashboard demo` to build the demo."},
     "demo_banner": {"vi": "Dữ liệu minh họa — không phải số liệu thật của tỉnh.",
-                    "en": "Demo data (dữ liệu minh họa) — not the province's real figures."},
+                    "en": "Demo data — not the province's real figures."},
     "no_data": {"vi": "không có dữ liệu", "en": "no data"},
     "share_link": {"vi": "Đường dẫn của trang chứa đủ bộ lọc: sao chép để chia sẻ.",
                    "en": "The page address carries every filter: copy it to share this view."},
@@ -411,6 +411,26 @@ STRINGS: dict[str, dict[str, str]] = {
     "present_every": {"vi": "tự chuyển sau {n} giây", "en": "next slide in {n} s"},
     "present_footer": {"vi": "Trang {i}/{n} · {state} · phím ← → chuyển trang, Space dừng/chạy, Esc thoát",
                        "en": "Slide {i}/{n} · {state} · keys ← → change slide, Space pause/play, Esc exit"},
+    # ---- names and downloads ----
+    "index_par": {"vi": "PAR Index", "en": "PAR Index"},
+    "index_sipas": {"vi": "SIPAS", "en": "SIPAS"},
+    "index_766": {"vi": "766", "en": "766"},
+    # a language is named in itself in the picker
+    "lang_name_vi": {"vi": "Tiếng Việt", "en": "Tiếng Việt"},
+    "lang_name_en": {"vi": "English", "en": "English"},
+    "xl_title": {"vi": "Báo cáo tình hình giải quyết thủ tục hành chính", "en": "Administrative procedures: progress report"},
+    "xl_sheet_report": {"vi": "Báo cáo", "en": "Report"},
+    "xl_sheet_method": {"vi": "Phương pháp", "en": "Methodology"},
+    "xl_sheet_overdue": {"vi": "Quá hạn", "en": "Overdue"},
+    "xl_col_no": {"vi": "STT", "en": "No."},
+    "xl_col_code": {"vi": "Mã", "en": "Code"},
+    "pdf_province": {"vi": "Tỉnh Quảng Nam", "en": "Quảng Nam province"},
+    "pdf_title": {"vi": "Tình hình giải quyết thủ tục hành chính", "en": "Administrative procedures: period summary"},
+    "pdf_vs_previous": {"vi": "điểm so với kỳ trước", "en": "pts vs previous"},
+    "pdf_map_title": {"vi": "Tỷ lệ đúng hạn theo huyện", "en": "On-time rate by district"},
+    "pdf_lowest": {"vi": "Đơn vị có tỷ lệ đúng hạn thấp nhất", "en": "Units furthest below target"},
+    "pdf_scope_note": {"vi": "* toàn địa bàn huyện; sở, ngành và chi nhánh: hồ sơ của chính đơn vị.",
+                       "en": "* whole district territory; departments and branches: own dossiers."},
 }
 
 

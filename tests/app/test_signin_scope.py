@@ -67,8 +67,8 @@ def visible_text(at: AppTest) -> str:
     parts += [f"{m.label} {m.value}" for m in at.metric]
     for t in [*at.table, *at.dataframe]:
         v = t.value
-        frame = v.data if hasattr(v, "data") else v
-        parts.append(pd.DataFrame(frame).to_csv())
+        frame = pd.DataFrame(v.data if hasattr(v, "data") else v)
+        parts += [str(c) for c in frame.columns] + [str(x) for x in frame.to_numpy().ravel()]
     for w in [*at.selectbox, *at.multiselect, *at.radio]:
         parts += [str(o) for o in w.options]
     for chart in at.get("plotly_chart"):

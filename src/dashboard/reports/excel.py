@@ -179,11 +179,10 @@ def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | N
     # not constant-memory: the two-row header is written out of row order (merged cells)
     wb = xlsxwriter.Workbook(buf)
     p = report.period
-    name_title = title or ("Báo cáo tình hình giải quyết thủ tục hành chính" if lang == "vi"
-                           else "Administrative procedures: progress report")
+    name_title = title or t("xl_title", lang)
 
     # 1. Official layout
-    sh = _Sheet(wb, "Báo cáo" if lang == "vi" else "Report")
+    sh = _Sheet(wb, t("xl_sheet_report", lang))
     ws = sh.ws
     ncols = 3 + len(pr.COLUMNS) + len(pr.RATE_COLUMNS)
     sh.put(0, 0, name_title, sh.f_title)
@@ -191,8 +190,7 @@ def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | N
                  f"{fmt.day(report.as_of, lang)}")
     sh.put(2, 0, t("xl_demo", lang) if report.demo else "")
     top, sub = 4, 5
-    stt, unit_col = ("STT", "Đơn vị") if lang == "vi" else ("No.", "Unit")
-    for j, text in enumerate([stt, unit_col, "Mã" if lang == "vi" else "Code"]):
+    for j, text in enumerate([t("xl_col_no", lang), t("col_unit", lang), t("xl_col_code", lang)]):
         ws.merge_range(top, j, sub, j, text, sh.f_head)
     j = 3
     groups: list[tuple[str, int, int]] = []
@@ -244,7 +242,7 @@ def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | N
             sh2.put(i, j, v)
 
     # 3. Methodology
-    sh3 = _Sheet(wb, "Phương pháp" if lang == "vi" else "Methodology")
+    sh3 = _Sheet(wb, t("xl_sheet_method", lang))
     sh3.ws.set_column(0, 0, 32)
     sh3.ws.set_column(1, 1, 110)
     for i, (term, text) in enumerate(pr.METHOD["vi" if lang == "vi" else "en"]):
@@ -253,7 +251,7 @@ def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | N
                                   rule=pr.period_rule(p, lang)), sh3.f_wrap)
 
     # 4. Overdue dossiers
-    sh4 = _Sheet(wb, "Quá hạn" if lang == "vi" else "Overdue")
+    sh4 = _Sheet(wb, t("xl_sheet_overdue", lang))
     cols = [("list_text", t("col_state", lang)), *list_columns("finished_late", lang)]
     for j, (_, label) in enumerate(cols):
         sh4.put(0, j, label, sh4.f_head)

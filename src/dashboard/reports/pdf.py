@@ -82,7 +82,7 @@ def worst_units(units: pd.DataFrame, districts: pd.DataFrame, n: int = WORST_N) 
     return pool.sort_values(["on_time_rate", "overdue"], ascending=[True, False]).head(n).reset_index(drop=True)
 
 
-def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str = "Tỉnh Quảng Nam") -> bytes:
+def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str | None = None) -> bytes:
     """report: reports.period.PeriodReport; geojson: the district layer of the period (or None)."""
     districts = report.districts
     font = _font_dir()
@@ -92,14 +92,14 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
     pdf.add_page()
     pdf.add_font("dejavu", "", str(font / "DejaVuSans.ttf"))
     pdf.add_font("dejavu", "B", str(font / "DejaVuSans-Bold.ttf"))
-    vi = lang == "vi"
     p = report.period
     k = report.totals()
     prev = kpi.KpiRow.from_counts(report.previous[list(kpi.COUNT_FIELDS)].sum().to_dict()) \
         if report.previous is not None else None
 
     pdf.set_font("dejavu", "B", 15)
-    title = ("Tình hình giải quyết thủ tục hành chính" if vi else "Administrative procedures: period summary")
+    province_name = province_name or t("pdf_province", lang)
+    title = t("pdf_title", lang)
     pdf.cell(0, 8, _nfc(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("dejavu", "", 10)
     line = f"{province_name} · {fmt.period_with_dates(p, lang)} · {t('xl_asof', lang)} {fmt.day(report.as_of, lang)}"
@@ -115,7 +115,7 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
         if prev is None or k.rate(name) is None or prev.rate(name) is None:
             return ""
         d = k.rate(name) - prev.rate(name)
-        return (f"{'+' if d >= 0 else '−'}{fmt.number(abs(d), lang, 2)} " + ("điểm so với kỳ trước" if vi else "pts vs previous"))
+        return (f"{'+' if d >= 0 else '−'}{fmt.number(abs(d), lang, 2)} " + t("pdf_vs_previous", lang))
 
     share = kpi.rate(k.overdue_without_apology, k.overdue)
     boxes = [
@@ -154,7 +154,7 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
     png = _map_png(districts, geojson, lang)
     map_w = 78
     pdf.set_font("dejavu", "B", 10)
-    pdf.cell(map_w, 6, _nfc(("Tỷ lệ đúng hạn theo huyện" if vi else "On-time rate by district")),
+    pdf.cell(map_w, 6, _nfc(t("pdf_map_title", lang)),
              new_x="LMARGIN", new_y="NEXT")
     if png:
         pdf.image(io.BytesIO(png), x=12, y=pdf.get_y(), w=map_w)
@@ -164,7 +164,7 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
     x2 = 12 + map_w + 4
     pdf.set_xy(x2, y_top)
     pdf.set_font("dejavu", "B", 10)
-    pdf.cell(0, 6, _nfc(("Đơn vị có tỷ lệ đúng hạn thấp nhất" if vi else "Units furthest below target")),
+    pdf.cell(0, 6, _nfc(t("pdf_lowest", lang)),
              new_x="LEFT", new_y="NEXT")
     worst = worst_units(report.units, districts)
     widths = (pdf.w - 12 - x2 - 54, 18, 16, 20)
@@ -191,8 +191,7 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
         pdf.ln()
     pdf.set_x(x2)
     pdf.set_font("dejavu", "", 6.5)
-    pdf.multi_cell(0, 3.2, _nfc("* toàn địa bàn huyện; sở, ngành và chi nhánh: hồ sơ của chính đơn vị." if vi else
-                                "* whole district territory; departments and branches: own dossiers."),
+    pdf.multi_cell(0, 3.2, _nfc(t("pdf_scope_note", lang)),
                    new_x="LMARGIN", new_y="NEXT")
 
     # Overdue by field (the land sector is the usual hotspot)
@@ -228,5 +227,5 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
     pdf.multi_cell(0, 3.3, _nfc(note), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("dejavu", "", 6.5)
     pdf.set_text_color(110, 110, 110)
-    pdf.cell(0, 4, _nfc(f"{t('xl_generated', lang)}: {datetime.now():%d/%m/%Y %H:%M} · Bản đồ thể chế"))
+    pdf.cell(0, 4, _nfc(f"{t('xl_generated', lang)}: {datetime.now():%d/%m/%Y %H:%M} · {t('app_title', lang)}"))
     return bytes(pdf.output())

@@ -105,7 +105,7 @@ def published_table(rows: pd.DataFrame, lang: str, by_year: bool = False) -> Non
         d = rows.sort_values(["index_name", "year", "component", "rank"], na_position="first")
     else:
         d = rows.sort_values(["rank", "area_name"], na_position="last")
-    lead = {t("index", lang): d["index_name"].replace({"PAR": "PAR Index"}), t("year", lang): d["year"].astype(str),
+    lead = {t("index", lang): d["index_name"].replace({"PAR": t("index_par", lang)}), t("year", lang): d["year"].astype(str),
             t("col_component", lang): d["component"].fillna("")} if by_year else {}
     shown = pd.DataFrame({
         **lead,

@@ -83,7 +83,7 @@ def sidebar(state: data.WarehouseState, cfg: AuthConfig, user: User) -> Filters:
 
     with st.sidebar:
         st.radio(t("language", lang), LANGS, key="lang", horizontal=True,
-                 format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x])
+                 format_func=lambda x: t(f"lang_name_{x}", lang))
         lang = st.session_state["lang"]
         st.subheader(t("sidebar_filters", lang))
         kind_now = _kind_of(st.session_state["period"])

@@ -1,0 +1,108 @@
+"""The Vietnamese and English catalogues are complete, every key the code asks for exists, and the
+pages, charts, UI parts and reports hold no user-facing text outside the catalogues."""
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from dashboard.i18n import LANGS, STRINGS
+from dashboard.reports import period as period_report
+
+ROOT = Path(__file__).resolve().parents[1]
+CODE = sorted([ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("src/dashboard/charts/*.py"),
+               *ROOT.glob("src/dashboard/ui/*.py"), *ROOT.glob("src/dashboard/reports/*.py")])
+#: what marks text a reader would see: a Vietnamese letter, or two words
+VI_LETTER = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
+WORDS = re.compile(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}")
+#: literals that look like text but are not shown as such (why, each)
+NOT_TEXT = [
+    re.compile(r"^(top|bottom|middle|lower|upper) ?(left|right|center)?$"),  # plotly / matplotlib positions
+    re.compile(r"^DejaVu Sans$"),  # a font name
+    re.compile(r"^\s*<style>"),  # CSS
+]
+CATALOGUES = {"i18n.STRINGS": STRINGS, "reports.period.LABELS": period_report.LABELS}
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+@pytest.mark.parametrize("name", CATALOGUES)
+def test_every_key_has_both_languages_with_the_same_placeholders(name):
+    for key, texts in CATALOGUES[name].items():
+        assert set(texts) == set(LANGS), f"{name}[{key!r}] lacks {set(LANGS) - set(texts)}"
+        assert all(texts[lang].strip() for lang in LANGS), f"{name}[{key!r}] is empty in a language"
+        assert _fields(texts["vi"]) == _fields(texts["en"]), f"{name}[{key!r}] placeholders differ"
+
+
+def test_the_methodology_sheet_has_the_same_lines_in_both_languages():
+    assert set(period_report.METHOD) == set(LANGS)
+    assert len(period_report.METHOD["vi"]) == len(period_report.METHOD["en"])
+    for (vi_name, vi_text), (en_name, en_text) in zip(period_report.METHOD["vi"], period_report.METHOD["en"]):
+        assert _fields(vi_text) == _fields(en_text), (vi_name, en_name)
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    out = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            out.add(id(body[0].value))
+    return out
+
+
+def _regex_patterns(tree: ast.AST) -> set[int]:
+    return {id(a) for node in ast.walk(tree) if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "compile"
+            for a in node.args}
+
+
+def _t_calls(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "t" and node.args:
+            yield node.args[0]
+
+
+@pytest.mark.parametrize("path", CODE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_user_facing_text_outside_the_catalogues(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = _docstrings(tree) | _regex_patterns(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            v = node.value
+            if (VI_LETTER.search(v) or WORDS.search(v)) and not any(p.search(v) for p in NOT_TEXT):
+                found.append(f"line {node.lineno}: {v[:60]!r}")
+    if path.name == "period.py":  # the report's own bilingual catalogue (LABELS, METHOD, the period rule)
+        found = [f for f in found if not _in_catalogue_block(path, f)]
+    assert not found, f"{path.relative_to(ROOT)} has text outside the catalogues: {found}"
+
+
+def _in_catalogue_block(path: Path, finding: str) -> bool:
+    line = int(finding.split(":")[0].split()[1])
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        names = [t.id for t in getattr(node, "targets", []) if isinstance(t, ast.Name)]
+        if isinstance(node, ast.FunctionDef):
+            names = [node.name]
+        if set(names) & {"LABELS", "METHOD", "period_rule"} and node.lineno <= line <= node.end_lineno:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("path", CODE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_key_the_code_asks_for_exists(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    missing = []
+    for arg in _t_calls(tree):
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            if arg.value not in STRINGS:
+                missing.append(arg.value)
+        elif isinstance(arg, ast.JoinedStr) and isinstance(arg.values[0], ast.Constant):
+            prefix = arg.values[0].value  # t(f"band_{x}"): some key must start so
+            if not any(k.startswith(prefix) for k in STRINGS):
+                missing.append(prefix + "…")
+    assert not missing, f"{path.relative_to(ROOT)} asks for keys not in i18n.STRINGS: {missing}"
