@@ -91,3 +91,9 @@ def test_users_command_writes_a_file_the_dashboard_loads(tmp_path):
     assert bad.returncode == 2 and "99999" in bad.stderr
     listed = run("list", stdin="")
     assert "lan\tdepartment_head\t509" in listed.stdout and "eve" not in listed.stdout
+
+
+def test_the_example_users_file_loads_and_its_placeholders_let_nobody_in():
+    cfg = auth.load(ROOT / "docs" / "users.example.toml")
+    assert cfg.mode == "password" and cfg.users["lan"].root == "509" and cfg.users["chu_tich"].root is None
+    assert not any(auth.verify_password(u, "") or auth.verify_password(u, "password") for u in cfg.users.values())
