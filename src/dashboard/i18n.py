@@ -418,7 +418,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # a language is named in itself in the picker
     "lang_name_vi": {"vi": "Tiếng Việt", "en": "Tiếng Việt"},
     "lang_name_en": {"vi": "English", "en": "English"},
-    "xl_title": {"vi": "Báo cáo tình hình giải quyết thủ tục hành chính", "en": "Administrative procedures: progress report"},
+    "xl_report_title": {"vi": "Báo cáo tình hình giải quyết thủ tục hành chính", "en": "Administrative procedures: progress report"},
     "xl_sheet_report": {"vi": "Báo cáo", "en": "Report"},
     "xl_sheet_method": {"vi": "Phương pháp", "en": "Methodology"},
     "xl_sheet_overdue": {"vi": "Quá hạn", "en": "Overdue"},

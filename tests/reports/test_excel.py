@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from dashboard.metrics import kpi, periods
 from dashboard.reports import excel
 from dashboard.reports import period as pr
-from dashboard.warehouse import overdue, queries
 
 
 @pytest.mark.parametrize("text, want", [("=1+1", "'=1+1"), ("+84 90", "'+84 90"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"),
@@ -39,6 +38,7 @@ def test_list_export_contents(tmp_path):
     ws = load_workbook(io.BytesIO(data)).worksheets[0]
     cells = list(ws.iter_rows(values_only=True))
     head = {r[0]: r[1] for r in cells[:12] if r[0]}
+    assert cells[0][0] == "Danh sách hồ sơ — Giải quyết quá hạn trong kỳ"  # the list is named in the title
     assert head["Đơn vị"] == "Thành phố Tam Kỳ (502)" and head["Phạm vi"] == "Toàn địa bàn"
     assert head["Kỳ báo cáo"] == "Quý 1/2024 (15/12/2023 – 14/03/2024)"
     assert head["Lĩnh vực"] == "Đất đai" and head["Thủ tục"] == "'=evil()" and head["Số hồ sơ"] == 10
@@ -78,6 +78,7 @@ def test_report_workbook_ties_to_report(demo_engine, key):
         province = pr.flat_rows(conn, p, "province", True).iloc[0]
     wb = load_workbook(io.BytesIO(excel.report_workbook(rep, flat, "vi")))
     assert wb.sheetnames == ["Báo cáo", "report", "Phương pháp", "Quá hạn"]
+    assert wb["Báo cáo"]["A1"].value == "Báo cáo tình hình giải quyết thủ tục hành chính"
     rows = list(wb["Báo cáo"].iter_rows(min_row=7, values_only=True))
     n = len(pr.COLUMNS)
     by_code = {r[2]: r for r in rows if r[2]}

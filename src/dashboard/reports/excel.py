@@ -16,7 +16,6 @@ import xlsxwriter
 
 from dashboard import fmt
 from dashboard.i18n import t
-from dashboard.metrics import kpi
 from dashboard.metrics.periods import Period
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -179,7 +178,7 @@ def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | N
     # not constant-memory: the two-row header is written out of row order (merged cells)
     wb = xlsxwriter.Workbook(buf)
     p = report.period
-    name_title = title or t("xl_title", lang)
+    name_title = title or t("xl_report_title", lang)
 
     # 1. Official layout
     sh = _Sheet(wb, t("xl_sheet_report", lang))
