@@ -122,18 +122,25 @@ def figure_sizes(data_dir: Path, geo_dir: Path) -> None:
     biggest = comm.groupby("parent_code").size().idxmax()
     gj = layers.load(layers.layer_for("commune", p.start, p.end))
     sub = comm[comm["parent_code"] == biggest]
-    gj = {"type": "FeatureCollection", "features": [f for f in gj["features"] if f["id"] in set(sub["code"])]}
+    gj = maps.subset(gj, sub["code"])
     fig = maps.choropleth(gj, mapview.map_frame(sub, "on_time_rate", "vi"), lang="vi", is_rate=True, target=95.0)
     print(f"commune map of the largest district ({biggest}, {len(gj['features'])} polygons): "
           f"{len(pio.to_json(fig, engine='orjson')) / 1000:.0f} KB")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--scale", type=float, default=0.1)
+def bench_args(scale: float, browser: bool = False, doc: str | None = None) -> argparse.Namespace:
+    """The options the demo-based benchmarks share: --scale, --runs, --data-dir (and --no-browser)."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
+    ap.add_argument("--scale", type=float, default=scale)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--data-dir", help="reuse a folder holding warehouse.duckdb")
-    a = ap.parse_args()
+    ap.add_argument("--data-dir", help="reuse a folder holding warehouse.duckdb (skips building the demo)")
+    if browser:
+        ap.add_argument("--no-browser", action="store_true")
+    return ap.parse_args()
+
+
+def main() -> None:
+    a = bench_args(0.1)
     from browser import wait_for_app
     from geopack import install_geo_pack
     from playwright.sync_api import sync_playwright

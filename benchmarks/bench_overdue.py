@@ -15,7 +15,6 @@ It asserts nothing.
 """
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
-from bench_map import ARGS, CHROMIUM, app_and_trivial, demo_data  # noqa: E402
+from bench_map import ARGS, CHROMIUM, app_and_trivial, bench_args, demo_data  # noqa: E402
 from bench_warehouse import median_time as med_time  # noqa: E402
 
 PERIODS = ["2025-Q1", "2024-Q4", "2024-Q3", "2024-Q2", "2024-Q1", "2023-Q4", "2023-Q3", "2023-Q2", "2023-Q1",
@@ -159,12 +158,7 @@ def browser_part(data_dir: Path, runs: int) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--scale", type=float, default=1.0)
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--data-dir", help="reuse a folder holding warehouse.duckdb")
-    ap.add_argument("--no-browser", action="store_true")
-    a = ap.parse_args()
+    a = bench_args(1.0, browser=True, doc=__doc__)
     with demo_data(a.data_dir, a.scale, "bench_overdue_data_") as data_dir:
         queries_part(f"duckdb:///{data_dir / 'warehouse.duckdb'}", a.runs)
         if not a.no_browser:

@@ -10,23 +10,18 @@ monthly counts, and the period report. Prints figures; asserts nothing.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_map import demo_data  # noqa: E402
+from bench_map import bench_args, demo_data  # noqa: E402
 from bench_warehouse import median_time  # noqa: E402
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scale", type=float, default=1.0)
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--data-dir")
-    args = ap.parse_args()
+    args = bench_args(1.0, doc=__doc__)
 
     from dashboard.metrics import periods
     from dashboard.reports import period as period_report

@@ -11,7 +11,6 @@ the same way (SPEC §8). No budget is set for these pages in their issue; it ass
 """
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
@@ -21,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench_map import ARGS, CHROMIUM, app_and_trivial, demo_data  # noqa: E402
+from bench_map import ARGS, CHROMIUM, app_and_trivial, bench_args, demo_data  # noqa: E402
 from bench_warehouse import median_time as med_time  # noqa: E402
 
 
@@ -108,12 +107,7 @@ def browser_part(data_dir: Path, runs: int) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--scale", type=float, default=1.0)
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--data-dir", help="folder holding warehouse.duckdb (skips building the demo)")
-    ap.add_argument("--no-browser", action="store_true")
-    args = ap.parse_args()
+    args = bench_args(1.0, browser=True, doc=__doc__)
     with demo_data(args.data_dir, args.scale, "bench_trends_data_") as data_dir:
         data_part(f"duckdb:///{data_dir / 'warehouse.duckdb'}", args.runs)
         if not args.no_browser:

@@ -71,8 +71,7 @@ if view == "units":
     else:
         gj = layers.load(layer)
         if district or src.root is not None:  # a scoped viewer's map holds her units only
-            shown = set(table["code"])
-            gj = {"type": "FeatureCollection", "features": [x for x in gj["features"] if x["id"] in shown]}
+            gj = maps.subset(gj, table["code"])
         drawn = {x["id"] for x in gj["features"]}
         fig = maps.choropleth(gj, frame, lang=lang, is_rate=is_rate, target=config.TARGETS.get(metric),
                               label_size=15 if level == "district" else 13, legend_title=t(metric, lang),

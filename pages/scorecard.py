@@ -94,9 +94,7 @@ rows.append({
 st.table(pd.DataFrame(rows), hide_index=True)
 
 # The estimate month by month over the last year, so a fall shows when it happened
-cutoff = f.period.cutoff if f.period.kind != "custom" else config.cutoff_day()
-last = periods.containing(min(f.period.end, state.as_of), "month", cutoff)
-months = periods.months_between(state.first_day, last.end, cutoff)[-12:]
+months = periods.last_months(state.first_day, min(f.period.end, state.as_of), f.cutoff, 12)
 s = scorecard.score_columns(data.series(src, tuple(months), f.unit_code, f.territory))
 st.subheader(t("score_by_month", lang))
 st.plotly_chart(score_by_month(s, lang), width="stretch", config={"displayModeBar": False}, key="sc_by_month")

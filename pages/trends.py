@@ -10,7 +10,7 @@ from dashboard.ui import figures as charts
 
 f = filters.current()
 lang, src, state = f.lang, f.src, f.state
-cutoff = f.period.cutoff if f.period.kind != "custom" else config.cutoff_day()
+cutoff = f.cutoff
 
 st.title(t("page_trends", lang))
 st.markdown(f"#### {f.unit_name} · {t('scope_territory' if f.territory else 'scope_own', lang)}")

@@ -1,7 +1,9 @@
 """Helpers for tests: put hand-made dossiers into a warehouse and read the counts back."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
@@ -10,7 +12,12 @@ from dashboard.metrics import kpi
 from dashboard.warehouse import queries, schema
 from dashboard.warehouse.engine import bulk_insert, bump_data_version
 
+ROOT = Path(__file__).resolve().parents[1]
+#: the dashboard's pages as AppTest switches to them
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 UNIT = "20335"  # Phường Tân Thạnh (Tam Kỳ)
+#: a letter only Vietnamese writes (a text holding one is Vietnamese)
+VI_LETTER = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 
 
 def dossier_rows(dossiers: list[kpi.Dossier], unit: str | list[str] = UNIT) -> pd.DataFrame:

@@ -11,12 +11,12 @@ import pytest
 
 from dashboard.i18n import LANGS, STRINGS
 from dashboard.reports import period as period_report
+from helpers import VI_LETTER
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE = sorted([ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("src/dashboard/charts/*.py"),
                *ROOT.glob("src/dashboard/ui/*.py"), *ROOT.glob("src/dashboard/reports/*.py")])
-#: what marks text a reader would see: a Vietnamese letter, or two words
-VI_LETTER = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
+#: what marks text a reader would see: a Vietnamese letter (VI_LETTER), or two words
 WORDS = re.compile(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}")
 #: literals that look like text but are not shown as such (why, each)
 NOT_TEXT = [
@@ -37,6 +37,15 @@ def test_every_key_has_both_languages_with_the_same_placeholders(name):
         assert set(texts) == set(LANGS), f"{name}[{key!r}] lacks {set(LANGS) - set(texts)}"
         assert all(texts[lang].strip() for lang in LANGS), f"{name}[{key!r}] is empty in a language"
         assert _fields(texts["vi"]) == _fields(texts["en"]), f"{name}[{key!r}] placeholders differ"
+
+
+def test_no_key_is_written_twice():
+    # a dict literal keeps the last of two equal keys silently: one text would replace the other
+    path = ROOT / "src" / "dashboard" / "i18n.py"
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Dict):
+            keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+            assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
 
 
 def test_the_methodology_sheet_has_the_same_lines_in_both_languages():

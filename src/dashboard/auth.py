@@ -54,6 +54,8 @@ class User:
 
 #: who a visitor is when no users file is configured
 OPEN = User(username="", name="", role="leader", open_access=True)
+#: a visitor not signed in where the users file allows anonymous access
+ANONYMOUS = User(username="", name="", role="leader")
 
 
 @dataclass(frozen=True)

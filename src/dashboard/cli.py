@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from tqdm import tqdm
 
 from dashboard import config
-from dashboard.metrics import kpi, periods
+from dashboard.metrics import periods
 from dashboard.warehouse import demo, importer, queries, rollups, schema, units
 from dashboard.warehouse.engine import create_schema, drop_schema, get_meta, has_schema, make_engine
 

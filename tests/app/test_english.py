@@ -3,9 +3,7 @@ Vietnamese left is what is recorded in the data (unit, procedure, field and plac
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pandas as pd
 import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
@@ -15,11 +13,9 @@ from dashboard.charts.maps import short_name
 from dashboard.i18n import t
 from dashboard.warehouse import queries, schema
 from dashboard.warehouse.engine import make_engine
+from helpers import PAGES, ROOT, VI_LETTER
 from test_signin_scope import visible_text
 
-ROOT = Path(__file__).resolve().parents[2]
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
-VI_LETTER = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 
 
 @pytest.fixture(scope="module")

@@ -1,19 +1,13 @@
 """AppTest smoke test of every page, on a small demo warehouse (no browser)."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pg import drop_pg_schema, pg_engine_in_fresh_schema
+from helpers import PAGES, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
 
 def run_app(**query) -> AppTest:

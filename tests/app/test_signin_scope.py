@@ -3,7 +3,6 @@ URL nor tampered session state shows another unit's figures (AppTest, both backe
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -12,9 +11,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard import auth, config
 from dashboard.warehouse import queries, scope
 from dashboard.warehouse.engine import make_engine
+from helpers import PAGES, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 PASSWORDS = {"lan": "Quế Sơn 2025!", "boss": "lãnh đạo tỉnh"}
 
 

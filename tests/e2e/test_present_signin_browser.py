@@ -22,7 +22,8 @@ def _wait_slide(page, i: int, n: int, timeout: float = 30_000) -> None:
 
 
 def test_the_projector_cycles_through_readable_slides_without_reloading(app_url, page):
-    page.goto(f"{app_url}/?present=1&every=5&period=2025-Q1&unit=49&scope=territory")
+    # first the slide at rest (a 10-minute interval), so a load slower than the interval cannot move it
+    page.goto(f"{app_url}/?present=1&every=600&period=2025-Q1&unit=49&scope=territory")
     wait_for_app(page)
     _wait_slide(page, 1, 4)
     # no sidebar and no toolbar: the slide has the whole screen
@@ -32,15 +33,16 @@ def test_the_projector_cycles_through_readable_slides_without_reloading(app_url,
     assert heading.inner_text().startswith("Tỷ lệ đúng hạn")
     # type large enough for a room: the slide title at 64 px, body text at 36 px
     assert heading.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 60
-    body = page.get_by_text(FOOTER).first
     assert page.locator("[data-testid='stTable'] td").first.evaluate(
         "e => parseFloat(getComputedStyle(e).fontSize)") >= 36
     page.locator("[data-testid='stPlotlyChart']").first.wait_for()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "present_1_map_1920.png"))
+    # then every 5 s: it advances by itself, in the same document
+    page.goto(f"{app_url}/?present=1&every=5&period=2025-Q1&unit=49&scope=territory")
+    wait_for_app(page)
     page.evaluate("window.__sameDocument = true")  # gone if the page reloads
-    shots = {1: "present_1_map_1920.png"}
-    page.screenshot(path=str(SCREENSHOTS / shots[1]))
-    # it advances by itself (every 5 s), in the same document
+    body = page.get_by_text(FOOTER).first
     names = {2: "present_2_worst_1920.png", 3: "present_3_trends_1920.png", 4: "present_4_overdue_1920.png"}
     for i in (2, 3, 4):
         _wait_slide(page, i, 4)

@@ -66,3 +66,14 @@ def test_containing_and_latest_complete_across_year_boundary():
 def test_named_periods_cover_range():
     got = P.named_periods(date(2024, 12, 20), date(2025, 1, 20), 15)
     assert {p.key for p in got} == {"2025-01", "2025-02", "2025-Q1", "2025"}
+
+
+def test_last_months_end_at_the_month_holding_the_day_and_start_no_earlier_than_the_data():
+    from datetime import date as _d
+
+    from dashboard.metrics.periods import last_months, months_between
+
+    months = last_months(_d(2023, 1, 1), _d(2025, 3, 14), 15, 12)
+    assert [m.key for m in months][-1] == "2025-03" and len(months) == 12
+    assert months == months_between(_d(2023, 1, 1), _d(2025, 3, 14), 15)[-12:]
+    assert [m.key for m in last_months(_d(2025, 1, 20), _d(2025, 3, 20), 15, 12)] == ["2025-02", "2025-03", "2025-04"]

@@ -22,7 +22,9 @@ def short_name(name: str) -> str:
     return _PREFIX.sub("", name)
 
 
-def _subset(geojson: dict, codes: set[str]) -> dict:
+def subset(geojson: dict, codes) -> dict:
+    """The features of a layer whose id is among `codes`."""
+    codes = set(codes)
     return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in codes]}
 
 
@@ -51,24 +53,24 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str = "value", *, lang: s
             members = [c for c in codes if bands[c] == b]
             if not members:
                 continue
-            fig.add_trace(_polygons(_subset(geojson, set(members)), members, [0] * len(members),
+            fig.add_trace(_polygons(subset(geojson, set(members)), members, [0] * len(members),
                                     [[0, colours[b]], [1, colours[b]]], names, text_val, hover,
                                     name=labels[b], showlegend=True))
     else:
         has = [c for c in codes if pd.notna(val[c])]
         missing = [c for c in codes if c not in has]
         if has:
-            tr = _polygons(_subset(geojson, set(has)), has, [float(val[c]) for c in has],
+            tr = _polygons(subset(geojson, set(has)), has, [float(val[c]) for c in has],
                            colorscale, names, text_val, hover, name=legend_title, showlegend=False)
             tr.update(showscale=True, colorbar=dict(title=dict(text=legend_title), thickness=14, len=0.6,
                                                      separatethousands=True))
             fig.add_trace(tr)
         if missing:
-            fig.add_trace(_polygons(_subset(geojson, set(missing)), missing, [0] * len(missing),
+            fig.add_trace(_polygons(subset(geojson, set(missing)), missing, [0] * len(missing),
                                     [[0, BAND_COLOURS["none"]], [1, BAND_COLOURS["none"]]], names, text_val, hover,
                                     name=t("no_data", lang), showlegend=True))
     if outline:
-        home = _subset(geojson, {outline})
+        home = subset(geojson, {outline})
         fig.add_trace(go.Choropleth(geojson=home, locations=[outline], z=[0], featureidkey="id", showscale=False,
                                     colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], hoverinfo="skip",
                                     marker_line_width=3, marker_line_color="#000", showlegend=False))
@@ -117,20 +119,20 @@ def province_map(geojson: dict, published: pd.DataFrame, *, lang: str, home: str
 
     if has:
         fig.add_trace(go.Choropleth(
-            geojson=_subset(geojson, set(has)), locations=has, z=[float(rows.loc[c, "score"]) for c in has],
+            geojson=subset(geojson, set(has)), locations=has, z=[float(rows.loc[c, "score"]) for c in has],
             featureidkey="id", colorscale="YlGnBu", zmin=70, zmax=95, marker_line_color="#666", marker_line_width=0.5,
             colorbar=dict(title=dict(text=t("published_score", lang)), thickness=14, len=0.5),
             customdata=[[names[c], hover(c)] for c in has],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
     if missing:
         fig.add_trace(go.Choropleth(
-            geojson=_subset(geojson, set(missing)), locations=missing, z=[0] * len(missing), featureidkey="id",
+            geojson=subset(geojson, set(missing)), locations=missing, z=[0] * len(missing), featureidkey="id",
             colorscale=[[0, BAND_COLOURS["none"]], [1, BAND_COLOURS["none"]]], showscale=False,
             marker_line_color="#888", marker_line_width=0.5, name=t("no_published", lang), showlegend=True,
             customdata=[[names[c], t("no_published", lang)] for c in missing],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
     if home and home in codes:
-        fig.add_trace(go.Choropleth(geojson=_subset(geojson, {home}), locations=[home], z=[0], featureidkey="id",
+        fig.add_trace(go.Choropleth(geojson=subset(geojson, {home}), locations=[home], z=[0], featureidkey="id",
                                     showscale=False, colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
                                     hoverinfo="skip", marker_line_width=3.5, marker_line_color="#d7191c",
                                     showlegend=False))

@@ -12,9 +12,8 @@ from dashboard.charts.ranking import ranking_bar
 #: across a room, 18 pt, is 36 px (the page's body text); chart text 32 px, map labels 30 px.
 FONT = 32
 LABEL = 30
-#: Okabe–Ito: blue / orange / vermillion, grey for no data
+#: Okabe–Ito (as the trend lines already are): blue / orange / vermillion, grey for no data
 BANDS = {"ok": "#0072B2", "near": "#E69F00", "low": "#D55E00", "none": "#BBBBBB"}
-LINES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
 
 
 def enlarge(fig: go.Figure, size: int = FONT) -> go.Figure:
@@ -57,11 +56,9 @@ def worst_slide(df: pd.DataFrame, value: str, target: float, lang: str) -> go.Fi
 
 
 def trend_slide(s: pd.DataFrame, rates: tuple[str, ...], targets: dict[str, float], lang: str) -> go.Figure:
-    """The unit's monthly rates, thick lines, the targets dashed."""
+    """The unit's monthly rates (in the trend page's Okabe–Ito colours), thick lines, the targets dashed."""
     fig = trends.rates_with_counts(s, rates, targets, lang, bars=("received",), height=760)
-    for i, tr in enumerate(x for x in fig.data if x.type == "scatter"):
-        tr.line = dict(color=LINES[i % len(LINES)], width=6)
-        tr.marker = dict(size=14, color=LINES[i % len(LINES)])
+    fig.update_traces(line_width=6, marker_size=14, selector=dict(type="scatter"))
     fig.update_layout(legend=dict(orientation="h", y=1.08, x=0), hovermode=False)
     fig.update_yaxes(tickformat=",d", row=2, col=1)
     return enlarge(fig)

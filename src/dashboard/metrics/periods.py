@@ -151,6 +151,11 @@ def named_periods(first: date, last: date, cutoff: int = 1) -> list[Period]:
     return out
 
 
+def last_months(first: date, end: date, cutoff: int, n: int) -> list[Period]:
+    """The `n` named months up to the one containing `end`, none before the one containing `first`."""
+    return months_between(first, containing(end, "month", cutoff).end, cutoff)[-n:]
+
+
 def months_between(first: date, last: date, cutoff: int = 1) -> list[Period]:
     """The named months from the one containing `first` to the one containing `last`, oldest first."""
     out: list[Period] = []

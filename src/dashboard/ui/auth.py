@@ -42,7 +42,7 @@ def current_user(cfg: AuthConfig) -> User | None:
         if isinstance(record, tuple) and len(record) == 2 and hmac.compare_digest(str(record[1]), _sign(str(record[0]))):
             user = cfg.users.get(record[0])
     if user is None and cfg.anonymous:
-        return User(username="", name="", role="leader")
+        return auth.ANONYMOUS
     return user
 
 
@@ -115,5 +115,5 @@ def sidebar_status(cfg: AuthConfig, user: User, unit_name: str | None, lang: str
     st.caption(t("auth_signed_in", lang, name=user.name, role=t(f"role_{user.role}", lang), scope=scope))
     if cfg.mode != "header":
         st.button(t("auth_sign_out", lang), key="_sign_out", on_click=sign_out)
-        if cfg.mode == "oidc" and st.session_state.pop("_signed_out", False):
+        if st.session_state.pop("_signed_out", False) and cfg.mode == "oidc":
             st.logout()

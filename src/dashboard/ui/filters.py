@@ -28,6 +28,11 @@ class Filters:
     src: data.Source  # the warehouse as this viewer may read it (scope root bound in SQL)
     user: User
 
+    @property
+    def cutoff(self) -> int:
+        """The cut-off day of months drawn for this period (a custom range has none: the configured one)."""
+        return self.period.cutoff if self.period.kind != "custom" else config.cutoff_day()
+
 
 def _kind_of(key: str) -> str:
     if ".." in key:

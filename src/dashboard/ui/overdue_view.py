@@ -22,9 +22,10 @@ def summary_metrics(s: Summary, due_days: int, lang: str) -> None:
     c4.metric(t("sum_due_soon", lang, n=due_days), fmt.number(s.counts["due_soon"], lang), border=True)
 
 
-def _top_table(df: pd.DataFrame, label_cols: list[str], header: str, lang: str) -> None:
+def top_table(df: pd.DataFrame, label_cols: list[str], header: str, lang: str, n: int = TOP_N) -> None:
+    """The first `n` rows of a breakdown: label, overdue, overdue without an apology letter."""
     # static tables: no grid component to fetch, so a first visit draws at once
-    d = df.head(TOP_N)
+    d = df.head(n)
     label = d[label_cols[0]].fillna("").astype(str) if len(label_cols) == 1 else \
         (d[label_cols[0]].fillna("").astype(str) + " " + d[label_cols[1]].fillna("").astype(str)).str.strip()
     shown = pd.DataFrame({
@@ -42,13 +43,13 @@ def breakdowns(s: Summary, lang: str) -> None:
     a, b, c = st.columns([3, 4, 4])
     with a:
         st.markdown(f"**{t('sum_by_field', lang)}**")
-        _top_table(s.by_field, ["field_name"], t("col_field", lang), lang)
+        top_table(s.by_field, ["field_name"], t("col_field", lang), lang)
     with b:
         st.markdown(f"**{t('sum_by_procedure', lang)}**")
-        _top_table(s.by_procedure, ["procedure_code", "procedure_name"], t("col_procedure", lang), lang)
+        top_table(s.by_procedure, ["procedure_code", "procedure_name"], t("col_procedure", lang), lang)
     with c:
         st.markdown(f"**{t('sum_by_unit', lang)}**")
-        _top_table(s.by_unit, ["unit_name"], t("col_handling_unit", lang), lang)
+        top_table(s.by_unit, ["unit_name"], t("col_handling_unit", lang), lang)
 
 
 def dossier_table(df: pd.DataFrame, kind: str, lang: str) -> None:

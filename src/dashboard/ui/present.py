@@ -13,7 +13,7 @@ from dashboard.charts import maps, projector
 from dashboard.geo import layers
 from dashboard.i18n import t
 from dashboard.metrics import periods
-from dashboard.ui import data, mapview
+from dashboard.ui import data, mapview, overdue_view
 from dashboard.ui.filters import Filters
 
 SLIDES = ("map", "worst", "trends", "overdue")
@@ -72,8 +72,7 @@ def _map(f: Filters, table: pd.DataFrame, level: str | None) -> bool:
     layer = layers.layer_for(level, f.period.start, f.period.end) if level else None
     if layer is None or table.empty:
         return False
-    gj = layers.load(layer)
-    gj = {"type": "FeatureCollection", "features": [x for x in gj["features"] if x["id"] in set(table["code"])]}
+    gj = maps.subset(layers.load(layer), table["code"])
     frame = mapview.map_frame(table, "on_time_rate", f.lang)
     target = config.TARGETS["on_time_rate"]
     left, right = st.columns([3, 2])
@@ -102,9 +101,7 @@ def _worst(f: Filters, table: pd.DataFrame) -> bool:
 
 
 def _trends(f: Filters) -> bool:
-    cutoff = f.period.cutoff if f.period.kind != "custom" else config.cutoff_day()
-    last = periods.containing(min(f.period.end, f.state.as_of), "month", cutoff)
-    months = periods.months_between(f.state.first_day, last.end, cutoff)[-12:]
+    months = periods.last_months(f.state.first_day, min(f.period.end, f.state.as_of), f.cutoff, 12)
     if not months:
         return False
     s = data.series(f.src, tuple(months), f.unit_code, f.territory)
@@ -121,14 +118,9 @@ def _overdue(f: Filters) -> bool:
     c2.metric(t("list_open_overdue", f.lang), fmt.number(s.counts["open_overdue"], f.lang))
     c3.metric(t("sum_no_apology", f.lang), fmt.number(s.without_apology, f.lang))
     c4.metric(t("sum_due_soon", f.lang, n=days), fmt.number(s.counts["due_soon"], f.lang))
-    top = s.by_unit.head(5)
-    if len(top):
+    if len(s.by_unit):
         st.markdown(f"## {t('present_most_overdue', f.lang)}")
-        st.table(pd.DataFrame({
-            t("col_handling_unit", f.lang): top["unit_name"].fillna(top["unit_code"]),
-            t("col_count_overdue", f.lang): [fmt.number(v, f.lang) for v in top["overdue"]],
-            t("col_count_no_apology", f.lang): [fmt.number(v, f.lang) for v in top["without_apology"]],
-        }), hide_index=True)
+        overdue_view.top_table(s.by_unit, ["unit_name"], t("col_handling_unit", f.lang), f.lang, n=5)
     return True
 
 
