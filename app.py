@@ -38,5 +38,5 @@ if not state.ready or state.as_of is None:
 page = st.navigation(pages, position="hidden" if filters.presenting() else "sidebar")
 if filters.presenting() and page.url_path != present.url_path:
     st.switch_page(present, query_params=st.query_params.to_dict())
-filters.set_current(filters.sidebar(state, cfg, user))
+filters.set_current(filters.sidebar(state, cfg, user, draw=not filters.presenting()))
 page.run()

@@ -65,10 +65,11 @@ def presenting() -> bool:
     return st.query_params.get("present") == "1"
 
 
-def sidebar(state: data.WarehouseState, cfg: AuthConfig, user: User) -> Filters:
+def sidebar(state: data.WarehouseState, cfg: AuthConfig, user: User, draw: bool = True) -> Filters:
     """Draw the shared filters and return them; the URL is kept in step so any view is a link. The unit
     list holds only the units the user may see; an unknown or forbidden unit in the URL or the session
-    falls back to the user's own unit."""
+    falls back to the user's own unit. With draw=False (projector mode) the same filters are settled
+    from the URL and the session without drawing a sidebar."""
     src = data.Source(state.url, state.data_version, user.root)
     cutoff = config.cutoff_day()
     qp = st.query_params
@@ -86,52 +87,16 @@ def sidebar(state: data.WarehouseState, cfg: AuthConfig, user: User) -> Filters:
     if "scope" not in st.session_state:
         st.session_state["scope"] = qp.get("scope") if qp.get("scope") in ("own", "territory") else "territory"
 
-    with st.sidebar:
-        st.radio(t("language", lang), LANGS, key="lang", horizontal=True,
-                 format_func=lambda x: t(f"lang_name_{x}", lang))
+    if draw:
+        with st.sidebar:
+            units, names = _draw(state, cfg, user, src, cutoff, lang)
         lang = st.session_state["lang"]
-        st.subheader(t("sidebar_filters", lang))
-        kind_now = _kind_of(st.session_state["period"])
-        kind = st.segmented_control(t("period_kind", lang), KINDS, default=kind_now, key="_period_kind",
-                                    format_func=lambda k: t(f"kind_{k}", lang), on_change=_kind_changed,
-                                    args=(state, cutoff))
-        kind = kind or kind_now
-        if kind == "custom":
-            current = periods.parse(st.session_state["period"], cutoff) if _kind_of(st.session_state["period"]) == "custom" \
-                else periods.latest_complete(state.as_of, "month", cutoff)
-            picked = st.date_input(t("custom_range", lang), value=(current.start, current.end),
-                                   min_value=state.first_day, max_value=state.as_of, format="DD/MM/YYYY")
-            if isinstance(picked, (tuple, list)) and len(picked) == 2:
-                st.session_state["period"] = periods.custom(picked[0], picked[1]).key
-        else:
-            options = [p.key for p in _choices(kind, state, cutoff)]
-            if st.session_state["period"] not in options:
-                st.session_state["period"] = periods.latest_complete(state.as_of, kind, cutoff).key
-            st.selectbox(t("period", lang), options, key="period",
-                         format_func=lambda k: fmt.period(periods.parse(k, cutoff), lang))
-        period = periods.parse(st.session_state["period"], cutoff)
-        st.caption(t("period_dates", lang, start=fmt.day(period.start, lang), end=fmt.day(period.end, lang),
-                     cutoff=period.cutoff if period.kind != "custom" else "—"))
-
-        units = data.units_in_period(src, period.start, period.end)
-        units = units.assign(_o=units["kind"].map(KIND_ORDER)).sort_values(["_o", "name"])
-        codes = units["code"].tolist()
-        names = dict(zip(units["code"], units["name"]))
-        if not codes:  # the user's unit did not exist in this period
-            st.warning(t("scope_empty", lang, period=fmt.period(period, lang)))
-            ui_auth.sidebar_status(cfg, user, None, lang)
-            st.stop()
-        home = user.root or config.HOME_PROVINCE
-        if "unit" not in st.session_state or st.session_state["unit"] not in codes:
-            wanted = st.session_state.get("unit") or qp.get("unit")
-            st.session_state["unit"] = wanted if wanted in codes else (home if home in codes else codes[0])
-        st.selectbox(t("unit", lang), codes, key="unit", format_func=lambda c: names.get(c, c))
-        st.radio(t("scope", lang), ("territory", "own"), key="scope", horizontal=True,
-                 format_func=lambda s: t(f"scope_{s}", lang))
-        st.divider()
-        st.caption(t("as_of", lang, date=fmt.day(state.as_of, lang)))
-        st.caption(t("share_link", lang))
-        ui_auth.sidebar_status(cfg, user, names.get(user.root), lang)
+    else:
+        kind = _kind_of(st.session_state["period"])
+        if kind != "custom":
+            _settle_period(kind, state, cutoff)
+        units, names = _settle_unit(src, periods.parse(st.session_state["period"], cutoff), user, cfg, lang)
+    period = periods.parse(st.session_state["period"], cutoff)
 
     unit = st.session_state["unit"]
     row = units[units["code"] == unit].iloc[0]
@@ -140,6 +105,70 @@ def sidebar(state: data.WarehouseState, cfg: AuthConfig, user: User) -> Filters:
     st.session_state["_url_written"] = url_state
     return Filters(period=period, unit_code=unit, unit_name=str(row["name"]), unit_kind=str(row["kind"]),
                    territory=st.session_state["scope"] == "territory", lang=lang, state=state, src=src, user=user)
+
+
+def _draw(state: data.WarehouseState, cfg: AuthConfig, user: User, src: data.Source, cutoff: int, lang: str):
+    """The sidebar's widgets (inside `with st.sidebar`); returns the units offered and their names."""
+    st.radio(t("language", lang), LANGS, key="lang", horizontal=True,
+             format_func=lambda x: t(f"lang_name_{x}", lang))
+    lang = st.session_state["lang"]
+    st.subheader(t("sidebar_filters", lang))
+    kind_now = _kind_of(st.session_state["period"])
+    kind = st.segmented_control(t("period_kind", lang), KINDS, default=kind_now, key="_period_kind",
+                                format_func=lambda k: t(f"kind_{k}", lang), on_change=_kind_changed,
+                                args=(state, cutoff))
+    kind = kind or kind_now
+    if kind == "custom":
+        current = periods.parse(st.session_state["period"], cutoff) if _kind_of(st.session_state["period"]) == "custom" \
+            else periods.latest_complete(state.as_of, "month", cutoff)
+        picked = st.date_input(t("custom_range", lang), value=(current.start, current.end),
+                               min_value=state.first_day, max_value=state.as_of, format="DD/MM/YYYY")
+        if isinstance(picked, (tuple, list)) and len(picked) == 2:
+            st.session_state["period"] = periods.custom(picked[0], picked[1]).key
+    else:
+        options = _settle_period(kind, state, cutoff)
+        st.selectbox(t("period", lang), options, key="period",
+                     format_func=lambda k: fmt.period(periods.parse(k, cutoff), lang))
+    period = periods.parse(st.session_state["period"], cutoff)
+    st.caption(t("period_dates", lang, start=fmt.day(period.start, lang), end=fmt.day(period.end, lang),
+                 cutoff=period.cutoff if period.kind != "custom" else "—"))
+    units, names = _settle_unit(src, period, user, cfg, lang)
+    codes = units["code"].tolist()
+    st.selectbox(t("unit", lang), codes, key="unit", format_func=lambda c: names.get(c, c))
+    st.radio(t("scope", lang), ("territory", "own"), key="scope", horizontal=True,
+             format_func=lambda s: t(f"scope_{s}", lang))
+    st.divider()
+    st.caption(t("as_of", lang, date=fmt.day(state.as_of, lang)))
+    st.caption(t("share_link", lang))
+    ui_auth.sidebar_status(cfg, user, names.get(user.root), lang)
+    return units, names
+
+
+def _settle_period(kind: str, state: data.WarehouseState, cutoff: int) -> list[str]:
+    """The named periods of a kind on offer; a period in the session that is not one of them becomes the
+    latest complete one."""
+    options = [p.key for p in _choices(kind, state, cutoff)]
+    if st.session_state["period"] not in options:
+        st.session_state["period"] = periods.latest_complete(state.as_of, kind, cutoff).key
+    return options
+
+
+def _settle_unit(src: data.Source, period: Period, user: User, cfg: AuthConfig, lang: str):
+    """The units this viewer may see in the period (ordered for the picker) and their names; the unit in
+    the session, or else the URL's, when it is one of them, else the viewer's own unit."""
+    units = data.units_in_period(src, period.start, period.end)
+    units = units.assign(_o=units["kind"].map(KIND_ORDER)).sort_values(["_o", "name"])
+    codes = units["code"].tolist()
+    names = dict(zip(units["code"], units["name"]))
+    if not codes:  # the user's unit did not exist in this period
+        st.warning(t("scope_empty", lang, period=fmt.period(period, lang)))
+        ui_auth.sidebar_status(cfg, user, None, lang)
+        st.stop()
+    home = user.root or config.HOME_PROVINCE
+    if "unit" not in st.session_state or st.session_state["unit"] not in codes:
+        wanted = st.session_state.get("unit") or st.query_params.get("unit")
+        st.session_state["unit"] = wanted if wanted in codes else (home if home in codes else codes[0])
+    return units, names
 
 
 def _kind_changed(state: data.WarehouseState, cutoff: int) -> None:
