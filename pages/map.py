@@ -36,14 +36,15 @@ if view == "units":
         home = src.root if src.root in names else ""
         st.session_state["district"] = qp.get("district") if qp.get("district") in names else home
 
-    def on_click() -> None:
-        sel = st.session_state.get("map_chart")
-        points = sel.selection.points if sel and sel.selection else []
-        loc = points[0].get("location") if points else None
-        if loc in names:
-            st.session_state["district"] = loc
+    def on_click(code: str) -> None:
+        if code in names:
+            st.session_state["district"] = code
 
-    pick, metric_col = st.columns([3, 2])
+    def on_commune(code: str) -> None:
+        if code in set(table["code"]):
+            st.session_state["commune"] = code
+
+    pick, commune_col, metric_col = st.columns([2, 2, 2])
     with metric_col:
         metric = st.selectbox(t("metric", lang), mapview.METRICS, key="metric", format_func=lambda m: t(m, lang))
     with pick:
@@ -59,44 +60,49 @@ if view == "units":
     table = districts if level == "district" else data.kpi_table(src, period, "commune", f.territory)
     if district:
         table = table[table["parent_code"] == district]
-        if st.button(t("back_to_districts", lang)):
+        commune_names = dict(zip(table["code"], table["name"]))
+        if st.session_state.get("commune") not in ("", None, *commune_names):
+            st.session_state["commune"] = ""  # a commune of the district shown before
+        with commune_col:
+            commune = st.selectbox(t("commune_pick", lang), ["", *table.sort_values("name")["code"]], key="commune",
+                                   format_func=lambda c: commune_names.get(c, "—"))
+        back, link = st.columns([1, 3], vertical_alignment="center")
+        if back.button(t("back_to_districts", lang)):
             st.session_state["district"] = ""
             st.rerun()
+        if commune:
+            link.page_link("pages/overdue.py", icon="📋",
+                           label=t("open_overdue_list", lang, name=commune_names[commune],
+                                   period=fmt.period(period, lang)),
+                           query_params={"unit": commune, "period": period.key, "scope": "own", "lang": lang})
     frame = mapview.map_frame(table, metric, lang)
     is_rate = metric in RATE_FIELDS
-    if layer is None:
-        st.warning(t("no_layer", lang, level=t(f"level_{level}", lang), level_code=level,
-                     period=fmt.period(period, lang)))
-        missing = frame
-    else:
-        gj = layers.load(layer)
-        if district or src.root is not None:  # a scoped viewer's map holds her units only
-            gj = maps.subset(gj, table["code"])
-        drawn = {x["id"] for x in gj["features"]}
-        fig = maps.choropleth(gj, frame, lang=lang, is_rate=is_rate, target=config.TARGETS.get(metric),
-                              label_size=15 if level == "district" else 13, legend_title=t(metric, lang),
-                              colorscale=maps.COUNT_SCALES.get(metric, "Blues"))
-        if not district:
-            st.caption(t("map_hint", lang))
-        st.plotly_chart(fig, key="map_chart", on_select=on_click, selection_mode="points", config=maps.PLOT_CONFIG,
-                        width="stretch")
-        missing = frame[~frame["code"].isin(drawn)]
-    if len(missing):
-        st.markdown(f"**{t('no_polygon', lang)}**")
-        st.dataframe(missing.assign(value=[components.fmt_metric(v, metric, lang) for v in missing["value"]])
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        if layer is None:
+            st.warning(t("no_layer", lang, level=t(f"level_{level}", lang), level_code=level,
+                         period=fmt.period(period, lang)))
+            missing = frame
+        else:
+            gj = layers.load(layer)
+            if district or src.root is not None:  # a scoped viewer's map holds her units only
+                gj = maps.subset(gj, table["code"])
+            drawn = {x["id"] for x in gj["features"]}
+            fig = maps.choropleth(gj, frame, lang=lang, is_rate=is_rate, target=config.TARGETS.get(metric),
+                                  label_size=17 if level == "district" else 16, legend_title=t(metric, lang),
+                                  colorscale=maps.COUNT_SCALES.get(metric, "Blues"), clickable=True,
+                                  aria=f"{t(metric, lang)} · {names.get(district, f.unit_name)} · {fmt.period(period, lang)}")
+            st.caption(t("map_hint" if not district else "map_hint_commune", lang))
+            mapview.draw(fig, key="map_chart", on_click=on_click if not district else on_commune)
+            missing = frame[~frame["code"].isin(drawn)]
+        if len(missing):
+            st.markdown(f"**{t('no_polygon', lang)}**")
+            st.table(missing.assign(value=[components.fmt_metric(v, metric, lang) for v in missing["value"]])
                      [["name", "value"]].rename(columns={"name": t("col_unit", lang), "value": t(metric, lang)}),
                      hide_index=True)
-    if district:
-        commune_names = dict(zip(table["code"], table["name"]))
-        commune = st.selectbox(t("commune_pick", lang), ["", *table.sort_values("name")["code"]], key="commune",
-                               format_func=lambda c: commune_names.get(c, "—"))
-        if commune:
-            st.page_link("pages/overdue.py", icon="📋",
-                         label=t("open_overdue_list", lang, name=commune_names[commune],
-                                 period=fmt.period(period, lang)),
-                         query_params={"unit": commune, "period": period.key, "scope": "own", "lang": lang})
-    st.subheader(t("rank_communes" if district else "rank_districts", lang))
-    components.ranked_table(table, lang, metric)
+    with right:
+        st.subheader(t("rank_communes" if district else "rank_districts", lang))
+        components.ranked_table(table, lang, metric, extras=("overdue",) if is_rate else ("on_time_rate",))
 
 else:
     pub = data.published(src)
@@ -112,16 +118,20 @@ else:
                             index=next((i for i, y in enumerate(years) if y in home_years), 0))
     rows = pub[(pub["index_name"] == index) & (pub["year"] == year)]
     layer = layers.layer_for("province", date(year, 1, 1), date(year, 12, 31))
-    if layer is None:
-        st.warning(t("no_layer", lang, level=t("level_province", lang), level_code="province", period=str(year)))
-    else:
-        gj = layers.load(layer)
-        fig = maps.province_map(gj, rows, lang=lang, home=config.HOME_PROVINCE)
-        st.plotly_chart(fig, key="province_chart", config=maps.PLOT_CONFIG, width="stretch")
-        home = next((x["properties"]["name"] for x in gj["features"] if x["id"] == config.HOME_PROVINCE), "")
-        st.caption(t("home_outline", lang, name=home))
-    avg = rows[rows["area_code"] == "VN"]
-    if len(avg):
-        st.caption(t("national_average", lang, value=fmt.percent(avg.iloc[0]["score"], lang)))
-    st.subheader(t("published_table", lang))
-    components.published_table(rows, lang)
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        if layer is None:
+            st.warning(t("no_layer", lang, level=t("level_province", lang), level_code="province", period=str(year)))
+        else:
+            gj = layers.load(layer)
+            fig = maps.province_map(gj, rows, lang=lang, home=config.HOME_PROVINCE,
+                                    legend_title=t("published_score", lang))
+            mapview.draw(fig, key="province_chart", max_height="85vh")
+            home = next((x["properties"]["name"] for x in gj["features"] if x["id"] == config.HOME_PROVINCE), "")
+            st.caption(t("home_outline", lang, name=home))
+    with right:
+        avg = rows[rows["area_code"] == "VN"]
+        if len(avg):
+            st.caption(t("national_average", lang, value=fmt.percent(avg.iloc[0]["score"], lang)))
+        st.subheader(t("published_table", lang))
+        components.published_table(rows, lang)

@@ -1,6 +1,7 @@
 """AppTest smoke test of every page, on a small demo warehouse (no browser)."""
 from __future__ import annotations
 
+import json
 
 import pandas as pd
 import pytest
@@ -8,6 +9,10 @@ from streamlit.testing.v1 import AppTest
 
 from helpers import PAGES, ROOT
 
+
+def maps(at: AppTest) -> list[dict]:
+    """The data of every SVG map mounted on the page (markup, clickable)."""
+    return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name.endswith("svg_map")]
 
 
 def run_app(**query) -> AppTest:
@@ -67,17 +72,19 @@ def test_bad_url_values_fall_back_to_defaults(demo_env):
 def test_an_office_ranks_its_subordinate_units(demo_env):
     at = run_app(period="2025-Q1", unit="VPDKDD", scope="territory")
     assert [h.value for h in at.main.subheader] == ["Cảnh báo sớm", "Xếp hạng đơn vị trực thuộc"]
-    assert at.dataframe[-1].value.shape[0] == 18  # its branches (one per district, Nông Sơn still in Q1/2025)
+    assert at.table[-1].value.shape[0] == 18  # its branches (one per district, Nông Sơn still in Q1/2025)
 
 
 def test_map_page_drills_from_district_to_commune_and_links_the_overdue_list(demo_env, geo_dir):
     at = run_app(period="2025-Q1")
     at.switch_page("pages/map.py").run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 1  # the district map (the provinces view is drawn on demand)
+    assert len(maps(at)) == 1  # the district map (the provinces view is drawn on demand)
+    assert maps(at)[0]["html"].count('<path d="') == 17 and maps(at)[0]["clickable"]
     assert "Xếp hạng cấp huyện (toàn địa bàn)" in [h.value for h in at.main.subheader]
     at.selectbox(key="district").set_value("503").run()
     assert "Xếp hạng cấp xã" in [h.value for h in at.main.subheader]
+    assert 'data-code="20398"' in maps(at)[0]["html"] and 'data-code="502"' not in maps(at)[0]["html"]
     assert at.query_params["district"] in (["503"], "503")
     at.selectbox(key="commune").set_value("20398").run()  # Phường Minh An
     link = at.get("page_link")[0].proto
@@ -144,7 +151,8 @@ def test_overdue_page_filters_and_pages(demo_env):
 def test_provinces_view_shows_published_figures_with_sources(demo_env, geo_dir):
     at = run_app(view="provinces")
     at.switch_page("pages/map.py").run()
-    assert not at.exception and len(at.get("plotly_chart")) == 1
+    assert not at.exception and len(maps(at)) == 1
+    assert 'class="outline"' in maps(at)[0]["html"]  # the home province
     assert at.radio(key="pub_index").value == "PAR" and at.selectbox(key="pub_year").value == 2023
     table = at.dataframe[0].value
     qn = table[table["Tỉnh, thành"] == "Quảng Nam"].iloc[0]

@@ -2,6 +2,7 @@
 URL nor tampered session state shows another unit's figures (AppTest, both backends)."""
 from __future__ import annotations
 
+import html
 import json
 
 import pandas as pd
@@ -71,6 +72,8 @@ def visible_text(at: AppTest) -> str:
         parts += [str(o) for o in w.options]
     for chart in at.get("plotly_chart"):
         parts.append(json.dumps(json.loads(chart.proto.spec), ensure_ascii=False))
+    for svg in at.get("bidi_component"):  # the SVG maps: names, values and hover text in the markup
+        parts.append(html.unescape(json.loads(svg.proto.json)["html"]))
     return "\n".join(parts)
 
 
@@ -79,11 +82,12 @@ def test_without_signing_in_nothing_is_shown(signed_env):
     at.run()
     assert not at.exception
     assert not at.metric and not at.table and not at.dataframe and not at.get("plotly_chart")
+    assert not at.get("bidi_component")
     assert [b.label for b in at.button] == ["Đăng nhập"]
     for page in ("pages/overdue.py", "pages/map.py"):
         at.switch_page(page)
         at.run()
-        assert not at.metric and not at.table and not at.get("plotly_chart")
+        assert not at.metric and not at.table and not at.get("plotly_chart") and not at.get("bidi_component")
 
 
 def test_a_wrong_password_or_a_forged_session_does_not_sign_in(signed_env):

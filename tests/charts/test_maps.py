@@ -1,10 +1,12 @@
-"""Map figure builders: colours with meaning, labels on the map, no-data grey, payload budgets."""
+"""SVG map builders: colours with meaning, labels on the map that do not cover each other, no-data
+grey, the home outline, north up, and the payload budgets."""
 from __future__ import annotations
 
-import json
+import re
+from html import unescape
 
 import pandas as pd
-import plotly.io as pio
+import pytest
 
 from dashboard.charts import maps, ranking
 from dashboard.geo import layers
@@ -20,37 +22,116 @@ def layer(name):
     return layers.load(next(l for l in layers.read_manifest() if l.name == name))
 
 
+def label_texts(fig) -> list[str]:
+    """Each label's lines joined by a space, as the SVG writes them."""
+    return [" ".join(unescape(s) for s in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", t))
+            for t in re.findall(r"<text [^>]*>(.*?)</text>", fig.html)]
+
+
 def test_rate_map_bands_legend_labels_and_no_data(geo_dir):
     gj = layer("qn_districts_2025")
     vals = [97.0, 93.0, 80.0, None] + [96.0] * 13
     fig = maps.choropleth(gj, frame(gj, vals), "value", lang="vi", is_rate=True, target=95.0, legend_title="Tỷ lệ")
-    polys = [t for t in fig.data if t.type == "choropleth"]
-    legend = {t.name: t.colorscale[0][1] for t in polys}
-    assert legend == {"Đạt mục tiêu (≥ 95 %)": ranking.BAND_COLOURS["ok"],
-                      "Gần mục tiêu (90 % – dưới 95 %)": ranking.BAND_COLOURS["near"],
-                      "Dưới 90 %": ranking.BAND_COLOURS["low"], "không có dữ liệu": ranking.BAND_COLOURS["none"]}
-    assert sum(len(t.locations) for t in polys) == 17  # every feature drawn exactly once
-    text = next(t for t in fig.data if t.type == "scattergeo").text
-    assert "<b>Tam Kỳ<br>97,00 %</b>" in text and any(x.endswith("không có dữ liệu</b>") for x in text)
+    assert list(fig.legend) == [(ranking.BAND_COLOURS["ok"], "Đạt mục tiêu (≥ 95 %)"),
+                                (ranking.BAND_COLOURS["near"], "Gần mục tiêu (90 % – dưới 95 %)"),
+                                (ranking.BAND_COLOURS["low"], "Dưới 90 %"),
+                                (ranking.BAND_COLOURS["none"], "không có dữ liệu")]
+    assert fig.html.count('<path d="') == 17  # every feature drawn exactly once
+    by_code = {a.code: a for a in fig.areas}
+    first, fourth = gj["features"][0]["id"], gj["features"][3]["id"]
+    assert by_code[first].fill == ranking.BAND_COLOURS["ok"] and by_code[fourth].fill == ranking.BAND_COLOURS["none"]
+    assert f'data-code="{first}"' in fig.html and 'fill="%s"' % ranking.BAND_COLOURS["low"] in fig.html
+    texts = label_texts(fig)
+    assert len(texts) == 17 and "Tam Kỳ 97,00 %" in texts and any(x.endswith("không có dữ liệu") for x in texts)
+    assert "Hạng 1/2" in by_code[first].tip and by_code[first].tip.startswith("Thành phố Tam Kỳ\n97,00 %")
+    assert "<b>Tỷ lệ</b>" in fig.html  # the legend's title
 
 
-def test_count_map_has_a_colour_bar_titled_in_the_ui_language(geo_dir):
+def test_count_map_classes_in_the_ui_language(geo_dir):
     gj = layer("qn_districts_2020")
     fig = maps.choropleth(gj, frame(gj, list(range(1000, 1018))), lang="en", is_rate=False,
                           legend_title="Overdue dossiers", colorscale="OrRd")
-    poly = [t for t in fig.data if t.type == "choropleth"]
-    assert len(poly) == 1 and poly[0].showscale and poly[0].colorbar.title.text == "Overdue dossiers"
-    assert "1,017" in " ".join(next(t for t in fig.data if t.type == "scattergeo").text)
+    assert len(fig.legend) == 5 and fig.legend[0][1] == "1,000 – 1,003" and fig.legend[-1][1].endswith("1,017")
+    assert len({c for c, _ in fig.legend}) == 5  # five distinct colours, light to dark
+    assert "1,017" in " ".join(label_texts(fig)) and "<b>Overdue dossiers</b>" in fig.html
+    fills = {a.code: a.fill for a in fig.areas}
+    codes = [f["id"] for f in gj["features"]]
+    assert fills[codes[0]] == fig.legend[0][0] and fills[codes[-1]] == fig.legend[-1][0]
+
+
+def test_classes_hold_every_value_once():
+    values = [0, 0, 1, 2, 3, 5, 8, 13, 21, 34, None]
+    bounds = maps.classes(values)
+    assert bounds == sorted(bounds) and bounds[-1] == 34
+    for v in values[:-1]:  # each value in the first class whose bound it does not exceed
+        assert any(v <= b for b in bounds)
+    assert maps.classes([None]) == [] and maps.classes([7, 7, 7]) == [7]
 
 
 def test_provinces_map_outlines_home_and_greys_missing(geo_dir):
     gj = layer("vn_provinces_63")
     pub = pd.DataFrame({"area_code": ["49", "22", "VN"], "score": [84.6, 92.18, 86.98], "rank": [56, 1, None],
                         "rank_of": [63, 63, None], "quality": ["verified"] * 3})
-    fig = maps.province_map(gj, pub, lang="vi", home="49")
-    scored, grey, outline = [t for t in fig.data if t.type == "choropleth"]
-    assert sorted(scored.locations) == ["22", "49"] and len(grey.locations) == 61
-    assert grey.name == "chưa có số liệu" and list(outline.locations) == ["49"] and outline.marker.line.width >= 3
+    fig = maps.province_map(gj, pub, lang="vi", home="49", legend_title="Điểm")
+    grey = [a for a in fig.areas if a.fill == ranking.BAND_COLOURS["none"]]
+    assert len(grey) == 61 and all(a.legend == "chưa có số liệu" for a in grey)
+    assert fig.legend[-1] == (ranking.BAND_COLOURS["none"], "chưa có số liệu")
+    assert fig.html.count('class="outline"') == 1  # the home province
+    qn = next(a for a in fig.areas if a.code == "49")
+    assert qn.tip.split("\n")[:3] == ["Quảng Nam", "84,60", "Hạng 56/63"]
+    assert any(t.startswith("Quảng Nam 84,60") for t in label_texts(fig))
+
+
+@pytest.mark.parametrize("name", ["qn_districts_2025", "qn_districts_2020"])
+def test_district_labels_do_not_cover_each_other_and_moved_ones_have_a_leader(geo_dir, name):
+    gj = layer(name)
+    fig = maps.choropleth(gj, frame(gj, [95.5] * 18), lang="vi", is_rate=True, target=95.0, label_size=17)
+    size = 17
+    boxes = []
+    for code, x, y, _ in fig.labels:
+        lines = [short for short in (maps.short_name(next(a.name for a in fig.areas if a.code == code)), "95,50 %")]
+        w = max(len(s) for s in lines) * size * maps.CHAR_EM + 6
+        h = len(lines) * size * 1.15 + 2
+        boxes.append((x - w / 2, y - h / 2, x + w / 2, y + h / 2))
+    assert len(boxes) == len(gj["features"])
+    for i, a in enumerate(boxes):
+        assert 0 <= a[0] and a[2] <= maps.WIDTH and 0 <= a[1] and a[3] <= maps.HEIGHT
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+    moved = sum(m for *_, m in fig.labels)
+    assert fig.html.count("<line ") == moved
+
+
+def test_north_is_up_and_the_map_fills_the_drawing(geo_dir):
+    gj = layer("qn_districts_2025")
+    fig = maps.choropleth(gj, frame(gj, [96.0] * 17), lang="vi", is_rate=True, target=95.0)
+    ys = {f["id"]: f["properties"]["y"] for f in gj["features"]}
+    north, south = max(ys, key=ys.get), min(ys, key=ys.get)
+    nums = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", " ".join(re.findall(r'<path d="([^"]*)"', fig.html)))]
+    xs, yv = nums[0::2], nums[1::2]
+    assert min(xs) >= 0 and max(xs) <= maps.WIDTH and min(yv) >= 0 and max(yv) <= maps.HEIGHT
+    assert max(xs) - min(xs) > 0.9 * (maps.WIDTH - 2 * maps.PAD) or max(yv) - min(yv) > 0.9 * (maps.HEIGHT - 2 * maps.PAD)
+    anchor = {code: y for code, _, y, moved in fig.labels if not moved}
+    assert anchor[north] < anchor[south]  # Điện Bàn above Nam Trà My
+
+
+def test_place_labels_moves_a_label_off_a_taken_spot_or_drops_it():
+    anchors = [("big", 100, 100, 60, 20, 10.0), ("small", 105, 102, 60, 20, 1.0)]
+    spots = maps.place_labels(anchors, 400, 400)
+    assert spots["big"] == (100, 100, False) and spots["small"][2] is True
+    bx, by, _ = spots["small"]
+    assert abs(bx - 100) >= 60 + 2 or abs(by - 100) >= 20 + 2
+    crowded = [("big", 30, 30, 60, 60, 10.0), ("small", 31, 31, 60, 60, 1.0)]
+    assert "small" not in maps.place_labels(crowded, 62, 62, rings=2, drop=True)
+
+
+def test_markup_escapes_names_and_hover(geo_dir):
+    gj = layer("qn_districts_2025")
+    df = frame(gj, [96.0] * 17)
+    df.loc[0, "name"] = 'Huyện <script>"x"</script>'
+    df.loc[0, "hover"] = "a & b"
+    fig = maps.choropleth(gj, df, lang="vi", is_rate=True, target=95.0)
+    assert "<script>" not in fig.html and "&lt;script&gt;" in fig.html and "a &amp; b" in fig.html
 
 
 def test_figure_payload_budgets(geo_dir):
@@ -58,7 +139,5 @@ def test_figure_payload_budgets(geo_dir):
         gj = layer(name)
         vals = [90.0 + (i % 10) for i in range(n)]
         fig = maps.choropleth(gj, frame(gj, vals), "value", lang="vi", is_rate=True, target=95.0)
-        size = len(pio.to_json(fig, engine="orjson"))
-        assert size <= budget, (name, size)
-    assert json.dumps(maps.PLOT_CONFIG)  # the config carries the local topojson URL
-    assert maps.PLOT_CONFIG["topojsonURL"] == "app/static/"
+        assert fig.size <= budget, (name, fig.size)
+        assert fig.html.count('<path d="') == n

@@ -1,6 +1,8 @@
 """The map page in a real browser, with every request that is not to this machine blocked."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from browser import SCREENSHOTS, wait_for_app
@@ -35,7 +37,8 @@ def no_real_errors(page) -> None:
 
 
 def map_paths(page):
-    return page.locator("[data-testid='stPlotlyChart']").first.locator(".choroplethlocation")
+    """The units drawn on the first map (inside the component's open shadow root, which CSS locators pierce)."""
+    return page.locator("svg path[data-code]")
 
 
 def test_district_map_renders_offline_with_names(app_url, offline, geo_pack):
@@ -43,12 +46,40 @@ def test_district_map_renders_offline_with_names(app_url, offline, geo_pack):
     wait_for_app(offline)
     map_paths(offline).first.wait_for()
     assert map_paths(offline).count() == 17  # 17 district-level units in 2025
-    labels = offline.locator("[data-testid='stPlotlyChart']").first.locator(".scattergeo text")
-    texts = labels.evaluate_all("els => els.map(e => e.textContent)")
+    texts = offline.locator("svg .labels text").evaluate_all("els => els.map(e => e.textContent)")
     assert len(texts) == 17 and any(x.startswith("Hội An") and x.endswith("%") for x in texts)
     assert offline.get_by_text("Đạt mục tiêu (≥ 95 %)").count() >= 1  # legend in the UI language
+    # drawn: the polygons have a size on screen, and a label's box lies inside the map
+    box = map_paths(offline).first.bounding_box()
+    assert box and box["width"] > 20 and box["height"] > 20
+    # hover: name, value, rank among peers and the counts behind the rate
+    quế_sơn = offline.locator("svg path[data-code='509']")
+    quế_sơn.hover()
+    tip = offline.locator(".tip")
+    tip.wait_for()
+    lines = tip.inner_text().splitlines()
+    assert lines[0] == "Huyện Quế Sơn" and lines[1].endswith("%") and any(x.startswith("Hạng ") for x in lines)
+    assert any("hồ sơ" in x for x in lines)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     offline.screenshot(path=str(SCREENSHOTS / "map_districts.png"))
+    no_real_errors(offline)
+
+
+def test_a_click_on_a_district_opens_its_communes_and_a_click_on_a_commune_its_overdue_link(app_url, offline, geo_pack):
+    offline.goto(f"{app_url}/map?period=2025-Q1")
+    wait_for_app(offline)
+    offline.locator("svg path[data-code='509']").click()  # Huyện Quế Sơn
+    offline.get_by_text("Xếp hạng cấp xã").wait_for()
+    wait_for_app(offline)
+    assert "district=509" in offline.url
+    assert 10 <= map_paths(offline).count() <= 20
+    code = map_paths(offline).first.get_attribute("data-code")
+    map_paths(offline).first.click()
+    link = offline.get_by_role("link", name=re.compile("Mở danh sách hồ sơ quá hạn"))
+    link.wait_for()
+    href = link.get_attribute("href")
+    assert f"unit={code}" in href and "period=2025-Q1" in href and "scope=own" in href
+    offline.screenshot(path=str(SCREENSHOTS / "map_communes_que_son.png"))
     no_real_errors(offline)
 
 

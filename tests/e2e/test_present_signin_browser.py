@@ -37,7 +37,12 @@ def test_the_projector_cycles_through_readable_slides_without_reloading(app_url,
     assert heading.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 60
     assert page.locator("[data-testid='stTable'] td").first.evaluate(
         "e => parseFloat(getComputedStyle(e).fontSize)") >= 36
-    page.locator("[data-testid='stPlotlyChart']").first.wait_for()
+    page.locator("svg path[data-code]").first.wait_for()  # the map
+    # map labels as drawn on screen (font size in the drawing's units × the drawing's scale)
+    shown = page.locator("svg .labels text").first.evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize) * e.ownerSVGElement.getBoundingClientRect().width"
+        " / e.ownerSVGElement.viewBox.baseVal.width")
+    assert shown >= 28, shown
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "present_1_map_1920.png"))
     # then every 5 s: it advances by itself, in the same document
@@ -106,7 +111,8 @@ def test_a_department_head_signs_in_lands_on_her_unit_and_cannot_leave_it(signed
     page.goto(f"{signed_app_url}/map?unit=49&period=2025-Q1")
     wait_for_app(page)
     sign_in(page)
-    page.locator("[data-testid='stPlotlyChart']").first.wait_for()
+    page.locator("svg path[data-code]").first.wait_for()
     main = page.locator("[data-testid='stMain']").inner_text()
-    assert "Tam Kỳ" not in main
+    on_map = " ".join(page.locator("svg .labels text").all_text_contents())
+    assert "Tam Kỳ" not in main and "Tam Kỳ" not in on_map and "Quế" in on_map
     page.screenshot(path=str(SCREENSHOTS / "signed_in_map_1920.png"))

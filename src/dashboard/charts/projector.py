@@ -9,9 +9,9 @@ from dashboard.charts import maps, trends
 from dashboard.charts.ranking import ranking_bar
 
 #: A 16:9 slide is 13.3 in wide, so at 1920 px one point is 2 px: the usual floor for slides read
-#: across a room, 18 pt, is 36 px (the page's body text); chart text 32 px, map labels 30 px.
+#: across a room, 18 pt, is 36 px (the page's body text); chart text 32 px, map labels 26 units (~32 px on the slide's map column).
 FONT = 32
-LABEL = 30
+LABEL = 26
 #: Okabe–Ito (as the trend lines already are): blue / orange / vermillion, grey for no data
 BANDS = {"ok": "#0072B2", "near": "#E69F00", "low": "#D55E00", "none": "#BBBBBB"}
 
@@ -31,19 +31,12 @@ def enlarge(fig: go.Figure, size: int = FONT) -> go.Figure:
 
 
 def map_slide(geojson: dict, frame: pd.DataFrame, *, lang: str, is_rate: bool, target: float | None,
-              legend_title: str, height: int = 780) -> go.Figure:
+              legend_title: str) -> maps.MapFigure:
     # names only on the map (values would pile up over the small eastern districts): the slide lists
     # the values beside it
-    fig = maps.choropleth(geojson, frame, lang=lang, is_rate=is_rate, target=target, label_size=LABEL, height=height,
-                          legend_title=legend_title, colours=BANDS, colorscale="Cividis", label_values=False)
-    fig.update_layout(legend=dict(orientation="h", x=0, y=0, yanchor="top"), margin=dict(b=90))
-    fig.update_traces(marker_line_color="#000", marker_line_width=1.5, selector=dict(type="choropleth"))
-    fig = enlarge(fig)
-    # map labels keep their white halo so they read on dark polygons
-    for tr in fig.data:
-        if tr.type == "scattergeo":
-            tr.textfont = dict(size=LABEL, color="#000", shadow="0px 0px 4px #fff")
-    return fig
+    return maps.choropleth(geojson, frame, lang=lang, is_rate=is_rate, target=target, label_size=LABEL,
+                           legend_title=legend_title, colours=BANDS, colorscale="Cividis", label_values=False,
+                           line=1.5)
 
 
 def worst_slide(df: pd.DataFrame, value: str, target: float, lang: str) -> go.Figure:

@@ -79,7 +79,7 @@ def _map(f: Filters, table: pd.DataFrame, level: str | None) -> bool:
     with left:
         fig = projector.map_slide(gj, frame, lang=f.lang, is_rate=True, target=target,
                                   legend_title=t("on_time_rate", f.lang))
-        st.plotly_chart(fig, config=maps.PLOT_CONFIG, width="stretch", key="pr_map")
+        mapview.draw(fig, key="pr_map", legend_size=30, max_height="70vh")
     with right:  # the values the map colours, lowest first, so the room reads them without the labels
         below = frame[frame["value"] < target].sort_values("value")
         st.markdown(f"## {t('present_below', f.lang, target=fmt.percent(target, f.lang, 0), n=len(below))}")
