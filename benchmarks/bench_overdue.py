@@ -103,7 +103,7 @@ def browser_part(data_dir: Path, runs: int) -> None:
 
     def list_ready(page):
         wait_for_app(page)
-        page.locator("[data-testid='stTable'] td").last.wait_for(state="attached")
+        page.locator("table.bdtc-table td").last.wait_for(state="attached")
 
     def trivial_ready(page):
         wait_for_app(page)

@@ -97,9 +97,8 @@ if view == "units":
             missing = frame[~frame["code"].isin(drawn)]
         if len(missing):
             st.markdown(f"**{t('no_polygon', lang)}**")
-            st.table(missing.assign(value=[components.fmt_metric(v, metric, lang) for v in missing["value"]])
-                     [["name", "value"]].rename(columns={"name": t("col_unit", lang), "value": t(metric, lang)}),
-                     hide_index=True)
+            components.table(missing.assign(value=[components.fmt_metric(v, metric, lang) for v in missing["value"]])
+                             [["name", "value"]].rename(columns={"name": t("col_unit", lang), "value": t(metric, lang)}))
     with right:
         st.subheader(t("rank_communes" if district else "rank_districts", lang))
         components.ranked_table(table, lang, metric, extras=("overdue",) if is_rate else ("on_time_rate",))

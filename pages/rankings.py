@@ -115,9 +115,9 @@ st.subheader(t("rank_fell", lang))
 if fell.empty:
     st.caption(t("rank_fell_none", lang))
 else:
-    st.table(pd.DataFrame({
+    components.table(pd.DataFrame({
         t("col_unit", lang): fell["name"],
         t("col_movement", lang): [ranking.arrow(m) for m in fell["movement"]],
         t("col_rank", lang): [f"{int(a)} → {int(b)}" for a, b in zip(fell["previous_rank"], fell["rank"])],
         label: [value_text(v) for v in fell[measure]],
-    }), hide_index=True)
+    }))

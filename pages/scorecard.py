@@ -91,7 +91,7 @@ rows.append({
     t("col_official", lang): f"{num(total[0])} / {num(total[1], 0)}" if total else "—",
     t("col_basis", lang): t("score_estimate", lang),
 })
-st.table(pd.DataFrame(rows), hide_index=True)
+components.table(pd.DataFrame(rows))
 
 # The estimate month by month over the last year, so a fall shows when it happened
 months = periods.last_months(state.first_day, min(f.period.end, state.as_of), f.cutoff, 12)

@@ -65,7 +65,7 @@ with st.expander(t("trend_table", lang)):
         **{t(r, lang): [fmt.percent(v, lang) for v in s[r]] for r in
            ("on_time_rate", "on_time_rate_finished", "online_rate", "online_payment_rate", "digitised_rate")},
     })
-    st.table(shown.iloc[::-1], hide_index=True)
+    components.table(shown.iloc[::-1])
 
 # ---- units compared ----
 st.subheader(t("trend_compare", lang))

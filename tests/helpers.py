@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -76,3 +77,41 @@ def demo_warehouse(url: str) -> sa.Engine:
 
 
 __all__ = ["bulk_insert", "dossier_rows", "put", "sql_counts", "pure_counts", "UNIT", "demo_warehouse"]
+
+
+class _TableParser(HTMLParser):
+    """The cells of every <table> in a piece of HTML."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(markup: str) -> list[pd.DataFrame]:
+    """Each HTML table of the markup as a DataFrame of its cell texts (the first row is the header)."""
+    p = _TableParser()
+    p.feed(markup)
+    return [pd.DataFrame(rows[1:], columns=rows[0]) for rows in p.tables if rows]
+
+
+def page_tables(at) -> list[pd.DataFrame]:
+    """The static tables an AppTest run drew (components.table draws them as HTML), in page order."""
+    return [df for e in at.get("html") for df in html_tables(e.proto.body)]

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import PAGES, ROOT
+from helpers import PAGES, ROOT, page_tables
 
 
 def maps(at: AppTest) -> list[dict]:
@@ -72,7 +72,7 @@ def test_bad_url_values_fall_back_to_defaults(demo_env):
 def test_an_office_ranks_its_subordinate_units(demo_env):
     at = run_app(period="2025-Q1", unit="VPDKDD", scope="territory")
     assert [h.value for h in at.main.subheader] == ["Cảnh báo sớm", "Xếp hạng đơn vị trực thuộc"]
-    assert at.table[-1].value.shape[0] == 18  # its branches (one per district, Nông Sơn still in Q1/2025)
+    assert page_tables(at)[-1].shape[0] == 18  # its branches (one per district, Nông Sơn still in Q1/2025)
 
 
 def test_map_page_drills_from_district_to_commune_and_links_the_overdue_list(demo_env, geo_dir):
@@ -121,11 +121,11 @@ def test_overdue_page_from_a_deep_link_lists_what_spec_counts(demo_env):
     assert summary["Hồ sơ quá hạn"] == str(row["finished_late"] + row["open_overdue"])
     assert summary["Giải quyết quá hạn trong kỳ"] == str(row["finished_late"])
     assert summary["Quá hạn chưa có phiếu xin lỗi"] == str(row["overdue_without_apology"])
-    table = at.table[-1].value  # the list, below the three summary tables
+    table = page_tables(at)[-1]  # the list, below the three summary tables
     assert len(table) == min(50, row["finished_late"]) and (table["Số ngày quá hạn"].astype(int) >= 1).all()
     at.segmented_control(key="ov_list").set_value("open_overdue").run()
     if row["open_overdue"]:
-        assert len(at.table[-1].value) == min(50, row["open_overdue"])
+        assert len(page_tables(at)[-1]) == min(50, row["open_overdue"])
     else:
         assert any("Không có hồ sơ nào" in i.value for i in at.info)
     assert at.query_params["list"] in (["open_overdue"], "open_overdue")
@@ -135,15 +135,15 @@ def test_overdue_page_filters_and_pages(demo_env):
     at = run_app(period="2024", unit="49", scope="territory")
     at.switch_page("pages/overdue.py").run()
     assert not at.exception
-    late = at.table[-1].value
+    late = page_tables(at)[-1]
     assert len(late) == 50  # one page of the province's list
     at.number_input(key="ov_page").set_value(2).run()
-    second = at.table[-1].value
+    second = page_tables(at)[-1]
     assert len(second) == 50 and not set(second["Mã hồ sơ"]) & set(late["Mã hồ sơ"])
     days = lambda t: t["Số ngày quá hạn"].str.replace(".", "", regex=False).astype(int)  # noqa: E731 (vi: 1.234)
     assert days(second).max() <= days(late).min()  # most overdue first
     at.multiselect(key="ov_fields").set_value(["DD"]).run()
-    land = at.table[-1].value
+    land = page_tables(at)[-1]
     assert set(land["Lĩnh vực"]) == {"Đất đai"} and at.number_input(key="ov_page").value == 1
     assert at.query_params["field"] in (["DD"], "DD")
 
@@ -160,7 +160,7 @@ def test_provinces_view_shows_published_figures_with_sources(demo_env, geo_dir):
 
 
 def _table(at, index=0) -> pd.DataFrame:
-    return at.table[index].value
+    return page_tables(at)[index]
 
 
 def test_scorecard_page_shows_the_estimate_of_the_unit(demo_env):

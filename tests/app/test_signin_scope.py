@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import auth, config
 from dashboard.warehouse import queries, scope
 from dashboard.warehouse.engine import make_engine
-from helpers import PAGES, ROOT
+from helpers import PAGES, ROOT, page_tables
 
 PASSWORDS = {"lan": "Quế Sơn 2025!", "boss": "lãnh đạo tỉnh"}
 
@@ -64,9 +64,8 @@ def visible_text(at: AppTest) -> str:
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
-    for t in [*at.table, *at.dataframe]:
-        v = t.value
-        frame = pd.DataFrame(v.data if hasattr(v, "data") else v)
+    frames = [pd.DataFrame(t.value.data if hasattr(t.value, "data") else t.value) for t in [*at.table, *at.dataframe]]
+    for frame in frames + page_tables(at):
         parts += [str(c) for c in frame.columns] + [str(x) for x in frame.to_numpy().ravel()]
     for w in [*at.selectbox, *at.multiselect, *at.radio]:
         parts += [str(o) for o in w.options]
@@ -81,13 +80,13 @@ def test_without_signing_in_nothing_is_shown(signed_env):
     at = app()
     at.run()
     assert not at.exception
-    assert not at.metric and not at.table and not at.dataframe and not at.get("plotly_chart")
+    assert not at.metric and not at.table and not at.dataframe and not at.get("plotly_chart") and not page_tables(at)
     assert not at.get("bidi_component")
     assert [b.label for b in at.button] == ["Đăng nhập"]
     for page in ("pages/overdue.py", "pages/map.py"):
         at.switch_page(page)
         at.run()
-        assert not at.metric and not at.table and not at.get("plotly_chart") and not at.get("bidi_component")
+        assert not at.metric and not page_tables(at) and not at.get("plotly_chart") and not at.get("bidi_component")
 
 
 def test_a_wrong_password_or_a_forged_session_does_not_sign_in(signed_env):

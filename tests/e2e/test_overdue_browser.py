@@ -45,9 +45,9 @@ def test_deep_link_filter_to_land_and_download(app_url, page, demo_dir, tmp_path
     want = expected(demo_dir, unit, key, "finished_late", ("DD",))
     page.get_by_text(f"Giải quyết quá hạn trong kỳ ({len(want)})").wait_for()
     assert re.search(r"[?&]field=DD(&|$)", page.url), page.url
-    cells = page.locator("[data-testid='stTable'] td")
+    cells = page.locator("table.bdtc-table td")
     cells.first.wait_for()
-    assert page.locator("[data-testid='stTable']").last.locator("tbody tr").count() == min(50, len(want))
+    assert page.locator("table.bdtc-table").last.locator("tbody tr").count() == min(50, len(want))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "overdue_land.png"), full_page=True)
 

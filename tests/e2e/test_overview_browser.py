@@ -17,7 +17,7 @@ def test_overview_loads_with_numbers_and_saves_a_screenshot(app_url, page):
     page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first.wait_for()
     # the district ranking: the first row of columns holding a chart (bar chart beside its table)
     ranking = page.locator("[data-testid='stHorizontalBlock']").filter(has=page.locator(".js-plotly-plot"))
-    cells = ranking.first.locator("[data-testid='stTable'] tbody tr").first.locator("td")
+    cells = ranking.first.locator("table.bdtc-table tbody tr").first.locator("td")
     cells.first.wait_for(state="attached")  # the ranked table is drawn
     assert cells.nth(1).text_content().startswith(("Huyện", "Thành phố", "Thị xã"))  # a district ranks first
     assert page.get_by_role("heading", name="Cảnh báo sớm").is_visible()
@@ -37,6 +37,6 @@ def test_deep_link_in_english_for_a_district(app_url, page):
     assert page.get_by_role("heading", name="Overview").is_visible()
     assert page.get_by_text("Thành phố Hội An · Q1 2025").first.is_visible()
     assert page.get_by_text("From 15 Dec 2024 to 14 Mar 2025").first.is_visible()
-    page.locator("[data-testid='stTable'] td").first.wait_for(state="attached")
+    page.locator("table.bdtc-table td").first.wait_for(state="attached")
     page.get_by_text("Commune ranking").scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "overview_hoi_an_en.png"), full_page=True)

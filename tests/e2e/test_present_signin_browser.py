@@ -35,7 +35,7 @@ def test_the_projector_cycles_through_readable_slides_without_reloading(app_url,
     assert heading.inner_text().startswith("Tỷ lệ đúng hạn")
     # type large enough for a room: the slide title at 64 px, body text at 36 px
     assert heading.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 60
-    assert page.locator("[data-testid='stTable'] td").first.evaluate(
+    assert page.locator("table.bdtc-table td").first.evaluate(
         "e => parseFloat(getComputedStyle(e).fontSize)") >= 36
     page.locator("svg path[data-code]").first.wait_for()  # the map
     # map labels as drawn on screen (font size in the drawing's units × the drawing's scale)

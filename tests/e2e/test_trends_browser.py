@@ -52,7 +52,7 @@ def test_scorecard_and_rankings_pages(app_url, page, demo_dir):
     wait_for_app(page)
     page.get_by_role("heading", name="Chỉ số 766").wait_for()
     page.get_by_text("Ước tính từ dữ liệu hồ sơ của kho, không phải điểm chính thức").wait_for()
-    page.locator("[data-testid='stTable']").get_by_text("Không tính được từ dữ liệu hồ sơ").wait_for()
+    page.locator("table.bdtc-table").get_by_text("Không tính được từ dữ liệu hồ sơ").wait_for()
     page.screenshot(path=str(SCREENSHOTS / "scorecard_1920.png"))
 
     page.goto(f"{app_url}/rankings?unit=49&period=2025-Q1&group=district&measure=score_100")
@@ -65,7 +65,7 @@ def test_scorecard_and_rankings_pages(app_url, page, demo_dir):
     page.get_by_role("heading", name="Giảm hạng nhiều nhất").wait_for()
     if len(fell):
         worst = fell.iloc[0]
-        table = page.locator("[data-testid='stTable']").last
+        table = page.locator("table.bdtc-table").last
         table.get_by_text(str(worst["name"]), exact=True).wait_for()
         table.get_by_text(f"↓ {-int(worst['movement'])}").first.wait_for()
     page.screenshot(path=str(SCREENSHOTS / "rankings_1920.png"))

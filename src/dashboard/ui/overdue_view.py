@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import fmt
 from dashboard.i18n import t
 from dashboard.reports.excel import list_columns, readable
+from dashboard.ui.components import table
 from dashboard.warehouse.overdue import Summary
 
 TOP_N = 10
@@ -24,7 +25,6 @@ def summary_metrics(s: Summary, due_days: int, lang: str) -> None:
 
 def top_table(df: pd.DataFrame, label_cols: list[str], header: str, lang: str, n: int = TOP_N) -> None:
     """The first `n` rows of a breakdown: label, overdue, overdue without an apology letter."""
-    # static tables: no grid component to fetch, so a first visit draws at once
     d = df.head(n)
     label = d[label_cols[0]].fillna("").astype(str) if len(label_cols) == 1 else \
         (d[label_cols[0]].fillna("").astype(str) + " " + d[label_cols[1]].fillna("").astype(str)).str.strip()
@@ -33,7 +33,7 @@ def top_table(df: pd.DataFrame, label_cols: list[str], header: str, lang: str, n
         t("col_count_overdue", lang): [fmt.number(v, lang) for v in d["overdue"]],
         t("col_count_no_apology", lang): [fmt.number(v, lang) for v in d["without_apology"]],
     })
-    st.table(shown, hide_index=True)
+    table(shown)
 
 
 def breakdowns(s: Summary, lang: str) -> None:
@@ -62,4 +62,4 @@ def dossier_table(df: pd.DataFrame, kind: str, lang: str) -> None:
         elif c.startswith("days_"):
             shown[c] = [fmt.number(v, lang) if pd.notna(v) else "" for v in shown[c]]
     shown.columns = [label for _, label in cols]
-    st.table(shown, hide_index=True)
+    table(shown)

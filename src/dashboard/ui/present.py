@@ -13,7 +13,7 @@ from dashboard.charts import maps, projector
 from dashboard.geo import layers
 from dashboard.i18n import t
 from dashboard.metrics import periods
-from dashboard.ui import data, mapview, overdue_view
+from dashboard.ui import components, data, mapview, overdue_view
 from dashboard.ui.filters import Filters
 
 SLIDES = ("map", "worst", "trends", "overdue")
@@ -84,9 +84,9 @@ def _map(f: Filters, table: pd.DataFrame, level: str | None) -> bool:
         below = frame[frame["value"] < target].sort_values("value")
         st.markdown(f"## {t('present_below', f.lang, target=fmt.percent(target, f.lang, 0), n=len(below))}")
         if len(below):
-            st.table(pd.DataFrame({t("col_unit", f.lang): below["name"].map(maps.short_name),
+            components.table(pd.DataFrame({t("col_unit", f.lang): below["name"].map(maps.short_name),
                                    t("on_time_rate", f.lang): [fmt.percent(v, f.lang) for v in below["value"]]})
-                     .head(10), hide_index=True)
+                     .head(10))
     return True
 
 
