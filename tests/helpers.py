@@ -62,7 +62,8 @@ def pure_counts(dossiers: list[kpi.Dossier], d1: date, d2: date) -> dict[str, in
 
 
 def demo_warehouse(url: str) -> sa.Engine:
-    """A small demo warehouse (scale 0.01, seed 7) with rollups for cut-offs 15 and 1."""
+    """A small demo warehouse (scale 0.01, seed 7) with rollups for cut-offs 15 and 1 and the listable
+    dossiers."""
     from dashboard.warehouse import demo, rollups, units
     from dashboard.warehouse.engine import create_schema, make_engine
 
@@ -73,6 +74,7 @@ def demo_warehouse(url: str) -> sa.Engine:
         demo.build(conn, queries.all_units(conn), scale=0.01, seed=7)
         for c in (15, 1):
             rollups.refresh(conn, c)
+        rollups.refresh_listable(conn)
     return e
 
 

@@ -46,6 +46,7 @@ def _refresh_rollups(engine, quiet: bool = False) -> None:
         with engine.begin() as conn:
             for c in cutoffs:
                 rollups.refresh(conn, c, progress=bar.update)
+            rollups.refresh_listable(conn)
 
 
 def cmd_init(args) -> int:

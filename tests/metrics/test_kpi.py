@@ -164,6 +164,8 @@ def dossiers(draw):
     status = draw(st.integers(1, 10))
     due = draw(st.one_of(st.none(), st.integers(0, 60).map(lambda n: received + timedelta(days=n))))
     end = draw(st.one_of(st.none(), st.integers(0, 90).map(lambda n: received + timedelta(days=n))))
+    if due is not None and draw(st.booleans()):  # often right at the due date, where the rules turn
+        end = max(received, due + timedelta(days=draw(st.integers(-1, 1))))
     if status in (7, 9, 10) and end is None:
         end = received
     return D(received, status, due=due, end=end, channel=draw(st.sampled_from([None, 1, 2, 3])),
@@ -207,6 +209,36 @@ def test_sql_equals_reference_definition(duck, ds, bounds):
     put(duck, ds)
     got = sql_counts(duck, *bounds).get(UNIT, dict.fromkeys(kpi.COUNT_FIELDS, 0))
     assert got == pure_counts(ds, *bounds)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(dossiers(), st.data(), st.integers(0, 200), st.integers(1, 30))
+def test_every_listed_dossier_may_be_listed(d, data, later, n):
+    """The lists read dossier_listable only: whatever a dossier is on, for any period and any as-of date
+    on or after its last date, may_be_listed admits it (and a dossier settled in time is on none)."""
+    # periods that end near the dossier's own dates (where it is on a list, if ever), or anywhere
+    anchor = data.draw(st.sampled_from([x for x in (d.received, d.due, d.end) if x is not None]))
+    d2 = anchor + timedelta(days=data.draw(st.integers(-3, 3)))
+    bounds = data.draw(st.one_of(st.just((d2 - timedelta(days=data.draw(st.integers(0, 90))), d2)), period_bounds()))
+    c = kpi.classify(d, *bounds)
+    as_of = max(x for x in (d.received, d.end) if x is not None) + timedelta(days=later)
+    listed = c["finished_late"] or c["open_overdue"] or kpi.is_due_soon(d, as_of, n)
+    assert not listed or kpi.may_be_listed(d)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(dossiers(), min_size=1, max_size=30))
+def test_listable_sql_equals_reference(duck, ds):
+    import sqlalchemy as sa
+
+    from dashboard.warehouse import schema
+
+    put(duck, ds)
+    d = schema.dossier
+    with duck.connect() as conn:
+        got = sorted(r[0] for r in conn.execute(sa.select(d.c.code).where(kpi.listable_sql(d.c), d.c.unit_code == UNIT)))
+    want = sorted(f"T-{i:06d}" for i, x in enumerate(ds) if kpi.may_be_listed(x))
+    assert got == want
 
 
 def test_due_soon():

@@ -187,3 +187,46 @@ def test_a_successor_takes_over_the_open_dossiers_of_the_unit_merged_into_it(dem
             assert province[f] == own[f].sum()  # every dossier of the period counted once
         s = overdue.Scope(p, tuple(queries.scope_codes(conn, p, heir, False)), queries.as_of(conn))
         assert overdue.counts(conn, s)["open_overdue"] == table.loc[heir, "open_overdue"]
+
+
+@pytest.mark.parametrize("key, cutoff, unit, territory", CASES)
+def test_the_listable_table_gives_the_same_lists_as_the_dossiers(demo_engine, key, cutoff, unit, territory,
+                                                               monkeypatch):
+    from dashboard.warehouse import rollups
+
+    with demo_engine.connect() as conn:
+        s = _scope(conn, key, cutoff, unit, territory, due_days=5)
+        assert overdue.source(conn, s) is schema.dossier_listable  # the demo builds it
+        listable = conn.execute(sa.select(sa.func.count()).select_from(schema.dossier_listable)).scalar()
+        assert 0 < listable < conn.execute(sa.select(sa.func.count()).select_from(schema.dossier)).scalar() / 5
+        fast = {k: overdue.page(conn, k, s, limit=None) for k in overdue.LISTS}
+        fast_summary = overdue.summary(conn, s)
+        monkeypatch.setattr(rollups, "listable_serves", lambda *_: False)
+        assert overdue.source(conn, s) is schema.dossier
+        for kind in overdue.LISTS:
+            pd.testing.assert_frame_equal(overdue.page(conn, kind, s, limit=None), fast[kind])
+        raw_summary = overdue.summary(conn, s)
+    assert raw_summary.counts == fast_summary.counts
+    pd.testing.assert_frame_equal(raw_summary.by_procedure, fast_summary.by_procedure)
+
+
+def test_the_listable_table_is_read_only_while_current(engine):
+    from dashboard.warehouse import rollups
+    from dashboard.warehouse.engine import bump_data_version
+
+    put(engine, [D(date(2025, 1, 2), 4, due=date(2025, 1, 20)),  # open and overdue
+                 D(date(2025, 1, 2), 10, due=date(2025, 1, 20), end=date(2025, 1, 10)),  # in time: never listed
+                 D(date(2025, 1, 2), 10, due=date(2025, 1, 5), end=date(2025, 1, 9))])  # late
+    p = periods.custom(date(2025, 1, 1), date(2025, 1, 31))
+    with engine.begin() as conn:
+        assert rollups.refresh_listable(conn) == 2
+        last = queries.as_of(conn)
+        s = overdue.Scope(p, (UNIT,), last)
+        assert overdue.source(conn, s) is schema.dossier_listable
+        # an as-of date before the last data day could need a dossier that ended later than it
+        assert overdue.source(conn, overdue.Scope(p, (UNIT,), last - timedelta(days=1))) is schema.dossier
+        bump_data_version(conn)  # the dossiers changed: the table is stale until rebuilt
+        assert overdue.source(conn, s) is schema.dossier
+        rollups.refresh_listable(conn)
+        assert overdue.source(conn, s) is schema.dossier_listable
+        assert overdue.counts(conn, s) == {"finished_late": 1, "open_overdue": 1, "due_soon": 0}

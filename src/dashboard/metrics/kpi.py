@@ -165,6 +165,16 @@ def is_due_soon(d: Dossier, as_of: date, days: int) -> bool:
     return is_open and not paused and d.due is not None and as_of <= d.due <= as_of + timedelta(days=days)
 
 
+def may_be_listed(d: Dossier) -> bool:
+    """Whether a dossier can be on an overdue list at all (finished late or open and overdue in some
+    period, or due soon at an as-of date on or after every end date): counted, with a due date, and not
+    ended on or before it. Dossiers settled in time (the vast majority) never are."""
+    if d.status in EXCLUDED_STATUSES or d.due is None:
+        return False
+    end = kpi_end(d.status, d.end)
+    return end is None or end > d.due
+
+
 # ---- The same definitions in SQL -------------------------------------------------------------
 
 
@@ -195,6 +205,12 @@ def _not_ended_by(c, day: date, strict: bool) -> sa.ColumnElement:
     """end(d) is none or end(d) > day (strict) / >= day."""
     after = c.end_date > day if strict else c.end_date >= day
     return sa.or_(c.status.notin_(ENDING_STATUSES), c.end_date.is_(None), after)
+
+
+def listable_sql(c) -> sa.ColumnElement:
+    """may_be_listed in SQL."""
+    return sa.and_(counted_sql(c), c.due_date.is_not(None),
+                   sa.or_(c.status.notin_(ENDING_STATUSES), c.end_date.is_(None), c.end_date > c.due_date))
 
 
 def relevant_sql(c, d1: date, d2: date) -> sa.ColumnElement:

@@ -1,7 +1,9 @@
 """The lists behind "Hồ sơ quá hạn": finished late, open and overdue, due soon (SPEC §4).
 
 Everything is computed in SQL with bound parameters: membership, days overdue, filters, sorting and
-paging, so a page of a 100 000-row list costs one indexed query and ships 50 rows.
+paging, so a page of a 100 000-row list costs one indexed query and ships 50 rows. The queries read
+dossier_listable (the few percent of dossiers that can be on a list) while it is current, else the
+dossiers themselves, with the same conditions.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import sqlalchemy as sa
 
 from dashboard.metrics import kpi
 from dashboard.metrics.periods import Period
-from dashboard.warehouse import schema
+from dashboard.warehouse import rollups, schema
 from dashboard.warehouse.scope import within
 
 LISTS = ("finished_late", "open_overdue", "due_soon")
@@ -77,8 +79,13 @@ def _where(c, kind: str, s: Scope) -> list[sa.ColumnElement]:
     return [_membership(c, kind, s), *_scope_filters(c, s)]
 
 
+def source(conn: sa.Connection, s: Scope) -> sa.Table:
+    """The table the lists read: dossier_listable when it holds every dossier they can name, else dossier."""
+    return schema.dossier_listable if rollups.listable_serves(conn, s.as_of) else schema.dossier
+
+
 def count(conn: sa.Connection, kind: str, s: Scope) -> int:
-    d = schema.dossier
+    d = source(conn, s)
     return int(conn.execute(sa.select(sa.func.count()).select_from(d).where(*_where(d.c, kind, s))).scalar())
 
 
@@ -93,15 +100,14 @@ def _scope_where(c, s: Scope, filtered: bool = True) -> list[sa.ColumnElement]:
 
 def counts(conn: sa.Connection, s: Scope) -> dict[str, int]:
     """The length of each list under the scope's filters, in one pass over the dossiers."""
-    d = schema.dossier
+    d = source(conn, s)
     flags = _flags(d.c, s)
     row = conn.execute(sa.select(*[kpi.count_if(cond).label(kind) for kind, cond in flags.items()])
                        .where(*_scope_where(d.c, s))).one()
     return {kind: int(row[i]) for i, kind in enumerate(flags)}
 
 
-def _select(kind: str, s: Scope) -> sa.Select:
-    d = schema.dossier
+def _select(d: sa.Table, kind: str, s: Scope) -> sa.Select:
     return (
         sa.select(d.c.code, d.c.procedure_code, d.c.procedure_name, d.c.field_code, d.c.field_name, d.c.unit_code,
                   d.c.received_date, d.c.due_date, kpi.kpi_end_sql(d.c).label("end_date"),
@@ -123,7 +129,7 @@ def page(conn: sa.Connection, kind: str, s: Scope, *, sort: str = "days_overdue"
     """One page of a list, ordered in SQL (ties broken by dossier code, so pages never overlap)."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
-    q = _select(kind, s).subquery("l")
+    q = _select(source(conn, s), kind, s).subquery("l")
     key = q.c[sort]
     ordered = key.desc().nulls_last() if descending else key.asc().nulls_last()
     # order and cut the page first, then look up the unit names of its rows only
@@ -173,7 +179,7 @@ class Summary:
 def _groups(conn: sa.Connection, s: Scope) -> pd.DataFrame:
     """Per field × procedure × unit: how many dossiers are on each list, and overdue ones without an
     apology letter — one grouped pass, before the field and procedure filters."""
-    d = schema.dossier
+    d = source(conn, s)
     flags = _flags(d.c, s)
     no_apology = sa.and_(sa.or_(flags["finished_late"], flags["open_overdue"]), sa.func.coalesce(d.c.apology, 0) != 1)
     keys = [d.c.field_code, d.c.field_name, d.c.procedure_code, d.c.procedure_name, d.c.unit_code]

@@ -59,3 +59,29 @@ def refresh(conn: sa.Connection, cutoff: int, progress=None) -> int:
             progress(1)
     set_meta(conn, _version_key(cutoff), get_meta(conn, "data_version") or "0")
     return len(todo)
+
+
+LISTABLE_VERSION, LISTABLE_LAST_DAY = "listable_version", "listable_last_day"
+
+
+def refresh_listable(conn: sa.Connection) -> int:
+    """Rebuild dossier_listable from the dossiers (creating it in a warehouse built before it); returns
+    its row count. Records the data version it was built from and the last data day."""
+    t, d = schema.dossier_listable, schema.dossier
+    schema.metadata.create_all(conn, tables=[t])
+    conn.execute(t.delete())
+    cols = list(schema.LISTABLE_COLUMNS)
+    conn.execute(t.insert().from_select(cols, sa.select(*[d.c[c] for c in cols]).where(kpi.listable_sql(d.c))))
+    span = data_range(conn)
+    set_meta(conn, LISTABLE_LAST_DAY, span[1].isoformat() if span else "")
+    set_meta(conn, LISTABLE_VERSION, get_meta(conn, "data_version") or "0")
+    return int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar())
+
+
+def listable_serves(conn: sa.Connection, as_of: date) -> bool:
+    """Whether dossier_listable holds every dossier the lists can name at `as_of`: built from the current
+    data, and as_of on or after the last data day (a due-soon dossier must still be open then)."""
+    built, last = get_meta(conn, LISTABLE_VERSION), get_meta(conn, LISTABLE_LAST_DAY)
+    if built is None or built != (get_meta(conn, "data_version") or "0"):
+        return False
+    return not last or as_of >= date.fromisoformat(last)
