@@ -64,13 +64,12 @@ until = as_of + timedelta(days=due_days)
 st.caption(t(f"list_help_{kind}", lang, end=fmt.day(period.end, lang), asof=fmt.day(as_of, lang), n=due_days,
              until=fmt.day(until, lang)))
 
-c_sort, c_dir, c_size, c_page = st.columns([3, 2, 2, 2])
+c_sort, c_dir, c_size, c_page, c_export = st.columns([3, 2, 2, 2, 2], vertical_alignment="bottom")
 sort_labels = {s: dict(excel.list_columns(kind, lang)).get(s, s) for s in SORTS}
 sort_labels["days_overdue"] = t("col_days_left" if kind == "due_soon" else "col_days_overdue", lang)
 with c_sort:
     sort = st.selectbox(t("sort_by", lang), SORTS, key="ov_sort", format_func=sort_labels.get)
 with c_dir:
-    st.write("")
     descending = st.toggle(t("sort_desc", lang), value=True, key="ov_desc")
 with c_size:
     size = st.selectbox(t("rows_per_page", lang), PAGE_SIZES, index=1, key="ov_size")
@@ -90,6 +89,23 @@ for key in ("field", "proc"):
     if not st.query_params.get(key):
         del st.query_params[key]
 
+# the export sits with the list's controls (and is built only when pressed)
+if total > MAX_EXPORT:
+    st.warning(t("export_too_many", lang, n=fmt.number(total, lang), max=fmt.number(MAX_EXPORT, lang)))
+elif total:
+    meta = excel.ListMeta(kind, f.unit_name, f.unit_code, f.territory, period, as_of, due_days,
+                          fields=[field_names[c] for c in fields_t], procedures=[proc_names[c] for c in procs_t],
+                          sort=sort, descending=descending, demo=f.state.demo, total=total)
+    args = (src, kind, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t, sort, descending,
+            MAX_EXPORT)
+
+    def build() -> bytes:  # runs only when the button is pressed
+        return excel.list_workbook(data.overdue_all(*args), meta, lang)
+
+    c_export.download_button(t("export_xlsx", lang), data=build, on_click="ignore", icon="📥", width="stretch",
+                             file_name=f"ho-so-{kind.replace('_', '-')}-{f.unit_code}-{period.key}.xlsx",
+                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
 if total == 0:
     st.info(t("list_empty", lang))
 else:
@@ -100,18 +116,3 @@ else:
     st.caption(t("page_of", lang, page=fmt.number(page_no, lang), pages=fmt.number(pages, lang),
                  first=fmt.number(first, lang), last=fmt.number(first + len(rows) - 1, lang),
                  total=fmt.number(total, lang)))
-    if total > MAX_EXPORT:
-        st.warning(t("export_too_many", lang, n=fmt.number(total, lang), max=fmt.number(MAX_EXPORT, lang)))
-    else:
-        meta = excel.ListMeta(kind, f.unit_name, f.unit_code, f.territory, period, as_of, due_days,
-                              fields=[field_names[c] for c in fields_t], procedures=[proc_names[c] for c in procs_t],
-                              sort=sort, descending=descending, demo=f.state.demo, total=total)
-        args = (src, kind, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t, sort, descending,
-                MAX_EXPORT)
-
-        def build() -> bytes:  # runs only when the button is pressed
-            return excel.list_workbook(data.overdue_all(*args), meta, lang)
-
-        st.download_button(t("export_xlsx", lang), data=build, on_click="ignore", icon="📥",
-                           file_name=f"ho-so-{kind.replace('_', '-')}-{f.unit_code}-{period.key}.xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

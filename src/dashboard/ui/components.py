@@ -58,6 +58,7 @@ TABLE_CSS = """<style>
 .bdtc-table th { text-align: left; font-weight: 400; color: rgba(49, 51, 63, .6);
   border-bottom: 1px solid rgba(49, 51, 63, .1); padding: .25rem .375rem; vertical-align: bottom; }
 .bdtc-table td { border-top: 1px solid rgba(49, 51, 63, .1); padding: .25rem .375rem; vertical-align: top; }
+.bdtc-table th.num { text-align: right; }
 .bdtc-table td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 </style>"""
 #: cells right-aligned as numbers: counts, rates, "12 / 50", movements such as "↑ 3"
@@ -67,18 +68,23 @@ _NUMERIC = re.compile(r"^[−\-+]?[\d.,  ]+( %)?$|^[↑↓=–] ?\d*$")
 def table(df: pd.DataFrame, styles: dict[str, list[str]] | None = None) -> None:
     """A static table of display strings (already formatted), drawn as plain HTML: no grid and no Arrow
     decoder for the browser to fetch and parse, so a first visit draws it at once (st.table's decoder
-    held the whole page back ~0.4 s). `styles`: column → inline CSS per row. Cells are escaped."""
+    held the whole page back ~0.4 s). Columns of numbers are right-aligned; `styles`: column → inline
+    CSS per row. Every text is escaped."""
     styles = styles or {}
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in df.columns)
+    cols = list(df.columns)
+    texts = [["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in df.iloc[:, j]]
+             for j in range(len(cols))]
+    neutral = {"", "—", t("no_data", "vi"), t("no_data", "en")}  # they sit in number columns too
+    num = [' class="num"' if any(x not in neutral for x in col) and all(x in neutral or _NUMERIC.match(x) for x in col)
+           else "" for col in texts]
+    head = "".join(f"<th{num[j]}>{escape(str(c))}</th>" for j, c in enumerate(cols))
     body = []
-    for i, row in enumerate(df.itertuples(index=False)):
+    for i in range(len(df)):
         cells = []
-        for col, v in zip(df.columns, row):
-            text = "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
-            cls = ' class="num"' if _NUMERIC.match(text) else ""
-            css = styles.get(col, [""] * len(df))[i]
+        for j, c in enumerate(cols):
+            css = styles.get(c, [""] * len(df))[i]
             style = f' style="{escape(css)}"' if css else ""
-            cells.append(f"<td{cls}{style}>{escape(text)}</td>")
+            cells.append(f"<td{num[j]}{style}>{escape(texts[j][i])}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     st.html(f'{TABLE_CSS}<table class="bdtc-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
 

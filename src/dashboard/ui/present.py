@@ -26,7 +26,7 @@ CSS = """
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
 .block-container { padding: 1.2rem 2.5rem 0 2.5rem !important; max-width: 100% !important; }
 .stMainBlockContainer p, .stMainBlockContainer li, .stMainBlockContainer td, .stMainBlockContainer th {
-  font-size: 36px !important; line-height: 1.3; color: #000; }
+  font-size: 36px !important; line-height: 1.3; color: #000 !important; }
 .stMainBlockContainer h1 { font-size: 64px !important; line-height: 1.1; color: #000; padding: 0; }
 .stMainBlockContainer h2 { font-size: 44px !important; color: #000; padding: 0; }
 [data-testid="stMetricLabel"] p { font-size: 36px !important; }

@@ -1,0 +1,43 @@
+"""Static tables drawn as HTML (ui/components.table): every text escaped, number columns right-aligned
+header and cells, per-cell styles, and the same cells back through the tests' own table reader."""
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.ui import components
+from helpers import html_tables
+
+
+def drawn(monkeypatch, df, **kw) -> str:
+    out = []
+    monkeypatch.setattr(components.st, "html", out.append)
+    components.table(df, **kw)
+    assert len(out) == 1
+    return out[0]
+
+
+def test_cells_are_escaped_and_read_back(monkeypatch):
+    df = pd.DataFrame({"Đơn vị": ['<script>alert("x")</script>', "Xã A & B"], "Quá hạn": ["1.234", None]})
+    markup = drawn(monkeypatch, df)
+    assert "<script>" not in markup and "&lt;script&gt;" in markup and "Xã A &amp; B" in markup
+    back = html_tables(markup)[0]
+    assert list(back.columns) == ["Đơn vị", "Quá hạn"]
+    assert back.values.tolist() == [['<script>alert("x")</script>', "1.234"], ["Xã A & B", ""]]
+
+
+def test_number_columns_are_right_aligned_text_columns_not(monkeypatch):
+    df = pd.DataFrame({"Hạng": ["1", "2"], "Đơn vị": ["Huyện Quế Sơn", "12 Tháng 3"],
+                       "Tỷ lệ": ["95,00 %", "không có dữ liệu"], "Biến động": ["↑ 3", "="],
+                       "Tổng": ["1.234.567", "0"], "Mã": ["MH.0001", "—"]})
+    markup = drawn(monkeypatch, df)
+    heads = pd.Series(markup.split("<th")[1:])
+    right = [h.split(">", 2)[1].split("<")[0] for h in heads if h.startswith(' class="num"')]
+    assert right == ["Hạng", "Tỷ lệ", "Biến động", "Tổng"]  # 'no data' does not make a rate column text
+    assert markup.count('<td class="num"') == 8
+
+
+def test_styles_per_cell_and_repeated_column_names(monkeypatch):
+    df = pd.DataFrame([["a", "b"], ["c", "d"]], columns=["X", "X"])
+    markup = drawn(monkeypatch, pd.DataFrame({"Tỷ lệ": ["97 %", "80 %"]}), styles={"Tỷ lệ": ["color: #1b7837", ""]})
+    assert '<td class="num" style="color: #1b7837">97 %</td>' in markup and "<td class=\"num\">80 %</td>" in markup
+    assert html_tables(drawn(monkeypatch, df))[0].values.tolist() == [["a", "b"], ["c", "d"]]
