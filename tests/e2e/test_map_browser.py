@@ -80,6 +80,12 @@ def test_a_click_on_a_district_opens_its_communes_and_a_click_on_a_commune_its_o
     href = link.get_attribute("href")
     assert f"unit={code}" in href and "period=2025-Q1" in href and "scope=own" in href
     offline.screenshot(path=str(SCREENSHOTS / "map_communes_que_son.png"))
+    name = offline.locator(f"svg path[data-code='{code}']").get_attribute("data-tip").split("\n")[0]
+    link.click()  # and on to the commune's overdue dossiers
+    offline.get_by_role("heading", name="Hồ sơ quá hạn").wait_for()
+    wait_for_app(offline)
+    offline.get_by_text(f"{name} · Quý 1/2025").first.wait_for()
+    assert f"unit={code}" in offline.url
     no_real_errors(offline)
 
 
