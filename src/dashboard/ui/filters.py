@@ -95,7 +95,7 @@ def sidebar(state: data.WarehouseState, cfg: AuthConfig, user: User, draw: bool 
         kind = _kind_of(st.session_state["period"])
         if kind != "custom":
             _settle_period(kind, state, cutoff)
-        units, names = _settle_unit(src, periods.parse(st.session_state["period"], cutoff), user, cfg, lang)
+        units, _ = _settle_unit(src, periods.parse(st.session_state["period"], cutoff), user, cfg, lang)
     period = periods.parse(st.session_state["period"], cutoff)
 
     unit = st.session_state["unit"]
