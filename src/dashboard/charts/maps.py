@@ -35,7 +35,6 @@ class Area:
     name: str
     fill: str
     legend: str  # the legend entry it belongs to
-    value_text: str
     tip: str  # hover lines, plain text separated by newlines
 
 
@@ -190,6 +189,17 @@ def _class_labels(bounds: list[float], lo: float, lang: str, decimals: int) -> l
     return out
 
 
+def _classed(values: dict[str, float], scale: str, lang: str, decimals: int):
+    """Colour and legend entry per unit for values in quantile classes of a sequential scale, and the
+    legend (colour, "lo – hi") in class order; units without a value are left out of both."""
+    known = {c: v for c, v in values.items() if v is not None and not pd.isna(v)}
+    bounds = classes(known.values(), decimals=decimals)
+    ramp = _ramp(scale, len(bounds))
+    names = _class_labels(bounds, min(known.values()), lang, decimals) if bounds else []
+    of = {c: next(i for i, b in enumerate(bounds) if v <= b + 1e-9) for c, v in known.items()}
+    return {c: ramp[i] for c, i in of.items()}, {c: names[i] for c, i in of.items()}, list(zip(ramp, names))
+
+
 # -- the figure -------------------------------------------------------------------------------------------
 
 def _legend_html(title: str, legend) -> str:
@@ -199,18 +209,19 @@ def _legend_html(title: str, legend) -> str:
 
 def _figure(geojson: dict, areas: list[Area], labels: dict[str, list[str]], *, legend, legend_title: str,
             label_size: int, outline: str | None, clickable: bool, width: int, height: int,
-            line: float = 0.8, aria: str = "", crowded: str = "move") -> MapFigure:
+            line: float = 0.8, aria: str = "", drop_crowded: bool = False) -> MapFigure:
     feats = [f for f in geojson["features"] if f["geometry"]["coordinates"]]
     by_code = {a.code: a for a in areas}
     if not feats:
         return MapFigure("", tuple(areas), tuple(legend), legend_title, (), clickable)
     fit = _Fit(feats, width, height, PAD)
-    paths, anchors = [], []
+    paths, anchors, d_of = [], [], {}
     for f in feats:
         a = by_code.get(f["id"])
         if a is None:
             continue
         d, area = _path(f["geometry"], fit)
+        d_of[a.code] = d
         attrs = f'data-code="{escape(a.code)}" data-tip="{escape(a.tip)}" aria-label="{escape(a.tip)}"'
         if clickable:
             attrs += ' tabindex="0" class="click"'
@@ -221,9 +232,9 @@ def _figure(geojson: dict, areas: list[Area], labels: dict[str, list[str]], *, l
             w = max(len(s) for s in lines) * label_size * CHAR_EM + 6
             h = len(lines) * label_size * 1.15 + 2
             anchors.append((a.code, float(lx[0]), float(ly[0]), w, h, math.inf if a.code == outline else area))
-    if len(anchors) > 60:  # a whole province's communes: room for labels only where they do not pile up
-        crowded = "drop"
-    spots = place_labels(anchors, width, height, rings=8 if crowded == "move" else 2, drop=crowded == "drop")
+    # a whole province's communes: room for labels only where they do not pile up
+    drop_crowded = drop_crowded or len(anchors) > 60
+    spots = place_labels(anchors, width, height, rings=2 if drop_crowded else 8, drop=drop_crowded)
     texts, leaders = [], []
     anchor_of = {a[0]: a for a in anchors}
     for code, (cx, cy, moved) in spots.items():
@@ -239,11 +250,7 @@ def _figure(geojson: dict, areas: list[Area], labels: dict[str, list[str]], *, l
             ey = min(max(ay, cy - h / 2), cy + h / 2)
             leaders.append(f'<line x1="{_num(ax)}" y1="{_num(ay)}" x2="{_num(ex)}" y2="{_num(ey)}"/>'
                            f'<circle cx="{_num(ax)}" cy="{_num(ay)}" r="3"/>')
-    ring = ""
-    if outline:
-        home = next((f for f in feats if f["id"] == outline), None)
-        if home is not None:
-            ring = f'<path class="outline" d="{_path(home["geometry"], fit)[0]}"/>'
+    ring = f'<path class="outline" d="{d_of[outline]}"/>' if outline in d_of else ""
     svg = (f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(aria or legend_title)}" '
            f'style="--line:{line}px;--label:{label_size}px">'
            f'<g class="areas">{"".join(paths)}</g>{ring}<path class="hl" d=""/><g class="leaders">{"".join(leaders)}</g>'
@@ -267,9 +274,9 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str = "value", *, lang: s
     val = d[value].reindex(codes)
     names = {f["id"]: d["name"].get(f["id"], f["properties"]["name"]) for f in geojson["features"]}
     hover = d["hover"].reindex(codes).fillna("") if "hover" in d else pd.Series("", index=codes)
-    text_val = {c: (fmt.percent(v, lang) if is_rate else fmt.number(v, lang)) if pd.notna(v) else t("no_data", lang)
-                for c, v in val.items()}
     none_label = t("no_data", lang)
+    text_val = {c: (fmt.percent(v, lang) if is_rate else fmt.number(v, lang)) if pd.notna(v) else none_label
+                for c, v in val.items()}
     if is_rate:
         labels = {"ok": t("band_ok", lang, target=fmt.percent(target, lang, 0)),
                   "near": t("band_near", lang, lo=fmt.percent(target - near, lang, 0), hi=fmt.percent(target, lang, 0)),
@@ -280,19 +287,12 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str = "value", *, lang: s
         entry = {c: labels[k] for c, k in keys.items()}
         legend = [(colours[b], labels[b]) for b in BAND_ORDER if b in keys.values()]
     else:
-        bounds = classes(val.tolist())
-        ramp = _ramp(colorscale, len(bounds))
-        names_of = _class_labels(bounds, float(val.min()), lang, 0) if bounds else []
-        fills, entry = {}, {}
-        for c, v in val.items():
-            if pd.isna(v):
-                fills[c], entry[c] = colours["none"], none_label
-            else:
-                i = next(i for i, b in enumerate(bounds) if v <= b + 1e-9)
-                fills[c], entry[c] = ramp[i], names_of[i]
-        legend = list(zip(ramp, names_of)) + ([(colours["none"], none_label)] if val.isna().any() else [])
-    areas = [Area(c, names[c], fills[c], entry[c], text_val[c],
-                  "\n".join(x for x in (names[c], text_val[c], hover.get(c, "")) if x)) for c in codes]
+        fills, entry, legend = _classed(val.to_dict(), colorscale, lang, 0)
+        fills = {c: fills.get(c, colours["none"]) for c in codes}
+        entry = {c: entry.get(c, none_label) for c in codes}
+        legend += [(colours["none"], none_label)] if val.isna().any() else []
+    areas = [Area(c, names[c], fills[c], entry[c], "\n".join(x for x in (names[c], text_val[c], hover.get(c, "")) if x))
+             for c in codes]
     lines = {c: [short_name(names[c])] + ([text_val[c]] if label_values else []) for c in codes}
     return _figure(geojson, areas, lines, legend=legend, legend_title=legend_title, label_size=label_size,
                    outline=outline, clickable=clickable, width=width, height=height, line=line, aria=aria)
@@ -307,22 +307,19 @@ def province_map(geojson: dict, published: pd.DataFrame, *, lang: str, home: str
     names = {f["id"]: f["properties"]["name"] for f in geojson["features"]}
     has = [c for c in codes if c in rows.index and pd.notna(rows.loc[c, "score"])]
     scores = {c: float(rows.loc[c, "score"]) for c in has}
-    bounds = classes(scores.values(), decimals=2)
-    ramp = _ramp(scale, len(bounds))
-    class_names = _class_labels(bounds, min(scores.values()), lang, 2) if bounds else []
+    fills, entry, legend = _classed(scores, scale, lang, 2)
     none_label = t("no_published", lang)
     areas = []
     for c in codes:
         if c in scores:
             r = rows.loc[c]
-            i = next(i for i, b in enumerate(bounds) if scores[c] <= b + 1e-9)
             rank = t("hover_rank", lang, rank=int(r["rank"]), n=int(r["rank_of"] or 63)) if pd.notna(r["rank"]) else ""
-            value = fmt.number(scores[c], lang, 2)
-            tip = "\n".join(x for x in (names[c], value, rank, t(f"quality_{r['quality']}", lang)) if x)
-            areas.append(Area(c, names[c], ramp[i], class_names[i], value, tip))
+            tip = "\n".join(x for x in (names[c], fmt.number(scores[c], lang, 2), rank,
+                                        t(f"quality_{r['quality']}", lang)) if x)
+            areas.append(Area(c, names[c], fills[c], entry[c], tip))
         else:
-            areas.append(Area(c, names[c], BAND_COLOURS["none"], none_label, none_label, f"{names[c]}\n{none_label}"))
-    legend = list(zip(ramp, class_names)) + ([(BAND_COLOURS["none"], none_label)] if len(has) < len(codes) else [])
+            areas.append(Area(c, names[c], BAND_COLOURS["none"], none_label, f"{names[c]}\n{none_label}"))
+    legend += [(BAND_COLOURS["none"], none_label)] if len(has) < len(codes) else []
     # names and scores of the provinces with a figure and the home province; where the small delta
     # provinces crowd, a label that finds no room nearby is left to the hover
     lines = {c: [f"{short_name(names[c])} {fmt.number(scores[c], lang, 2)}"] for c in has}
@@ -330,4 +327,4 @@ def province_map(geojson: dict, published: pd.DataFrame, *, lang: str, home: str
         lines[home] = [short_name(names[home])]
     return _figure(geojson, areas, lines, legend=legend, legend_title=legend_title, label_size=label_size,
                    outline=home if home in codes else None, clickable=False, width=900, height=1000, line=0.5,
-                   crowded="drop")
+                   drop_crowded=True)

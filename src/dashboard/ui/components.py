@@ -78,12 +78,12 @@ def table(df: pd.DataFrame, styles: dict[str, list[str]] | None = None) -> None:
     num = [' class="num"' if any(x not in neutral for x in col) and all(x in neutral or _NUMERIC.match(x) for x in col)
            else "" for col in texts]
     head = "".join(f"<th{num[j]}>{escape(str(c))}</th>" for j, c in enumerate(cols))
+    css = [styles.get(c) or [""] * len(df) for c in cols]
     body = []
     for i in range(len(df)):
         cells = []
-        for j, c in enumerate(cols):
-            css = styles.get(c, [""] * len(df))[i]
-            style = f' style="{escape(css)}"' if css else ""
+        for j in range(len(cols)):
+            style = f' style="{escape(css[j][i])}"' if css[j][i] else ""
             cells.append(f"<td{num[j]}{style}>{escape(texts[j][i])}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     st.html(f'{TABLE_CSS}<table class="bdtc-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')

@@ -81,7 +81,7 @@ def _where(c, kind: str, s: Scope) -> list[sa.ColumnElement]:
 
 def source(conn: sa.Connection, s: Scope) -> sa.Table:
     """The table the lists read: dossier_listable when it holds every dossier they can name, else dossier."""
-    return schema.dossier_listable if rollups.listable_serves(conn, s.as_of) else schema.dossier
+    return rollups.list_source(conn, s.as_of)
 
 
 def count(conn: sa.Connection, kind: str, s: Scope) -> int:

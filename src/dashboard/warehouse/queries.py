@@ -139,7 +139,7 @@ def kpi_table(conn: sa.Connection, period: Period, *, level: str = "all", territ
 
 
 def due_soon_counts(conn: sa.Connection, on: date, days: int, root: str | None = None) -> pd.DataFrame:
-    d = schema.dossier_listable if rollups.listable_serves(conn, on) else schema.dossier
+    d = rollups.list_source(conn, on)
     rows = conn.execute(
         sa.select(d.c.unit_code, sa.func.count().label("due_soon"))
         .where(kpi.due_soon_sql(d.c, on, days), *within(d.c.unit_code, root, on, on))

@@ -85,3 +85,9 @@ def listable_serves(conn: sa.Connection, as_of: date) -> bool:
     if built is None or built != (get_meta(conn, "data_version") or "0"):
         return False
     return not last or as_of >= date.fromisoformat(last)
+
+
+def list_source(conn: sa.Connection, as_of: date) -> sa.Table:
+    """The table that overdue lists and due-soon counts at `as_of` read: dossier_listable while it
+    serves them, else the dossiers (same columns, same conditions)."""
+    return schema.dossier_listable if listable_serves(conn, as_of) else schema.dossier
