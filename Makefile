@@ -22,7 +22,7 @@ demo: setup
 
 start: demo
 	$(BIN)/python -m dashboard geo install
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run src/dashboard/web/serve.py
 
 test: setup
 	$(BIN)/python -m pytest

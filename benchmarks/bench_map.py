@@ -3,8 +3,8 @@
     python benchmarks/bench_map.py [--scale 0.1] [--runs 5]
 
 Builds a demo warehouse at the given scale in a scratch folder (unless --data-dir names one), installs
-the boundary pack from $DASHBOARD_GEO_SOURCE or ../shared/geo, starts `streamlit run app.py` and a
-one-line Streamlit page, and prints medians (SPEC §8: compare with the trivial page). "Ready" means
+the boundary pack from $DASHBOARD_GEO_SOURCE or ../shared/geo, starts the dashboard as `make start` does
+(dashboard.web.SERVE) and a one-line Streamlit page, and prints medians (SPEC §8: compare with the trivial page). "Ready" means
 the script is idle and the map's polygons are drawn (the SVG's paths are in the document).
 """
 from __future__ import annotations
@@ -24,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
+from dashboard.web import SERVE  # noqa: E402
+
 CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--enable-unsafe-swiftshader", "--disable-background-networking", "--disable-gpu"]
 
@@ -81,11 +83,12 @@ def demo_data(data_dir: str | None, scale: float, prefix: str):
 
 @contextmanager
 def app_and_trivial(data_dir: Path):
-    """`streamlit run app.py` on data_dir and a one-line Streamlit page (SPEC §8), as (app_url, trivial_url)."""
+    """The dashboard (as `make start` serves it) on data_dir and a one-line Streamlit page (SPEC §8), as
+    (app_url, trivial_url)."""
     tmp = Path(tempfile.mkdtemp(prefix="bench_trivial_"))
     (tmp / "t.py").write_text("import streamlit as st\nst.write('trivial')\n")
     env = app_env(data_dir)
-    app, app_url = serve(ROOT / "app.py", env, ROOT)
+    app, app_url = serve(SERVE, env, ROOT)
     tri, tri_url = serve(tmp / "t.py", env, tmp)
     try:
         yield app_url, tri_url
@@ -164,7 +167,7 @@ def main() -> None:
     trivial = tmp / "trivial"
     trivial.mkdir()
     (trivial / "t.py").write_text("import streamlit as st\nst.write('trivial')\n")
-    app, app_url = serve(ROOT / "app.py", env, ROOT)
+    app, app_url = serve(SERVE, env, ROOT)
     tri, tri_url = serve(trivial / "t.py", env, trivial)
     try:
         with sync_playwright() as pw:

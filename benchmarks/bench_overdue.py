@@ -11,7 +11,8 @@ warehouse.duckdb), then prints medians:
 - in headless Chromium, a new visitor (fresh browser context) opening the page by deep link for the
   whole province, each run on another period so no cached result helps (budget ≤ 1.5 s), then the same
   periods again (the server's cache warm, the browser's empty), a returning visitor, and moving to the
-  next page of the list. A one-line Streamlit page is timed the same way for comparison.
+  next page of the list. A one-line Streamlit page, and app.py served without dashboard.web's middleware
+  (plain `streamlit run app.py`), are timed the same way in the same runs for comparison.
 It asserts nothing.
 """
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
-from bench_map import ARGS, CHROMIUM, app_and_trivial, bench_args, demo_data  # noqa: E402
+from bench_map import ARGS, CHROMIUM, app_and_trivial, app_env, bench_args, demo_data, serve  # noqa: E402
 from bench_warehouse import median_time as med_time  # noqa: E402
 
 PERIODS = ["2025-Q1", "2024-Q4", "2024-Q3", "2024-Q2", "2024-Q1", "2023-Q4", "2023-Q3", "2023-Q2", "2023-Q1",
@@ -110,6 +111,7 @@ def browser_part(data_dir: Path, runs: int) -> None:
         wait_for_app(page)
         page.get_by_text("trivial").wait_for()
 
+    plain, plain_url = serve(ROOT / "app.py", app_env(data_dir), ROOT)
     with app_and_trivial(data_dir) as (app_url, tri_url), sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
@@ -124,13 +126,17 @@ def browser_part(data_dir: Path, runs: int) -> None:
             return dt
 
         first = visit(f"{app_url}/overdue?unit=49&period=2022-Q2&scope=territory", list_ready)
+        visit(f"{plain_url}/overdue?unit=49&period=2022-Q2&scope=territory", list_ready)
         visit(tri_url, trivial_ready)
-        cold, cold_tri, next_page = [], [], []
+        cold, cold_tri, cold_plain, next_page = [], [], [], []
         for i in range(runs):
             cold_tri.append(visit(tri_url, trivial_ready))
             key = PERIODS[i % len(PERIODS)]
             cold.append(visit(f"{app_url}/overdue?unit=49&period={key}&scope=territory&list=finished_late",
                               list_ready))
+            cold_plain.append(visit(f"{plain_url}/overdue?unit=49&period={key}&scope=territory&list=finished_late",
+                                    list_ready))
+        plain.terminate()
         cold_cached = [visit(f"{app_url}/overdue?unit=49&period={PERIODS[i % len(PERIODS)]}&scope=territory"
                              f"&list=finished_late", list_ready) for i in range(runs)]  # the server has it now
         page = b.new_page(viewport={"width": 1920, "height": 1080})
@@ -154,7 +160,8 @@ def browser_part(data_dir: Path, runs: int) -> None:
     med = statistics.median
     print(f"first request after the server starts: {first:.2f} s")
     print(f"overdue page, province territory, new visitor, uncached period: median {med(cold):.2f} s "
-          f"(runs {', '.join(f'{x:.2f}' for x in cold)}; budget 1.5 s); trivial page the same way {med(cold_tri):.2f} s")
+          f"(runs {', '.join(f'{x:.2f}' for x in cold)}; budget 1.5 s); trivial page the same way {med(cold_tri):.2f} s; "
+          f"plain `streamlit run app.py` {med(cold_plain):.2f} s (runs {', '.join(f'{x:.2f}' for x in cold_plain)})")
     print(f"new visitor, a period the server was asked for before: median {med(cold_cached):.2f} s "
           f"(runs {', '.join(f'{x:.2f}' for x in cold_cached)})")
     print(f"returning visitor (browser cache warm), uncached month: median {med(warm):.2f} s "

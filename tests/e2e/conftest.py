@@ -1,4 +1,5 @@
-"""Real-browser fixtures: `streamlit run app.py` on a small demo warehouse, and Debian's Chromium.
+"""Real-browser fixtures: the dashboard as `make start` serves it (dashboard.web.SERVE, app.py behind
+its middleware) on a small demo warehouse, and Debian's Chromium.
 
 Outside CI the tests skip when /usr/bin/chromium is missing; under CI=true they fail instead.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from browser import CHROMIUM, HEAD, LAUNCH_ARGS, ROOT, _free_port, need_browser
+from dashboard.web import SERVE
 from geopack import install_geo_pack
 
 
@@ -33,7 +35,7 @@ def geo_for_e2e(tmp_path_factory):
 
 
 def _serve(demo_dir: Path, geo: Path | None, log_name: str, **extra_env):
-    """`streamlit run app.py` on the demo warehouse; yields its URL and stops it afterwards."""
+    """The served dashboard on the demo warehouse; yields its URL and stops it afterwards."""
     need_browser()
     port = _free_port()
     env = dict(os.environ, DASHBOARD_DATA_DIR=str(demo_dir), **extra_env)
@@ -42,7 +44,7 @@ def _serve(demo_dir: Path, geo: Path | None, log_name: str, **extra_env):
         env["DASHBOARD_GEO_DIR"] = str(geo)
     log = open(demo_dir / log_name, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(SERVE), "--server.port", str(port), "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )

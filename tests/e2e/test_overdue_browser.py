@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,16 @@ def test_report_page_downloads_the_workbook(app_url, page, tmp_path):
     pdf = tmp_path / "r.pdf"
     info.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_a_deep_link_connects_without_probing_under_the_page(app_url, page):
+    """dashboard.web.DirectConnect: the websocket opens at the server's root at once, with no failed health
+    check under /overdue first (streamlit#7074)."""
+    paths = []
+    page.on("request", lambda r: paths.append(urlparse(r.url).path))
+    page.goto(f"{app_url}/overdue?unit=49&period=2025-Q1&scope=territory")
+    wait_for_app(page)
+    page.get_by_role("heading", name="Hồ sơ quá hạn").wait_for()
+    assert page.evaluate("window.__streamlit.BACKEND_BASE_URL") == f"{app_url}/"
+    assert not [p for p in paths if p.startswith("/overdue/_stcore")], paths
+    assert page.url.startswith(f"{app_url}/overdue?")

@@ -83,14 +83,21 @@ def published(src: Source) -> pd.DataFrame:
         return queries.published(conn)
 
 
-def _scope(conn, src: Source, period: Period, unit_code: str, territory: bool, as_of: date, due_days: int,
+def _scope(src: Source, period: Period, unit_code: str, territory: bool, as_of: date, due_days: int,
            fields: tuple[str, ...] = (), procedures: tuple[str, ...] = ()):
     """The overdue-list scope of a unit: its own code, or it and its descendants valid in the period
     (with the retired units whose dossiers they took over); nothing outside the viewer's root."""
     from dashboard.warehouse.overdue import Scope
 
-    codes = tuple(queries.scope_codes(conn, period, unit_code, territory, src.root))
-    return Scope(period, codes, as_of, due_days, fields, procedures, root=src.root)
+    return Scope(period, scope_codes(src, period, unit_code, territory), as_of, due_days, fields, procedures,
+                 root=src.root)
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def scope_codes(src: Source, period: Period, unit_code: str, territory: bool) -> tuple[str, ...]:
+    """The unit codes an overdue list covers (cached: the summary, the counts and every page need them)."""
+    with engine(src.url).connect() as conn:
+        return tuple(queries.scope_codes(conn, period, unit_code, territory, src.root))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -100,7 +107,7 @@ def overdue_summary(src: Source, period: Period, unit_code: str, territory: bool
     from dashboard.warehouse import overdue
 
     with engine(src.url).connect() as conn:
-        s = _scope(conn, src, period, unit_code, territory, as_of, due_days)
+        s = _scope(src, period, unit_code, territory, as_of, due_days)
         return overdue.summary_and_options(conn, s)
 
 
@@ -110,7 +117,7 @@ def overdue_counts(src: Source, period: Period, unit_code: str, territory: bool,
     from dashboard.warehouse import overdue
 
     with engine(src.url).connect() as conn:
-        s = _scope(conn, src, period, unit_code, territory, as_of, due_days, fields, procedures)
+        s = _scope(src, period, unit_code, territory, as_of, due_days, fields, procedures)
         return overdue.counts(conn, s)
 
 
@@ -121,7 +128,7 @@ def overdue_page(src: Source, kind: str, period: Period, unit_code: str, territo
     from dashboard.warehouse import overdue
 
     with engine(src.url).connect() as conn:
-        s = _scope(conn, src, period, unit_code, territory, as_of, due_days, fields, procedures)
+        s = _scope(src, period, unit_code, territory, as_of, due_days, fields, procedures)
         return overdue.page(conn, kind, s, sort=sort, descending=descending, offset=offset, limit=limit)
 
 
@@ -132,7 +139,7 @@ def overdue_all(src: Source, kind: str, period: Period, unit_code: str, territor
     from dashboard.warehouse import overdue
 
     with engine(src.url).connect() as conn:
-        s = _scope(conn, src, period, unit_code, territory, as_of, due_days, fields, procedures)
+        s = _scope(src, period, unit_code, territory, as_of, due_days, fields, procedures)
         return overdue.page(conn, kind, s, sort=sort, descending=descending, offset=0, limit=limit)
 
 

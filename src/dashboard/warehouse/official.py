@@ -20,7 +20,7 @@ from dashboard.fmt import strip_diacritics
 from dashboard.metrics import periods
 from dashboard.metrics.scorecard import GROUPS
 from dashboard.warehouse import schema
-from dashboard.warehouse.engine import next_id
+from dashboard.warehouse.engine import frame, next_id
 from dashboard.warehouse.importer import ImportRefused, read_table
 from dashboard.warehouse.scope import ALL_TIME, within
 
@@ -200,4 +200,4 @@ def scores(conn: sa.Connection, unit_code: str, period_key: str, root: str | Non
     rows = conn.execute(sa.select(*[o.c[c] for c in cols])
                         .where(o.c.unit_code == unit_code, o.c.period_key == period_key,
                                *within(o.c.unit_code, root, *ALL_TIME))).all()
-    return pd.DataFrame(rows, columns=cols)
+    return frame(rows, cols)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from dashboard.metrics import kpi
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import rollups, schema
+from dashboard.warehouse.engine import frame
 from dashboard.warehouse.scope import within
 
 LISTS = ("finished_late", "open_overdue", "due_soon")
@@ -147,7 +148,7 @@ def page(conn: sa.Connection, kind: str, s: Scope, *, sort: str = "days_overdue"
 
 
 def _frame(rows) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=list(COLUMNS))
+    df = frame(rows, COLUMNS)
     df["days_overdue"] = df["days_overdue"].astype("Int64")
     for col in ("status", "channel", "apology"):
         df[col] = df[col].astype("Int64")
@@ -187,7 +188,7 @@ def _groups(conn: sa.Connection, s: Scope) -> pd.DataFrame:
                    kpi.count_if(no_apology).label("without_apology"))
          .where(*_scope_where(d.c, s, filtered=False)).group_by(*keys))
     cols = ["field_code", "field_name", "procedure_code", "procedure_name", "unit_code", *LISTS, "without_apology"]
-    g = pd.DataFrame(conn.execute(q).all(), columns=cols)
+    g = frame(conn.execute(q), cols)
     g[[*LISTS, "without_apology"]] = g[[*LISTS, "without_apology"]].astype("int64")
     return g
 
@@ -203,7 +204,7 @@ def summary_and_options(conn: sa.Connection, s: Scope) -> tuple[Summary, pd.Data
     g = _groups(conn, s)
     counts_ = {kind: int(g[kind].sum()) for kind in LISTS}
     g = g.assign(overdue=g["finished_late"] + g["open_overdue"])
-    names = pd.DataFrame(conn.execute(sa.select(_unit_names())).all(), columns=["unit_code", "unit_name"])
+    names = frame(conn.execute(sa.select(_unit_names())), ["unit_code", "unit_name"])
     over = g[g["overdue"] > 0]
 
     def top(keys: list[str]) -> pd.DataFrame:

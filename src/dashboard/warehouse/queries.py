@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from dashboard.metrics import kpi
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import rollups, schema
+from dashboard.warehouse.engine import frame
 from dashboard.warehouse.scope import ALL_TIME, within
 
 LEVEL_KINDS = {
@@ -36,7 +37,7 @@ def units_in_period(conn: sa.Connection, start: date, end: date, root: str | Non
                *within(u.c.code, root, start, end))
         .order_by(u.c.code, u.c.valid_from)
     ).all()
-    df = pd.DataFrame(rows, columns=["code", "name", "kind", "parent_code", "area_code", "valid_from", "valid_to"])
+    df = frame(rows, ["code", "name", "kind", "parent_code", "area_code", "valid_from", "valid_to"])
     return df.drop_duplicates("code", keep="last").reset_index(drop=True)
 
 
@@ -44,7 +45,7 @@ def crosswalk(conn: sa.Connection) -> pd.DataFrame:
     """The crosswalk rows: code → successor_code from effective_date."""
     s = schema.unit_successor
     rows = conn.execute(sa.select(s.c.code, s.c.successor_code, s.c.effective_date).order_by(s.c.code)).all()
-    return pd.DataFrame(rows, columns=["code", "successor_code", "effective_date"])
+    return frame(rows, ["code", "successor_code", "effective_date"])
 
 
 def successor_map(conn: sa.Connection) -> dict[str, str]:
@@ -68,7 +69,7 @@ def all_units(conn: sa.Connection, root: str | None = None) -> pd.DataFrame:
     """Every version of every unit (under `root` at any time, when given)."""
     u = schema.unit
     rows = conn.execute(sa.select(u).where(*within(u.c.code, root, *ALL_TIME)).order_by(u.c.code, u.c.valid_from)).all()
-    return pd.DataFrame(rows, columns=[c.name for c in u.columns])
+    return frame(rows, [c.name for c in u.columns])
 
 
 def unit_counts(conn: sa.Connection, period: Period, unit_codes: list[str] | None = None,
@@ -110,7 +111,7 @@ def _has_dossiers_in(conn: sa.Connection, period: Period) -> bool:
 
 
 def _frame(rows, cols) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=cols)
+    df = frame(rows, cols)
     for c in cols[1:]:
         df[c] = df[c].astype("int64")
     return df
@@ -145,7 +146,7 @@ def due_soon_counts(conn: sa.Connection, on: date, days: int, root: str | None =
         .where(kpi.due_soon_sql(d.c, on, days), *within(d.c.unit_code, root, on, on))
         .group_by(d.c.unit_code)
     ).all()
-    counts = pd.DataFrame(rows, columns=["unit_code", "due_soon"])
+    counts = frame(rows, ["unit_code", "due_soon"])
     valid = set(units_in_period(conn, on, on, root)["code"])
     return kpi.attribute_retired(counts, valid, successor_map(conn), columns=("due_soon",))
 
@@ -156,7 +157,7 @@ def published(conn: sa.Connection, index_name: str | None = None) -> pd.DataFram
     if index_name:
         q = q.where(p.c.index_name == index_name)
     rows = conn.execute(q).all()
-    return pd.DataFrame(rows, columns=[c.name for c in p.columns])
+    return frame(rows, [c.name for c in p.columns])
 
 
 def dossier_count(conn: sa.Connection) -> int:

@@ -81,8 +81,11 @@ def refresh_listable(conn: sa.Connection) -> int:
 def listable_serves(conn: sa.Connection, as_of: date) -> bool:
     """Whether dossier_listable holds every dossier the lists can name at `as_of`: built from the current
     data, and as_of on or after the last data day (a due-soon dossier must still be open then)."""
-    built, last = get_meta(conn, LISTABLE_VERSION), get_meta(conn, LISTABLE_LAST_DAY)
-    if built is None or built != (get_meta(conn, "data_version") or "0"):
+    m = schema.meta
+    meta = dict(conn.execute(sa.select(m.c.key, m.c.value)
+                             .where(m.c.key.in_([LISTABLE_VERSION, LISTABLE_LAST_DAY, "data_version"]))).all())
+    built, last = meta.get(LISTABLE_VERSION), meta.get(LISTABLE_LAST_DAY)
+    if built is None or built != (meta.get("data_version") or "0"):
         return False
     return not last or as_of >= date.fromisoformat(last)
 
