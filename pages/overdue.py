@@ -111,8 +111,7 @@ if total == 0:
 else:
     rows = data.overdue_page(src, kind, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t,
                              sort, descending, (page_no - 1) * size, size)
-    overdue_view.dossier_table(rows, kind, lang)
     first = (page_no - 1) * size + 1
-    st.caption(t("page_of", lang, page=fmt.number(page_no, lang), pages=fmt.number(pages, lang),
-                 first=fmt.number(first, lang), last=fmt.number(first + len(rows) - 1, lang),
-                 total=fmt.number(total, lang)))
+    overdue_view.dossier_table(rows, kind, lang, caption=t(
+        "page_of", lang, page=fmt.number(page_no, lang), pages=fmt.number(pages, lang), first=fmt.number(first, lang),
+        last=fmt.number(first + len(rows) - 1, lang), total=fmt.number(total, lang)))

@@ -114,6 +114,47 @@ def html_tables(markup: str) -> list[pd.DataFrame]:
     return [pd.DataFrame(rows[1:], columns=rows[0]) for rows in p.tables if rows]
 
 
+class _CardParser(HTMLParser):
+    """label → value of every components.cards card in a piece of HTML."""
+
+    def __init__(self):
+        super().__init__()
+        self.cards: dict[str, str] = {}
+        self._part: str | None = None
+        self._label: list[str] = []
+        self._value: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        cls = dict(attrs).get("class", "")
+        if cls in ("label", "value"):
+            self._part = cls
+        elif tag == "abbr":
+            self._part = None  # the help mark is not part of the label
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self._part == "value":
+            self.cards["".join(self._label).strip()] = "".join(self._value).strip()
+            self._label, self._value = [], []
+        if tag == "div":
+            self._part = None
+
+    def handle_data(self, data):
+        if self._part == "label":
+            self._label.append(data)
+        elif self._part == "value":
+            self._value.append(data)
+
+
+def page_cards(at) -> dict[str, str]:
+    """label → value of the figure cards an AppTest run drew (components.cards)."""
+    out: dict[str, str] = {}
+    for e in at.get("html"):
+        p = _CardParser()
+        p.feed(e.proto.body)
+        out.update(p.cards)
+    return out
+
+
 def page_tables(at) -> list[pd.DataFrame]:
     """The static tables an AppTest run drew (components.table draws them as HTML), in page order."""
     return [df for e in at.get("html") for df in html_tables(e.proto.body)]

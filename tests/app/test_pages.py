@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import PAGES, ROOT, page_tables
+from helpers import PAGES, ROOT, page_cards, page_tables
 
 
 def maps(at: AppTest) -> list[dict]:
@@ -117,7 +117,7 @@ def test_overdue_page_from_a_deep_link_lists_what_spec_counts(demo_env):
     assert any("Chi nhánh VPĐKĐĐ Hội An · Quý 1/2025" in m.value for m in at.markdown)
     with make_engine(config.db_url(), read_only=True).connect() as conn:
         row = report_frame(conn, periods.parse("2025-Q1", 15), "department", False).set_index("unit_code").loc["CN_503"]
-    summary = {m.label: m.value for m in at.metric}
+    summary = page_cards(at)
     assert summary["Hồ sơ quá hạn"] == str(row["finished_late"] + row["open_overdue"])
     assert summary["Giải quyết quá hạn trong kỳ"] == str(row["finished_late"])
     assert summary["Quá hạn chưa có phiếu xin lỗi"] == str(row["overdue_without_apology"])

@@ -82,7 +82,7 @@ def test_a_click_on_a_district_opens_its_communes_and_a_click_on_a_commune_its_o
     offline.screenshot(path=str(SCREENSHOTS / "map_communes_que_son.png"))
     name = offline.locator(f"svg path[data-code='{code}']").get_attribute("data-tip").split("\n")[0]
     link.click()  # and on to the commune's overdue dossiers
-    offline.get_by_role("heading", name="Hồ sơ quá hạn").wait_for()
+    offline.get_by_role("heading", name="Hồ sơ quá hạn", exact=True).wait_for()
     wait_for_app(offline)
     offline.get_by_text(f"{name} · Quý 1/2025").first.wait_for()
     assert f"unit={code}" in offline.url

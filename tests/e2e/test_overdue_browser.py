@@ -31,7 +31,7 @@ def test_deep_link_filter_to_land_and_download(app_url, page, demo_dir, tmp_path
     unit, key = "CN_507", "2024"  # Chi nhánh VPĐKĐĐ Điện Bàn, year 2024, its own dossiers
     page.goto(f"{app_url}/overdue?unit={unit}&period={key}&scope=own&list=finished_late")
     wait_for_app(page)
-    assert page.get_by_role("heading", name="Hồ sơ quá hạn").is_visible()
+    assert page.get_by_role("heading", name="Hồ sơ quá hạn", exact=True).is_visible()
     page.get_by_text("Chi nhánh VPĐKĐĐ Điện Bàn · Năm 2024 (15/12/2023 – 14/12/2024) · Hồ sơ của đơn vị").wait_for()
     want_all = expected(demo_dir, unit, key, "finished_late")
     assert want_all
@@ -90,7 +90,7 @@ def test_a_deep_link_connects_without_probing_under_the_page(app_url, page):
     page.on("request", lambda r: paths.append(urlparse(r.url).path))
     page.goto(f"{app_url}/overdue?unit=49&period=2025-Q1&scope=territory")
     wait_for_app(page)
-    page.get_by_role("heading", name="Hồ sơ quá hạn").wait_for()
+    page.get_by_role("heading", name="Hồ sơ quá hạn", exact=True).wait_for()
     assert page.evaluate("window.__streamlit.BACKEND_BASE_URL") == f"{app_url}/"
     assert not [p for p in paths if p.startswith("/overdue/_stcore")], paths
     assert page.url.startswith(f"{app_url}/overdue?")

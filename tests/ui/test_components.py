@@ -41,3 +41,37 @@ def test_styles_per_cell_and_repeated_column_names(monkeypatch):
     markup = drawn(monkeypatch, pd.DataFrame({"Tỷ lệ": ["97 %", "80 %"]}), styles={"Tỷ lệ": ["color: #1b7837", ""]})
     assert '<td class="num" style="color: #1b7837">97 %</td>' in markup and "<td class=\"num\">80 %</td>" in markup
     assert html_tables(drawn(monkeypatch, df))[0].values.tolist() == [["a", "b"], ["c", "d"]]
+
+
+def test_caption_goes_under_the_table_escaped(monkeypatch):
+    markup = drawn(monkeypatch, pd.DataFrame({"A": ["1"]}), caption="Trang 1/2 · <b>")
+    assert "<caption>Trang 1/2 · &lt;b&gt;</caption>" in markup
+    assert "caption-side: bottom" in markup and html_tables(markup)[0].values.tolist() == [["1"]]
+
+
+def test_cards_one_block_escaped_and_read_back(monkeypatch):
+    from helpers import _CardParser
+
+    out = []
+    monkeypatch.setattr(components.st, "html", out.append)
+    components.cards([components.Card("Hồ sơ quá hạn", "10.190", help='Tổng "quá hạn" <x>'),
+                      components.Card("Chưa xin lỗi <i>", "4.150", note="40,7 % & hơn")])
+    assert len(out) == 1
+    markup = out[0]
+    assert markup.count('class="bdtc-card"') == 2
+    assert 'title="Tổng &quot;quá hạn&quot; &lt;x&gt;"' in markup and "<i>" not in markup
+    assert '<div class="note">40,7 % &amp; hơn</div>' in markup
+    p = _CardParser()
+    p.feed(markup)
+    assert p.cards == {"Hồ sơ quá hạn": "10.190", "Chưa xin lỗi <i>": "4.150"}
+
+
+def test_panels_side_by_side_with_their_tables(monkeypatch):
+    out = []
+    monkeypatch.setattr(components.st, "html", out.append)
+    a, b = (components.table_html(pd.DataFrame({"X": [v]})) for v in ("1", "2"))
+    components.panels([("Theo lĩnh vực", a), ("Theo <đơn vị>", b)], widths=[3, 4], note="Không theo bộ lọc")
+    markup = out[0]
+    assert len(out) == 1 and "grid-template-columns: 3fr 4fr" in markup
+    assert "<h5>Theo &lt;đơn vị&gt;</h5>" in markup and '<p class="bdtc-note">Không theo bộ lọc</p>' in markup
+    assert [t.values.tolist() for t in html_tables(markup)] == [[["1"]], [["2"]]]

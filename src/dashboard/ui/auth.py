@@ -103,16 +103,20 @@ def _submit(cfg: AuthConfig) -> None:
     st.session_state["_signin_failed"] = not ok
 
 
-def sidebar_status(cfg: AuthConfig, user: User, unit_name: str | None, lang: str) -> None:
-    """Who is signed in and what they may see, with a sign-out button; or that access is open."""
+def sidebar_status(cfg: AuthConfig, user: User, unit_name: str | None, lang: str, notes: tuple[str, ...] = ()) -> None:
+    """Who is signed in and what they may see, with a sign-out button; or that access is open. `notes`
+    (lines to show above it) share its caption: one element to draw instead of several."""
     if user.open_access:
-        st.caption(t("auth_open", lang))
+        status = t("auth_open", lang)
+    elif not user.username:
+        status = t("auth_anonymous", lang)
+    else:
+        scope = t("auth_scope_all", lang) if user.root is None else \
+            t("auth_scope_unit", lang, unit=unit_name or user.unit)
+        status = t("auth_signed_in", lang, name=user.name, role=t(f"role_{user.role}", lang), scope=scope)
+    st.caption("\n\n".join([*notes, status]))
+    if user.open_access or not user.username:
         return
-    if not user.username:
-        st.caption(t("auth_anonymous", lang))
-        return
-    scope = t("auth_scope_all", lang) if user.root is None else t("auth_scope_unit", lang, unit=unit_name or user.unit)
-    st.caption(t("auth_signed_in", lang, name=user.name, role=t(f"role_{user.role}", lang), scope=scope))
     if cfg.mode != "header":
         st.button(t("auth_sign_out", lang), key="_sign_out", on_click=sign_out)
         if st.session_state.pop("_signed_out", False) and cfg.mode == "oidc":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html import escape
 
 import pandas as pd
@@ -60,16 +61,23 @@ TABLE_CSS = """<style>
 .bdtc-table td { border-top: 1px solid rgba(49, 51, 63, .1); padding: .25rem .375rem; vertical-align: top; }
 .bdtc-table th.num { text-align: right; }
 .bdtc-table td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.bdtc-table caption { caption-side: bottom; text-align: left; font-size: .875rem; color: rgba(49, 51, 63, .6);
+  padding-top: .25rem; }
 </style>"""
 #: cells right-aligned as numbers: counts, rates, "12 / 50", movements such as "↑ 3"
 _NUMERIC = re.compile(r"^[−\-+]?[\d.,  ]+( %)?$|^[↑↓=–] ?\d*$")
 
 
-def table(df: pd.DataFrame, styles: dict[str, list[str]] | None = None) -> None:
+def table(df: pd.DataFrame, styles: dict[str, list[str]] | None = None, caption: str = "") -> None:
     """A static table of display strings (already formatted), drawn as plain HTML: no grid and no Arrow
     decoder for the browser to fetch and parse, so a first visit draws it at once (st.table's decoder
-    held the whole page back ~0.4 s). Columns of numbers are right-aligned; `styles`: column → inline
-    CSS per row. Every text is escaped."""
+    held the whole page back ~0.4 s). See `table_html`."""
+    st.html(TABLE_CSS + table_html(df, styles, caption))
+
+
+def table_html(df: pd.DataFrame, styles: dict[str, list[str]] | None = None, caption: str = "") -> str:
+    """The markup of `table` (needs TABLE_CSS on the page). Columns of numbers are right-aligned;
+    `styles`: column → inline CSS per row; `caption` goes under the table. Every text is escaped."""
     styles = styles or {}
     cols = list(df.columns)
     texts = [["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in df.iloc[:, j]]
@@ -86,7 +94,52 @@ def table(df: pd.DataFrame, styles: dict[str, list[str]] | None = None) -> None:
             style = f' style="{escape(css[j][i])}"' if css[j][i] else ""
             cells.append(f"<td{num[j]}{style}>{escape(texts[j][i])}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
-    st.html(f'{TABLE_CSS}<table class="bdtc-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return f'<table class="bdtc-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+@dataclass(frozen=True)
+class Card:
+    """One figure of a card row: label, value as shown, an optional line under it and a hover help."""
+    label: str
+    value: str
+    note: str = ""
+    help: str = ""
+
+
+CARD_CSS = """<style>
+.bdtc-cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: 1rem; }
+.bdtc-card { border: 1px solid rgba(49, 51, 63, .2); border-radius: .5rem; padding: .75rem 1rem; }
+.bdtc-card .label { font-size: .875rem; }
+.bdtc-card .label abbr { text-decoration: none; cursor: help; color: rgba(49, 51, 63, .6); display: inline-block;
+  width: 1.1em; line-height: 1.1em; border: 1px solid currentColor; border-radius: 50%; text-align: center;
+  font-size: .75rem; margin-left: .25rem; }
+.bdtc-card .value { font-size: 2.25rem; line-height: 1.3; }
+.bdtc-card .note { font-size: .875rem; color: rgba(49, 51, 63, .6); }
+.bdtc-panels { display: grid; gap: 1rem; }
+.bdtc-note { font-size: .875rem; color: rgba(49, 51, 63, .6); margin: 0 0 .75rem 0; }
+.bdtc-panels h5 { font-size: 1rem; font-weight: 600; margin: 0 0 .25rem 0; padding: 0; }
+</style>"""
+
+
+def cards(items: list[Card]) -> None:
+    """A row of figures as one HTML block (st.metric draws each card, its column and its notes as
+    separate elements; one block is drawn at once). Every text is escaped."""
+    def one(c: Card) -> str:
+        hint = f'<abbr title="{escape(c.help)}">?</abbr>' if c.help else ""
+        note = f'<div class="note">{escape(c.note)}</div>' if c.note else ""
+        return (f'<div class="bdtc-card"><div class="label">{escape(c.label)}{hint}</div>'
+                f'<div class="value">{escape(c.value)}</div>{note}</div>')
+    st.html(f'{CARD_CSS}<div class="bdtc-cards">{"".join(one(c) for c in items)}</div>')
+
+
+def panels(parts: list[tuple[str, str]], widths: list[int], note: str = "") -> None:
+    """Side-by-side panels, each a heading over markup built here (tables from `table_html`), under an
+    optional note line, as one HTML block."""
+    grid = " ".join(f"{w}fr" for w in widths)
+    body = "".join(f"<section><h5>{escape(h)}</h5>{markup}</section>" for h, markup in parts)
+    top = f'<p class="bdtc-note">{escape(note)}</p>' if note else ""
+    st.html(f'{TABLE_CSS}{CARD_CSS}{top}<div class="bdtc-panels" style="grid-template-columns: {grid}">{body}</div>')
 
 
 def fmt_metric(value, metric: str, lang: str) -> str:

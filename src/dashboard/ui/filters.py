@@ -138,9 +138,8 @@ def _draw(state: data.WarehouseState, cfg: AuthConfig, user: User, src: data.Sou
     st.radio(t("scope", lang), ("territory", "own"), key="scope", horizontal=True,
              format_func=lambda s: t(f"scope_{s}", lang))
     st.divider()
-    st.caption(t("as_of", lang, date=fmt.day(state.as_of, lang)))
-    st.caption(t("share_link", lang))
-    ui_auth.sidebar_status(cfg, user, names.get(user.root), lang)
+    ui_auth.sidebar_status(cfg, user, names.get(user.root), lang,
+                           notes=(t("as_of", lang, date=fmt.day(state.as_of, lang)), t("share_link", lang)))
     return units, names
 
 

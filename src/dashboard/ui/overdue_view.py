@@ -7,24 +7,25 @@ import streamlit as st
 from dashboard import fmt
 from dashboard.i18n import t
 from dashboard.reports.excel import list_columns, readable
-from dashboard.ui.components import table
+from dashboard.ui.components import Card, cards, panels, table, table_html
 from dashboard.warehouse.overdue import Summary
 
 TOP_N = 10
 
 
 def summary_metrics(s: Summary, due_days: int, lang: str) -> None:
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric(t("sum_overdue", lang), fmt.number(s.overdue, lang), border=True, help=t("kpi_help_overdue", lang))
-    c2.metric(t("list_finished_late", lang), fmt.number(s.counts["finished_late"], lang), border=True)
-    c2.caption(f"{t('list_open_overdue', lang)}: {fmt.number(s.counts['open_overdue'], lang)}")
-    c3.metric(t("sum_no_apology", lang), fmt.number(s.without_apology, lang), border=True)
-    c3.caption(t("sum_no_apology_share", lang, share=fmt.percent(s.without_apology_share, lang, 1)))
-    c4.metric(t("sum_due_soon", lang, n=due_days), fmt.number(s.counts["due_soon"], lang), border=True)
+    cards([
+        Card(t("sum_overdue", lang), fmt.number(s.overdue, lang), help=t("kpi_help_overdue", lang)),
+        Card(t("list_finished_late", lang), fmt.number(s.counts["finished_late"], lang),
+             f"{t('list_open_overdue', lang)}: {fmt.number(s.counts['open_overdue'], lang)}"),
+        Card(t("sum_no_apology", lang), fmt.number(s.without_apology, lang),
+             t("sum_no_apology_share", lang, share=fmt.percent(s.without_apology_share, lang, 1))),
+        Card(t("sum_due_soon", lang, n=due_days), fmt.number(s.counts["due_soon"], lang)),
+    ])
 
 
-def top_table(df: pd.DataFrame, label_cols: list[str], header: str, lang: str, n: int = TOP_N) -> None:
-    """The first `n` rows of a breakdown: label, overdue, overdue without an apology letter."""
+def top_table(df: pd.DataFrame, label_cols: list[str], header: str, lang: str, n: int = TOP_N) -> str:
+    """The markup of the first `n` rows of a breakdown: label, overdue, overdue without an apology letter."""
     d = df.head(n)
     label = d[label_cols[0]].fillna("").astype(str) if len(label_cols) == 1 else \
         (d[label_cols[0]].fillna("").astype(str) + " " + d[label_cols[1]].fillna("").astype(str)).str.strip()
@@ -33,27 +34,24 @@ def top_table(df: pd.DataFrame, label_cols: list[str], header: str, lang: str, n
         t("col_count_overdue", lang): [fmt.number(v, lang) for v in d["overdue"]],
         t("col_count_no_apology", lang): [fmt.number(v, lang) for v in d["without_apology"]],
     })
-    table(shown)
+    return table_html(shown)
 
 
 def breakdowns(s: Summary, lang: str) -> None:
-    st.caption(t("summary_scope", lang))
     if s.overdue == 0:
+        st.caption(t("summary_scope", lang))
         return
-    a, b, c = st.columns([3, 4, 4])
-    with a:
-        st.markdown(f"**{t('sum_by_field', lang)}**")
-        top_table(s.by_field, ["field_name"], t("col_field", lang), lang)
-    with b:
-        st.markdown(f"**{t('sum_by_procedure', lang)}**")
-        top_table(s.by_procedure, ["procedure_code", "procedure_name"], t("col_procedure", lang), lang)
-    with c:
-        st.markdown(f"**{t('sum_by_unit', lang)}**")
-        top_table(s.by_unit, ["unit_name"], t("col_handling_unit", lang), lang)
+    panels(note=t("summary_scope", lang), parts=[
+        (t("sum_by_field", lang), top_table(s.by_field, ["field_name"], t("col_field", lang), lang)),
+        (t("sum_by_procedure", lang),
+         top_table(s.by_procedure, ["procedure_code", "procedure_name"], t("col_procedure", lang), lang)),
+        (t("sum_by_unit", lang), top_table(s.by_unit, ["unit_name"], t("col_handling_unit", lang), lang)),
+    ], widths=[3, 4, 4])
 
 
-def dossier_table(df: pd.DataFrame, kind: str, lang: str) -> None:
-    """One page of a list as a static table: dates dd/MM/yyyy, words for status, channel and apology."""
+def dossier_table(df: pd.DataFrame, kind: str, lang: str, caption: str = "") -> None:
+    """One page of a list as a static table: dates dd/MM/yyyy, words for status, channel and apology;
+    `caption` (which rows these are) under it."""
     cols = list_columns(kind, lang)
     shown = readable(df, lang)[[c for c, _ in cols]].copy()
     for c, _ in cols:
@@ -62,4 +60,4 @@ def dossier_table(df: pd.DataFrame, kind: str, lang: str) -> None:
         elif c.startswith("days_"):
             shown[c] = [fmt.number(v, lang) if pd.notna(v) else "" for v in shown[c]]
     shown.columns = [label for _, label in cols]
-    table(shown)
+    table(shown, caption=caption)
