@@ -11,6 +11,7 @@ from dashboard.warehouse.overdue import LISTS
 
 PAGE_SIZES = (25, 50, 100)
 SORTS = ("days_overdue", "due_date", "received_date", "end_date", "code")
+ORDERS = tuple(f"{s}:{d}" for s in SORTS for d in ("desc", "asc"))
 MAX_EXPORT = 100_000
 
 f = filters.current()
@@ -64,13 +65,13 @@ until = as_of + timedelta(days=due_days)
 st.caption(t(f"list_help_{kind}", lang, end=fmt.day(period.end, lang), asof=fmt.day(as_of, lang), n=due_days,
              until=fmt.day(until, lang)))
 
-c_sort, c_dir, c_size, c_page, c_export = st.columns([3, 2, 2, 2, 2], vertical_alignment="bottom")
+c_sort, c_size, c_page, c_export = st.columns([4, 2, 2, 3], vertical_alignment="bottom")
 sort_labels = {s: dict(excel.list_columns(kind, lang)).get(s, s) for s in SORTS}
 sort_labels["days_overdue"] = t("col_days_left" if kind == "due_soon" else "col_days_overdue", lang)
-with c_sort:
-    sort = st.selectbox(t("sort_by", lang), SORTS, key="ov_sort", format_func=sort_labels.get)
-with c_dir:
-    descending = st.toggle(t("sort_desc", lang), value=True, key="ov_desc")
+with c_sort:  # key and direction in one control ("days_overdue:desc")
+    order = st.selectbox(t("sort_by", lang), ORDERS, key="ov_order", format_func=lambda o: (
+        f"{sort_labels[o.split(':')[0]]} ({t('sort_' + o.split(':')[1], lang).lower()})"))
+sort, descending = order.split(":")[0], order.endswith(":desc")
 with c_size:
     size = st.selectbox(t("rows_per_page", lang), PAGE_SIZES, index=1, key="ov_size")
 total = counts[kind]

@@ -146,6 +146,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "filter_all": {"vi": "Tất cả", "en": "All"},
     "sort_by": {"vi": "Sắp xếp theo", "en": "Sort by"},
     "sort_desc": {"vi": "Giảm dần", "en": "Descending"},
+    "sort_asc": {"vi": "Tăng dần", "en": "Ascending"},
     "page_no": {"vi": "Trang", "en": "Page"},
     "page_of": {"vi": "Trang {page}/{pages} · hồ sơ {first}–{last} trên {total}",
                 "en": "Page {page}/{pages} · dossiers {first}–{last} of {total}"},

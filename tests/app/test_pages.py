@@ -142,6 +142,12 @@ def test_overdue_page_filters_and_pages(demo_env):
     assert len(second) == 50 and not set(second["Mã hồ sơ"]) & set(late["Mã hồ sơ"])
     days = lambda t: t["Số ngày quá hạn"].str.replace(".", "", regex=False).astype(int)  # noqa: E731 (vi: 1.234)
     assert days(second).max() <= days(late).min()  # most overdue first
+    assert at.selectbox(key="ov_order").value == "days_overdue:desc"
+    at.selectbox(key="ov_order").set_value("days_overdue:asc").run()
+    least = page_tables(at)[-1]
+    assert days(least).is_monotonic_increasing and days(least).max() <= days(late).min()
+    assert at.number_input(key="ov_page").value == 1  # a new order starts at page 1
+    assert "Số ngày quá hạn (tăng dần)" in at.selectbox(key="ov_order").format_func("days_overdue:asc")
     at.multiselect(key="ov_fields").set_value(["DD"]).run()
     land = page_tables(at)[-1]
     assert set(land["Lĩnh vực"]) == {"Đất đai"} and at.number_input(key="ov_page").value == 1

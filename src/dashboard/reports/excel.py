@@ -128,7 +128,7 @@ def list_workbook(rows: pd.DataFrame | Iterable[pd.DataFrame], meta: ListMeta, l
         (t("xl_asof", lang), fmt.day(meta.as_of, lang)),
         (t("filter_field", lang), "; ".join(meta.fields) or everything),
         (t("filter_procedure", lang), "; ".join(meta.procedures) or everything),
-        (t("xl_sort", lang), f"{sort_name} ({t('sort_desc', lang).lower() if meta.descending else '↑'})"),
+        (t("xl_sort", lang), f"{sort_name} ({t('sort_desc' if meta.descending else 'sort_asc', lang).lower()})"),
     ]
     if meta.list_kind == "due_soon":
         head.append((t("xl_due_days", lang), str(meta.due_days)))
