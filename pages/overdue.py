@@ -37,18 +37,16 @@ overdue_view.breakdowns(summary, lang)
 st.divider()
 
 field_names = dict(zip(options["field_code"].fillna(""), options["field_name"].fillna("—")))
-if "ov_fields" not in st.session_state:
-    st.session_state["ov_fields"] = [c for c in qp.get("field", "").split(",") if c in field_names]
-st.session_state["ov_fields"] = [c for c in st.session_state["ov_fields"] if c in field_names]
+overdue_view.keep_known("ov_fields", qp.get("field", ""), field_names, set(field_names), t("filter_field", lang),
+                        lang)
 c_field, c_proc, c_days = st.columns([3, 5, 2])
 with c_field:
     fields = st.multiselect(t("filter_field", lang), sorted(field_names, key=field_names.get), key="ov_fields",
                             format_func=field_names.get, placeholder=t("filter_all", lang))
 procs = options[options["field_code"].isin(fields)] if fields else options
 proc_names = dict(zip(procs["procedure_code"], procs["procedure_code"] + " " + procs["procedure_name"].fillna("")))
-if "ov_procs" not in st.session_state:
-    st.session_state["ov_procs"] = [c for c in qp.get("proc", "").split(",") if c in proc_names]
-st.session_state["ov_procs"] = [c for c in st.session_state["ov_procs"] if c in proc_names]
+overdue_view.keep_known("ov_procs", qp.get("proc", ""), proc_names, set(options["procedure_code"]),
+                        t("filter_procedure", lang), lang)
 with c_proc:
     procedures = st.multiselect(t("filter_procedure", lang), sorted(proc_names), key="ov_procs",
                                 format_func=proc_names.get, placeholder=t("filter_all", lang))

@@ -144,6 +144,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "filter_field": {"vi": "Lĩnh vực", "en": "Field"},
     "filter_procedure": {"vi": "Thủ tục", "en": "Procedure"},
     "filter_all": {"vi": "Tất cả", "en": "All"},
+    "filter_dropped": {"vi": "Không có hồ sơ nào thuộc {what} {codes} trong các danh sách của đơn vị và kỳ này, "
+                             "nên bộ lọc đó được bỏ: đang hiện mọi {what}.",
+                       "en": "No dossier of {what} {codes} is on this unit's lists for the period, so that filter "
+                             "was dropped: showing every {what}."},
     "sort_by": {"vi": "Sắp xếp theo", "en": "Sort by"},
     "sort_desc": {"vi": "Giảm dần", "en": "Descending"},
     "sort_asc": {"vi": "Tăng dần", "en": "Ascending"},

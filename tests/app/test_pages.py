@@ -154,6 +154,17 @@ def test_overdue_page_filters_and_pages(demo_env):
     assert at.query_params["field"] in (["DD"], "DD")
 
 
+def test_a_link_filter_the_lists_do_not_hold_is_dropped_and_said(demo_env):
+    at = run_app(period="2024", unit="49", scope="territory", field="ZZ,DD", proc="MH.9999")
+    at.switch_page("pages/overdue.py").run()
+    assert not at.exception
+    assert at.multiselect(key="ov_fields").value == ["DD"] and at.multiselect(key="ov_procs").value == []
+    notes = [i.value for i in at.info]
+    assert any("lĩnh vực ZZ" in n for n in notes) and any("thủ tục MH.9999" in n for n in notes)
+    assert not any("DD" in n for n in notes)
+    assert set(page_tables(at)[-1]["Lĩnh vực"]) == {"Đất đai"}
+
+
 def test_provinces_view_shows_published_figures_with_sources(demo_env, geo_dir):
     at = run_app(view="provinces")
     at.switch_page("pages/map.py").run()

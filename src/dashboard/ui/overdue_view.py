@@ -13,6 +13,17 @@ from dashboard.warehouse.overdue import Summary
 TOP_N = 10
 
 
+def keep_known(key: str, from_link: str, offered: dict, known: set, what: str, lang: str) -> None:
+    """Keep the picked codes of a filter (from the link's comma list on the first run) that are on offer.
+    Codes no list of this unit and period holds are dropped and the page says so; codes only outside
+    another filter (procedures of an unpicked field) are dropped quietly."""
+    wanted = st.session_state[key] if key in st.session_state else [c for c in from_link.split(",") if c]
+    st.session_state[key] = [c for c in wanted if c in offered]
+    unknown = [c for c in wanted if c not in known]
+    if unknown:
+        st.info(t("filter_dropped", lang, what=what.lower(), codes=", ".join(unknown)))
+
+
 def summary_metrics(s: Summary, due_days: int, lang: str) -> None:
     cards([
         Card(t("sum_overdue", lang), fmt.number(s.overdue, lang), help=t("kpi_help_overdue", lang)),
