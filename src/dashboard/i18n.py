@@ -148,6 +148,10 @@ STRINGS: dict[str, dict[str, str]] = {
                              "nên bộ lọc đó được bỏ: đang hiện mọi {what}.",
                        "en": "No dossier of {what} {codes} is on this unit's lists for the period, so that filter "
                              "was dropped: showing every {what}."},
+    "filter_dropped_some": {"vi": "Không có hồ sơ nào thuộc {what} {codes} trong các danh sách của đơn vị và kỳ này, "
+                                  "nên mã đó được bỏ khỏi bộ lọc.",
+                            "en": "No dossier of {what} {codes} is on this unit's lists for the period, so it was "
+                                  "taken out of the filter."},
     "sort_by": {"vi": "Sắp xếp theo", "en": "Sort by"},
     "sort_desc": {"vi": "Giảm dần", "en": "Descending"},
     "sort_asc": {"vi": "Tăng dần", "en": "Ascending"},

@@ -160,7 +160,9 @@ def test_a_link_filter_the_lists_do_not_hold_is_dropped_and_said(demo_env):
     assert not at.exception
     assert at.multiselect(key="ov_fields").value == ["DD"] and at.multiselect(key="ov_procs").value == []
     notes = [i.value for i in at.info]
-    assert any("lĩnh vực ZZ" in n for n in notes) and any("thủ tục MH.9999" in n for n in notes)
+    field_note = next(n for n in notes if "lĩnh vực ZZ" in n)
+    assert "bỏ khỏi bộ lọc" in field_note and "mọi lĩnh vực" not in field_note  # DD still filters
+    assert any("thủ tục MH.9999" in n and "đang hiện mọi thủ tục" in n for n in notes)  # nothing kept
     assert not any("DD" in n for n in notes)
     assert set(page_tables(at)[-1]["Lĩnh vực"]) == {"Đất đai"}
 

@@ -21,7 +21,8 @@ def keep_known(key: str, from_link: str, offered: dict, known: set, what: str, l
     st.session_state[key] = [c for c in wanted if c in offered]
     unknown = [c for c in wanted if c not in known]
     if unknown:
-        st.info(t("filter_dropped", lang, what=what.lower(), codes=", ".join(unknown)))
+        msg = "filter_dropped_some" if st.session_state[key] else "filter_dropped"  # some codes still filter
+        st.info(t(msg, lang, what=what.lower(), codes=", ".join(unknown)))
 
 
 def summary_metrics(s: Summary, due_days: int, lang: str) -> None:
