@@ -64,11 +64,9 @@ st.caption(t(f"list_help_{kind}", lang, end=fmt.day(period.end, lang), asof=fmt.
              until=fmt.day(until, lang)))
 
 c_sort, c_size, c_page, c_export = st.columns([4, 2, 2, 3], vertical_alignment="bottom")
-sort_labels = {s: dict(excel.list_columns(kind, lang)).get(s, s) for s in SORTS}
-sort_labels["days_overdue"] = t("col_days_left" if kind == "due_soon" else "col_days_overdue", lang)
 with c_sort:  # key and direction in one control ("days_overdue:desc")
-    order = st.selectbox(t("sort_by", lang), ORDERS, key="ov_order", format_func=lambda o: (
-        f"{sort_labels[o.split(':')[0]]} ({t('sort_' + o.split(':')[1], lang).lower()})"))
+    order = st.selectbox(t("sort_by", lang), ORDERS, key="ov_order", format_func=lambda o: excel.sort_label(
+        kind, o.split(":")[0], o.endswith(":desc"), lang))
 sort, descending = order.split(":")[0], order.endswith(":desc")
 with c_size:
     size = st.selectbox(t("rows_per_page", lang), PAGE_SIZES, index=1, key="ov_size")

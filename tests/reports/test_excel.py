@@ -67,6 +67,13 @@ def test_list_export_in_english_names_days_left():
     row = dict(zip(cells[header_at], cells[header_at + 1]))
     assert row["Days left"] == 2 and row["Status"] == "Result returned"
     assert any(r[0] == "Due soon within (days)" and r[1] == "5" for r in cells[:12])
+    assert any(r[0] == "Sorted by" and r[1] == "Days left (descending)" for r in cells[:12])
+
+
+def test_sort_label_names_the_column_and_direction():
+    assert excel.sort_label("finished_late", "days_overdue", True, "vi") == "Số ngày quá hạn (giảm dần)"
+    assert excel.sort_label("due_soon", "days_overdue", False, "vi") == "Số ngày còn lại (tăng dần)"
+    assert excel.sort_label("open_overdue", "received_date", False, "en") == "Received (ascending)"
 
 
 @pytest.mark.parametrize("key", ["2025-Q1", "2024"])

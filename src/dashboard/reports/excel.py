@@ -99,6 +99,14 @@ def list_columns(kind: str, lang: str) -> list[tuple[str, str]]:
     ]
 
 
+def sort_label(kind: str, sort: str, descending: bool, lang: str) -> str:
+    """How a list's order is named, on the page and in the export: its column's header and direction
+    ("Số ngày quá hạn (giảm dần)"; days overdue are the days left on the due-soon list)."""
+    headers = dict(list_columns(kind, lang))
+    name = headers.get("days_left" if kind == "due_soon" and sort == "days_overdue" else sort, sort)
+    return f"{name} ({t('sort_desc' if descending else 'sort_asc', lang).lower()})"
+
+
 def readable(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Add the words the lists show: status and channel names, apology yes/no, days left."""
     out = df.copy()
@@ -120,7 +128,6 @@ def list_workbook(rows: pd.DataFrame | Iterable[pd.DataFrame], meta: ListMeta, l
     cols = list_columns(meta.list_kind, lang)
     scope = t("scope_territory" if meta.territory else "scope_own", lang)
     everything = t("filter_all", lang)
-    sort_name = dict(list_columns(meta.list_kind, lang)).get(meta.sort, meta.sort)
     head = [
         (t("xl_unit", lang), f"{meta.unit_name} ({meta.unit_code})"),
         (t("xl_scope", lang), scope),
@@ -128,7 +135,7 @@ def list_workbook(rows: pd.DataFrame | Iterable[pd.DataFrame], meta: ListMeta, l
         (t("xl_asof", lang), fmt.day(meta.as_of, lang)),
         (t("filter_field", lang), "; ".join(meta.fields) or everything),
         (t("filter_procedure", lang), "; ".join(meta.procedures) or everything),
-        (t("xl_sort", lang), f"{sort_name} ({t('sort_desc' if meta.descending else 'sort_asc', lang).lower()})"),
+        (t("xl_sort", lang), sort_label(meta.list_kind, meta.sort, meta.descending, lang)),
     ]
     if meta.list_kind == "due_soon":
         head.append((t("xl_due_days", lang), str(meta.due_days)))
