@@ -22,6 +22,7 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,6 +102,15 @@ def date_min(conn):
     return rollups.data_range(conn)[0]
 
 
+@contextmanager
+def stopping(proc):
+    """Stop a server process however the block ends."""
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+
+
 def browser_part(data_dir: Path, runs: int) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -116,7 +126,7 @@ def browser_part(data_dir: Path, runs: int) -> None:
         page.get_by_text("trivial").wait_for()
 
     plain, plain_url = serve(ROOT / "app.py", app_env(data_dir), ROOT)
-    with app_and_trivial(data_dir) as (app_url, tri_url), sync_playwright() as pw:
+    with stopping(plain), app_and_trivial(data_dir) as (app_url, tri_url), sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
         def visit(url, ready) -> float:
@@ -140,7 +150,7 @@ def browser_part(data_dir: Path, runs: int) -> None:
                               list_ready))
             cold_plain.append(visit(f"{plain_url}/overdue?unit=49&period={key}&scope=territory&list=finished_late",
                                     list_ready))
-        plain.terminate()
+        plain.terminate()  # the rest of the runs on two servers, as before
         cold_cached = [visit(f"{app_url}/overdue?unit=49&period={PERIODS[i % len(PERIODS)]}&scope=territory"
                              f"&list=finished_late", list_ready) for i in range(runs)]  # the server has it now
         page = b.new_page(viewport={"width": 1920, "height": 1080})

@@ -116,6 +116,8 @@ CARD_CSS = """<style>
   font-size: .75rem; margin-left: .25rem; }
 .bdtc-card .value { font-size: 2.25rem; line-height: 1.3; }
 .bdtc-card .note { font-size: .875rem; color: rgba(49, 51, 63, .6); }
+</style>"""
+PANEL_CSS = """<style>
 .bdtc-panels { display: grid; gap: 1rem; }
 .bdtc-note { font-size: .875rem; color: rgba(49, 51, 63, .6); margin: 0 0 .75rem 0; }
 .bdtc-panels h5 { font-size: 1rem; font-weight: 600; margin: 0 0 .25rem 0; padding: 0; }
@@ -139,7 +141,7 @@ def panels(parts: list[tuple[str, str]], widths: list[int], note: str = "") -> N
     grid = " ".join(f"{w}fr" for w in widths)
     body = "".join(f"<section><h5>{escape(h)}</h5>{markup}</section>" for h, markup in parts)
     top = f'<p class="bdtc-note">{escape(note)}</p>' if note else ""
-    st.html(f'{TABLE_CSS}{CARD_CSS}{top}<div class="bdtc-panels" style="grid-template-columns: {grid}">{body}</div>')
+    st.html(f'{TABLE_CSS}{PANEL_CSS}{top}<div class="bdtc-panels" style="grid-template-columns: {grid}">{body}</div>')
 
 
 def fmt_metric(value, metric: str, lang: str) -> str:
