@@ -76,6 +76,12 @@ def app_url(demo_dir, geo_for_e2e):
     yield from _serve(demo_dir, geo_for_e2e, "streamlit.log")
 
 
+@pytest.fixture
+def fresh_app_url(demo_dir):
+    """A dashboard server of its own, just started: no session has run on it yet."""
+    yield from _serve(demo_dir, None, "streamlit-fresh.log")
+
+
 @pytest.fixture(scope="session")
 def signed_app_url(demo_dir, geo_for_e2e, tmp_path_factory):
     """The same dashboard with a users file: a department head of Huyện Quế Sơn (509)."""
