@@ -97,13 +97,13 @@ def test_a_deep_link_connects_without_probing_under_the_page(app_url, page):
 
 
 def test_the_first_visit_to_a_fresh_server_lands_on_the_deep_linked_page(fresh_app_url, page, demo_dir):
-    """The server warms up before its first request (dashboard.ui.warm), taking Streamlit off the legacy
+    """The server warms up before its first request (dashboard.web.warm), taking Streamlit off the legacy
     pages/ folder: the very first session, opened by a deep link, gets that page through app.py, with its
     sidebar, unit and list."""
     page.goto(f"{fresh_app_url}/overdue?unit=503&period=2025-Q1&scope=own&list=open_overdue")
     wait_for_app(page)
     page.get_by_role("heading", name="Hồ sơ quá hạn", exact=True).wait_for()
-    assert page.locator("[data-testid='stSidebar']").get_by_text("Phạm vi số liệu").count() == 1
+    page.locator("[data-testid='stSidebar']").get_by_text("Phạm vi số liệu").wait_for()  # app.py drew it
     assert page.locator("[data-testid='stMain'] h4").inner_text().startswith("Thành phố Hội An · Quý 1/2025")
     assert "list=open_overdue" in page.url and "unit=503" in page.url
     assert page.errors == []

@@ -13,7 +13,8 @@ from dashboard.web import DirectConnect
 
 @asynccontextmanager
 async def lifespan(_app):
-    from dashboard.ui import data, warm
+    from dashboard.ui import data
+    from dashboard.web import warm
 
     # in a worker thread: the event loop stays free while pandas, DuckDB and the rest load
     await asyncio.to_thread(warm.warm_up, ROOT, data.db_url())
