@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import config, fmt
-from dashboard.charts.ranking import ranking_bar
+from dashboard.charts.ranking import ranking_svg
 from dashboard.i18n import t
 from dashboard.metrics.kpi import COUNT_FIELDS, KpiRow
 from dashboard.metrics.warning import DROP_POINTS, early_warning, territory_sum
@@ -70,7 +70,8 @@ for title, table in tables.items():
         continue
     left, right = st.columns([4, 7])
     with left:
-        st.plotly_chart(ranking_bar(table, "on_time_rate", target, lang), width="stretch",
-                        config={"displayModeBar": False}, key=f"chart_{title}")
+        # markdown, not st.html: st.html's sanitiser keeps HTML only and would drop the SVG (attributes, not style=, survive)
+        st.markdown(ranking_svg(components.ranked(table), "on_time_rate", target, lang, label=t(title, lang)),
+                    unsafe_allow_html=True)
     with right:
         components.ranked_table(table, lang)

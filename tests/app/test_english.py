@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import config
 from dashboard.charts.maps import short_name
+from dashboard.charts.ranking import short_label
 from dashboard.i18n import t
 from dashboard.warehouse import queries, schema
 from dashboard.warehouse.engine import make_engine
@@ -31,6 +32,7 @@ def recorded(demo_env) -> list[str]:
             if col in pub:
                 names |= {str(v) for v in pub[col].dropna()}
     names |= {short_name(n) for n in names}  # maps label "Tam Kỳ" for "Thành phố Tam Kỳ"
+    names |= {short_label(n) for n in names}  # ranking charts cut long names: "Sở Văn hóa, Thể thao và Du lị…"
     names.add(t("lang_name_vi", "en"))  # the language picker names Vietnamese in Vietnamese
     return sorted(names, key=len, reverse=True)
 

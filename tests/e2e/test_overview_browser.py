@@ -14,12 +14,15 @@ def test_overview_loads_with_numbers_and_saves_a_screenshot(app_url, page):
     page.goto(app_url)
     wait_for_app(page)
     page.get_by_text("Tỷ lệ đúng hạn (chính thức)").first.wait_for()
-    page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first.wait_for()
-    # the district ranking: the first row of columns holding a chart (bar chart beside its table)
-    ranking = page.locator("[data-testid='stHorizontalBlock']").filter(has=page.locator(".js-plotly-plot"))
+    # the district ranking: the first row of columns holding a chart (SVG bar chart beside its table)
+    ranking = page.locator("[data-testid='stHorizontalBlock']").filter(has=page.locator("svg.bdtc-rank"))
     cells = ranking.first.locator("table.bdtc-table tbody tr").first.locator("td")
     cells.first.wait_for(state="attached")  # the ranked table is drawn
     assert cells.nth(1).text_content().startswith(("Huyện", "Thành phố", "Thị xã"))  # a district ranks first
+    # the chart's top bar is the table's first unit, with the same rate
+    top = ranking.first.locator("svg.bdtc-rank g").first.locator("text")
+    assert top.first.text_content() == cells.nth(1).text_content()[:len(top.first.text_content())]
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 0  # no plotly.js on the landing page
     assert page.get_by_role("heading", name="Cảnh báo sớm").is_visible()
     assert page.get_by_role("heading", name="Tổng quan").is_visible()
     metric = page.locator("[data-testid='stMetricValue']").first.inner_text()

@@ -1,5 +1,9 @@
-"""Ranked bar chart of a rate per unit, with the target line and values written on the bars."""
+"""Ranked bar chart of a rate per unit, with the target line and values written on the bars: as a plotly
+figure (the projector), or as SVG markup (the overview: no plotly.js for a first visit to download and
+compile, about 1–2 s on the test machine)."""
 from __future__ import annotations
+
+from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -43,3 +47,51 @@ def ranking_bar(df: pd.DataFrame, value: str, target: float, lang: str = "vi", h
         yaxis=dict(automargin=True), font=dict(size=14),
     )
     return fig
+
+
+#: the SVG chart's geometry (viewBox units ~ CSS pixels at its usual width)
+SVG_WIDTH, LABEL_END, BAR_START, BAR_END, ROW, TOP = 560, 226, 232, 490, 26, 30
+NAME_MAX = 28
+#: white outline under text that may cross the target line
+HALO = 'paint-order="stroke" stroke="#fff" stroke-width="3"'
+
+
+def short_label(name: str) -> str:
+    """A unit's name as the chart writes it (at most NAME_MAX characters, … when cut)."""
+    return name if len(name) <= NAME_MAX else name[:NAME_MAX - 1].rstrip() + "…"
+
+
+def ranking_svg(df: pd.DataFrame, value: str, target: float, lang: str = "vi", label: str = "",
+                colours: dict[str, str] = BAND_COLOURS) -> str:
+    """The same chart as `ranking_bar`, as an inline SVG: best first, a bar per unit coloured by its band
+    around `target`, its value written after it (hover: <title> with the full name), a dashed target line.
+    df: one row per unit with columns name and `value` (percent, NaN = no data); units with equal values
+    keep df's order, so a chart drawn from `ui.components.ranked` lists them as its table does."""
+    d = df.sort_values(value, ascending=False, na_position="last", kind="stable")  # ties: as given
+    vals = d[value]
+    lo = max(0.0, min(float(vals.min()) if vals.notna().any() else target, target) - 5)
+    hi = 104.0
+
+    def x(v: float) -> float:
+        return BAR_START + (min(max(v, lo), hi) - lo) / (hi - lo) * (BAR_END - BAR_START)
+
+    rows = []
+    for i, (name, v) in enumerate(zip(d["name"].astype(str), vals)):
+        y = TOP + i * ROW
+        shown = fmt.percent(v, lang)
+        end = x(v) if pd.notna(v) else BAR_START
+        rows.append(
+            f'<g><title>{escape(name)}: {escape(shown)}</title>'
+            f'<text x="{LABEL_END}" y="{y + 18}" text-anchor="end">{escape(short_label(name))}</text>'
+            f'<rect x="{BAR_START}" y="{y + 4}" width="{end - BAR_START:.1f}" height="{ROW - 8}" '
+            f'fill="{colours[band(v, target)]}"/>'
+            f'<text x="{end + 4:.1f}" y="{y + 18}" {HALO}>{escape(shown)}</text></g>')
+    height = TOP + ROW * len(d) + 8
+    tx = x(target)
+    caption = escape(t("chart_target", lang, value=fmt.percent(target, lang, 0)))
+    return (f'<svg class="bdtc-rank" viewBox="0 0 {SVG_WIDTH} {height}" role="img" aria-label="{escape(label)}" '
+            f'width="100%" font-size="14" font-family="inherit">'
+            f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{TOP - 4}" y2="{height - 4}" stroke="#333" '
+            f'stroke-dasharray="4 3"/>'  # under the bars and their values
+            f'<text x="{tx:.1f}" y="{TOP - 10}" text-anchor="middle" {HALO}>{caption}</text>'
+            f'{"".join(rows)}</svg>')
