@@ -27,6 +27,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 from dashboard.web import SERVE  # noqa: E402
 
 CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
+SKELETON = "[data-testid='stSkeleton'], [data-testid='stSkeletonElement']"  # a widget whose code is loading
 ARGS = ["--no-sandbox", "--enable-unsafe-swiftshader", "--disable-background-networking", "--disable-gpu"]
 
 

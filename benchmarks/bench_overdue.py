@@ -28,10 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
-from bench_map import ARGS, CHROMIUM, app_and_trivial, app_env, bench_args, demo_data, serve  # noqa: E402
+from bench_map import ARGS, CHROMIUM, SKELETON, app_and_trivial, app_env, bench_args, demo_data, serve  # noqa: E402
 from bench_warehouse import median_time as med_time  # noqa: E402
 
-SKELETON = "[data-testid='stSkeleton'], [data-testid='stSkeletonElement']"  # a widget whose code is loading
 PERIODS = ["2025-Q1", "2024-Q4", "2024-Q3", "2024-Q2", "2024-Q1", "2023-Q4", "2023-Q3", "2023-Q2", "2023-Q1",
            "2022-Q4", "2022-Q3"]
 

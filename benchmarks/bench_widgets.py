@@ -24,9 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
-from bench_map import ARGS, CHROMIUM, serve  # noqa: E402
+from bench_map import ARGS, CHROMIUM, SKELETON, serve  # noqa: E402
 
-SKELETON = "[data-testid='stSkeleton'], [data-testid='stSkeletonElement']"
 ROW = "<tr>" + "<td>MH.0014 Đăng ký biến động quyền sử dụng đất</td>" * 12 + "</tr>"
 #: name -> the lines added to the trivial page
 PAGES = {

@@ -70,7 +70,7 @@ for title, table in tables.items():
         continue
     left, right = st.columns([4, 7])
     with left:
-        # markdown, not st.html: st.html's sanitiser keeps HTML only and would drop the SVG (attributes, not style=, survive)
+        # markdown, not st.html: st.html's sanitiser keeps HTML only and would drop the SVG
         st.markdown(ranking_svg(components.ranked(table), "on_time_rate", target, lang, label=t(title, lang)),
                     unsafe_allow_html=True)
     with right:

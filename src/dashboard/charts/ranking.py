@@ -23,6 +23,13 @@ def band(value: float | None, target: float, near: float = 5.0) -> str:
     return "near" if value >= target - near else "low"
 
 
+def rate_axis(vals: pd.Series, target: float) -> tuple[float, float]:
+    """The value axis of a ranking: from 5 points under the lowest of the values and the target (not
+    below 0) to 104, room for the value written after a bar of 100 %."""
+    lo = float(vals.min()) if vals.notna().any() else target
+    return max(0.0, min(lo, target) - 5), 104.0
+
+
 def ranking_bar(df: pd.DataFrame, value: str, target: float, lang: str = "vi", height_per_row: int = 26,
                 colours: dict[str, str] = BAND_COLOURS) -> go.Figure:
     """df: one row per unit with columns name and `value` (percent, NaN = no data), best first."""
@@ -36,14 +43,13 @@ def ranking_bar(df: pd.DataFrame, value: str, target: float, lang: str = "vi", h
             textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
-    lo = float(vals.min()) if vals.notna().any() else target
     fig.add_vline(x=target, line_dash="dash", line_color="#333",
                   annotation_text=t("chart_target", lang, value=fmt.percent(target, lang, 0)),
                   annotation_position="top")
     fig.update_layout(
         height=max(260, 60 + height_per_row * len(d)), margin=dict(l=10, r=70, t=40, b=20),
         separators=fmt.plotly_separators(lang), showlegend=False, plot_bgcolor="white",
-        xaxis=dict(range=[max(0.0, min(lo, target) - 5), 104], ticksuffix=" %", gridcolor="#eee"),
+        xaxis=dict(range=list(rate_axis(vals, target)), ticksuffix=" %", gridcolor="#eee"),
         yaxis=dict(automargin=True), font=dict(size=14),
     )
     return fig
@@ -69,8 +75,7 @@ def ranking_svg(df: pd.DataFrame, value: str, target: float, lang: str = "vi", l
     keep df's order, so a chart drawn from `ui.components.ranked` lists them as its table does."""
     d = df.sort_values(value, ascending=False, na_position="last", kind="stable")  # ties: as given
     vals = d[value]
-    lo = max(0.0, min(float(vals.min()) if vals.notna().any() else target, target) - 5)
-    hi = 104.0
+    lo, hi = rate_axis(vals, target)
 
     def x(v: float) -> float:
         return BAR_START + (min(max(v, lo), hi) - lo) / (hi - lo) * (BAR_END - BAR_START)

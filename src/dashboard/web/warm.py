@@ -40,8 +40,8 @@ def _import(name: str) -> str | None:
 
 def warm_up(root: Path, url: str) -> dict:
     """Import what app.py and the pages import, take Streamlit off the legacy pages/ folder (app.py's
-    st.navigation names the pages), and open the warehouse at `url`. Never raises: a warehouse that is
-    missing or broken is the first page's to report, not a reason for the server not to start."""
+    st.navigation names the pages), and open the warehouse at `url`. A warehouse that is missing or broken
+    is logged and left to the first page to report, not a reason for the server not to start."""
     t0 = time.perf_counter()
     from streamlit.runtime.pages_manager import PagesManager
 
@@ -49,18 +49,16 @@ def warm_up(root: Path, url: str) -> dict:
     # once outside app.py and again through it (see filters.current).
     PagesManager.uses_pages_directory = False
     modules = [m for m in map(_import, page_imports(root)) if m]
-    opened = False
-    try:
-        from dashboard.ui import data
+    from dashboard.ui import data
 
-        # cache_resource called outside a script run: Streamlit warns about the missing script context
-        quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
-        level = quiet.level
-        quiet.setLevel(logging.ERROR)
-        try:
-            opened = data.state(url).ready
-        finally:
-            quiet.setLevel(level)
-    except Exception as exc:  # noqa: BLE001 - the first page shows what is wrong
-        log.warning("warm-up could not open the warehouse %s: %s", url, exc)
+    # cache_resource called outside a script run: Streamlit warns about the missing script context
+    quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        opened = data.state(url).ready  # catches what opening raises, as on a page
+    finally:
+        quiet.setLevel(level)
+    if not opened:
+        log.warning("warm-up could not open the warehouse %s (the first page will say why)", url)
     return {"modules": len(set(modules)), "warehouse": opened, "seconds": round(time.perf_counter() - t0, 2)}
