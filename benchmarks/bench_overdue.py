@@ -7,7 +7,8 @@ warehouse.duckdb), then prints medians:
 - the queries behind the page for the province's whole territory (the largest scope) and for the unit
   with the most dossiers: summary + filter options, the three list counts, one page of 50 rows at the
   start, the middle and the end of the longest list (budget: a page ≤ 200 ms);
-- an XLSX export of 50 000 rows (budget ≤ 10 s), fetched from the warehouse and written;
+- an XLSX export of 50 000 rows (budget ≤ 10 s), fetched from the warehouse and written, and the
+  memory the write holds at its peak;
 - in headless Chromium, a new visitor (fresh browser context) opening the page by deep link for the
   whole province, each run on another period so no cached result helps (budget ≤ 1.5 s, or 1.5× the
   trivial page when that alone is too slow for it: SPEC §8), ready when the script is idle, the list is
@@ -92,6 +93,13 @@ def queries_part(url: str, runs: int) -> None:
         t_write = time.perf_counter() - t0
         print(f"XLSX export of {len(rows):,} rows{note}: fetch {t_fetch:.2f} s + write {t_write:.2f} s = "
               f"{t_fetch + t_write:.2f} s, {len(data) / 2**20:.1f} MiB (budget 10 s)")
+        import tracemalloc  # once more, untimed (tracing slows it down): the memory the write holds
+
+        tracemalloc.start()
+        excel.list_workbook(rows, meta, "vi")
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"  peak memory allocated while writing it: {peak / 2**20:.0f} MiB ({peak / len(rows) / 1024:.1f} KiB a row)")
     e.dispose()
 
 

@@ -59,6 +59,17 @@ def test_list_export_contents(tmp_path):
     assert not any(c.data_type == "f" for row in wb.worksheets[0].iter_rows() for c in row)
 
 
+def test_list_cells_are_excel_serial_days_numbers_and_neutralised_text():
+    # Excel's own serials: 1900-03-01 is day 61, 2024-01-01 day 45292; a time of day is dropped
+    dates = pd.Series([date(1900, 3, 1), date(2024, 1, 1), datetime(2024, 1, 1, 23, 59), None, pd.NaT], dtype=object)
+    assert excel._cells(dates, "date") == [61, 45292, 45292, None, None]
+    assert excel._cells(pd.Series(pd.array([3, None, -2], dtype="Int64")), "number") == [3, None, -2]
+    text = pd.Series(["=1+1", None, "Đất đai", "-5", "a=b"], dtype="string")
+    assert excel._cells(text, "text") == ["'=1+1", None, "Đất đai", "'-5", "a=b"]
+    assert [excel._cell_kind(c) for c, _ in excel.list_columns("due_soon", "vi")] == \
+        ["text"] * 5 + ["date"] * 3 + ["number"] + ["text"] * 3
+
+
 def test_list_export_in_english_names_days_left():
     meta = excel.ListMeta("due_soon", "X", "1", False, periods.parse("2024", 15), date(2025, 6, 30), 5, total=10)
     ws = load_workbook(io.BytesIO(excel.list_workbook(_rows(10).assign(days_overdue=-2), meta, "en"))).worksheets[0]
