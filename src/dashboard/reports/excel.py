@@ -137,6 +137,21 @@ def _cells(s: pd.Series, kind: str) -> list:
     return [v if isinstance(v, str) else None for v in text.tolist()]
 
 
+def _write_rows(sh: _Sheet, frame: pd.DataFrame, columns: list[str], first_row: int) -> int:
+    """Write a frame's columns as rows from first_row on; returns the row after the last. Cells go in a
+    column kind at a time (text, date, number), not through `put`'s checks per value."""
+    kinds = [_cell_kind(c) for c in columns]
+    write = [sh.ws.write_string if k == "text" else sh.ws.write_number for k in kinds]
+    style = [sh.f_date if k == "date" else None for k in kinds]
+    r = first_row
+    for values in zip(*[_cells(frame[c], k) for c, k in zip(columns, kinds)]):
+        for j, value in enumerate(values):
+            if value is not None:  # an empty cell is left unwritten
+                write[j](r, j, value, style[j])
+        r += 1
+    return r
+
+
 def list_workbook(rows: pd.DataFrame | Iterable[pd.DataFrame], meta: ListMeta, lang: str = "vi") -> bytes:
     """The filtered list as an XLSX: the filters on top, then one row per dossier.
 
@@ -183,20 +198,9 @@ def list_workbook(rows: pd.DataFrame | Iterable[pd.DataFrame], meta: ListMeta, l
         sh.ws.set_column(j, j, w)
     sh.ws.freeze_panes(header_row + 1, 1)
     r = header_row + 1
-    # Cells are written a column kind at a time (text, date, number), not through `put`'s checks per value.
-    kinds = [_cell_kind(c) for c, _ in cols]
-    ws = sh.ws
-    write = [ws.write_string if k == "text" else ws.write_number for k in kinds]
-    style = [sh.f_date if k == "date" else None for k in kinds]
     frames = [rows] if isinstance(rows, pd.DataFrame) else rows
     for frame in frames:
-        frame = readable(frame, lang)
-        columns = [_cells(frame[c], k) for (c, _), k in zip(cols, kinds)]
-        for values in zip(*columns):
-            for j, value in enumerate(values):
-                if value is not None:  # an empty cell is left unwritten
-                    write[j](r, j, value, style[j])
-            r += 1
+        r = _write_rows(sh, readable(frame, lang), [c for c, _ in cols], r)
     sh.ws.autofilter(header_row, 0, max(header_row, r - 1), len(cols) - 1)
     wb.close()
     return buf.getvalue()
@@ -294,9 +298,7 @@ def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | N
     rows = readable(report.overdue_rows, lang) if len(report.overdue_rows) else report.overdue_rows
     if len(rows):
         rows = rows.assign(list_text=[t(f"state_{k}", lang) for k in rows["list"]])
-        for i, rec in enumerate(rows[[c for c, _ in cols]].itertuples(index=False, name=None), start=1):
-            for j, v in enumerate(rec):
-                sh4.put(i, j, v)
+        _write_rows(sh4, rows, [c for c, _ in cols], 1)
         sh4.ws.autofilter(0, 0, len(rows), len(cols) - 1)
     for j, w in enumerate([20, 26, 12, 50, 22, 30, 11, 11, 11, 10, 22, 14, 10]):
         sh4.ws.set_column(j, j, w)
