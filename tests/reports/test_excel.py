@@ -131,10 +131,10 @@ def test_report_workbook_ties_to_report(demo_engine, key):
     over = list(wb["Quá hạn"].iter_rows(values_only=True))
     state = {r[0] for r in over[1:]}
     assert state <= {"Giải quyết quá hạn", "Đang xử lý quá hạn"} and len(state) == 2, state
-    first = dict(zip(over[0], over[1]))  # dates are dates, days a number, on every row
+    first = dict(zip(over[0], over[1]))  # dates are dates; days overdue a positive number on every row
     assert isinstance(first["Tiếp nhận"], datetime) and isinstance(first["Hẹn trả"], datetime)
-    assert all(isinstance(r[over[0].index("Số ngày quá hạn")], int) and r[over[0].index("Số ngày quá hạn")] > 0
-               for r in over[1:])
+    days = over[0].index("Số ngày quá hạn")
+    assert all(isinstance(r[days], int) and r[days] > 0 for r in over[1:])
     method = {r[0]: r[1] for r in wb["Phương pháp"].iter_rows(values_only=True)}
     assert "Tỷ lệ đúng hạn (chính thức)" in method and "Kỳ trước chuyển sang" in method
     assert method["Kỳ báo cáo"].endswith("từ ngày 15 tháng trước đến ngày 14 tháng cuối kỳ.")

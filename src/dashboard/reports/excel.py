@@ -132,9 +132,7 @@ def _cells(s: pd.Series, kind: str) -> list:
         return [None if pd.isna(v) else int(v) for v in days.tolist()]
     if kind == "number":
         return [None if pd.isna(v) else v for v in s.tolist()]
-    text = s.astype("string")
-    text = text.mask(text.str.startswith(FORMULA_PREFIXES).fillna(False), "'" + text)
-    return [v if isinstance(v, str) else None for v in text.tolist()]
+    return [neutralise(v) if isinstance(v, str) else None for v in s.astype("string").tolist()]
 
 
 def _write_rows(sh: _Sheet, frame: pd.DataFrame, columns: list[str], first_row: int) -> int:
