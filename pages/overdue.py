@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import config, fmt
 from dashboard.i18n import t
 from dashboard.reports import excel
-from dashboard.ui import data, filters, overdue_view
+from dashboard.ui import components, data, filters, overdue_view
 from dashboard.warehouse.overdue import LISTS
 
 PAGE_SIZES = (25, 50, 100)
@@ -99,9 +99,10 @@ elif total:
     def build() -> bytes:  # runs only when the button is pressed
         return excel.list_workbook(data.overdue_all(*args), meta, lang)
 
-    c_export.download_button(t("export_xlsx", lang), data=build, on_click="ignore", icon="📥", width="stretch",
-                             file_name=f"ho-so-{kind.replace('_', '-')}-{f.unit_code}-{period.key}.xlsx",
-                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    with c_export:
+        components.download(t("export_xlsx", lang), build, key="ov_xlsx", lang=lang, icon=":material/download:",
+                            width="stretch", file_name=f"ho-so-{kind.replace('_', '-')}-{f.unit_code}-{period.key}.xlsx",
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 if total == 0:
     st.info(t("list_empty", lang))

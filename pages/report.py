@@ -7,7 +7,7 @@ from dashboard.geo import layers
 from dashboard.i18n import t
 from dashboard.reports import excel, pdf
 from dashboard.reports import period as pr
-from dashboard.ui import data, filters
+from dashboard.ui import components, data, filters
 
 f = filters.current()
 lang, src, period = f.lang, f.src, f.period
@@ -59,12 +59,12 @@ def build_pdf() -> bytes:
 
 
 with left:
-    st.download_button(t("report_xlsx", lang), data=build_xlsx, on_click="ignore", icon="📊",
-                       file_name=f"bao-cao-{period.key}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    components.download(t("report_xlsx", lang), build_xlsx, file_name=f"bao-cao-{period.key}.xlsx", key="rep_xlsx",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", lang=lang,
+                        icon=":material/table_view:")
 with right:
-    st.download_button(t("report_pdf", lang), data=build_pdf, on_click="ignore", icon="🖨️",
-                       file_name=f"tom-tat-{period.key}.pdf", mime="application/pdf")
+    components.download(t("report_pdf", lang), build_pdf, file_name=f"tom-tat-{period.key}.pdf", key="rep_pdf",
+                        mime="application/pdf", lang=lang, icon=":material/print:")
 
 st.dataframe(styled, hide_index=True, width="stretch", height=620,
              column_config={"": st.column_config.TextColumn("", width=40, pinned=True),

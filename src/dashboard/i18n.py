@@ -232,6 +232,12 @@ STRINGS: dict[str, dict[str, str]] = {
                            "II. Land-registry branches · III. District people's committees · IV. Commune people's "
                            "committees; each unit's own dossiers."},
     "report_xlsx": {"vi": "Tải báo cáo (XLSX)", "en": "Download the report (XLSX)"},
+    "download_building": {"vi": "Đang tạo tệp…", "en": "Making the file…"},
+    "download_save": {"vi": "Lưu {file}", "en": "Save {file}"},
+    "download_failed": {"vi": "Không tạo được tệp {file}. Lỗi đã được ghi vào nhật ký cho người quản trị; hãy thử "
+                                "lại, hoặc báo cho họ nếu lỗi lặp lại.",
+                        "en": "Could not make {file}. The error was written to the operator's log; try again, or "
+                              "tell them if it happens again."},
     "report_pdf": {"vi": "Tải bản tóm tắt một trang (PDF)", "en": "Download the one-page summary (PDF)"},
     "report_prepare": {"vi": "Chuẩn bị tệp báo cáo", "en": "Prepare the report files"},
     "no_layer_short": {"vi": "Chưa có ranh giới huyện cho kỳ này (python -m dashboard geo install).",
@@ -430,7 +436,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "lang_name_vi": {"vi": "Tiếng Việt", "en": "Tiếng Việt"},
     "lang_name_en": {"vi": "English", "en": "English"},
     "xl_report_title": {"vi": "Báo cáo tình hình giải quyết thủ tục hành chính", "en": "Administrative procedures: progress report"},
-    "xl_sheet_report": {"vi": "Báo cáo", "en": "Report"},
+    "xl_sheet_report": {"vi": "Báo cáo", "en": "Official table"},
     "xl_sheet_method": {"vi": "Phương pháp", "en": "Methodology"},
     "xl_sheet_overdue": {"vi": "Quá hạn", "en": "Overdue"},
     "xl_col_no": {"vi": "STT", "en": "No."},

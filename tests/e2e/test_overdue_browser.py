@@ -52,8 +52,10 @@ def test_deep_link_filter_to_land_and_download(app_url, page, demo_dir, tmp_path
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "overdue_land.png"), full_page=True)
 
+    page.get_by_role("button", name="Tải danh sách (XLSX)").click()
+    name = f"ho-so-finished-late-{unit}-{key}.xlsx"
     with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Tải danh sách (XLSX)").click()
+        page.get_by_role("button", name=f"Lưu {name}").click()
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     assert path.name == f"ho-so-finished-late-{unit}-{key}.xlsx"
@@ -66,21 +68,28 @@ def test_deep_link_filter_to_land_and_download(app_url, page, demo_dir, tmp_path
     assert not [e for e in page.errors if not e.startswith("Failed to load resource")], page.errors
 
 
-def test_report_page_downloads_the_workbook(app_url, page, tmp_path):
-    page.goto(f"{app_url}/report?period=2025-Q1")
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_report_page_downloads_the_workbook(app_url, page, tmp_path, lang):
+    vi = lang == "vi"
+    page.goto(f"{app_url}/report?period=2025-Q1&lang={lang}")
     wait_for_app(page)
-    page.get_by_role("heading", name="Báo cáo").wait_for()
+    page.get_by_role("heading", name="Báo cáo" if vi else "Report").wait_for()
+    page.get_by_role("button", name="Tải báo cáo (XLSX)" if vi else "Download the report (XLSX)").click()
     with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Tải báo cáo (XLSX)").click()
+        page.get_by_role("button", name=f"{'Lưu' if vi else 'Save'} bao-cao-2025-Q1.xlsx").click()
     path = tmp_path / "r.xlsx"
     info.value.save_as(path)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Báo cáo", "report", "Phương pháp", "Quá hạn"]
+    assert wb.sheetnames == (["Báo cáo", "report", "Phương pháp", "Quá hạn"] if vi
+                             else ["Official table", "report", "Methodology", "Overdue"])
+    page.get_by_role("button", name="Tải bản tóm tắt một trang (PDF)" if vi
+                     else "Download the one-page summary (PDF)").click()
     with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Tải bản tóm tắt một trang (PDF)").click()
+        page.get_by_role("button", name=f"{'Lưu' if vi else 'Save'} tom-tat-2025-Q1.pdf").click()
     pdf = tmp_path / "r.pdf"
     info.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF-")
+    assert not [e for e in page.errors if not e.startswith("Failed to load resource")], page.errors
 
 
 def test_a_deep_link_connects_without_probing_under_the_page(app_url, page):

@@ -144,3 +144,17 @@ def test_period_rule_for_each_kind_of_period():
     assert pr.period_rule(periods.parse("2025-03", 1), "vi") == "Kỳ theo tháng dương lịch."
     assert pr.period_rule(periods.custom(date(2025, 1, 1), date(2025, 2, 10)), "en") == "A custom range of days."
     assert pr.period_rule(periods.parse("2025-Q1", 15), "en").startswith("Named periods cut off on day 15: from day 15")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_report_workbook_in_each_language(demo_engine, lang):
+    """The sheet names differ case-insensitively (Excel's rule) in every language: the English first sheet
+    once was "Report" beside the flat "report" sheet, and the workbook could not be written."""
+    p = periods.parse("2025-Q2", 15)
+    with demo_engine.connect() as conn:
+        rep = pr.build(conn, p)
+        flat = pr.flat_rows(conn, p, "all", False)
+    wb = load_workbook(io.BytesIO(excel.report_workbook(rep, flat, lang)))
+    names = [n.casefold() for n in wb.sheetnames]
+    assert len(names) == len(set(names)) == 4 and "report" in names
+    assert wb.worksheets[3].max_row - 1 == rep.totals().overdue

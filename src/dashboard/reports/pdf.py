@@ -200,10 +200,7 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
         pdf.set_xy(x2, max(pdf.get_y() + 4, y_top + 90))
         pdf.set_font("dejavu", "B", 10)
         pdf.cell(0, 6, _nfc(t("sum_by_field", lang)), new_x="LEFT", new_y="NEXT")
-        by_field = (rows.assign(no_apology=(rows["apology"].fillna(0) != 1).astype(int))
-                    .fillna({"field_name": "—"}).groupby("field_name")
-                    .agg(overdue=("code", "size"), no_apology=("no_apology", "sum"))
-                    .sort_values("overdue", ascending=False).head(8))
+        by_field = report.overdue_by_field().head(8)
         fw = (widths[0] + widths[1], widths[2], widths[3])
         pdf.set_font("dejavu", "B", 7.5)
         for wd, hd in zip(fw, (t("col_field", lang), t("col_count_overdue", lang), t("col_count_no_apology", lang))):

@@ -190,6 +190,14 @@ class PeriodReport:
         rows.append(_row("total", "", "", "total", self.units))
         return pd.DataFrame(rows)
 
+    def overdue_by_field(self) -> pd.DataFrame:
+        """Overdue dossiers (and those without an apology letter) per field name, most first."""
+        rows = self.overdue_rows
+        return (rows.assign(no_apology=(rows["apology"].fillna(0) != 1).astype(int))
+                .fillna({"field_name": "—"}).groupby("field_name")
+                .agg(overdue=("code", "size"), no_apology=("no_apology", "sum"))
+                .sort_values("overdue", ascending=False))
+
     def totals(self) -> kpi.KpiRow:
         return kpi.KpiRow.from_counts(self.units[list(kpi.COUNT_FIELDS)].sum().to_dict())
 
@@ -209,7 +217,8 @@ def build(conn: sa.Connection, period: Period, *, overdue_limit: int | None = No
     """The period's report over every unit, or over the units under `root`."""
     units = queries.kpi_table(conn, period, level="all", territory=False, root=root)
     as_of = queries.as_of(conn) or period.end
-    scope = overdue.Scope(period, tuple(units["code"]), as_of, root=root)
+    # the units' own codes and the retired units whose dossiers count at them: the same set as the headline
+    scope = overdue.Scope(period, tuple(queries.scope_codes(conn, period, None, False, root)), as_of, root=root)
     frames = [overdue.page(conn, k, scope, sort="days_overdue", limit=overdue_limit).assign(list=k)
               for k in overdue.OVERDUE_LISTS]
     previous = None

@@ -1,7 +1,9 @@
 """Reusable page parts: KPI cards, static tables and ranked tables."""
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -12,6 +14,8 @@ from dashboard import config, fmt
 from dashboard.charts.ranking import BAND_COLOURS, band
 from dashboard.i18n import t
 from dashboard.metrics.kpi import RATE_FIELDS, KpiRow
+
+log = logging.getLogger("dashboard.ui")
 
 
 def _delta(now: float | None, before: float | None, lang: str) -> str | None:
@@ -260,3 +264,23 @@ def warning_table(w: pd.DataFrame, period, lang: str, target: float) -> None:
         st.dataframe(shown, hide_index=True, width="content",
                      column_config={t("col_link", lang): st.column_config.LinkColumn(
                          t("col_link", lang), display_text=t("list_due_soon", lang))})
+
+
+@st.fragment
+def download(label: str, build: Callable[[], bytes], *, file_name: str, mime: str, key: str, lang: str,
+             icon: str | None = None, width: str = "content") -> None:
+    """A file built when asked for, in two steps: the button builds it in a (fragment) script run, then a
+    second button saves the bytes. Streamlit's deferred download (data=callable) reports a failure only
+    as a five-second English "Failed to generate file" under the button; here a failure is shown where the
+    user clicked, in her language, and its traceback goes to the operator's log."""
+    if not st.button(label, key=f"{key}_make", icon=icon, width=width):
+        return
+    try:
+        with st.spinner(t("download_building", lang)):
+            payload = build()
+    except Exception:
+        log.exception("building %s failed", file_name)
+        st.error(t("download_failed", lang, file=file_name), icon=":material/error:")
+        return
+    st.download_button(t("download_save", lang, file=file_name), data=payload, file_name=file_name, mime=mime,
+                       on_click="ignore", key=f"{key}_save", icon=":material/download:", type="primary", width=width)

@@ -53,16 +53,21 @@ def successor_map(conn: sa.Connection) -> dict[str, str]:
     return kpi.successor_map(crosswalk(conn))
 
 
-def scope_codes(conn: sa.Connection, period: Period, unit_code: str, territory: bool,
+def scope_codes(conn: sa.Connection, period: Period, unit_code: str | None, territory: bool,
                 root: str | None = None) -> list[str]:
-    """The dossier-owning units behind a unit's figures in a period: the unit (with its descendants
-    valid in the period, for the whole territory), plus retired units whose dossiers they took over.
-    Empty when the unit is not under `root`."""
+    """The dossier-owning units behind figures of a period: the unit (with its descendants valid in the
+    period, for the whole territory; every unit under `root` when unit_code is None), plus retired units
+    whose dossiers they took over (kpi.attribute_retired). Every list, sheet and summary that must tie to
+    the headline counts takes its units from here. Empty when the unit is not under `root`."""
     units = units_in_period(conn, period.start, period.end, root)
-    if unit_code not in set(units["code"]):
+    valid = set(units["code"])
+    if unit_code is None:
+        codes = sorted(valid)
+    elif unit_code not in valid:
         return []
-    codes = kpi.descendant_codes(units, unit_code) if territory else [unit_code]
-    return kpi.absorbed_codes(codes, successor_map(conn), set(units["code"]))
+    else:
+        codes = kpi.descendant_codes(units, unit_code) if territory else [unit_code]
+    return kpi.absorbed_codes(codes, successor_map(conn), valid)
 
 
 def all_units(conn: sa.Connection, root: str | None = None) -> pd.DataFrame:
