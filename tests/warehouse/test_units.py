@@ -5,6 +5,7 @@ import json
 from datetime import date
 from importlib import resources
 
+import pandas as pd
 import sqlalchemy as sa
 
 from dashboard.warehouse import queries, schema
@@ -61,3 +62,45 @@ def test_published_figures_load_with_sources(engine):
     assert qn.loc[("PAR", 2023), "score"] == 84.6 and qn.loc[("PAR", 2023), "rank"] == 56
     assert qn.loc[("SIPAS", 2023), "score"] == 78.44 and qn.loc[("SIPAS", 2023), "rank"] == 59
     assert qn.loc[("SIPAS", 2022), "quality"] == "derived"
+
+
+def test_published_figures_as_checked_against_their_sources(engine):
+    """Issue 15 §3: figures re-checked against the publishers' pages."""
+    from dashboard.warehouse import units
+
+    with engine.begin() as conn:
+        units.load_published(conn)
+        df = queries.published(conn)
+    df = df.assign(component=df["component"].fillna(""), period=df["period"].fillna(""))
+
+    def one(index, year, area, component="", period=""):
+        r = df[(df["index_name"] == index) & (df["year"] == year) & (df["area_code"] == area)
+               & (df["component"] == component) & (df["period"] == period)]
+        assert len(r) == 1, (index, year, area, component, period)
+        return r.iloc[0]
+
+    assert one("PAR", 2024, "01")["rank"] == 3
+    hp = one("PAR", 2023, "31")
+    assert (hp["score"], hp["quality"]) == (91.87, "verified")
+    assert one("PAR", 2022, "31")["quality"] == "uncertain"
+    aug = one("766", 2024, "49", period="2024-08")
+    assert (aug["rank"], aug["rank_of"]) == (21, 63)
+    for group in ("Công khai minh bạch", "Mức độ hài lòng"):
+        assert one("766", 2024, "49", group, "2024-08")["quality"] == "verified"
+    octo = one("766", 2024, "49", period="2024-10")
+    assert (octo["score"], octo["rank"], octo["quality"]) == (82.8, 13, "verified") and "77.3" in octo["note"]
+    groups = df[(df["index_name"] == "766") & (df["period"] == "2024-10") & (df["component"] != "")]
+    assert dict(zip(groups["component"], groups["score"])) == {
+        "Công khai minh bạch": 13.6, "Tiến độ giải quyết": 18.5, "DVC trực tuyến": 7.7, "Thanh toán trực tuyến": 9.6,
+        "Mức độ hài lòng": 17.6, "Số hóa hồ sơ": 15.8}
+    assert one("PAR", 2024, "VN")["score"] == 88.37
+    assert (one("PAR", 2024, "31")["score"], one("PAR", 2024, "31")["rank"]) == (96.17, 1)
+    assert one("SIPAS", 2024, "VN")["score"] == 83.94
+    sipas = one("SIPAS", 2024, "49")
+    assert sipas["quality"] == "uncertain" and pd.isna(sipas["score"]) and "five lowest" in sipas["note"]
+    par21 = {a: (one("PAR", 2021, a)["score"], one("PAR", 2021, a)["rank"]) for a in ("31", "22", "48", "46")}
+    assert par21 == {"31": (91.80, 1), "22": (91.14, 2), "48": (90.25, 3), "46": (89.32, 4)}
+    assert one("PAR", 2021, "VN")["score"] == 86.37
+    dn = one("PAR", 2023, "48")
+    assert (dn["score"], dn["rank"]) == (88.68, 12) and "87.68" in dn["note"]
+    assert df["source_url"].str.startswith("http").all() and df["quality"].notna().all()

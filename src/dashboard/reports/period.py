@@ -112,7 +112,7 @@ METHOD = {
         ("Không có dữ liệu", "Tỷ lệ để trống khi mẫu số bằng 0."),
         ("Danh sách quá hạn", "Trang “Quá hạn”: hồ sơ giải quyết quá hạn trong kỳ và hồ sơ đang quá hạn tại cuối "
                               "kỳ của mọi đơn vị; số ngày quá hạn tính đến ngày kết thúc hoặc ngày cuối kỳ."),
-        ("Nguồn định nghĩa", "SPEC §4 của dự án; research/domain.md §B.3–B.4 (QĐ 766/QĐ-TTg; báo cáo tỉnh Quảng Nam)."),
+        ("Nguồn định nghĩa", "SPEC §4 của dự án; research/domain.md §B.3–B.4 (Quyết định 766/QĐ-TTg ngày 23/06/2022; báo cáo tỉnh Quảng Nam)."),
     ],
     "en": [
         ("Units", "Each row holds the unit's own dossiers (MaDonVi), not those of units below it; group totals and "
@@ -143,7 +143,7 @@ METHOD = {
         ("No data", "A rate is left empty when its denominator is 0."),
         ("Overdue list", "Sheet “Overdue”: dossiers processed late in the period and open and overdue at its end, "
                          "of every unit; days overdue up to the end date or the last day."),
-        ("Sources", "The project's SPEC §4; research/domain.md §B.3–B.4 (QĐ 766/QĐ-TTg; Quảng Nam reports)."),
+        ("Sources", "The project's SPEC §4; research/domain.md §B.3–B.4 (Decision 766/QĐ-TTg of 23/06/2022; Quảng Nam reports)."),
     ],
 }
 
