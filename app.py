@@ -5,20 +5,20 @@ from dashboard.i18n import t
 from dashboard.ui import auth, data, filters
 
 lang = filters.language()
-st.set_page_config(page_title=t("app_title", lang), page_icon="🗺️", layout="wide")
+st.set_page_config(page_title=t("app_title", lang), page_icon=":material/map:", layout="wide")
 state = data.state(data.db_url())
 
 # URL paths are the file names (/map, /overdue): Streamlit knows those before the first run, so a
 # deep link opened on a freshly started server does not meet a "page not found" dialog.
-present = st.Page("pages/present.py", title=t("page_present", lang), icon="📽️")
+present = st.Page("pages/present.py", title=t("page_present", lang), icon=":material/co_present:")
 pages = [
-    st.Page("pages/overview.py", title=t("page_overview", lang), icon="📊", default=True),
-    st.Page("pages/map.py", title=t("page_map", lang), icon="🗺️"),
-    st.Page("pages/overdue.py", title=t("page_overdue", lang), icon="📋"),
-    st.Page("pages/trends.py", title=t("page_trends", lang), icon="📈"),
-    st.Page("pages/scorecard.py", title=t("page_scorecard", lang), icon="🎯"),
-    st.Page("pages/rankings.py", title=t("page_rankings", lang), icon="🏆"),
-    st.Page("pages/report.py", title=t("page_report", lang), icon="📑"),
+    st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:", default=True),
+    st.Page("pages/map.py", title=t("page_map", lang), icon=":material/map:"),
+    st.Page("pages/overdue.py", title=t("page_overdue", lang), icon=":material/assignment_late:"),
+    st.Page("pages/trends.py", title=t("page_trends", lang), icon=":material/trending_up:"),
+    st.Page("pages/scorecard.py", title=t("page_scorecard", lang), icon=":material/target:"),
+    st.Page("pages/rankings.py", title=t("page_rankings", lang), icon=":material/leaderboard:"),
+    st.Page("pages/report.py", title=t("page_report", lang), icon=":material/description:"),
     present,
 ]
 

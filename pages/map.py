@@ -22,7 +22,7 @@ st.query_params["view"] = view
 
 if view == "units":
     if f.state.demo:
-        st.info(t("demo_banner", lang), icon="ℹ️")
+        st.info(t("demo_banner", lang), icon=":material/info:")
     qp = st.query_params
     if "metric" not in st.session_state:
         st.session_state["metric"] = qp.get("metric") if qp.get("metric") in mapview.METRICS else "on_time_rate"
@@ -71,7 +71,7 @@ if view == "units":
             st.session_state["district"] = ""
             st.rerun()
         if commune:
-            link.page_link("pages/overdue.py", icon="📋",
+            link.page_link("pages/overdue.py", icon=":material/assignment_late:",
                            label=t("open_overdue_list", lang, name=commune_names[commune],
                                    period=fmt.period(period, lang)),
                            query_params={"unit": commune, "period": period.key, "scope": "own", "lang": lang})

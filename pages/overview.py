@@ -16,7 +16,7 @@ st.title(t("page_overview", lang))
 st.markdown(f"#### {f.unit_name} · {fmt.period(f.period, lang)} · "
             f"{t('scope_territory' if f.territory else 'scope_own', lang)}")
 if f.state.demo:
-    st.info(t("demo_banner", lang), icon="ℹ️")
+    st.info(t("demo_banner", lang), icon=":material/info:")
 
 
 def row_of(period, code) -> KpiRow:
@@ -27,7 +27,7 @@ def row_of(period, code) -> KpiRow:
 
 components.kpi_cards(row_of(f.period, f.unit_code), row_of(f.period.previous(), f.unit_code), lang)
 
-st.page_link("pages/overdue.py", icon="📋", label=t("open_overdue_page", lang),
+st.page_link("pages/overdue.py", icon=":material/assignment_late:", label=t("open_overdue_page", lang),
              query_params={"unit": f.unit_code, "period": f.period.key,
                            "scope": "territory" if f.territory else "own", "lang": lang})
 

@@ -16,7 +16,7 @@ lang, src, period = f.lang, f.src, f.period
 st.title(t("page_rankings", lang))
 st.markdown(f"#### {fmt.period_with_dates(period, lang)}")
 if f.state.demo:
-    st.info(t("demo_banner", lang), icon="ℹ️")
+    st.info(t("demo_banner", lang), icon=":material/info:")
 
 GROUPS = ("district", "commune", "department", "land_registry_branch")
 # the level of kpi_table and whether a unit's figures include its descendants (766 rolls districts up)

@@ -17,7 +17,7 @@ st.title(t("page_scorecard", lang))
 st.markdown(f"#### {f.unit_name} · {fmt.period_with_dates(f.period, lang)} · "
             f"{t('scope_territory' if f.territory else 'scope_own', lang)}")
 if state.demo:
-    st.info(t("demo_banner", lang), icon="ℹ️")
+    st.info(t("demo_banner", lang), icon=":material/info:")
 
 
 def rates_of(period) -> dict:
@@ -108,6 +108,6 @@ if f.unit_code == config.HOME_PROVINCE:
 
 with st.expander(t("score_method", lang)):
     st.markdown(t("score_method_text", lang))
-st.page_link("pages/rankings.py", icon="🏆", label=t("open_rankings", lang),
+st.page_link("pages/rankings.py", icon=":material/leaderboard:", label=t("open_rankings", lang),
              query_params={"unit": f.unit_code, "period": f.period.key,
                            "scope": "territory" if f.territory else "own", "lang": lang})

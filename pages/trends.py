@@ -15,7 +15,7 @@ cutoff = f.cutoff
 st.title(t("page_trends", lang))
 st.markdown(f"#### {f.unit_name} · {t('scope_territory' if f.territory else 'scope_own', lang)}")
 if state.demo:
-    st.info(t("demo_banner", lang), icon="ℹ️")
+    st.info(t("demo_banner", lang), icon=":material/info:")
 
 # Up to the newest complete month, whatever the chosen period (which is shaded): a unit merged away
 # is then seen continuing in its successor
@@ -40,7 +40,7 @@ s = data.series(src, tuple(months), f.unit_code, f.territory, merged)
 for e in events:
     if e.retired == f.unit_code:
         st.info(t("trend_continues", lang, unit=f.unit_name, date=fmt.day(e.effective, lang),
-                  successor=names.get(e.successor, e.successor)), icon="🔀")
+                  successor=names.get(e.successor, e.successor)), icon=":material/merge:")
 
 targets = config.TARGETS
 st.subheader(t("trend_on_time", lang))

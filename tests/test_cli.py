@@ -238,3 +238,25 @@ def test_clear_errors_without_a_warehouse(tmp_path, monkeypatch, capsys):
     assert "cannot open the warehouse" in capsys.readouterr().err
     assert main(["import", str(tmp_path / "x.csv")]) == 2  # the file is created empty: no schema
     assert "run `python -m dashboard init`" in capsys.readouterr().err
+
+
+def test_readme_documents_every_option_of_the_commands_it_shows():
+    """A newcomer learns the CLI from the README: every option of the commands it names is there."""
+    import argparse
+
+    from dashboard.cli import build_parser
+    from helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+
+    def walk(p: argparse.ArgumentParser, path: str):
+        for a in p._actions:  # argparse has no public way to walk its sub-commands
+            if isinstance(a, argparse._SubParsersAction):
+                for name, sp in a.choices.items():
+                    yield from walk(sp, f"{path} {name}".strip())
+            else:
+                yield path, [o for o in a.option_strings if o.startswith("--") and o != "--help"]
+
+    missing = [(path, o) for path, opts in walk(build_parser(), "") for o in opts
+               if path.split(" ")[0] in ("users", "geo", "report", "demo") and o not in readme]
+    assert not missing, missing

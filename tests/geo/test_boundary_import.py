@@ -81,6 +81,17 @@ def test_code_field_reprojection_and_ambiguity(tmp_path, out_dir):
     assert min(xs) == pytest.approx(107.9, abs=1e-6)  # back in EPSG:4326
 
 
+def test_import_into_a_folder_that_does_not_exist_yet(tmp_path, monkeypatch):
+    gdf = gpd.GeoDataFrame({"ma": ["21001"]}, geometry=[box(107.9, 15.1, 108.0, 15.2)], crs=4326)
+    gj = tmp_path / "in.geojson"
+    gdf.to_file(gj)
+    target = tmp_path / "new" / "geo"
+    monkeypatch.setenv("DASHBOARD_GEO_DIR", str(target))
+    rep = importer.import_layer(gj, "commune", code_field="ma", tolerance=0)
+    assert (target / rep.layer.file).exists()
+    assert [l.name for l in layers.read_manifest(target)] == [rep.layer.name]
+
+
 def test_unknown_field_is_a_clear_error(raw_kmz, out_dir):
     with pytest.raises(ValueError, match="no field 'Ten'"):
         importer.import_layer(raw_kmz, "commune", name_field="Ten", geo_dir=out_dir)

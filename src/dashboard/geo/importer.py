@@ -230,6 +230,7 @@ def import_layer(path: Path, level: str, *, code_field: str | None = None, name_
     feats = [{"type": "Feature", "properties": {code_prop: c, name_prop: names.get(c, c)},
               "geometry": _rounded(mapping(g))} for c, g in zip(dissolved["code"], geoms) if not g.is_empty]
     gd = geo_dir or layers.geo_dir()
+    gd.mkdir(parents=True, exist_ok=True)  # a new DASHBOARD_GEO_DIR starts empty (no manifest yet)
     stem = re.sub(r"[^a-z0-9]+", "_", folded_key(Path(path).stem)).strip("_") or "layer"
     name = f"{level}_{valid_from.isoformat()}_{stem}"
     out = gd / f"{name}.geojson"

@@ -1,0 +1,29 @@
+"""Icons are Streamlit's Material Symbols (shipped with Streamlit), not emoji, which draw as empty boxes
+where no emoji font is installed (Debian's Chromium)."""
+from __future__ import annotations
+
+import re
+
+from helpers import ROOT
+from streamlit.material_icon_names import ALL_MATERIAL_ICONS
+
+ICON = re.compile(r"""(?:page_)?icon=["']([^"']+)["']""")
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\uFE0F]")  # pictographs and the emoji variation selector
+
+
+def _sources():
+    return [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "src" / "dashboard").rglob("*.py")]
+
+
+def test_every_icon_is_a_known_material_symbol():
+    icons = [(p.name, m[1]) for p in _sources() for m in ICON.finditer(p.read_text(encoding="utf-8"))]
+    assert len(icons) >= 10
+    for name, icon in icons:
+        assert icon.startswith(":material/") and icon.endswith(":"), (name, icon)
+        assert icon[len(":material/"):-1] in ALL_MATERIAL_ICONS, (name, icon)
+
+
+def test_no_emoji_in_the_user_interface():
+    for p in _sources():
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+            assert not EMOJI.search(line), f"{p.relative_to(ROOT)}:{i}: {line.strip()}"
