@@ -101,7 +101,7 @@ def colour(col: pd.Series) -> list[str]:
     return [""] * len(col)
 
 
-st.dataframe(shown.style.apply(colour), hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 4, 720),
+st.dataframe(shown.style.apply(colour), hide_index=True, width="stretch", height=components.grid_height(len(shown), 720),
              column_config={
                  t("col_map", lang): st.column_config.LinkColumn(t("col_map", lang), display_text=t("col_map", lang)),
                  t("col_overdue_list", lang): st.column_config.LinkColumn(t("col_overdue_list", lang),

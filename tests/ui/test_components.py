@@ -75,3 +75,10 @@ def test_panels_side_by_side_with_their_tables(monkeypatch):
     assert len(out) == 1 and "grid-template-columns: 3fr 4fr" in markup
     assert "<h5>Theo &lt;đơn vị&gt;</h5>" in markup and '<p class="bdtc-note">Không theo bộ lọc</p>' in markup
     assert [t.values.tolist() for t in html_tables(markup)] == [[["1"]], [["2"]]]
+
+
+def test_grid_height_fits_the_rows_or_scrolls():
+    from dashboard.ui.components import grid_height
+
+    assert grid_height(5, 720) == "content" and grid_height(19, 720) == "content"
+    assert grid_height(20, 720) == 720 and grid_height(233, 420) == 420

@@ -40,10 +40,18 @@ def map_slide(geojson: dict, frame: pd.DataFrame, *, lang: str, is_rate: bool, t
 
 
 def worst_slide(df: pd.DataFrame, value: str, target: float, lang: str) -> go.Figure:
-    """The units of df on one bar chart (lowest at the bottom), in projector colours and type."""
-    fig = ranking_bar(df, value, target, lang, height_per_row=72, colours=BANDS)
+    """The units of df on one bar chart, worst at the top, in projector colours and type. The values stand
+    in a column right of the axis, so the dashed target line (drawn under the bars) crosses none of them."""
+    fig = ranking_bar(df, value, target, lang, height_per_row=72, colours=BANDS, worst_on_top=True)
+    bar = fig.data[0]
+    for name, text in zip(bar.y, bar.text):
+        fig.add_annotation(x=1.0, xref="paper", xanchor="left", xshift=12, y=name, yref="y", text=text,
+                           showarrow=False)
+    bar.update(text=None, textposition="none")
+    for shape in fig.layout.shapes:
+        shape.layer = "below"
     lo = min(float(df[value].min()), target)
-    fig.update_layout(height=max(420, 120 + 72 * len(df)), margin=dict(l=10, r=160, t=60, b=30),
+    fig.update_layout(height=max(420, 120 + 72 * len(df)), margin=dict(l=10, r=190, t=60, b=30),
                       xaxis=dict(range=[max(0.0, lo - 3), 100.5]))
     return enlarge(fig)
 

@@ -31,9 +31,11 @@ def rate_axis(vals: pd.Series, target: float) -> tuple[float, float]:
 
 
 def ranking_bar(df: pd.DataFrame, value: str, target: float, lang: str = "vi", height_per_row: int = 26,
-                colours: dict[str, str] = BAND_COLOURS) -> go.Figure:
-    """df: one row per unit with columns name and `value` (percent, NaN = no data), best first."""
-    d = df.sort_values(value, ascending=True, na_position="first")
+                colours: dict[str, str] = BAND_COLOURS, worst_on_top: bool = False) -> go.Figure:
+    """df: one row per unit with columns name and `value` (percent, NaN = no data). Best at the top, or
+    the worst when worst_on_top (a list of the units furthest below target reads from its worst)."""
+    # plotly draws the first category at the bottom
+    d = df.sort_values(value, ascending=not worst_on_top, na_position="first")
     vals = d[value]
     bar_colours = [colours[band(v, target)] for v in vals]
     text = [fmt.percent(v, lang) for v in vals]

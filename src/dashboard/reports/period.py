@@ -183,6 +183,9 @@ class PeriodReport:
         rows = []
         for roman, key, kinds in GROUPS:
             members = self.units[self.units["kind"].isin(kinds)].sort_values(["code"])
+            # the province's own row is only news when it handled dossiers itself (its total is the last row)
+            idle = (members["kind"] == "province") & (members[list(kpi.COUNT_FIELDS)].sum(axis=1) == 0)
+            members = members[~idle]
             rows.append(_row("group", roman, "", key, members))
             for i in range(len(members)):
                 u = members.iloc[i]

@@ -148,6 +148,16 @@ def panels(parts: list[tuple[str, str]], widths: list[int], note: str = "") -> N
     st.html(f'{TABLE_CSS}{PANEL_CSS}{top}<div class="bdtc-panels" style="grid-template-columns: {grid}">{body}</div>')
 
 
+#: st.dataframe's row height and borders (px) in Streamlit's default theme, to tell when a grid needs a scroll bar
+GRID_ROW_PX, GRID_BORDER_PX = 35, 3
+
+
+def grid_height(rows: int, most: int) -> int | str:
+    """An st.dataframe's height: exactly its rows and header ("content") when they fit in `most` pixels, else
+    `most` with a scroll bar. A height computed by hand left a blank row under the last one."""
+    return "content" if GRID_ROW_PX * (rows + 1) + GRID_BORDER_PX <= most else most
+
+
 def fmt_metric(value, metric: str, lang: str) -> str:
     """A KPI value as shown: rates in percent, counts as whole numbers (vi-VN or en)."""
     return fmt.percent(value, lang) if metric in RATE_FIELDS else fmt.number(value, lang)
@@ -250,7 +260,7 @@ def warning_table(w: pd.DataFrame, period, lang: str, target: float) -> None:
             t("col_due_soon", lang): flagged["due_soon"].astype(int),
             t("col_link", lang): [link(c, s, "open_overdue") for c, s in zip(flagged["code"], flagged["scope"])],
         })
-        st.dataframe(shown, hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 4, 420),
+        st.dataframe(shown, hide_index=True, width="stretch", height=grid_height(len(shown), 420),
                      column_config={t("col_link", lang): st.column_config.LinkColumn(
                          t("col_link", lang), display_text=t("page_overdue", lang))})
     soon = w[w["due_soon"] > 0].sort_values(["due_soon", "name"], ascending=[False, True]).head(10)
