@@ -42,14 +42,14 @@ overdue_view.keep_known("ov_fields", qp.get("field", ""), field_names, set(field
 c_field, c_proc, c_days = st.columns([3, 5, 2])
 with c_field:
     fields = st.multiselect(t("filter_field", lang), sorted(field_names, key=field_names.get), key="ov_fields",
-                            format_func=field_names.get, placeholder=t("filter_all", lang))
+                            format_func=field_names.get, placeholder=t("filter_all", lang), select_all=False)
 procs = options[options["field_code"].isin(fields)] if fields else options
 proc_names = dict(zip(procs["procedure_code"], procs["procedure_code"] + " " + procs["procedure_name"].fillna("")))
 overdue_view.keep_known("ov_procs", qp.get("proc", ""), proc_names, set(options["procedure_code"]),
                         t("filter_procedure", lang), lang)
 with c_proc:
     procedures = st.multiselect(t("filter_procedure", lang), sorted(proc_names), key="ov_procs",
-                                format_func=proc_names.get, placeholder=t("filter_all", lang))
+                                format_func=proc_names.get, placeholder=t("filter_all", lang), select_all=False)
 with c_days:
     st.number_input(t("due_days", lang), min_value=1, max_value=60, step=1, key="ov_days")
 

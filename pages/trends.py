@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import config, fmt
-from dashboard.i18n import t
+from dashboard.i18n import published_term, t
 from dashboard.metrics import kpi, periods, trends
 from dashboard.ui import components, data, filters
 from dashboard.ui import figures as charts
@@ -58,7 +58,7 @@ st.plotly_chart(charts.rates_with_counts(s, ("online_rate", "online_payment_rate
 
 with st.expander(t("trend_table", lang)):
     shown = pd.DataFrame({
-        t("col_month", lang): [t("label_month", lang, n=m, y=y) for y, m in zip(s["year"], s["month"])],
+        t("col_month", lang): [fmt.month(y, m, lang) for y, m in zip(s["year"], s["month"])],
         t("col_shown_unit", lang): [names.get(c, "—") if c else "—" for c in s["shown_code"]],
         t("received", lang): [fmt.number(v, lang) for v in s["received"]],
         t("overdue", lang): [fmt.number(v, lang) for v in s["overdue"]],
@@ -83,7 +83,8 @@ with right:
                         key="tr_metric", format_func=lambda r: t(r, lang))
 with left:
     picked = st.multiselect(t("trend_compare_units", lang, n=config.MAX_COMPARED), order["code"].tolist(),
-                            key="tr_units", max_selections=config.MAX_COMPARED, format_func=lambda c: names.get(c, c))
+                            key="tr_units", max_selections=config.MAX_COMPARED, format_func=lambda c: names.get(c, c),
+                            placeholder=t("choose_units", lang), select_all=False)
 if picked:
     lines = {names.get(c, c): data.series(src, tuple(months), c, f.territory) for c in picked}
     compare_events = [e for c in picked for e in trends.events_for(c, walk)
@@ -101,7 +102,8 @@ area_names = dict(zip(index_rows["area_code"], index_rows["area_name"]))
 peer_options = sorted(set(index_rows["area_code"]) - {home, "VN"}, key=lambda c: area_names[c])
 if "tr_peers" not in st.session_state:
     st.session_state["tr_peers"] = [c for c in config.DEFAULT_PEERS if c in peer_options]
-peers = st.multiselect(t("published_peers", lang), peer_options, key="tr_peers", format_func=lambda c: area_names[c])
+peers = st.multiselect(t("published_peers", lang), peer_options, key="tr_peers", format_func=lambda c: area_names[c],
+                       placeholder=t("choose_provinces", lang), select_all=False)
 st.caption(t("published_help", lang))
 areas = [home, "VN", *peers]
 for col, name in zip(st.columns(2), ("SIPAS", "PAR")):
@@ -113,6 +115,11 @@ for col, name in zip(st.columns(2), ("SIPAS", "PAR")):
         else:
             st.plotly_chart(charts.published(rows, home, lang), width="stretch", config={"displayModeBar": False},
                             key=f"tr_pub_{name}")
+        # a chosen province with no published figure of this index is named, not silently left out
+        absent = [a for a in areas if a not in set(rows.loc[rows["score"].notna(), "area_code"]) and a in area_names]
+        if absent:
+            st.caption(t("published_absent", lang, index=t('index_' + name.lower(), lang),
+                         names=", ".join(published_term(area_names[a], lang) for a in absent)))
 comp = pub[(pub["index_name"] == "PAR") & pub["component"].notna() & (pub["area_code"] == home)]
 if len(comp):
     st.markdown(f"**{t('par_components', lang, province=comp['area_name'].iloc[0])}**")

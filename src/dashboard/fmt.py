@@ -46,10 +46,18 @@ def plotly_separators(lang: str) -> str:
     return ",." if lang == "vi" else ".,"
 
 
+def month(year: int, number: int, lang: str = "vi") -> str:
+    """A month's name: "Tháng 7/2024" · "Jul 2024"."""
+    m = format_date(date(int(year), int(number), 1), "MMM", locale=LOCALES["en"]) if lang == "en" else int(number)
+    return t("label_month", lang, m=m, y=int(year))
+
+
 def period(p, lang: str = "vi") -> str:
     """A period's name: "Quý 1/2025", or its dates for a custom range."""
     if p.kind == "custom":
         return t("label_custom", lang, start=day(p.start, lang), end=day(p.end, lang))
+    if p.kind == "month":
+        return month(p.year, p.number, lang)
     return t(f"label_{p.kind}", lang, n=p.number, y=p.year)
 
 

@@ -1,6 +1,8 @@
 """UI strings in Vietnamese (default) and English. Unit and procedure names stay as recorded."""
 from __future__ import annotations
 
+import json
+
 LANGS = ("vi", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -16,7 +18,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "custom_range": {"vi": "Từ ngày – đến ngày", "en": "From – to"},
     "period_dates": {"vi": "Từ {start} đến {end} (ngày chốt số liệu: {cutoff})",
                      "en": "From {start} to {end} (cut-off day: {cutoff})"},
-    "label_month": {"vi": "Tháng {n}/{y}", "en": "Month {n}/{y}"},
+    "label_month": {"vi": "Tháng {m}/{y}", "en": "{m} {y}"},  # m: 7 · Jul
     "label_quarter": {"vi": "Quý {n}/{y}", "en": "Q{n} {y}"},
     "label_year": {"vi": "Năm {y}", "en": "Year {y}"},
     "label_custom": {"vi": "{start} – {end}", "en": "{start} – {end}"},
@@ -144,6 +146,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "filter_field": {"vi": "Lĩnh vực", "en": "Field"},
     "filter_procedure": {"vi": "Thủ tục", "en": "Procedure"},
     "filter_all": {"vi": "Tất cả", "en": "All"},
+    "choose_units": {"vi": "Chọn đơn vị", "en": "Choose units"},
+    "choose_provinces": {"vi": "Chọn tỉnh, thành phố", "en": "Choose provinces"},
     "filter_dropped": {"vi": "Không có hồ sơ nào thuộc {what} {codes} trong các danh sách của đơn vị và kỳ này, "
                              "nên bộ lọc đó được bỏ: đang hiện mọi {what}.",
                        "en": "No dossier of {what} {codes} is on this unit's lists for the period, so that filter "
@@ -448,7 +452,50 @@ STRINGS: dict[str, dict[str, str]] = {
     "pdf_lowest": {"vi": "Đơn vị có tỷ lệ đúng hạn thấp nhất", "en": "Units furthest below target"},
     "pdf_scope_note": {"vi": "* toàn địa bàn huyện; sở, ngành và chi nhánh: hồ sơ của chính đơn vị.",
                        "en": "* whole district territory; departments and branches: own dossiers."},
+
+    "published_absent": {"vi": "Không có số liệu {index} đã công bố cho: {names}.",
+                         "en": "No published {index} figure for: {names}."},
+    # ---- Names recorded with published figures (PUBLISHED_TERMS) ----
+    "par_leadership": {"vi": "Lãnh đạo, chỉ đạo", "en": "Leadership and direction"},
+    "par_legal": {"vi": "Văn bản quy phạm pháp luật", "en": "Legal documents"},
+    "par_procedures": {"vi": "Cải cách thủ tục hành chính", "en": "Administrative procedure reform"},
+    "par_organisation": {"vi": "Tổ chức bộ máy", "en": "Organisation of the apparatus"},
+    "par_civil_service": {"vi": "Cán bộ, công chức, viên chức", "en": "Civil servants and public employees"},
+    "par_public_finance": {"vi": "Tài chính công", "en": "Public finance"},
+    "par_modernisation": {"vi": "Hiện đại hóa hành chính", "en": "Modernisation of the administration"},
 }
+
+#: names recorded in data/published_indices.csv (as the sources print them) → the catalogue key that names
+#: them in English; in Vietnamese they are shown as recorded
+PUBLISHED_TERMS = {
+    "Bình quân cả nước": "national_average_line",
+    "Lãnh đạo, chỉ đạo": "par_leadership", "VBQPPL": "par_legal", "Cải cách TTHC": "par_procedures",
+    "Tổ chức bộ máy": "par_organisation", "CBCCVC": "par_civil_service", "Tài chính công": "par_public_finance",
+    "Hiện đại hóa": "par_modernisation",
+    "Công khai minh bạch": "group_publicity", "Công khai, minh bạch": "group_publicity",
+    "Tiến độ giải quyết": "group_progress", "DVC trực tuyến": "group_online", "Dịch vụ công trực tuyến": "group_online",
+    "Thanh toán trực tuyến": "group_payment", "Mức độ hài lòng": "group_satisfaction", "Số hóa hồ sơ": "group_digitisation",
+}
+
+
+def published_term(text, lang: str = "vi"):
+    """A name recorded with a published figure, in the UI's language (unknown names stay as recorded)."""
+    key = PUBLISHED_TERMS.get(text) if isinstance(text, str) else None
+    return t(key, lang) if key and lang == "en" else text
+
+
+def note_text(stored, lang: str = "vi") -> str:
+    """A published figure's note as stored ({"vi": …, "en": …} from the CSV's note_vi and note columns; a
+    warehouse loaded before notes were bilingual holds the English text alone) in the UI's language."""
+    if not isinstance(stored, str) or not stored:
+        return ""
+    if stored.startswith("{"):
+        try:
+            notes = json.loads(stored)
+        except ValueError:
+            return stored
+        return notes.get(lang) or notes.get("en") or notes.get("vi") or ""
+    return stored
 
 
 def t(key: str, lang: str = "vi", **kwargs) -> str:

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import config
 from dashboard.charts.maps import short_name
 from dashboard.charts.ranking import short_label
-from dashboard.i18n import t
+from dashboard.i18n import PUBLISHED_TERMS, t
 from dashboard.warehouse import queries, schema
 from dashboard.warehouse.engine import make_engine
 from helpers import PAGES, ROOT, VI_LETTER
@@ -28,9 +28,8 @@ def recorded(demo_env) -> list[str]:
         for col in (d.c.procedure_name, d.c.field_name):
             names |= {r[0] for r in conn.execute(sa.select(col).distinct()) if r[0]}
         pub = queries.published(conn)
-        for col in ("area_name", "source_title", "note", "component"):
-            if col in pub:
-                names |= {str(v) for v in pub[col].dropna()}
+        # provinces are proper names; PAR fields, 766 groups, the national average and notes are translated
+        names |= {str(v) for v in pub["area_name"].dropna() if v not in PUBLISHED_TERMS}
     names |= {short_name(n) for n in names}  # maps label "Tam Kỳ" for "Thành phố Tam Kỳ"
     names |= {short_label(n) for n in names}  # ranking charts cut long names: "Sở Văn hóa, Thể thao và Du lị…"
     names.add(t("lang_name_vi", "en"))  # the language picker names Vietnamese in Vietnamese

@@ -27,3 +27,13 @@ def test_no_emoji_in_the_user_interface():
     for p in _sources():
         for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
             assert not EMOJI.search(line), f"{p.relative_to(ROOT)}:{i}: {line.strip()}"
+
+
+def test_multiselects_draw_no_untranslatable_text():
+    """Streamlit writes a multiselect's "Select all" option and default "Choose options" placeholder in
+    English whatever the page's language: every multiselect turns the first off and sets the second."""
+    calls = [(p.name, m.group(0)) for p in _sources()
+             for m in re.finditer(r"st\.multiselect\((?:[^()]|\([^()]*\))*\)", p.read_text(encoding="utf-8"))]
+    assert len(calls) >= 4
+    for name, call in calls:
+        assert "select_all=False" in call and "placeholder=t(" in call, (name, call)

@@ -69,6 +69,10 @@ def visible_text(at: AppTest) -> str:
         parts += [str(c) for c in frame.columns] + [str(x) for x in frame.to_numpy().ravel()]
     for w in [*at.selectbox, *at.multiselect, *at.radio]:
         parts += [str(o) for o in w.options]
+    for kind in ("selectbox", "multiselect", "radio", "number_input", "date_input", "text_input", "button",
+                 "toggle", "checkbox", "segmented_control", "download_button"):
+        for w in at.get(kind):  # labels, placeholders and help of every widget
+            parts += [str(getattr(w.proto, a, "") or "") for a in ("label", "placeholder", "help")]
     for chart in at.get("plotly_chart"):
         parts.append(json.dumps(json.loads(chart.proto.spec), ensure_ascii=False))
     for svg in at.get("bidi_component"):  # the SVG maps: names, values and hover text in the markup

@@ -102,5 +102,19 @@ def test_published_figures_as_checked_against_their_sources(engine):
     assert par21 == {"31": (91.80, 1), "22": (91.14, 2), "48": (90.25, 3), "46": (89.32, 4)}
     assert one("PAR", 2021, "VN")["score"] == 86.37
     dn = one("PAR", 2023, "48")
-    assert (dn["score"], dn["rank"]) == (88.68, 12) and "87.68" in dn["note"]
+    assert (dn["score"], dn["rank"]) == (88.68, 12) and "87.68" in dn["note"] and "87,68" in dn["note"]
     assert df["source_url"].str.startswith("http").all() and df["quality"].notna().all()
+
+
+def test_published_notes_are_stored_in_both_languages(engine):
+    from dashboard.i18n import note_text
+    from dashboard.warehouse import units
+
+    with engine.begin() as conn:
+        units.load_published(conn)
+        notes = [n for n in queries.published(conn)["note"] if n]
+    assert len(notes) > 10
+    for n in notes:
+        vi, en = note_text(n, "vi"), note_text(n, "en")
+        assert vi and en and vi != en, n
+    assert note_text("an old English-only note", "vi") == "an old English-only note"  # warehouses loaded before

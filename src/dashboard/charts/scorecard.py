@@ -17,7 +17,7 @@ def score_by_month(df: pd.DataFrame, lang: str, height: int = 380) -> go.Figure:
     """df: rows of metrics.trends.series with scorecard.score_columns (year, month, score_100, score_band)."""
     bands = [b if isinstance(b, str) else None for b in df["score_band"]]
     fig = go.Figure(go.Bar(
-        x=[t("label_month", lang, n=m, y=y) for y, m in zip(df["year"], df["month"])], y=df["score_100"],
+        x=[fmt.month(y, m, lang) for y, m in zip(df["year"], df["month"])], y=df["score_100"],
         marker_color=[BAND_766_COLOURS.get(b, NO_DATA_COLOUR) for b in bands],
         text=[f"{fmt.number(v, lang, 1)}<br>{t(f'band_{b}', lang)}" if b else t("no_data", lang)
               for v, b in zip(df["score_100"], bands)],

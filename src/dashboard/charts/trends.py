@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import fmt
-from dashboard.i18n import t
+from dashboard.i18n import published_term, t
 from dashboard.metrics.trends import Event
 
 #: Colour-blind-safe qualitative palette (Okabe–Ito), one colour per line.
@@ -24,7 +24,7 @@ def month_x(df: pd.DataFrame) -> list[date]:
 
 
 def _month_labels(df: pd.DataFrame, lang: str) -> list[str]:
-    return [t("label_month", lang, n=int(m), y=int(y)) for y, m in zip(df["year"], df["month"])]
+    return [fmt.month(y, m, lang) for y, m in zip(df["year"], df["month"])]
 
 
 def _events(fig: go.Figure, events: list[Event], names: dict[str, str], lang: str, cutoff: int) -> None:
@@ -159,7 +159,7 @@ def components(rows: pd.DataFrame, lang: str, height: int = 420) -> go.Figure:
     fig = go.Figure()
     for i, (year, d) in enumerate(rows.sort_values(["year"]).groupby("year", sort=True)):
         fig.add_trace(go.Bar(
-            y=d["component"], x=d["score"], orientation="h", name=str(year), marker_color=PALETTE[i % len(PALETTE)],
+            y=[published_term(c, lang) for c in d["component"]], x=d["score"], orientation="h", name=str(year), marker_color=PALETTE[i % len(PALETTE)],
             marker_pattern_shape=["/" if q != "verified" else "" for q in d["quality"]],
             text=[f"{fmt.number(s, lang, 2)} ({t('col_rank', lang).lower()} {int(r)}/{int(o)})"
                   if pd.notna(r) else fmt.number(s, lang, 2) for s, r, o in zip(d["score"], d["rank"], d["rank_of"])],

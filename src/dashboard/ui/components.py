@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import config, fmt
 from dashboard.charts.ranking import BAND_COLOURS, band
-from dashboard.i18n import t
+from dashboard.i18n import note_text, published_term, t
 from dashboard.metrics.kpi import RATE_FIELDS, KpiRow
 
 log = logging.getLogger("dashboard.ui")
@@ -216,16 +216,16 @@ def published_table(rows: pd.DataFrame, lang: str, by_year: bool = False) -> Non
     else:
         d = rows.sort_values(["rank", "area_name"], na_position="last")
     lead = {t("index", lang): d["index_name"].replace({"PAR": t("index_par", lang)}), t("year", lang): d["year"].astype(str),
-            t("col_component", lang): d["component"].fillna("")} if by_year else {}
+            t("col_component", lang): [published_term(c, lang) or "" for c in d["component"].fillna("")]} if by_year else {}
     shown = pd.DataFrame({
         **lead,
-        t("col_province", lang): d["area_name"],
+        t("col_province", lang): [published_term(a, lang) for a in d["area_name"]],
         t("col_score", lang): [fmt.number(v, lang, 2) for v in d["score"]],
         t("col_rank", lang): [("" if pd.isna(r) else f"{int(r)}/{int(o) if pd.notna(o) else 63}")
                               for r, o in zip(d["rank"], d["rank_of"])],
         t("col_quality", lang): [t(f"quality_{q}", lang) for q in d["quality"]],
         t("col_source", lang): d["source_url"],
-        t("col_note", lang): d["note"].fillna(""),
+        t("col_note", lang): [note_text(n, lang) for n in d["note"]],
     })
     st.dataframe(shown, hide_index=True, width="stretch",
                  column_config={t("col_source", lang): st.column_config.LinkColumn(t("col_source", lang))})

@@ -1,6 +1,7 @@
 """The official unit list (SPEC §1) and the published index figures (SPEC §5), loaded from data/."""
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -61,6 +62,9 @@ def load_published(conn: sa.Connection, path: Path = config.PUBLISHED_CSV) -> in
     missing = df[df["source_url"].str.strip() == ""]
     if len(missing):
         raise ValueError(f"{path}: rows {list(missing.index + 2)} have no source_url")
+    if "note_vi" in df.columns:  # bilingual notes in the one note column (i18n.note_text reads them)
+        df["note"] = [json.dumps({"vi": vi, "en": en}, ensure_ascii=False) if (vi or en) else ""
+                      for vi, en in zip(df.pop("note_vi"), df["note"])]
     df = df.replace("", None)
     df.insert(0, "id", range(1, len(df) + 1))
     conn.execute(schema.published_index.delete())
