@@ -92,7 +92,9 @@ if view == "units":
                                   label_size=17 if level == "district" else 16, legend_title=t(metric, lang),
                                   colorscale=maps.COUNT_SCALES.get(metric, "Blues"), clickable=True,
                                   aria=f"{t(metric, lang)} · {names.get(district, f.unit_name)} · {fmt.period(period, lang)}")
-            st.caption(t("map_hint" if not district else "map_hint_commune", lang))
+            # the hint names the picker it means (both sit in the row above the map)
+            st.caption(t("map_hint", lang, picker=t("district_pick", lang)) if not district
+                       else t("map_hint_commune", lang, picker=t("commune_pick", lang)))
             mapview.draw(fig, key="map_chart", on_click=on_click if not district else on_commune)
             missing = frame[~frame["code"].isin(drawn)]
         if len(missing):

@@ -87,10 +87,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "commune_pick": {"vi": "Chọn xã để xem hồ sơ quá hạn", "en": "Pick a commune to see its overdue dossiers"},
     "open_overdue_list": {"vi": "Mở danh sách hồ sơ quá hạn của {name} ({period})",
                           "en": "Open the overdue dossiers of {name} ({period})"},
-    "map_hint": {"vi": "Bấm vào một huyện trên bản đồ, hoặc chọn ở ô bên cạnh, để xem các xã.",
-                 "en": "Click a district on the map, or pick it beside the map, to see its communes."},
-    "map_hint_commune": {"vi": "Bấm vào một xã trên bản đồ, hoặc chọn ở ô dưới bản đồ, để mở hồ sơ quá hạn của xã.",
-                         "en": "Click a commune on the map, or pick it below the map, to open its overdue dossiers."},
+    "map_hint": {"vi": "Bấm vào một huyện trên bản đồ, hoặc chọn ở ô “{picker}” phía trên, để xem các xã.",
+                 "en": "Click a district on the map, or pick it in “{picker}” above, to see its communes."},
+    "map_hint_commune": {"vi": "Bấm vào một xã trên bản đồ, hoặc chọn ở ô “{picker}” phía trên, để mở hồ sơ quá hạn "
+                               "của xã.",
+                         "en": "Click a commune on the map, or pick it in “{picker}” above, to open its overdue "
+                               "dossiers."},
     "no_layer": {"vi": "Chưa có ranh giới {level} cho kỳ {period}. Cài bộ ranh giới mẫu: `python -m dashboard geo install --from ../shared/geo`, "
                        "hoặc nhập tệp của bạn: `python -m dashboard geo import TỆP --level {level_code}`. Các trang khác vẫn dùng được.",
                  "en": "No {level} boundaries for {period}. Install the demo pack: `python -m dashboard geo install --from ../shared/geo`, "

@@ -86,20 +86,48 @@ def test_provinces_map_outlines_home_and_greys_missing(geo_dir):
 def test_district_labels_do_not_cover_each_other_and_moved_ones_have_a_leader(geo_dir, name):
     gj = layer(name)
     fig = maps.choropleth(gj, frame(gj, [95.5] * 18), lang="vi", is_rate=True, target=95.0, label_size=17)
-    size = 17
+    assert len(fig.labels) == len(gj["features"])  # every district is named on its map
+    _assert_labels_apart(fig, 17, "95,50 %")
+
+
+def _assert_labels_apart(fig, size: int, value: str) -> None:
+    """No two label boxes (as the placer sizes them) closer than LABEL_GAP, all inside the drawing, and a
+    leader line for each label moved off its area."""
     boxes = []
     for code, x, y, _ in fig.labels:
-        lines = [short for short in (maps.short_name(next(a.name for a in fig.areas if a.code == code)), "95,50 %")]
-        w = max(len(s) for s in lines) * size * maps.CHAR_EM + 6
-        h = len(lines) * size * 1.15 + 2
-        boxes.append((x - w / 2, y - h / 2, x + w / 2, y + h / 2))
-    assert len(boxes) == len(gj["features"])
-    for i, a in enumerate(boxes):
-        assert 0 <= a[0] and a[2] <= maps.WIDTH and 0 <= a[1] and a[3] <= maps.HEIGHT
-        for b in boxes[i + 1:]:
-            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
-    moved = sum(m for *_, m in fig.labels)
-    assert fig.html.count("<line ") == moved
+        w, h = maps.label_box([maps.short_name(next(a.name for a in fig.areas if a.code == code)), value], size)
+        boxes.append((code, x - w / 2, y - h / 2, x + w / 2, y + h / 2))
+    g = maps.LABEL_GAP
+    for i, (ca, *a) in enumerate(boxes):
+        assert 0 <= a[0] and a[2] <= maps.WIDTH and 0 <= a[1] and a[3] <= maps.HEIGHT, ca
+        for cb, *b in boxes[i + 1:]:
+            assert not (a[0] < b[2] + g and b[0] < a[2] + g and a[1] < b[3] + g and b[1] < a[3] + g), (ca, cb)
+    assert fig.html.count("<line ") == sum(m for *_, m in fig.labels)
+
+
+def _commune_maps():
+    """Every district's commune map the demo can draw: (layer, district code, its communes' codes)."""
+    units = pd.read_csv(layers.config.ROOT / "data" / "units" / "quang_nam_units.csv", dtype=str)
+    parent = dict(zip(units["code"], units["parent_code"]))
+    for name in ("qn_communes_2020", "qn_communes_2025"):
+        gj = layer(name)
+        by_district: dict[str, list[str]] = {}
+        for f in gj["features"]:
+            by_district.setdefault(parent.get(f["id"], ""), []).append(f["id"])
+        yield from ((name, d, codes) for d, codes in sorted(by_district.items()))
+
+
+def test_commune_labels_never_touch_on_any_district_map(geo_dir):
+    """The page draws each district's communes at label size 16 with their values (Quế Sơn's Quế Minh and
+    Quế An once touched): every commune map of the demo keeps its labels apart, and names most communes."""
+    maps_seen = 0
+    for name, district, codes in _commune_maps():
+        gj = maps.subset(layer(name), codes)
+        fig = maps.choropleth(gj, frame(gj, [100.0] * len(codes)), lang="vi", is_rate=True, target=95.0, label_size=16)
+        _assert_labels_apart(fig, 16, "100,00 %")
+        assert len(fig.labels) >= 0.6 * len(codes), (name, district, len(fig.labels), len(codes))
+        maps_seen += 1
+    assert maps_seen >= 30
 
 
 def test_north_is_up_and_the_map_fills_the_drawing(geo_dir):

@@ -121,17 +121,28 @@ def _path(geometry: dict, fit: _Fit) -> tuple[str, float]:
 
 # -- labels -----------------------------------------------------------------------------------------------
 
-def _overlaps(box, boxes, margin: float = 2.0) -> bool:
+#: space kept between two labels' boxes (drawing units ~ px)
+LABEL_GAP = 4.0
+
+
+def label_box(lines: list[str], size: float) -> tuple[float, float]:
+    """Width and height a label of these lines takes at `size` (bold; room for the diacritics above
+    capitals such as Ế and below the baseline)."""
+    return max(len(s) for s in lines) * size * CHAR_EM + 6, len(lines) * size * 1.15 + 0.3 * size
+
+
+def _overlaps(box, boxes, margin: float = LABEL_GAP) -> bool:
     x0, y0, x1, y1 = box
     return any(x0 < b[2] + margin and b[0] < x1 + margin and y0 < b[3] + margin and b[1] < y1 + margin
                for b in boxes)
 
 
 def place_labels(anchors: list[tuple[str, float, float, float, float, float]], width: float, height: float,
-                 rings: int = 8, drop: bool = False) -> dict[str, tuple[float, float, bool]]:
+                 rings: int = 8, drop: bool = True) -> dict[str, tuple[float, float, bool]]:
     """anchors: (code, x, y, box width, box height, priority). Each label goes at its anchor if free,
-    else at the nearest free spot around it (up to `rings` rings of 8 directions), else at its anchor
-    anyway (or nowhere, with drop=True); larger priority first. Returns code → (centre x, centre y, moved)."""
+    else at the nearest free spot around it (up to `rings` rings of 8 directions), else nowhere (its name is
+    in the hover) — or at its anchor anyway with drop=False; larger priority first. Returns code →
+    (centre x, centre y, moved)."""
     placed: list[tuple[float, float, float, float]] = []
     out = {}
     for code, ax, ay, w, h, _ in sorted(anchors, key=lambda a: -a[5]):
@@ -229,12 +240,11 @@ def _figure(geojson: dict, areas: list[Area], labels: dict[str, list[str]], *, l
         lines = labels.get(a.code) or []
         if lines:
             lx, ly = fit([f["properties"]["x"]], [f["properties"]["y"]])
-            w = max(len(s) for s in lines) * label_size * CHAR_EM + 6
-            h = len(lines) * label_size * 1.15 + 2
+            w, h = label_box(lines, label_size)
             anchors.append((a.code, float(lx[0]), float(ly[0]), w, h, math.inf if a.code == outline else area))
     # a whole province's communes: room for labels only where they do not pile up
     drop_crowded = drop_crowded or len(anchors) > 60
-    spots = place_labels(anchors, width, height, rings=2 if drop_crowded else 8, drop=drop_crowded)
+    spots = place_labels(anchors, width, height, rings=2 if drop_crowded else 8)
     texts, leaders = [], []
     anchor_of = {a[0]: a for a in anchors}
     for code, (cx, cy, moved) in spots.items():
