@@ -98,6 +98,9 @@ months = periods.last_months(state.first_day, min(f.period.end, state.as_of), f.
 s = scorecard.score_columns(data.series(src, tuple(months), f.unit_code, f.territory))
 st.subheader(t("score_by_month", lang))
 st.plotly_chart(score_by_month(s, lang), width="stretch", config={"displayModeBar": False}, key="sc_by_month")
+if f.period.kind != "month" and card.score_100 is not None:  # a quarter can rank above all of its months
+    st.caption(t("score_period_not_mean", lang, period=fmt.period(f.period, lang), score=num(card.score_100),
+                 band=t(f"band_{card.band or 'none'}", lang)))
 
 if f.unit_code == config.HOME_PROVINCE:
     pub = data.published(src)

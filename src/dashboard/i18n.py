@@ -367,6 +367,13 @@ STRINGS: dict[str, dict[str, str]] = {
               "Satisfaction (indicator 5.4, 6 of 18 points): dossiers rated satisfied / rated, full points from 90 % "
               "(the portal computes 100 % − overdue share − dissatisfied share). An indicator without data adds "
               "nothing and leaves the maximum. Source: the 766 formula description (research/domain.md §A.3)."},
+    "score_period_not_mean": {
+        "vi": "{period} được {score} điểm ({band}) vì điểm của kỳ tính trên toàn bộ hồ sơ của kỳ, không phải trung bình "
+              "điểm các tháng: mỗi tỷ lệ lấy tổng số hồ sơ của cả kỳ rồi mới quy ra điểm, nên kỳ có thể xếp loại khác "
+              "các tháng của nó.",
+        "en": "{period} scores {score} ({band}) because a period's score is computed on all of its dossiers, not as "
+              "the mean of its months' scores: each rate is taken over the whole period before it becomes points, so "
+              "a period can fall in another band than its months."},
     "score_published": {"vi": "Điểm 766 đã công bố của tỉnh", "en": "Published 766 score of the province"},
     "open_rankings": {"vi": "Xem xếp hạng các đơn vị", "en": "See the rankings of units"},
     # ---- Xếp hạng ----
@@ -452,9 +459,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "pdf_vs_previous": {"vi": "điểm so với kỳ trước", "en": "pts vs previous"},
     "pdf_map_title": {"vi": "Tỷ lệ đúng hạn theo huyện", "en": "On-time rate by district"},
     "pdf_lowest": {"vi": "Đơn vị có tỷ lệ đúng hạn thấp nhất", "en": "Units furthest below target"},
+    "pdf_by_group": {"vi": "Theo nhóm đơn vị (hồ sơ của chính đơn vị)", "en": "By group of units (own dossiers)"},
+    "pdf_group": {"vi": "Nhóm", "en": "Group"},
     "pdf_scope_note": {"vi": "* toàn địa bàn huyện; sở, ngành và chi nhánh: hồ sơ của chính đơn vị.",
                        "en": "* whole district territory; departments and branches: own dossiers."},
 
+    "col_source_help": {"vi": "Trang đã đăng số liệu (bấm để mở)", "en": "The page that published the figure (click to open)"},
     "published_absent": {"vi": "Không có số liệu {index} đã công bố cho: {names}.",
                          "en": "No published {index} figure for: {names}."},
     # ---- Names recorded with published figures (PUBLISHED_TERMS) ----

@@ -21,7 +21,7 @@ def test_rates_over_counts_with_target_gaps_and_a_merger_line():
                                    events=[Event(date(2025, 1, 1), "519", "509")],
                                    names={"519": "Huyện Nông Sơn", "509": "Huyện Quế Sơn"}, cutoff=15,
                                    highlight=(date(2024, 12, 15), date(2025, 1, 14)))
-    lines = [t for t in fig.data if t.type == "scatter"]
+    lines = [t for t in fig.data if t.type == "scatter" and t.x[0] is not None]
     bars = [t for t in fig.data if t.type == "bar"]
     assert [t.name for t in lines] == ["Tỷ lệ đúng hạn (chính thức)", "Tỷ lệ đúng hạn trên hồ sơ đã giải quyết"]
     assert [t.name for t in bars] == ["Tiếp nhận trong kỳ", "Hồ sơ quá hạn"]
@@ -29,9 +29,12 @@ def test_rates_over_counts_with_target_gaps_and_a_merger_line():
     assert pd.isna(lines[0].y[1]) and lines[0].connectgaps is False  # no data is a gap, not 0 %
     assert lines[0].customdata[1][1] == "không có dữ liệu"
     texts = [a.text for a in fig.layout.annotations]
-    assert "Mục tiêu 95 %" in texts
     assert "01/01/2025: Huyện Nông Sơn → Huyện Quế Sơn" in texts
-    assert "Kỳ đang chọn" in texts
+    # the target's label stands in the right margin (paper x = 1), beside its line, never over the data
+    target = next(a for a in fig.layout.annotations if a.text == "Mục tiêu 95 %")
+    assert (target.xref, target.x, target.xanchor, target.y) == ("paper", 1.0, "left", 95.0)
+    # the chosen period is named in the legend, not written on the chart (once per subplot, over the bars)
+    assert "Kỳ đang chọn" not in texts and "Kỳ đang chọn" in [t.name for t in fig.data]
     assert any(s.type == "line" and s.x0 == date(2024, 12, 17) for s in fig.layout.shapes)  # between 12/2024 and 01/2025
 
 
@@ -70,3 +73,16 @@ def test_score_by_month_colours_bands_and_names_months_without_data():
     bar = score_by_month(df, "vi").data[0]
     assert list(bar.marker.color) == [BAND_766_COLOURS["good"], NO_DATA_COLOUR]  # 19+12+5+2+6 = 44/50 = 88: Tốt
     assert bar.text[0] == "88,0<br>Tốt" and bar.text[1] == "không có dữ liệu"
+    assert list(bar.textposition) == ["inside", "outside"]  # a value inside its bar, "no data" above the axis
+
+
+def test_score_by_month_band_lines_run_under_the_bars_and_months_read_in_english():
+    from dashboard.charts.scorecard import score_by_month
+    from dashboard.metrics.scorecard import score_columns
+
+    df = score_columns(pd.DataFrame({
+        "year": [2024], "month": [7], "on_time_rate": [95.0], "online_rate": [60.0], "online_payment_rate": [50.0],
+        "digitised_rate": [80.0], "satisfaction_rate": [90.0]}))
+    fig = score_by_month(df, "en")
+    assert fig.layout.shapes and all(s.layer == "below" for s in fig.layout.shapes)
+    assert list(fig.data[0].x) == ["Jul 2024"]

@@ -27,7 +27,12 @@ def test_page_draws_without_error(app_url, page, name, path, lang):
     assert page.locator("[data-testid='stAlertContentError']").count() == 0
     out = SCREENSHOTS / "pages"
     out.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(out / f"{name}_{lang}.png"), full_page=name != "present")
+    page.screenshot(path=str(out / f"{name}_{lang}.png"))  # what a 1920×1080 screen shows first
+    if name != "present":  # and the whole page: Streamlit scrolls inside its main block, so grow the window
+        height = page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+        page.set_viewport_size({"width": 1920, "height": min(max(1080, height), 12000)})
+        wait_for_app(page)
+        page.screenshot(path=str(out / f"{name}_{lang}_full.png"))
     assert not [e for e in page.errors if not e.startswith("Failed to load resource")], page.errors
 
 

@@ -24,8 +24,14 @@ def test_one_page_with_and_without_a_map(demo_engine, geo_dir, lang):
         assert data.startswith(b"%PDF-")
         assert len(re.findall(rb"/Type\s*/Page\b", data)) == 1  # exactly one page
         assert b"/MediaBox [0 0 595.28 841.89]" in data  # A4
-    assert b"/Subtype /Image" in with_map and b"/Subtype /Image" not in without
-    assert len(with_map) > len(without)
+    assert len(with_map) > len(without) + 5000  # the map is vector paths and text, no bitmap
+    gj = layers.load(layer)
+    svg, legend = pdf.map_svg(rep.districts, gj, lang)
+    assert svg.count("<path d=") == len(gj["features"]) and 'font-family="dejavu"' in svg
+    assert 'class="hl"' not in svg and "<title>" not in svg and legend
+    # every district named on the map, names only (the values are in the tables beside it)
+    names = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
+    assert len(names) == len(gj["features"]) and not any("%" in n for n in names)
 
 
 def test_worst_units_are_the_lowest_rates(demo_engine):

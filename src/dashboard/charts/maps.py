@@ -25,6 +25,8 @@ COUNT_SCALES = {"overdue": "OrRd", "overdue_without_apology": "Reds", "received"
 WIDTH, HEIGHT = 900, 600
 PAD = 12
 CLASSES = 5
+#: the home province's outline
+OUTLINE = "#d7191c"
 #: average advance of Source Sans bold, in em, to size label boxes (slightly generous)
 CHAR_EM = 0.58
 
@@ -125,10 +127,10 @@ def _path(geometry: dict, fit: _Fit) -> tuple[str, float]:
 LABEL_GAP = 4.0
 
 
-def label_box(lines: list[str], size: float) -> tuple[float, float]:
-    """Width and height a label of these lines takes at `size` (bold; room for the diacritics above
-    capitals such as Ế and below the baseline)."""
-    return max(len(s) for s in lines) * size * CHAR_EM + 6, len(lines) * size * 1.15 + 0.3 * size
+def label_box(lines: list[str], size: float, char_em: float = CHAR_EM) -> tuple[float, float]:
+    """Width and height a label of these lines takes at `size` (bold, `char_em` the font's average advance;
+    room for the diacritics above capitals such as Ế and below the baseline)."""
+    return max(len(s) for s in lines) * size * char_em + 6, len(lines) * size * 1.15 + 0.3 * size
 
 
 def _overlaps(box, boxes, margin: float = LABEL_GAP) -> bool:
@@ -220,7 +222,7 @@ def _legend_html(title: str, legend) -> str:
 
 def _figure(geojson: dict, areas: list[Area], labels: dict[str, list[str]], *, legend, legend_title: str,
             label_size: int, outline: str | None, clickable: bool, width: int, height: int,
-            line: float = 0.8, aria: str = "", drop_crowded: bool = False) -> MapFigure:
+            line: float = 0.8, aria: str = "", drop_crowded: bool = False, char_em: float = CHAR_EM) -> MapFigure:
     feats = [f for f in geojson["features"] if f["geometry"]["coordinates"]]
     by_code = {a.code: a for a in areas}
     if not feats:
@@ -240,7 +242,7 @@ def _figure(geojson: dict, areas: list[Area], labels: dict[str, list[str]], *, l
         lines = labels.get(a.code) or []
         if lines:
             lx, ly = fit([f["properties"]["x"]], [f["properties"]["y"]])
-            w, h = label_box(lines, label_size)
+            w, h = label_box(lines, label_size, char_em)
             anchors.append((a.code, float(lx[0]), float(ly[0]), w, h, math.inf if a.code == outline else area))
     # a whole province's communes: room for labels only where they do not pile up
     drop_crowded = drop_crowded or len(anchors) > 60
@@ -261,10 +263,15 @@ def _figure(geojson: dict, areas: list[Area], labels: dict[str, list[str]], *, l
             leaders.append(f'<line x1="{_num(ax)}" y1="{_num(ay)}" x2="{_num(ex)}" y2="{_num(ey)}"/>'
                            f'<circle cx="{_num(ax)}" cy="{_num(ay)}" r="3"/>')
     ring = f'<path class="outline" d="{d_of[outline]}"/>' if outline in d_of else ""
+    # presentation attributes for renderers without the page's stylesheet (the PDF); the page's CSS wins
+    ring = ring.replace('<path class="outline"', f'<path class="outline" fill="none" stroke="{OUTLINE}" '
+                                                   f'stroke-width="{_num(line * 4)}"')
     svg = (f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(aria or legend_title)}" '
            f'style="--line:{line}px;--label:{label_size}px">'
-           f'<g class="areas">{"".join(paths)}</g>{ring}<path class="hl" d=""/><g class="leaders">{"".join(leaders)}</g>'
-           f'<g class="labels">{"".join(texts)}</g></svg>')
+           f'<g class="areas" stroke="#444" stroke-width="{_num(line)}" stroke-linejoin="round">{"".join(paths)}</g>'
+           f'{ring}<path class="hl" d=""/><g class="leaders" stroke="#222" stroke-width="1.2" fill="#222">'
+           f'{"".join(leaders)}</g><g class="labels" font-size="{label_size}" font-weight="bold" '
+           f'text-anchor="middle" fill="#111">{"".join(texts)}</g></svg>')
     html = _legend_html(legend_title, legend) + svg + '<div class="tip" role="tooltip"></div>'
     placed = tuple((c, round(x, 1), round(y, 1), m) for c, (x, y, m) in spots.items())
     return MapFigure(html, tuple(areas), tuple(legend), legend_title, placed, clickable)
@@ -274,7 +281,7 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str = "value", *, lang: s
                target: float | None = None, near: float = 5.0, label_size: int = 15, legend_title: str = "",
                colorscale: str = "Blues", outline: str | None = None, colours: dict[str, str] = BAND_COLOURS,
                label_values: bool = True, clickable: bool = False, width: int = WIDTH, height: int = HEIGHT,
-               line: float = 0.8, aria: str = "") -> MapFigure:
+               line: float = 0.8, aria: str = "", char_em: float = CHAR_EM) -> MapFigure:
     """df: one row per unit with code, name, `value` and optional `hover` (plain lines). Rates are drawn
     in bands around the target (`colours`: band → colour); counts in classes of a sequential scale.
     Units whose value is missing are grey and labelled "không có dữ liệu"; features without a row too.
@@ -305,11 +312,12 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str = "value", *, lang: s
              for c in codes]
     lines = {c: [short_name(names[c])] + ([text_val[c]] if label_values else []) for c in codes}
     return _figure(geojson, areas, lines, legend=legend, legend_title=legend_title, label_size=label_size,
-                   outline=outline, clickable=clickable, width=width, height=height, line=line, aria=aria)
+                   outline=outline, clickable=clickable, width=width, height=height, line=line, aria=aria,
+                   char_em=char_em)
 
 
 def province_map(geojson: dict, published: pd.DataFrame, *, lang: str, home: str | None = None,
-                 legend_title: str = "", scale: str = "YlGnBu", label_size: int = 12) -> MapFigure:
+                 legend_title: str = "", scale: str = "YlGnBu", label_size: int = 20) -> MapFigure:
     """Provinces coloured by a published score (PAR Index or SIPAS, one year) in classes; provinces
     without a published figure are grey and labelled so; the home province is outlined."""
     rows = published.drop_duplicates("area_code").set_index("area_code")
@@ -330,11 +338,21 @@ def province_map(geojson: dict, published: pd.DataFrame, *, lang: str, home: str
         else:
             areas.append(Area(c, names[c], BAND_COLOURS["none"], none_label, f"{names[c]}\n{none_label}"))
     legend += [(BAND_COLOURS["none"], none_label)] if len(has) < len(codes) else []
-    # names and scores of the provinces with a figure and the home province; where the small delta
-    # provinces crowd, a label that finds no room nearby is left to the hover
+    # names and scores of the provinces with a figure and the home province (a few dozen at most, so each
+    # may move out to the sea with a leader line; one that still finds no room is left to the hover).
+    # 20 units ≈ 14 px where the drawing fills its half of a 1920 px page
     lines = {c: [f"{short_name(names[c])} {fmt.number(scores[c], lang, 2)}"] for c in has}
     if home in codes and home not in lines:
         lines[home] = [short_name(names[home])]
     return _figure(geojson, areas, lines, legend=legend, legend_title=legend_title, label_size=label_size,
-                   outline=home if home in codes else None, clickable=False, width=900, height=1000, line=0.5,
-                   drop_crowded=True)
+                   outline=home if home in codes else None, clickable=False, width=900, height=1000, line=0.5)
+
+
+def print_svg(fig: MapFigure, font_family: str) -> str:
+    """The map's SVG alone (no legend, tooltip or hover layer), its labels in `font_family`: what the PDF
+    draws, from the same projected geometry and label placement as the page's map."""
+    m = re.search(r"<svg .*?</svg>", fig.html, re.S)
+    if m is None:
+        return ""
+    svg = m.group(0).replace('<path class="hl" d=""/>', "")
+    return svg.replace('<g class="labels" ', f'<g class="labels" font-family="{escape(font_family)}" ', 1)

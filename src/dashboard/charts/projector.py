@@ -60,6 +60,7 @@ def trend_slide(s: pd.DataFrame, rates: tuple[str, ...], targets: dict[str, floa
     """The unit's monthly rates (in the trend page's Okabe–Ito colours), thick lines, the targets dashed."""
     fig = trends.rates_with_counts(s, rates, targets, lang, bars=("received",), height=760)
     fig.update_traces(line_width=6, marker_size=14, selector=dict(type="scatter"))
-    fig.update_layout(legend=dict(orientation="h", y=1.08, x=0), hovermode=False)
+    fig.update_layout(legend=dict(orientation="h", y=1.08, x=0), hovermode=False,
+                      margin=dict(r=240))  # the target labels at projector size
     fig.update_yaxes(tickformat=",d", row=2, col=1)
     return enlarge(fig)

@@ -16,16 +16,20 @@ NO_DATA_COLOUR = "#bdbdbd"
 def score_by_month(df: pd.DataFrame, lang: str, height: int = 380) -> go.Figure:
     """df: rows of metrics.trends.series with scorecard.score_columns (year, month, score_100, score_band)."""
     bands = [b if isinstance(b, str) else None for b in df["score_band"]]
+    known = [pd.notna(v) for v in df["score_100"]]
+    # value and band written inside the top of each bar (white on the band colour), so the dashed band
+    # lines, drawn under the bars, never run through them; a month without data says so above the axis
     fig = go.Figure(go.Bar(
-        x=[fmt.month(y, m, lang) for y, m in zip(df["year"], df["month"])], y=df["score_100"],
+        x=[fmt.month(y, m, lang) for y, m in zip(df["year"], df["month"])], y=df["score_100"].fillna(0),
         marker_color=[BAND_766_COLOURS.get(b, NO_DATA_COLOUR) for b in bands],
-        text=[f"{fmt.number(v, lang, 1)}<br>{t(f'band_{b}', lang)}" if b else t("no_data", lang)
-              for v, b in zip(df["score_100"], bands)],
-        textposition="outside", cliponaxis=False, hoverinfo="skip",
+        text=[f"{fmt.number(v, lang, 1)}<br>{t(f'band_{b}', lang)}" if ok and b else t("no_data", lang)
+              for v, b, ok in zip(df["score_100"], bands, known)],
+        textposition=["inside" if ok else "outside" for ok in known], insidetextanchor="end",
+        textfont=dict(color=["#fff" if ok else "#333" for ok in known]), cliponaxis=False, hoverinfo="skip",
     ))
     for k, v in config.BANDS_766[:-1]:
         fig.add_hline(y=v, line_dash="dot", line_color="#999", annotation_text=t(f"band_{k}", lang),
-                      annotation_position="right")
+                      annotation_position="right", layer="below")
     fig.update_layout(height=height, margin=dict(l=10, r=80, t=30, b=10), separators=fmt.plotly_separators(lang),
                       plot_bgcolor="white", font=dict(size=14), yaxis=dict(range=[0, 110], gridcolor="#eee"))
     return fig

@@ -16,6 +16,9 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#0
 BAR_COLOURS = {"received": "#9ecae1", "overdue": "#d6604d", "received_online": "#4393c3"}
 #: how a published figure's quality is drawn: marker symbol (open = not verified)
 QUALITY_SYMBOL = {"verified": "circle", "derived": "circle-open", "uncertain": "diamond-open", "demo": "x"}
+#: the chosen period's shading; the right margin holds the target labels ("Mục tiêu 95 %" at 14 px)
+SHADE = "#fee08b"
+TARGET_MARGIN = 100
 
 
 def month_x(df: pd.DataFrame) -> list[date]:
@@ -43,19 +46,28 @@ def _events(fig: go.Figure, events: list[Event], names: dict[str, str], lang: st
 
 
 def _shade(fig: go.Figure, span: tuple[date, date], cutoff: int, lang: str) -> None:
-    """Shade the months of the chosen period (from the month holding its start to the one holding its end)."""
+    """Shade the months of the chosen period (from the month holding its start to the one holding its end),
+    named in the legend: a label on the chart would sit on the data or on the bars."""
     from dashboard.metrics import periods
 
     first, last = (periods.containing(d, "month", cutoff) for d in span)
     x0 = date(first.year, first.number, 1) - timedelta(days=15)
     x1 = date(last.year, last.number, 1) + timedelta(days=15)
-    fig.add_vrect(x0=x0, x1=x1, fillcolor="#fee08b", opacity=0.35, line_width=0, layer="below",
-                  annotation_text=t("chosen_period", lang), annotation_position="top left")
+    fig.add_vrect(x0=x0, x1=x1, fillcolor=SHADE, opacity=0.35, line_width=0, layer="below")
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t("chosen_period", lang), hoverinfo="skip",
+                             marker=dict(symbol="square", size=14, color=SHADE, opacity=0.6)))
+
+
+def _target(fig: go.Figure, value: float, colour: str, lang: str, yref: str = "y", **where) -> None:
+    """A dashed target line, its label in the right margin beside it (never on the data)."""
+    fig.add_hline(y=value, line_dash="dash", line_color=colour, **where)
+    fig.add_annotation(x=1.0, xref="paper", xanchor="left", xshift=6, y=value, yref=yref, showarrow=False,
+                       text=t("chart_target", lang, value=fmt.percent(value, lang, 0)), font=dict(color=colour))
 
 
 def _layout(fig: go.Figure, lang: str, height: int) -> None:
     fig.update_layout(
-        height=height, margin=dict(l=10, r=10, t=50, b=10), separators=fmt.plotly_separators(lang),
+        height=height, margin=dict(l=10, r=TARGET_MARGIN, t=50, b=10), separators=fmt.plotly_separators(lang),
         plot_bgcolor="white", font=dict(size=14), hovermode="x unified",
         legend=dict(orientation="h", yanchor="bottom", y=1.06, xanchor="left", x=0),
     )
@@ -81,9 +93,7 @@ def rates_with_counts(df: pd.DataFrame, rates: list[str], targets: dict[str, flo
         ), row=1, col=1)
     for i, r in enumerate(rates):
         if r in targets and (i == 0 or targets[r] != targets[rates[0]]):
-            fig.add_hline(y=targets[r], line_dash="dash", line_color=PALETTE[i], row=1, col=1,
-                          annotation_text=t("chart_target", lang, value=fmt.percent(targets[r], lang, 0)),
-                          annotation_position="bottom right")
+            _target(fig, targets[r], PALETTE[i], lang, row=1, col=1)
     for b in bars:
         fig.add_trace(go.Bar(
             x=x, y=df[b], name=t(b, lang), marker_color=BAR_COLOURS.get(b, "#999"),
@@ -110,9 +120,7 @@ def compare(lines: dict[str, pd.DataFrame], rate: str, target: float | None, lan
             customdata=[fmt.percent(v, lang) for v in df[rate]], hovertemplate="%{customdata}<extra>" + name + "</extra>",
         ))
     if target is not None:
-        fig.add_hline(y=target, line_dash="dash", line_color="#333",
-                      annotation_text=t("chart_target", lang, value=fmt.percent(target, lang, 0)),
-                      annotation_position="bottom right")
+        _target(fig, target, "#333", lang)
     fig.update_yaxes(ticksuffix=" %", title=t(rate, lang))
     _layout(fig, lang, height)
     _events(fig, list(events), names or {}, lang, cutoff)

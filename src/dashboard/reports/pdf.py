@@ -1,7 +1,9 @@
-"""A one-page A4 summary of a period for printing: key figures, a small map, the units most behind.
+"""A one-page A4 summary of a period for printing: key figures, the district map, the units most behind,
+overdue dossiers by field and by group of units.
 
-fpdf2 lays the page out; matplotlib draws the map (no browser, no network). The font is the DejaVu
-Sans that ships inside matplotlib, which covers Vietnamese, so the page renders the same anywhere.
+fpdf2 lays the page out and draws the map from the page map's own SVG (charts.maps: same projection, same
+label placement), as vector paths and text (no browser, no network). The font is the DejaVu Sans that
+ships inside matplotlib, which covers Vietnamese, so the page renders the same anywhere.
 """
 from __future__ import annotations
 
@@ -31,46 +33,25 @@ def _nfc(text) -> str:
     return unicodedata.normalize("NFC", str(text))
 
 
-def _map_png(districts: pd.DataFrame, geojson: dict | None, lang: str) -> bytes | None:
-    """Districts coloured in the on-time bands, names written on; None without a boundary layer."""
+#: the PDF map's drawing (viewBox units) and label size: at MAP_W mm wide, 26 units ≈ 7 pt
+MAP_DRAWING = (900, 620)
+MAP_LABEL = 26
+#: DejaVu Sans Bold's average advance (em, ~0.68), wider than the page's Source Sans
+DEJAVU_BOLD_EM = 0.75  # with some slack: the print has no white halo to part two labels
+
+
+def map_svg(districts: pd.DataFrame, geojson: dict | None, lang: str) -> tuple[str, list[tuple[str, str]]]:
+    """The district map as SVG (the page map's own geometry and label placement, names only: the values are
+    in the tables beside it) and its legend (colour, label); ("", []) without a boundary layer."""
     if geojson is None or not geojson.get("features"):
-        return None
-    import matplotlib
+        return "", []
+    from dashboard.charts import maps
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
-    from shapely.geometry import shape
-
-    from dashboard.charts.maps import short_name
-
-    target = config.TARGETS["on_time_rate"]
-    values = dict(zip(districts["code"], districts["on_time_rate"]))
-    fig, ax = plt.subplots(figsize=(3.6, 3.9), dpi=200)
-    for feat in geojson["features"]:
-        geom = shape(feat["geometry"])
-        colour = BAND_COLOURS[band(values.get(feat["id"]), target)]
-        polys = getattr(geom, "geoms", [geom])
-        for poly in polys:
-            x, y = poly.exterior.xy
-            ax.fill(x, y, facecolor=colour, edgecolor="white", linewidth=0.6)
-        c = geom.representative_point()
-        name = short_name(str(feat["properties"].get("name", feat["id"])))
-        ax.text(c.x, c.y, name, fontsize=4.2, ha="center", va="center", color="black",
-                fontfamily="DejaVu Sans")
-    ax.set_aspect("equal")
-    ax.axis("off")
-    t95 = fmt.percent(target, lang, 0)
-    legend = [Patch(color=BAND_COLOURS["ok"], label=f"≥ {t95}"),
-              Patch(color=BAND_COLOURS["near"], label=f"{fmt.percent(target - 5, lang, 0)} – {t95}"),
-              Patch(color=BAND_COLOURS["low"], label=f"< {fmt.percent(target - 5, lang, 0)}"),
-              Patch(color=BAND_COLOURS["none"], label=t("no_data", lang))]
-    ax.legend(handles=legend, loc="lower left", fontsize=5, frameon=False)
-    fig.tight_layout(pad=0.1)
-    out = io.BytesIO()
-    fig.savefig(out, format="png")
-    plt.close(fig)
-    return out.getvalue()
+    frame = districts.rename(columns={"on_time_rate": "value"})[["code", "name", "value"]]
+    fig = maps.choropleth(geojson, frame, lang=lang, is_rate=True, target=config.TARGETS["on_time_rate"],
+                          label_size=MAP_LABEL, label_values=False, width=MAP_DRAWING[0], height=MAP_DRAWING[1],
+                          char_em=DEJAVU_BOLD_EM)
+    return maps.print_svg(fig, "dejavu"), list(fig.legend)
 
 
 def worst_units(units: pd.DataFrame, districts: pd.DataFrame, n: int = WORST_N) -> pd.DataFrame:
@@ -140,7 +121,7 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
         pdf.rect(x, y, w, h)
         pdf.set_xy(x + 2, y + 1.5)
         pdf.set_font("dejavu", "", 7.5)
-        pdf.multi_cell(w - 4, 3.4, _nfc(label), new_x="LEFT", new_y="NEXT")
+        pdf.multi_cell(w - 4, 3.4, _nfc(label), new_x="LEFT", new_y="NEXT", align="L")  # fpdf2 justifies by default
         pdf.set_xy(x + 2, y + 9)
         pdf.set_font("dejavu", "B", 14)
         pdf.cell(w - 4, 7, _nfc(value))
@@ -151,26 +132,36 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
 
     # Map (left) and the units most behind (right)
     y_top = pdf.get_y()
-    png = _map_png(districts, geojson, lang)
-    map_w = 78
+    svg, legend = map_svg(districts, geojson, lang)
+    map_w = 92
     pdf.set_font("dejavu", "B", 10)
-    pdf.cell(map_w, 6, _nfc(t("pdf_map_title", lang)),
-             new_x="LMARGIN", new_y="NEXT")
-    if png:
-        pdf.image(io.BytesIO(png), x=12, y=pdf.get_y(), w=map_w)
+    pdf.cell(map_w, 6, _nfc(t("pdf_map_title", lang)), new_x="LMARGIN", new_y="NEXT")
+    if svg:
+        pdf.set_font("dejavu", "", 7)
+        x = 12.0
+        for colour, label in legend:  # one line of coloured squares, as on the page
+            pdf.set_fill_color(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+            pdf.rect(x, pdf.get_y() + 0.8, 3, 3, style="F")
+            pdf.set_x(x + 4)
+            pdf.cell(pdf.get_string_width(_nfc(label)) + 1, 4.6, _nfc(label))
+            x += 4 + pdf.get_string_width(_nfc(label)) + 4
+        pdf.ln(6)
+        pdf.image(io.BytesIO(svg.encode("utf-8")), x=12, y=pdf.get_y(), w=map_w)
+        pdf.set_y(pdf.get_y() + map_w * MAP_DRAWING[1] / MAP_DRAWING[0])
     else:
         pdf.set_font("dejavu", "", 8)
-        pdf.multi_cell(map_w, 4, _nfc(t("no_layer_short", lang)))
+        pdf.multi_cell(map_w, 4, _nfc(t("no_layer_short", lang)), new_x="LMARGIN", new_y="NEXT")
+    y_left = pdf.get_y() + 4  # where the left column continues
     x2 = 12 + map_w + 4
     pdf.set_xy(x2, y_top)
     pdf.set_font("dejavu", "B", 10)
     pdf.cell(0, 6, _nfc(t("pdf_lowest", lang)),
              new_x="LEFT", new_y="NEXT")
     worst = worst_units(report.units, districts)
-    widths = (pdf.w - 12 - x2 - 54, 18, 16, 20)
+    widths = (pdf.w - 12 - x2 - 47, 15, 15, 17)
     heads = (t("col_unit", lang), t("col_on_time_short", lang), t("col_count_overdue", lang),
              t("col_count_no_apology", lang))
-    pdf.set_font("dejavu", "B", 7.5)
+    pdf.set_font("dejavu", "B", 7)
     pdf.set_fill_color(221, 235, 247)
     for wd, hd in zip(widths, heads):
         pdf.cell(wd, 6, _nfc(hd), border=1, fill=True, align="C")
@@ -191,17 +182,48 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
         pdf.ln()
     pdf.set_x(x2)
     pdf.set_font("dejavu", "", 6.5)
-    pdf.multi_cell(0, 3.2, _nfc(t("pdf_scope_note", lang)),
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 3.2, _nfc(t("pdf_scope_note", lang)), new_x="LEFT", new_y="NEXT", align="L")
 
-    # Overdue by field (the land sector is the usual hotspot)
+    # The groups of the official table (I–IV), each unit's own dossiers, and the total
+    from dashboard.reports import period as pr
+
+    pdf.set_xy(x2, pdf.get_y() + 5)
+    pdf.set_font("dejavu", "B", 10)
+    pdf.cell(0, 6, _nfc(t("pdf_by_group", lang)), new_x="LEFT", new_y="NEXT")
+    gw = (widths[0], widths[1], widths[2], widths[3])
+    pdf.set_font("dejavu", "B", 7)
+    for wd, hd in zip(gw, (t("pdf_group", lang), t("col_on_time_short", lang), t("col_count_overdue", lang),
+                           t("col_count_no_apology", lang))):
+        pdf.cell(wd, 6, _nfc(hd), border=1, fill=True, align="C")
+    pdf.ln()
+    for r in report.official().to_dict("records"):
+        if r["row_type"] == "unit":
+            continue
+        pdf.set_x(x2)
+        pdf.set_font("dejavu", "B" if r["row_type"] == "total" else "", 7.5)
+        name = f"{r['number']}. {pr.label(r['name'], lang)}" if r["number"] else pr.label(r["name"], lang)
+        while pdf.get_string_width(name) > gw[0] - 2 and len(name) > 4:
+            name = name[:-2] + "…"
+        rate = r["on_time_rate"]
+        colour = BAND_COLOURS[band(rate, config.TARGETS["on_time_rate"])] if rate is not None else "#000000"
+        pdf.cell(gw[0], 5.6, _nfc(name), border=1)
+        pdf.set_text_color(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+        pdf.cell(gw[1], 5.6, _nfc(fmt.percent(rate, lang)), border=1, align="R")
+        pdf.set_text_color(0, 0, 0)
+        # the official table's last two columns: overdue (late + open overdue), without an apology letter
+        pdf.cell(gw[2], 5.6, _nfc(fmt.number(r[f"c{len(pr.COLUMNS) - 2}"], lang)), border=1, align="R")
+        pdf.cell(gw[3], 5.6, _nfc(fmt.number(r[f"c{len(pr.COLUMNS) - 1}"], lang)), border=1, align="R")
+        pdf.ln()
+
+    # Overdue by field (the land sector is the usual hotspot), under the map
     rows = report.overdue_rows
     if len(rows):
-        pdf.set_xy(x2, max(pdf.get_y() + 4, y_top + 90))
+        x2 = 12
+        pdf.set_xy(x2, y_left)
         pdf.set_font("dejavu", "B", 10)
         pdf.cell(0, 6, _nfc(t("sum_by_field", lang)), new_x="LEFT", new_y="NEXT")
         by_field = report.overdue_by_field().head(8)
-        fw = (widths[0] + widths[1], widths[2], widths[3])
+        fw = (map_w - 38, 18, 20)
         pdf.set_font("dejavu", "B", 7.5)
         for wd, hd in zip(fw, (t("col_field", lang), t("col_count_overdue", lang), t("col_count_no_apology", lang))):
             pdf.cell(wd, 6, _nfc(hd), border=1, fill=True, align="C")
@@ -209,6 +231,9 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
         pdf.set_font("dejavu", "", 7.5)
         for name, r in by_field.iterrows():
             pdf.set_x(x2)
+            name = str(name)
+            while pdf.get_string_width(name) > fw[0] - 2 and len(name) > 4:
+                name = name[:-2] + "…"
             pdf.cell(fw[0], 5.6, _nfc(name), border=1)
             pdf.cell(fw[1], 5.6, _nfc(fmt.number(r["overdue"], lang)), border=1, align="R")
             pdf.cell(fw[2], 5.6, _nfc(fmt.number(r["no_apology"], lang)), border=1, align="R")
@@ -221,7 +246,7 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
     pdf.ln(1.5)
     pdf.set_font("dejavu", "", 6.8)
     note = t("pdf_method", lang, target=fmt.percent(config.TARGETS["on_time_rate"], lang, 0))
-    pdf.multi_cell(0, 3.3, _nfc(note), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 3.3, _nfc(note), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font("dejavu", "", 6.5)
     pdf.set_text_color(110, 110, 110)
     pdf.cell(0, 4, _nfc(f"{t('xl_generated', lang)}: {datetime.now():%d/%m/%Y %H:%M} · {t('app_title', lang)}"))

@@ -208,6 +208,10 @@ def band_cutoffs(lang: str) -> str:
     return f"{text} · {t(f'band_{bands[-1][0]}', lang)} < {fmt.number(bands[-2][1], lang)}"
 
 
+#: a link shown as its site's name: https://www.vietnamplus.vn/… → vietnamplus.vn (LinkColumn's display_text)
+SITE = r"https?://(?:www\.)?([^/]+)"
+
+
 def published_table(rows: pd.DataFrame, lang: str, by_year: bool = False) -> None:
     """Published figures with their reliability and a link to the source (by_year: one row per index,
     year and area, with the component field where there is one)."""
@@ -227,8 +231,11 @@ def published_table(rows: pd.DataFrame, lang: str, by_year: bool = False) -> Non
         t("col_source", lang): d["source_url"],
         t("col_note", lang): [note_text(n, lang) for n in d["note"]],
     })
-    st.dataframe(shown, hide_index=True, width="stretch",
-                 column_config={t("col_source", lang): st.column_config.LinkColumn(t("col_source", lang))})
+    # every row at once (a scroll box showed half a row), sources by their site's name (whole URLs were cut)
+    st.dataframe(shown, hide_index=True, width="stretch", height=grid_height(len(shown), 2000),
+                 column_config={t("col_source", lang): st.column_config.LinkColumn(
+                     t("col_source", lang), display_text=SITE, help=t("col_source_help", lang)),
+                     t("col_note", lang): st.column_config.TextColumn(t("col_note", lang), width="large")})
 
 
 def warning_table(w: pd.DataFrame, period, lang: str, target: float) -> None:
