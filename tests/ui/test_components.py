@@ -82,3 +82,13 @@ def test_grid_height_fits_the_rows_or_scrolls():
 
     assert grid_height(5, 720) == "content" and grid_height(19, 720) == "content"
     assert grid_height(20, 720) == 720 and grid_height(233, 420) == 420
+
+
+def test_nowrap_columns_stay_on_one_line():
+    from dashboard.ui.components import table_html
+
+    df = pd.DataFrame({"Mã hồ sơ": ["H49.CN_507-250122-00056858"], "Tên thủ tục": ["Đăng ký biến động quyền sử dụng đất"],
+                       "Số ngày": ["41"]})
+    html = table_html(df, nowrap=("Mã hồ sơ",))
+    assert '<td class="nw">H49.CN_507-250122-00056858</td>' in html
+    assert "<td>Đăng ký biến động" in html and '<td class="num">41</td>' in html

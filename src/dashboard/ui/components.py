@@ -65,6 +65,7 @@ TABLE_CSS = """<style>
 .bdtc-table td { border-top: 1px solid rgba(49, 51, 63, .1); padding: .25rem .375rem; vertical-align: top; }
 .bdtc-table th.num { text-align: right; }
 .bdtc-table td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.bdtc-table td.nw { white-space: nowrap; }
 .bdtc-table caption { caption-side: bottom; text-align: left; font-size: .875rem; color: rgba(49, 51, 63, .6);
   padding-top: .25rem; }
 </style>"""
@@ -72,23 +73,26 @@ TABLE_CSS = """<style>
 _NUMERIC = re.compile(r"^[−\-+]?[\d.,  ]+( %)?$|^[↑↓=–] ?\d*$")
 
 
-def table(df: pd.DataFrame, styles: dict[str, list[str]] | None = None, caption: str = "") -> None:
+def table(df: pd.DataFrame, styles: dict[str, list[str]] | None = None, caption: str = "",
+          nowrap: tuple[str, ...] = ()) -> None:
     """A static table of display strings (already formatted), drawn as plain HTML: no grid and no Arrow
     decoder for the browser to fetch and parse, so a first visit draws it at once (st.table's decoder
     held the whole page back ~0.4 s). See `table_html`."""
-    st.html(TABLE_CSS + table_html(df, styles, caption))
+    st.html(TABLE_CSS + table_html(df, styles, caption, nowrap))
 
 
-def table_html(df: pd.DataFrame, styles: dict[str, list[str]] | None = None, caption: str = "") -> str:
+def table_html(df: pd.DataFrame, styles: dict[str, list[str]] | None = None, caption: str = "",
+               nowrap: tuple[str, ...] = ()) -> str:
     """The markup of `table` (needs TABLE_CSS on the page). Columns of numbers are right-aligned;
-    `styles`: column → inline CSS per row; `caption` goes under the table. Every text is escaped."""
+    `styles`: column → inline CSS per row; `caption` goes under the table; `nowrap`: columns kept on one
+    line (codes, dates), so the wrapping goes to the long names. Every text is escaped."""
     styles = styles or {}
     cols = list(df.columns)
     texts = [["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in df.iloc[:, j]]
              for j in range(len(cols))]
     neutral = {"", "—", t("no_data", "vi"), t("no_data", "en")}  # they sit in number columns too
     num = [' class="num"' if any(x not in neutral for x in col) and all(x in neutral or _NUMERIC.match(x) for x in col)
-           else "" for col in texts]
+           else (' class="nw"' if c in nowrap else "") for c, col in zip(cols, texts)]
     head = "".join(f"<th{num[j]}>{escape(str(c))}</th>" for j, c in enumerate(cols))
     css = [styles.get(c) or [""] * len(df) for c in cols]
     body = []

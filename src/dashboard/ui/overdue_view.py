@@ -72,4 +72,6 @@ def dossier_table(df: pd.DataFrame, kind: str, lang: str, caption: str = "") -> 
         elif c.startswith("days_"):
             shown[c] = [fmt.number(v, lang) if pd.notna(v) else "" for v in shown[c]]
     shown.columns = [label for _, label in cols]
-    table(shown, caption=caption)
+    # codes, dates and the short words stay on one line; procedure, field and unit names wrap
+    keep = [label for c, label in cols if c not in ("procedure_name", "field_name", "unit_name")]
+    table(shown, caption=caption, nowrap=tuple(keep))
