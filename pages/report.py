@@ -69,4 +69,4 @@ with right:
 st.dataframe(styled, hide_index=True, width="stretch", height=620,
              column_config={"": st.column_config.TextColumn("", width=40, pinned=True),
                             t("col_unit", lang): st.column_config.TextColumn(t("col_unit", lang), pinned=True,
-                                                                            width=320)})
+                                                                            width=340)})

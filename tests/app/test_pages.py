@@ -246,3 +246,20 @@ def test_trends_compare_drops_units_outside_the_window(demo_env):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.multiselect(key="tr_units").value == ["519"]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_report_page_names_units_in_full(demo_env, lang):
+    import json
+
+    at = run_app(lang=lang, period="2025-Q2")
+    at.switch_page("pages/report.py")
+    at.run()
+    grid = at.dataframe[0]
+    names = list(grid.value.data.iloc[:, 1]) if hasattr(grid.value, "data") else list(grid.value.iloc[:, 1])
+    assert "Tỉnh Quảng Nam" not in names  # no row of zeros for the province under I.
+    config = json.loads(grid.proto.columns)
+    unit_col = next(v for v in config.values() if v.get("pinned") and v.get("label"))
+    units = [str(n) for n in names if not str(n)[:1] in "IV" or "." not in str(n)[:4]]
+    # the longest unit name at ~6.3 px a character (14 px Source Sans; 6.0 measured in Chromium) fits
+    assert unit_col["width"] >= 6.3 * max(len(n) for n in units), max(units, key=len)
