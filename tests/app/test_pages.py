@@ -263,3 +263,22 @@ def test_report_page_names_units_in_full(demo_env, lang):
     units = [str(n) for n in names if not str(n)[:1] in "IV" or "." not in str(n)[:4]]
     # the longest unit name at ~6.3 px a character (14 px Source Sans; 6.0 measured in Chromium) fits
     assert unit_col["width"] >= 6.3 * max(len(n) for n in units), max(units, key=len)
+
+
+def test_trends_page_names_the_chosen_provinces_without_a_published_figure(demo_env):
+    from dashboard.warehouse.units import published_frame
+
+    at = run_app(period="2025-Q2")
+    at.switch_page("pages/trends.py").run()
+    pub = published_frame()
+    chosen = set(at.multiselect(key="tr_peers").value) | {"49"}
+    names = dict(zip(pub["area_code"], pub["area_name"]))
+    for index in ("SIPAS", "PAR"):
+        have = set(pub.loc[(pub["index_name"] == index) & pub["component"].isna() & pub["score"].notna(), "area_code"])
+        absent = sorted(names[c] for c in chosen - have)
+        notes = [c.value for c in at.caption if c.value.startswith(f"Không có số liệu {index}")]
+        if absent:
+            assert len(notes) == 1 and all(n in notes[0] for n in absent), (index, absent, notes)
+        else:
+            assert not notes
+    assert any(c.value.startswith("Không có số liệu") for c in at.caption)  # the default peers lack one

@@ -82,6 +82,21 @@ def test_provinces_map_outlines_home_and_greys_missing(geo_dir):
     assert any(t.startswith("Quảng Nam 84,60") for t in label_texts(fig))
 
 
+@pytest.mark.parametrize("index, year", [("PAR", 2023), ("PAR", 2021), ("SIPAS", 2023)])
+def test_provinces_map_names_every_province_with_a_figure_readably(geo_dir, index, year):
+    """Each province with a published figure is labelled (moved out with a leader where its neighbours
+    crowd), at 20 drawing units: about 14 px where the map fills half of a 1920 px page."""
+    from dashboard.warehouse.units import published_frame
+
+    pub = published_frame()
+    rows = pub[(pub["index_name"] == index) & (pub["year"] == year) & pub["component"].isna()]
+    gj = layer("vn_provinces_63")
+    fig = maps.province_map(gj, rows, lang="vi", home="49")
+    scored = {c for c in rows.loc[rows["score"].notna(), "area_code"] if c in {f["id"] for f in gj["features"]}}
+    assert len(scored) >= 4 and scored <= {code for code, *_ in fig.labels}
+    assert 'font-size="20"' in fig.html
+
+
 @pytest.mark.parametrize("name", ["qn_districts_2025", "qn_districts_2020"])
 def test_district_labels_do_not_cover_each_other_and_moved_ones_have_a_leader(geo_dir, name):
     gj = layer(name)

@@ -14,7 +14,8 @@ import pandas as pd
 from plotly.colors import sequential
 
 from dashboard import fmt
-from dashboard.charts.ranking import BAND_COLOURS, band
+from dashboard.charts.ranking import BAND_COLOURS
+from dashboard.metrics.targets import band
 from dashboard.i18n import t
 
 BAND_ORDER = ("ok", "near", "low", "none")

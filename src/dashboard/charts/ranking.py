@@ -10,17 +10,12 @@ import plotly.graph_objects as go
 
 from dashboard import fmt
 from dashboard.i18n import t
+from dashboard.metrics.targets import band
 
 #: bands around a target (colour-blind-safe blue/orange/red-purple family)
 BAND_COLOURS = {"ok": "#1b7837", "near": "#e08214", "low": "#b2182b", "none": "#bdbdbd"}
 
 
-def band(value: float | None, target: float, near: float = 5.0) -> str:
-    if value is None or pd.isna(value):
-        return "none"
-    if value >= target:
-        return "ok"
-    return "near" if value >= target - near else "low"
 
 
 def rate_axis(vals: pd.Series, target: float) -> tuple[float, float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.metrics.kpi import territory_totals
+from dashboard.metrics.targets import below
 
 DROP_POINTS = 2.0
 
@@ -22,7 +23,7 @@ def early_warning(now: pd.DataFrame, before: pd.DataFrame | None, due_soon: pd.S
     prev = before.set_index("code")["on_time_rate"] if before is not None and len(before) else pd.Series(dtype=float)
     out["previous_rate"] = out["code"].map(prev).astype("float64")
     out["change"] = out["on_time_rate"] - out["previous_rate"]
-    out["below"] = out["on_time_rate"].notna() & (out["on_time_rate"] < target)
+    out["below"] = below(out["on_time_rate"], target)
     out["dropped"] = out["change"].notna() & (out["change"] < -drop)
     out["due_soon"] = out["code"].map(due_soon).fillna(0).astype("int64")
     out["flagged"] = out["below"] | out["dropped"]

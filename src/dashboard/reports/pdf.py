@@ -16,7 +16,8 @@ import pandas as pd
 from fpdf import FPDF
 
 from dashboard import config, fmt
-from dashboard.charts.ranking import BAND_COLOURS, band
+from dashboard.charts.ranking import BAND_COLOURS
+from dashboard.metrics.targets import band
 from dashboard.i18n import t
 from dashboard.metrics import kpi
 

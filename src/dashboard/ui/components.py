@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import config, fmt
-from dashboard.charts.ranking import BAND_COLOURS, band
+from dashboard.charts.ranking import BAND_COLOURS
+from dashboard.metrics.targets import band
 from dashboard.i18n import note_text, published_term, t
 from dashboard.metrics.kpi import RATE_FIELDS, KpiRow
 

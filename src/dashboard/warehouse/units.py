@@ -56,8 +56,8 @@ def load_units(conn: sa.Connection, path: Path = config.UNITS_CSV) -> int:
     return len(units)
 
 
-def load_published(conn: sa.Connection, path: Path = config.PUBLISHED_CSV) -> int:
-    """Replace the published index figures with the CSV in data/ (every row carries its source)."""
+def published_frame(path: Path = config.PUBLISHED_CSV) -> pd.DataFrame:
+    """The published index figures as the warehouse stores them (notes in both languages, empty = None)."""
     df = pd.read_csv(path, dtype={"area_code": str, "period": str}, keep_default_na=False)
     missing = df[df["source_url"].str.strip() == ""]
     if len(missing):
@@ -66,6 +66,16 @@ def load_published(conn: sa.Connection, path: Path = config.PUBLISHED_CSV) -> in
         df["note"] = [json.dumps({"vi": vi, "en": en}, ensure_ascii=False) if (vi or en) else ""
                       for vi, en in zip(df.pop("note_vi"), df["note"])]
     df = df.replace("", None)
+    for col in ("score", "max_score"):
+        df[col] = pd.to_numeric(df[col])
+    for col in ("rank", "rank_of"):
+        df[col] = pd.to_numeric(df[col]).astype("Int64")
+    return df
+
+
+def load_published(conn: sa.Connection, path: Path = config.PUBLISHED_CSV) -> int:
+    """Replace the published index figures with the CSV in data/ (every row carries its source)."""
+    df = published_frame(path)
     df.insert(0, "id", range(1, len(df) + 1))
     conn.execute(schema.published_index.delete())
     bulk_insert(conn, schema.published_index, df)
