@@ -2,10 +2,11 @@
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.ui import auth, data, filters
+from dashboard.ui import FAVICON, auth, data, filters
 
 lang = filters.language()
-st.set_page_config(page_title=t("app_title", lang), page_icon=":material/map:", layout="wide")
+# the tab's icon is a file of ours: a Material icon as page_icon is fetched from Google's font server
+st.set_page_config(page_title=t("app_title", lang), page_icon=str(FAVICON), layout="wide")
 state = data.state(data.db_url())
 
 # URL paths are the file names (/map, /overdue): Streamlit knows those before the first run, so a

@@ -7,7 +7,7 @@ import re
 from helpers import ROOT
 from streamlit.material_icon_names import ALL_MATERIAL_ICONS
 
-ICON = re.compile(r"""(?:page_)?icon=["']([^"']+)["']""")
+ICON = re.compile(r"""(?<!page_)icon=["']([^"']+)["']""")
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\uFE0F]")  # pictographs and the emoji variation selector
 
 
@@ -21,6 +21,14 @@ def test_every_icon_is_a_known_material_symbol():
     for name, icon in icons:
         assert icon.startswith(":material/") and icon.endswith(":"), (name, icon)
         assert icon[len(":material/"):-1] in ALL_MATERIAL_ICONS, (name, icon)
+
+
+def test_the_tab_icon_is_a_file_of_ours():
+    """A Material icon as page_icon makes the browser fetch it from Google's font server (offline: an error)."""
+    from dashboard.ui import FAVICON
+
+    app = (ROOT / "app.py").read_text(encoding="utf-8")
+    assert "page_icon=str(FAVICON)" in app and FAVICON.read_bytes().startswith(b"\x89PNG")
 
 
 def test_no_emoji_in_the_user_interface():
