@@ -35,6 +35,9 @@ if not state.ready or state.as_of is None:
     st.warning(t("no_warehouse", lang, url=state.url) if not state.ready else t("no_data_yet", lang))
     st.stop()
 
+if not state.current:  # readable as it is, but the operator should upgrade it before the next import
+    st.warning(t("warehouse_outdated", lang), icon=":material/upgrade:")
+
 # ?present=1 on any page opens the projector page with the same filters (it hides the sidebar itself)
 page = st.navigation(pages, position="hidden" if filters.presenting() else "sidebar")
 if filters.presenting() and page.url_path != present.url_path:

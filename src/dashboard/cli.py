@@ -63,6 +63,7 @@ def cmd_demo(args) -> int:
         with engine.connect() as conn:
             n = queries.dossier_count(conn)
         if n:
+            _upgrade(engine)
             print(f"Kho dữ liệu đã có {n:,} hồ sơ, không tạo lại / the warehouse already holds {n:,} dossiers: "
                   f"kept (run `python -m dashboard demo` to rebuild it)")
             return 0
@@ -87,9 +88,32 @@ def _require_warehouse(engine) -> None:
         raise ValueError(f"no warehouse at {engine.url.render_as_string()}: run `python -m dashboard init` or `demo`")
 
 
+def _upgrade(engine) -> None:
+    """Bring a warehouse built by older code to the newest schema before writing to it (says so when it did)."""
+    from dashboard.warehouse import migrate
+
+    with engine.connect() as conn:
+        before = migrate.current(conn)
+    after = migrate.upgrade(engine)
+    if before != after:
+        print(f"Đã nâng cấp kho dữ liệu / upgraded the warehouse: {before or 'pre-migration'} → {after}",
+              file=sys.stderr)
+
+
+def cmd_upgrade(args) -> int:
+    engine = _engine()
+    _require_warehouse(engine)
+    _upgrade(engine)
+    from dashboard.warehouse import migrate
+
+    print(f"Kho dữ liệu ở phiên bản / warehouse at revision {migrate.head()}")
+    return 0
+
+
 def cmd_import(args) -> int:
     engine = _engine()
     _require_warehouse(engine)
+    _upgrade(engine)
     results = importer.import_files(engine, [Path(f) for f in args.files])
     if any(r.changed for r in results):
         _refresh_rollups(engine, quiet=True)
@@ -119,7 +143,7 @@ def cmd_import_766(args) -> int:
 
     engine = _engine()
     _require_warehouse(engine)
-    schema.metadata.create_all(engine, tables=[schema.official_score])  # warehouses built before the table
+    _upgrade(engine)
     failed = 0
     for f in args.files:
         try:
@@ -273,6 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m dashboard", description="Bản đồ thể chế — warehouse and reports")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create an empty warehouse with the official unit list, no dossiers")
+    sub.add_parser("upgrade", help="bring a warehouse built by older code to the newest schema, keeping its data "
+                                   "(import, import-766 and demo --if-empty do it too)")
     d = sub.add_parser("demo", help="build the seeded demo warehouse")
     d.add_argument("--scale", type=float, default=0.1, help="1.0 = full scale (~850 000 dossiers a year)")
     d.add_argument("--seed", type=int, default=2025)
@@ -328,8 +354,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"init": cmd_init, "demo": cmd_demo, "import": cmd_import, "import-766": cmd_import_766,
-               "report": cmd_report, "geo": cmd_geo, "users": cmd_users}[args.command]
+    handler = {"init": cmd_init, "upgrade": cmd_upgrade, "demo": cmd_demo, "import": cmd_import,
+               "import-766": cmd_import_766, "report": cmd_report, "geo": cmd_geo, "users": cmd_users}[args.command]
     try:
         return handler(args)
     except ValueError as exc:

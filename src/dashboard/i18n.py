@@ -238,6 +238,10 @@ STRINGS: dict[str, dict[str, str]] = {
                            "II. Land-registry branches · III. District people's committees · IV. Commune people's "
                            "committees; each unit's own dossiers."},
     "report_xlsx": {"vi": "Tải báo cáo (XLSX)", "en": "Download the report (XLSX)"},
+    "warehouse_outdated": {"vi": "Kho dữ liệu được tạo bởi một phiên bản cũ hơn. Người quản trị hãy chạy "
+                                 "`python -m dashboard upgrade` (dữ liệu được giữ nguyên).",
+                           "en": "The warehouse was built by an older version. The operator should run "
+                                 "`python -m dashboard upgrade` (its data is kept)."},
     "download_building": {"vi": "Đang tạo tệp…", "en": "Making the file…"},
     "download_save": {"vi": "Lưu {file}", "en": "Save {file}"},
     "download_failed": {"vi": "Không tạo được tệp {file}. Lỗi đã được ghi vào nhật ký cho người quản trị; hãy thử "

@@ -73,8 +73,9 @@ def test_cli_imports_scores_into_an_older_warehouse(tmp_path, monkeypatch, capsy
     monkeypatch.setenv("DASHBOARD_DB_URL", url)
     assert cli.main(["init"]) == 0
     e = sa.create_engine(url)
-    with e.begin() as conn:  # a warehouse built before the table existed
+    with e.begin() as conn:  # a warehouse built before the table existed (and before migrations)
         conn.exec_driver_sql("DROP TABLE official_score")
+        conn.exec_driver_sql("DROP TABLE alembic_version")
     e.dispose()
     path = tmp_path / "s.csv"
     path.write_text("Unit,Period,Group,Score,Max_Score\n49,2025-Q1,total,80.1,100\n", encoding="utf-8")

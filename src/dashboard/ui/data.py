@@ -25,6 +25,7 @@ class WarehouseState:
     as_of: date | None = None
     first_day: date | None = None
     demo: bool = False
+    current: bool = True  # at the newest schema revision (else `python -m dashboard upgrade` is due)
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,12 @@ def state(url: str) -> WarehouseState:
             return WarehouseState(url=url, ready=False)
         with e.connect() as conn:
             span = queries.rollups.data_range(conn)
+            from dashboard.warehouse import migrate
+
             return WarehouseState(
                 url=url, ready=True, data_version=get_meta(conn, "data_version") or "0",
                 as_of=span[1] if span else None, first_day=span[0] if span else None,
-                demo=get_meta(conn, "demo") == "true",
+                demo=get_meta(conn, "demo") == "true", current=migrate.is_current(conn),
             )
     except Exception:  # a missing DuckDB file cannot be opened read-only
         engine.clear()

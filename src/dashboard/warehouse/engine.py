@@ -29,11 +29,20 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> sa.Engine
 
 
 def create_schema(engine: sa.Engine) -> None:
-    schema.metadata.create_all(engine)
+    """The newest schema, through the migrations (a warehouse built by older code is upgraded in place)."""
+    from dashboard.warehouse import migrate
+
+    migrate.upgrade(engine)
 
 
 def drop_schema(engine: sa.Engine) -> None:
+    """Every table, id sequence and the migrations' version table."""
     schema.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        if conn.dialect.supports_sequences:
+            for seq in schema.ID_SEQUENCES.values():
+                conn.execute(sa.schema.DropSequence(seq, if_exists=True))
 
 
 def has_schema(engine: sa.Engine) -> bool:
@@ -100,4 +109,18 @@ def bump_data_version(conn: sa.Connection) -> int:
 
 
 def next_id(conn: sa.Connection, table: sa.Table) -> int:
-    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar()) + 1
+    """A new id for a row of `table`: from its sequence, so two writers never take the same one."""
+    return reserve_ids(conn, table, 1)[0]
+
+
+def reserve_ids(conn: sa.Connection, table: sa.Table, n: int) -> list[int]:
+    """`n` new ids for rows of `table` (its sequence's next values; max + 1 … on a database without
+    sequences, which takes one writer at a time)."""
+    seq = schema.ID_SEQUENCES.get(table.name)
+    if n <= 0:
+        return []
+    if seq is None or not conn.dialect.supports_sequences:
+        start = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar()) + 1
+        return list(range(start, start + n))
+    series = sa.func.generate_series(1, n).table_valued("i")
+    return [int(r[0]) for r in conn.execute(sa.select(seq.next_value()).select_from(series))]

@@ -19,7 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from dashboard.warehouse import schema
-from dashboard.warehouse.engine import bulk_insert, bump_data_version, next_id
+from dashboard.warehouse.engine import bulk_insert, bump_data_version, next_id, reserve_ids
 
 REQUIRED_COLUMNS = ("MaHoSo", "MaTTHC", "MaDonVi", "NgayTiepNhan", "TrangThaiHoSo")
 OPTIONAL_COLUMNS = (
@@ -330,8 +330,7 @@ def import_file(conn: sa.Connection, path: Path, *, max_problems: int = 20) -> I
             q = q.merge(existing.drop_duplicates(), on=key, how="left", indicator=True)
             q = q[q["_merge"] == "left_only"].drop(columns="_merge")
         if len(q):
-            start = next_id(conn, schema.quarantine)
-            q.insert(0, "id", range(start, start + len(q)))
+            q.insert(0, "id", reserve_ids(conn, schema.quarantine, len(q)))
             bulk_insert(conn, schema.quarantine, q)
 
     good = ~bad

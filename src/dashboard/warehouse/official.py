@@ -20,7 +20,7 @@ from dashboard.fmt import strip_diacritics
 from dashboard.metrics import periods
 from dashboard.metrics.scorecard import GROUPS
 from dashboard.warehouse import schema
-from dashboard.warehouse.engine import frame, next_id
+from dashboard.warehouse.engine import frame, next_id, reserve_ids
 from dashboard.warehouse.importer import ImportRefused, read_table
 from dashboard.warehouse.scope import ALL_TIME, within
 
@@ -177,9 +177,9 @@ def import_scores(conn: sa.Connection, path: Path, cutoff: int) -> OfficialResul
     known = {(r.row_number, r.reason_code, r.raw) for r in conn.execute(
         sa.select(q.c.row_number, q.c.reason_code, q.c.raw).where(q.c.file_name == name)).all()}
     fresh = [b for b in bad if (b["row_number"], b["reason_code"], b["raw"]) not in known]
-    start = next_id(conn, q)
-    for k, b in enumerate(sorted(fresh, key=lambda b: b["row_number"])):
-        conn.execute(q.insert().values(id=start + k, import_id=import_id, file_name=name, **b))
+    fresh = sorted(fresh, key=lambda b: b["row_number"])
+    for qid, b in zip(reserve_ids(conn, q, len(fresh)), fresh):
+        conn.execute(q.insert().values(id=qid, import_id=import_id, file_name=name, **b))
     result.problems = sorted(bad, key=lambda b: b["row_number"])
     conn.execute(schema.import_log.insert().values(
         id=import_id, file_name=name, file_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),

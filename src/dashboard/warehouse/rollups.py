@@ -65,10 +65,9 @@ LISTABLE_VERSION, LISTABLE_LAST_DAY = "listable_version", "listable_last_day"
 
 
 def refresh_listable(conn: sa.Connection) -> int:
-    """Rebuild dossier_listable from the dossiers (creating it in a warehouse built before it); returns
-    its row count. Records the data version it was built from and the last data day."""
+    """Rebuild dossier_listable from the dossiers; returns its row count. Records the data version it was
+    built from and the last data day."""
     t, d = schema.dossier_listable, schema.dossier
-    schema.metadata.create_all(conn, tables=[t])
     conn.execute(t.delete())
     cols = list(schema.LISTABLE_COLUMNS)
     conn.execute(t.insert().from_select(cols, sa.select(*[d.c[c] for c in cols]).where(kpi.listable_sql(d.c))))

@@ -1,4 +1,5 @@
-"""Warehouse tables (SQLAlchemy Core, portable across DuckDB, PostgreSQL and SQLite)."""
+"""Warehouse tables (SQLAlchemy Core, portable across DuckDB, PostgreSQL and SQLite): the newest schema, as
+the migrations (warehouse/migrations/versions) build it. A change here goes with a new revision there."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -174,6 +175,10 @@ dossier_listable = sa.Table(
     *[sa.Column(name, dossier.c[name].type, primary_key=name == "code", nullable=dossier.c[name].nullable)
       for name in LISTABLE_COLUMNS],
 )
+
+#: Ids of these tables come from sequences (migration 0002; engine.reserve_ids), not max(id) + 1
+ID_SEQUENCES = {name: sa.Sequence(f"{name}_id_seq", metadata=metadata)
+                for name in ("import_log", "quarantine", "published_index")}
 
 #: Key/value facts about the warehouse: data_version (bumped on every dossier change),
 #: rollup_version (the data_version the rollup was built from), demo flags.

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from dashboard import config
 from dashboard.warehouse import schema
-from dashboard.warehouse.engine import bulk_insert
+from dashboard.warehouse.engine import bulk_insert, reserve_ids
 
 KINDS = ("province", "district", "commune", "department", "land_registry_branch", "other")
 
@@ -76,7 +76,7 @@ def published_frame(path: Path = config.PUBLISHED_CSV) -> pd.DataFrame:
 def load_published(conn: sa.Connection, path: Path = config.PUBLISHED_CSV) -> int:
     """Replace the published index figures with the CSV in data/ (every row carries its source)."""
     df = published_frame(path)
-    df.insert(0, "id", range(1, len(df) + 1))
     conn.execute(schema.published_index.delete())
+    df.insert(0, "id", reserve_ids(conn, schema.published_index, len(df)))
     bulk_insert(conn, schema.published_index, df)
     return len(df)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the warehouse: every schema change is a revision here (warehouse/migrate.py runs them)."""

@@ -1,0 +1,80 @@
+"""Schema evolution: the migrations build exactly warehouse.schema, a warehouse built before migrations
+existed is upgraded in place with its data, and ids come from sequences."""
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from dashboard import cli
+from dashboard.warehouse import migrate, schema
+from dashboard.warehouse.engine import create_schema, make_engine, reserve_ids
+
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+def _columns(conn) -> dict[str, dict[str, bool]]:
+    """table → column → nullable, as the database has them (the migrations' own table left out)."""
+    insp = sa.inspect(conn)
+    return {t: {c["name"]: bool(c["nullable"]) for c in insp.get_columns(t)}
+            for t in insp.get_table_names() if t != "alembic_version"}
+
+
+def test_the_migrations_build_exactly_the_schema(backend_url):
+    e = make_engine(backend_url)
+    assert migrate.upgrade(e) == migrate.head()
+    with e.connect() as conn:
+        have = _columns(conn)
+        assert migrate.is_current(conn)
+        keys = {t: set(sa.inspect(conn).get_pk_constraint(t)["constrained_columns"]) for t in have}
+    want = {t.name: {c.name: bool(c.nullable) for c in t.columns} for t in schema.metadata.sorted_tables}
+    assert have == want
+    assert keys == {t.name: {c.name for c in t.primary_key.columns} for t in schema.metadata.sorted_tables}
+    assert migrate.upgrade(e) == migrate.head()  # again: nothing to do
+    e.dispose()
+
+
+def test_a_warehouse_built_before_migrations_upgrades_in_place(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "old.duckdb"
+    with gzip.open(FIXTURES / "pre_alembic_cd4943f.duckdb.gz") as src, open(path, "wb") as out:
+        shutil.copyfileobj(src, out)
+    url = f"duckdb:///{path}"
+    e = make_engine(url)
+    with e.connect() as conn:
+        assert migrate.current(conn) is None and not migrate.is_current(conn)
+        before = {t: conn.execute(sa.select(schema.metadata.tables[t]).order_by(*schema.metadata.tables[t].primary_key
+                                                                                 .columns)).all()
+                  for t in ("dossier", "import_log", "quarantine", "official_score", "unit", "meta")}
+    e.dispose()
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    assert cli.main(["upgrade"]) == 0
+    assert "pre-migration → " + migrate.head() in capsys.readouterr().err
+    e = make_engine(url)
+    with e.connect() as conn:
+        assert migrate.is_current(conn)
+        for t, rows in before.items():  # every row kept as it was
+            table = schema.metadata.tables[t]
+            assert conn.execute(sa.select(table).order_by(*table.primary_key.columns)).all() == rows, t
+    e.dispose()
+    # the next import's ids follow the old ones (import_log 1-2, quarantine 1)
+    assert cli.main(["import", str(FIXTURES / "pre_alembic_a.csv")]) == 0
+    e = make_engine(url, read_only=True)
+    with e.connect() as conn:
+        logs = conn.execute(sa.select(schema.import_log.c.id).order_by(schema.import_log.c.id)).scalars().all()
+        assert logs == [1, 2, 3]
+    e.dispose()
+
+
+def test_ids_come_from_sequences_and_never_repeat(backend_url):
+    e = make_engine(backend_url)
+    create_schema(e)
+    with e.connect() as a, e.connect() as b:  # two writers at once take different ids
+        first = reserve_ids(a, schema.import_log, 3)
+        second = reserve_ids(b, schema.import_log, 2)
+        a.rollback()
+        b.rollback()
+    assert len(set(first) | set(second)) == 5 and sorted(first + second) == list(range(1, 6))
+    e.dispose()
