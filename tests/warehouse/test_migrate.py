@@ -78,3 +78,18 @@ def test_ids_come_from_sequences_and_never_repeat(backend_url):
         b.rollback()
     assert len(set(first) | set(second)) == 5 and sorted(first + second) == list(range(1, 6))
     e.dispose()
+
+
+def test_sequences_start_after_the_ids_a_pre_migration_warehouse_holds(backend_url):
+    """On either engine: the baseline's tables with ids written as max + 1 and no version table (how older
+    code left a warehouse), then the upgrade; new ids follow the old ones."""
+    e = make_engine(backend_url)
+    migrate.upgrade(e, "0001")
+    with e.begin() as conn:
+        conn.execute(sa.text("DROP TABLE alembic_version"))
+        conn.execute(schema.import_log.insert(), [{"id": i, "file_name": f"f{i}.csv"} for i in (1, 2, 7)])
+    assert migrate.upgrade(e) == migrate.head()
+    with e.connect() as conn:
+        assert reserve_ids(conn, schema.import_log, 2) == [8, 9]
+        assert reserve_ids(conn, schema.quarantine, 1) == [1]
+    e.dispose()
