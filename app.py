@@ -1,4 +1,5 @@
 """Bản đồ thể chế — navigation, sign-in and the shared filters. Run: streamlit run app.py"""
+
 import streamlit as st
 
 from dashboard.i18n import t

@@ -4,9 +4,10 @@
 
 Builds a demo warehouse at the given scale in a scratch folder (unless --data-dir names one), installs
 the boundary pack from $DASHBOARD_GEO_SOURCE or ../shared/geo, starts the dashboard as `make start` does
-(dashboard.web.SERVE) and a one-line Streamlit page, and prints medians (SPEC §8: compare with the trivial page). "Ready" means
-the script is idle and the map's polygons are drawn (the SVG's paths are in the document).
+(dashboard.web.SERVE) and a one-line Streamlit page, and prints medians (SPEC §8: compare with the trivial
+page). "Ready" means the script is idle and the map's polygons are drawn (the SVG's paths are in the document).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,9 +40,13 @@ def port() -> int:
 
 def serve(script: Path, env: dict, cwd: Path) -> tuple[subprocess.Popen, str]:
     p = port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(p),
-                             "--server.headless", "true"], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(p), "--server.headless", "true"],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{p}"
     for _ in range(300):
         try:
@@ -64,8 +69,12 @@ def build_demo(data_dir: Path, scale: float) -> None:
     if (data_dir / "warehouse.duckdb").exists():
         return
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "dashboard", "demo", "--scale", str(scale), "--quiet"],
-                   env=app_env(data_dir), check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "dashboard", "demo", "--scale", str(scale), "--quiet"],
+        env=app_env(data_dir),
+        check=True,
+        cwd=ROOT,
+    )
     print(f"demo build (scale {scale}): {time.perf_counter() - t0:.0f} s")
 
 
@@ -123,8 +132,10 @@ def figure_sizes(data_dir: Path, geo_dir: Path) -> None:
         fig = maps.choropleth(gj, frame, lang="vi", is_rate=True, target=config.TARGETS["on_time_rate"], clickable=True)
         ms = (time.perf_counter() - t0) * 1000
         budget = 150_000 if level == "district" else 350_000
-        print(f"{level} map payload (whole province, {len(gj['features'])} polygons): {fig.size / 1000:.0f} KB "
-              f"(budget {budget / 1000:.0f} KB), built in {ms:.0f} ms")
+        print(
+            f"{level} map payload (whole province, {len(gj['features'])} polygons): {fig.size / 1000:.0f} KB "
+            f"(budget {budget / 1000:.0f} KB), built in {ms:.0f} ms"
+        )
     biggest = comm.groupby("parent_code").size().idxmax()
     gj = layers.load(layers.layer_for("commune", p.start, p.end))
     sub = comm[comm["parent_code"] == biggest]
@@ -184,8 +195,9 @@ def main() -> None:
                 """The script is idle and the map drawn is the one asked for (its accessible name
                 names the metric, the unit and the period)."""
                 wait_for_app(page)
-                page.locator(f"svg[aria-label*='{shows}'] path[data-code]" if shows else "svg path[data-code]"
-                             ).first.wait_for()
+                page.locator(
+                    f"svg[aria-label*='{shows}'] path[data-code]" if shows else "svg path[data-code]"
+                ).first.wait_for()
 
             def trivial_ready(page):
                 wait_for_app(page)
@@ -213,12 +225,27 @@ def main() -> None:
                     page.locator("[data-testid='stSelectbox']").filter(has_text=label).click()
                     page.get_by_role("option", name=option).click()  # ready: the map named by the new choice
 
-                metric.append(timed(page, lambda: pick("Chỉ tiêu", "Tỷ lệ hồ sơ trực tuyến"),
-                                    lambda pg: map_ready(pg, "Tỷ lệ hồ sơ trực tuyến · Tỉnh Quảng Nam · Quý 1/2025")))
-                period.append(timed(page, lambda: pick("Kỳ", "Quý 4/2024"),
-                                    lambda pg: map_ready(pg, "Tỷ lệ hồ sơ trực tuyến · Tỉnh Quảng Nam · Quý 4/2024")))
-                drill.append(timed(page, lambda: page.locator("svg path[data-code='509']").click(),
-                                   lambda pg: map_ready(pg, "Huyện Quế Sơn · Quý 4/2024")))
+                metric.append(
+                    timed(
+                        page,
+                        lambda: pick("Chỉ tiêu", "Tỷ lệ hồ sơ trực tuyến"),
+                        lambda pg: map_ready(pg, "Tỷ lệ hồ sơ trực tuyến · Tỉnh Quảng Nam · Quý 1/2025"),
+                    )
+                )
+                period.append(
+                    timed(
+                        page,
+                        lambda: pick("Kỳ", "Quý 4/2024"),
+                        lambda pg: map_ready(pg, "Tỷ lệ hồ sơ trực tuyến · Tỉnh Quảng Nam · Quý 4/2024"),
+                    )
+                )
+                drill.append(
+                    timed(
+                        page,
+                        lambda: page.locator("svg path[data-code='509']").click(),
+                        lambda pg: map_ready(pg, "Huyện Quế Sơn · Quý 4/2024"),
+                    )
+                )
             b.close()
     finally:
         app.terminate()
@@ -227,8 +254,10 @@ def main() -> None:
     med = statistics.median
     print(f"first request after the servers start: map {first_map:.2f} s, trivial {first_tri:.2f} s")
     print(f"trivial page: cold (new visitor) median {med(cold_tri):.2f} s, warm (reload) median {med(warm_tri):.2f} s")
-    print(f"map page:     cold (new visitor) median {med(cold_map):.2f} s (ratio {med(cold_map) / med(cold_tri):.2f}; "
-          f"budget 2.5 s), warm median {med(warm_map):.2f} s (ratio {med(warm_map) / med(warm_tri):.2f})")
+    print(
+        f"map page:     cold (new visitor) median {med(cold_map):.2f} s (ratio {med(cold_map) / med(cold_tri):.2f}; "
+        f"budget 2.5 s), warm median {med(warm_map):.2f} s (ratio {med(warm_map) / med(warm_tri):.2f})"
+    )
     print(f"metric change median {med(metric):.2f} s, period change median {med(period):.2f} s (budget 1.0 s)")
     print(f"click on a district to its commune map: median {med(drill):.2f} s")
 

@@ -8,6 +8,7 @@ warehouse.duckdb), then prints medians for each query unscoped (a leader), scope
 the overdue summary and one page of the open-overdue list of the unit's territory, 24 months of
 monthly counts, and the period report. Prints figures; asserts nothing.
 """
+
 from __future__ import annotations
 
 import sys
@@ -42,8 +43,9 @@ def main() -> None:
                 s = overdue.Scope(p, tuple(queries.scope_codes(conn, p, unit, True, root)), as_of, root=root)
                 rows = {
                     "scope CTE alone": (lambda: scope.codes(conn, root, p.start, p.end)) if root else None,
-                    "kpi_table, every unit, territory": lambda: queries.kpi_table(conn, p, level="all", territory=True,
-                                                                                  root=root),
+                    "kpi_table, every unit, territory": lambda: queries.kpi_table(
+                        conn, p, level="all", territory=True, root=root
+                    ),
                     "overdue summary of the unit": lambda: overdue.summary_and_options(conn, s),
                     "open-overdue list, first 50": lambda: overdue.page(conn, "open_overdue", s, limit=50),
                     "monthly counts, 24 months": lambda: trends.monthly_counts(conn, months, root),

@@ -9,6 +9,7 @@ months (one rollup query); the series of the province's whole territory, of a di
 in headless Chromium, a new visitor opening each page by link, beside a one-line Streamlit page timed
 the same way (SPEC §8). No budget is set for these pages in their issue; it asserts nothing.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -41,8 +42,10 @@ def data_part(url: str, runs: int) -> None:
         monthly = wtrends.monthly_counts(conn, months)
         units = queries.all_units(conn)
         succ = queries.successor_map(conn)
-        print(f"monthly counts of every unit: 24 months {t24 * 1000:.0f} ms ({len(monthly):,} rows); "
-              f"all {len(every)} months {tall * 1000:.0f} ms")
+        print(
+            f"monthly counts of every unit: 24 months {t24 * 1000:.0f} ms ({len(monthly):,} rows); "
+            f"all {len(every)} months {tall * 1000:.0f} ms"
+        )
         for label, code in (("province 49, whole territory", "49"), ("district 509 (across the merger)", "509")):
             t = med_time(lambda: trends.series(monthly, units, succ, code, months, territory=True), runs)
             print(f"series of {label}, 24 months: {t * 1000:.0f} ms")
@@ -57,15 +60,16 @@ def data_part(url: str, runs: int) -> None:
             return ranking.ranked(now, "score_100", before)
 
         t = med_time(rank_communes, runs)
-        print(f"ranking of all {len(rank_communes())} communes by the 766 estimate, with the previous quarter: "
-              f"{t * 1000:.0f} ms")
+        print(
+            f"ranking of all {len(rank_communes())} communes by the 766 estimate, with the previous quarter: "
+            f"{t * 1000:.0f} ms"
+        )
     e.dispose()
 
 
 def browser_part(data_dir: Path, runs: int) -> None:
-    from playwright.sync_api import sync_playwright
-
     from browser import wait_for_app
+    from playwright.sync_api import sync_playwright
 
     pages = {
         "trends (province)": ("/trends?unit=49&period={p}&scope=territory", "[data-testid='stPlotlyChart']", 5),
@@ -102,8 +106,10 @@ def browser_part(data_dir: Path, runs: int) -> None:
     med = statistics.median
     print(f"trivial Streamlit page, new visitor: median {med(trivial):.2f} s")
     for name, xs in results.items():
-        print(f"{name}, new visitor, period not asked before: median {med(xs):.2f} s "
-              f"(runs {', '.join(f'{x:.2f}' for x in xs)})")
+        print(
+            f"{name}, new visitor, period not asked before: median {med(xs):.2f} s "
+            f"(runs {', '.join(f'{x:.2f}' for x in xs)})"
+        )
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ Builds the demo at the given scale into a scratch warehouse (or reuses it with -
 the report for named periods (served by the rollup), a custom range (raw dossiers) and the
 territory roll-up. Prints the figures; it asserts nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,7 +40,8 @@ def main() -> None:
     url = args.db_url or f"duckdb:///{Path(tempfile.gettempdir()) / f'bench_s{args.scale}.duckdb'}"
     os.environ["DASHBOARD_DB_URL"] = url
 
-    from dashboard.cli import main as cli, report_frame
+    from dashboard.cli import main as cli
+    from dashboard.cli import report_frame
     from dashboard.metrics import periods
     from dashboard.warehouse import queries
     from dashboard.warehouse.engine import make_engine
@@ -63,9 +65,11 @@ def main() -> None:
     ]
     print(f"report timings, median of {args.runs} runs (in-process, excluding interpreter start):")
     for label, p, level, territory in cases:
+
         def run():
             with engine.connect() as conn:
                 report_frame(conn, p, level, territory)
+
         run()  # warm
         print(f"  {label:48s} {1000 * median_time(run, args.runs):8.1f} ms")
     engine.dispose()
@@ -73,8 +77,11 @@ def main() -> None:
 
     t0 = time.perf_counter()
 
-    subprocess.run([sys.executable, "-m", "dashboard", "report", "--period", "2025-Q1", "--output", os.devnull],
-                   check=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")))
+    subprocess.run(
+        [sys.executable, "-m", "dashboard", "report", "--period", "2025-Q1", "--output", os.devnull],
+        check=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+    )
     print(f"  {'CLI `report --period 2025-Q1` (whole process)':48s} {1000 * (time.perf_counter() - t0):8.1f} ms")
 
 

@@ -10,6 +10,7 @@ element is still a loading placeholder. Prints the median time, the difference f
 and the renderer's main-thread time (Chrome's TaskDuration). Tells what a page's first visit cannot
 go below however fast its queries are. It asserts nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,24 +41,26 @@ PAGES = {
     "multiselect": "st.multiselect('m', [f'o{i}' for i in range(40)])",
     "number_input": "st.number_input('n', 1, 60, 3)",
     "download_button": "st.download_button('d', data=b'x', file_name='x.xlsx')",
-    "the overdue page's widgets": "\n".join([
-        "with st.sidebar:",
-        "    st.radio('lang', ['vi', 'en'], horizontal=True)",
-        "    st.segmented_control('kind', ['m', 'q', 'y', 'c'], default='q')",
-        "    st.selectbox('period', [f'p{i}' for i in range(15)])",
-        "    st.selectbox('unit', [f'u{i}' for i in range(298)])",
-        "    st.radio('scope', ['t', 'o'], horizontal=True)",
-        "a, b, c = st.columns([3, 5, 2])",
-        "a.multiselect('field', [f'f{i}' for i in range(24)])",
-        "b.multiselect('procedure', [f'p{i}' for i in range(37)])",
-        "c.number_input('days', 1, 60, 3)",
-        "st.segmented_control('list', ['a', 'b', 'c'], default='a')",
-        "a, b, c, d = st.columns([4, 2, 2, 3])",
-        "a.selectbox('sort', [f's{i}' for i in range(10)])",
-        "b.selectbox('size', [25, 50, 100], index=1)",
-        "c.number_input('page', 1, 80, 1)",
-        "d.download_button('export', data=b'x', file_name='x.xlsx')",
-    ]),
+    "the overdue page's widgets": "\n".join(
+        [
+            "with st.sidebar:",
+            "    st.radio('lang', ['vi', 'en'], horizontal=True)",
+            "    st.segmented_control('kind', ['m', 'q', 'y', 'c'], default='q')",
+            "    st.selectbox('period', [f'p{i}' for i in range(15)])",
+            "    st.selectbox('unit', [f'u{i}' for i in range(298)])",
+            "    st.radio('scope', ['t', 'o'], horizontal=True)",
+            "a, b, c = st.columns([3, 5, 2])",
+            "a.multiselect('field', [f'f{i}' for i in range(24)])",
+            "b.multiselect('procedure', [f'p{i}' for i in range(37)])",
+            "c.number_input('days', 1, 60, 3)",
+            "st.segmented_control('list', ['a', 'b', 'c'], default='a')",
+            "a, b, c, d = st.columns([4, 2, 2, 3])",
+            "a.selectbox('sort', [f's{i}' for i in range(10)])",
+            "b.selectbox('size', [25, 50, 100], index=1)",
+            "c.number_input('page', 1, 80, 1)",
+            "d.download_button('export', data=b'x', file_name='x.xlsx')",
+        ]
+    ),
 }
 SERVE = """import streamlit as st
 from starlette.middleware import Middleware
@@ -70,9 +73,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=9)
     a = ap.parse_args()
-    from playwright.sync_api import sync_playwright
-
     from browser import wait_for_app
+    from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_widgets_"))
     servers, urls = [], {}
@@ -98,8 +100,9 @@ def main() -> None:
                 page.get_by_text("trivial").wait_for()
                 page.wait_for_function(f"() => !document.querySelector({SKELETON!r})", polling=10)
                 dt = time.perf_counter() - t0
-                task = next(m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]
-                            if m["name"] == "TaskDuration")
+                task = next(
+                    m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] == "TaskDuration"
+                )
                 ctx.close()
                 return dt, task
 
@@ -107,7 +110,7 @@ def main() -> None:
                 visit(url)
             runs: dict[str, list[tuple[float, float]]] = {k: [] for k in urls}
             for i in range(a.runs):
-                for name in (list(urls) if i % 2 == 0 else list(urls)[::-1]):
+                for name in list(urls) if i % 2 == 0 else list(urls)[::-1]:
                     runs[name].append(visit(urls[name]))
             b.close()
     finally:
@@ -119,8 +122,10 @@ def main() -> None:
     print(f"new visitor, ready (median of {a.runs}), with no server work; trivial page {base:.2f} s")
     for name, rs in runs.items():
         t, task = med(r[0] for r in rs), med(r[1] for r in rs)
-        print(f"  {name:28s} {t:5.2f} s  {t - base:+.2f} s  {t / base:4.2f}× trivial   "
-              f"main thread {task:4.2f} s ({task - base_task:+.2f})")
+        print(
+            f"  {name:28s} {t:5.2f} s  {t - base:+.2f} s  {t / base:4.2f}× trivial   "
+            f"main thread {task:4.2f} s ({task - base_task:+.2f})"
+        )
 
 
 if __name__ == "__main__":

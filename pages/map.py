@@ -1,4 +1,5 @@
 """Bản đồ: districts coloured by a KPI, drill-down to communes, and the 63 provinces' PAR/SIPAS."""
+
 from datetime import date
 
 import streamlit as st
@@ -16,8 +17,16 @@ st.title(t("page_map", lang))
 # one view per run (tabs would draw both maps every time)
 if "map_view" not in st.session_state:
     st.session_state["map_view"] = "provinces" if st.query_params.get("view") == "provinces" else "units"
-view = st.segmented_control(" ", ["units", "provinces"], key="map_view", label_visibility="collapsed",
-                            format_func=lambda v: t(f"map_{v}", lang)) or "units"
+view = (
+    st.segmented_control(
+        " ",
+        ["units", "provinces"],
+        key="map_view",
+        label_visibility="collapsed",
+        format_func=lambda v: t(f"map_{v}", lang),
+    )
+    or "units"
+)
 st.query_params["view"] = view
 
 if view == "units":
@@ -31,7 +40,9 @@ if view == "units":
     if not names:  # a scope with no district (a commune's or a department's head)
         st.info(t("scope_no_map_units", lang))
         st.stop()
-    if "district" not in st.session_state or (st.session_state["district"] and st.session_state["district"] not in names):
+    if "district" not in st.session_state or (
+        st.session_state["district"] and st.session_state["district"] not in names
+    ):
         # a district's head starts on her communes
         home = src.root if src.root in names else ""
         st.session_state["district"] = qp.get("district") if qp.get("district") in names else home
@@ -48,8 +59,12 @@ if view == "units":
     with metric_col:
         metric = st.selectbox(t("metric", lang), mapview.METRICS, key="metric", format_func=lambda m: t(m, lang))
     with pick:
-        st.selectbox(t("district_pick", lang), ["", *sorted(names, key=names.get)], key="district",
-                     format_func=lambda c: names.get(c, t("whole_province", lang)))
+        st.selectbox(
+            t("district_pick", lang),
+            ["", *sorted(names, key=names.get)],
+            key="district",
+            format_func=lambda c: names.get(c, t("whole_province", lang)),
+        )
     district = st.session_state["district"]
     level = "commune" if district else "district"
     st.query_params.update({"metric": metric, **({"district": district} if district else {})})
@@ -64,43 +79,64 @@ if view == "units":
         if st.session_state.get("commune") not in ("", None, *commune_names):
             st.session_state["commune"] = ""  # a commune of the district shown before
         with commune_col:
-            commune = st.selectbox(t("commune_pick", lang), ["", *table.sort_values("name")["code"]], key="commune",
-                                   format_func=lambda c: commune_names.get(c, "—"))
+            commune = st.selectbox(
+                t("commune_pick", lang),
+                ["", *table.sort_values("name")["code"]],
+                key="commune",
+                format_func=lambda c: commune_names.get(c, "—"),
+            )
         back, link = st.columns([1, 3], vertical_alignment="center")
         if back.button(t("back_to_districts", lang)):
             st.session_state["district"] = ""
             st.rerun()
         if commune:
-            link.page_link("pages/overdue.py", icon=":material/assignment_late:",
-                           label=t("open_overdue_list", lang, name=commune_names[commune],
-                                   period=fmt.period(period, lang)),
-                           query_params={"unit": commune, "period": period.key, "scope": "own", "lang": lang})
+            link.page_link(
+                "pages/overdue.py",
+                icon=":material/assignment_late:",
+                label=t("open_overdue_list", lang, name=commune_names[commune], period=fmt.period(period, lang)),
+                query_params={"unit": commune, "period": period.key, "scope": "own", "lang": lang},
+            )
     frame = mapview.map_frame(table, metric, lang)
     is_rate = metric in RATE_FIELDS
     left, right = st.columns([3, 2], gap="large")
     with left:
         if layer is None:
-            st.warning(t("no_layer", lang, level=t(f"level_{level}", lang), level_code=level,
-                         period=fmt.period(period, lang)))
+            st.warning(
+                t("no_layer", lang, level=t(f"level_{level}", lang), level_code=level, period=fmt.period(period, lang))
+            )
             missing = frame
         else:
             gj = layers.load(layer)
             if district or src.root is not None:  # a scoped viewer's map holds her units only
                 gj = maps.subset(gj, table["code"])
             drawn = {x["id"] for x in gj["features"]}
-            fig = maps.choropleth(gj, frame, lang=lang, is_rate=is_rate, target=config.TARGETS.get(metric),
-                                  label_size=17 if level == "district" else 16, legend_title=t(metric, lang),
-                                  colorscale=maps.COUNT_SCALES.get(metric, "Blues"), clickable=True,
-                                  aria=f"{t(metric, lang)} · {names.get(district, f.unit_name)} · {fmt.period(period, lang)}")
+            fig = maps.choropleth(
+                gj,
+                frame,
+                lang=lang,
+                is_rate=is_rate,
+                target=config.TARGETS.get(metric),
+                label_size=17 if level == "district" else 16,
+                legend_title=t(metric, lang),
+                colorscale=maps.COUNT_SCALES.get(metric, "Blues"),
+                clickable=True,
+                aria=f"{t(metric, lang)} · {names.get(district, f.unit_name)} · {fmt.period(period, lang)}",
+            )
             # the hint names the picker it means (both sit in the row above the map)
-            st.caption(t("map_hint", lang, picker=t("district_pick", lang)) if not district
-                       else t("map_hint_commune", lang, picker=t("commune_pick", lang)))
+            st.caption(
+                t("map_hint", lang, picker=t("district_pick", lang))
+                if not district
+                else t("map_hint_commune", lang, picker=t("commune_pick", lang))
+            )
             mapview.draw(fig, key="map_chart", on_click=on_click if not district else on_commune)
             missing = frame[~frame["code"].isin(drawn)]
         if len(missing):
             st.markdown(f"**{t('no_polygon', lang)}**")
-            components.table(missing.assign(value=[components.fmt_metric(v, metric, lang) for v in missing["value"]])
-                             [["name", "value"]].rename(columns={"name": t("col_unit", lang), "value": t(metric, lang)}))
+            components.table(
+                missing.assign(value=[components.fmt_metric(v, metric, lang) for v in missing["value"]])[
+                    ["name", "value"]
+                ].rename(columns={"name": t("col_unit", lang), "value": t(metric, lang)})
+            )
     with right:
         st.subheader(t("rank_communes" if district else "rank_districts", lang))
         components.ranked_table(table, lang, metric, extras=("overdue",) if is_rate else ("on_time_rate",))
@@ -110,13 +146,19 @@ else:
     pub = pub[pub["component"].isna()]
     c1, c2 = st.columns(2)
     with c1:
-        index = st.radio(t("index", lang), ["PAR", "SIPAS"], horizontal=True, key="pub_index",
-                         format_func=lambda x: t(f"index_{x.lower()}", lang))
+        index = st.radio(
+            t("index", lang),
+            ["PAR", "SIPAS"],
+            horizontal=True,
+            key="pub_index",
+            format_func=lambda x: t(f"index_{x.lower()}", lang),
+        )
     years = sorted(pub[pub["index_name"] == index]["year"].unique(), reverse=True)
     home_years = set(pub[(pub["index_name"] == index) & (pub["area_code"] == config.HOME_PROVINCE)]["year"])
     with c2:  # default: the newest year with a figure for the home province
-        year = st.selectbox(t("year", lang), years, key="pub_year",
-                            index=next((i for i, y in enumerate(years) if y in home_years), 0))
+        year = st.selectbox(
+            t("year", lang), years, key="pub_year", index=next((i for i, y in enumerate(years) if y in home_years), 0)
+        )
     rows = pub[(pub["index_name"] == index) & (pub["year"] == year)]
     layer = layers.layer_for("province", date(year, 1, 1), date(year, 12, 31))
     left, right = st.columns([1, 1], gap="large")
@@ -125,8 +167,9 @@ else:
             st.warning(t("no_layer", lang, level=t("level_province", lang), level_code="province", period=str(year)))
         else:
             gj = layers.load(layer)
-            fig = maps.province_map(gj, rows, lang=lang, home=config.HOME_PROVINCE,
-                                    legend_title=t("published_score", lang))
+            fig = maps.province_map(
+                gj, rows, lang=lang, home=config.HOME_PROVINCE, legend_title=t("published_score", lang)
+            )
             mapview.draw(fig, key="province_chart", max_height="85vh")
             home = next((x["properties"]["name"] for x in gj["features"] if x["id"] == config.HOME_PROVINCE), "")
             st.caption(t("home_outline", lang, name=home))

@@ -1,4 +1,5 @@
 """Hồ sơ quá hạn: the late, overdue and due-soon dossiers of a unit and period, opened by URL."""
+
 from datetime import timedelta
 
 import streamlit as st
@@ -18,8 +19,10 @@ f = filters.current()
 lang, src, period, as_of = f.lang, f.src, f.period, f.state.as_of
 qp = st.query_params
 st.title(t("page_overdue", lang))
-st.markdown(f"#### {f.unit_name} · {fmt.period_with_dates(period, lang)} · "
-            f"{t('scope_territory' if f.territory else 'scope_own', lang)}")
+st.markdown(
+    f"#### {f.unit_name} · {fmt.period_with_dates(period, lang)} · "
+    f"{t('scope_territory' if f.territory else 'scope_own', lang)}"
+)
 if f.state.demo:
     st.info(t("demo_banner", lang), icon=":material/info:")
 
@@ -37,36 +40,70 @@ overdue_view.breakdowns(summary, lang)
 st.divider()
 
 field_names = dict(zip(options["field_code"].fillna(""), options["field_name"].fillna("—")))
-overdue_view.keep_known("ov_fields", qp.get("field", ""), field_names, set(field_names), t("filter_field", lang),
-                        lang)
+overdue_view.keep_known("ov_fields", qp.get("field", ""), field_names, set(field_names), t("filter_field", lang), lang)
 c_field, c_proc, c_days = st.columns([3, 5, 2])
 with c_field:
-    fields = st.multiselect(t("filter_field", lang), sorted(field_names, key=field_names.get), key="ov_fields",
-                            format_func=field_names.get, placeholder=t("filter_all", lang), select_all=False)
+    fields = st.multiselect(
+        t("filter_field", lang),
+        sorted(field_names, key=field_names.get),
+        key="ov_fields",
+        format_func=field_names.get,
+        placeholder=t("filter_all", lang),
+        select_all=False,
+    )
 procs = options[options["field_code"].isin(fields)] if fields else options
 proc_names = dict(zip(procs["procedure_code"], procs["procedure_code"] + " " + procs["procedure_name"].fillna("")))
-overdue_view.keep_known("ov_procs", qp.get("proc", ""), proc_names, set(options["procedure_code"]),
-                        t("filter_procedure", lang), lang)
+overdue_view.keep_known(
+    "ov_procs", qp.get("proc", ""), proc_names, set(options["procedure_code"]), t("filter_procedure", lang), lang
+)
 with c_proc:
-    procedures = st.multiselect(t("filter_procedure", lang), sorted(proc_names), key="ov_procs",
-                                format_func=proc_names.get, placeholder=t("filter_all", lang), select_all=False)
+    procedures = st.multiselect(
+        t("filter_procedure", lang),
+        sorted(proc_names),
+        key="ov_procs",
+        format_func=proc_names.get,
+        placeholder=t("filter_all", lang),
+        select_all=False,
+    )
 with c_days:
     st.number_input(t("due_days", lang), min_value=1, max_value=60, step=1, key="ov_days")
 
 fields_t, procs_t = tuple(sorted(fields)), tuple(sorted(procedures))
-counts = summary.counts if not (fields_t or procs_t) else \
-    data.overdue_counts(src, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t)
-kind = st.segmented_control(" ", LISTS, key="ov_list", label_visibility="collapsed",
-                            format_func=lambda k: f"{t('list_' + k, lang)} ({fmt.number(counts[k], lang)})") \
+counts = (
+    summary.counts
+    if not (fields_t or procs_t)
+    else data.overdue_counts(src, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t)
+)
+kind = (
+    st.segmented_control(
+        " ",
+        LISTS,
+        key="ov_list",
+        label_visibility="collapsed",
+        format_func=lambda k: f"{t('list_' + k, lang)} ({fmt.number(counts[k], lang)})",
+    )
     or "finished_late"
+)
 until = as_of + timedelta(days=due_days)
-st.caption(t(f"list_help_{kind}", lang, end=fmt.day(period.end, lang), asof=fmt.day(as_of, lang), n=due_days,
-             until=fmt.day(until, lang)))
+st.caption(
+    t(
+        f"list_help_{kind}",
+        lang,
+        end=fmt.day(period.end, lang),
+        asof=fmt.day(as_of, lang),
+        n=due_days,
+        until=fmt.day(until, lang),
+    )
+)
 
 c_sort, c_size, c_page, c_export = st.columns([4, 2, 2, 3], vertical_alignment="bottom")
 with c_sort:  # key and direction in one control ("days_overdue:desc")
-    order = st.selectbox(t("sort_by", lang), ORDERS, key="ov_order", format_func=lambda o: excel.sort_label(
-        kind, o.split(":")[0], o.endswith(":desc"), lang))
+    order = st.selectbox(
+        t("sort_by", lang),
+        ORDERS,
+        key="ov_order",
+        format_func=lambda o: excel.sort_label(kind, o.split(":")[0], o.endswith(":desc"), lang),
+    )
 sort, descending = order.split(":")[0], order.endswith(":desc")
 with c_size:
     size = st.selectbox(t("rows_per_page", lang), PAGE_SIZES, index=1, key="ov_size")
@@ -90,26 +127,81 @@ for key in ("field", "proc"):
 if total > MAX_EXPORT:
     st.warning(t("export_too_many", lang, n=fmt.number(total, lang), max=fmt.number(MAX_EXPORT, lang)))
 elif total:
-    meta = excel.ListMeta(kind, f.unit_name, f.unit_code, f.territory, period, as_of, due_days,
-                          fields=[field_names[c] for c in fields_t], procedures=[proc_names[c] for c in procs_t],
-                          sort=sort, descending=descending, demo=f.state.demo, total=total)
-    args = (src, kind, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t, sort, descending,
-            MAX_EXPORT)
+    meta = excel.ListMeta(
+        kind,
+        f.unit_name,
+        f.unit_code,
+        f.territory,
+        period,
+        as_of,
+        due_days,
+        fields=[field_names[c] for c in fields_t],
+        procedures=[proc_names[c] for c in procs_t],
+        sort=sort,
+        descending=descending,
+        demo=f.state.demo,
+        total=total,
+    )
+    args = (
+        src,
+        kind,
+        period,
+        f.unit_code,
+        f.territory,
+        as_of,
+        due_days,
+        fields_t,
+        procs_t,
+        sort,
+        descending,
+        MAX_EXPORT,
+    )
 
     def build() -> bytes:  # runs only when the button is pressed
         return excel.list_workbook(data.overdue_all(*args), meta, lang)
 
     with c_export:
-        components.download(t("export_xlsx", lang), build, key="ov_xlsx", lang=lang, icon=":material/download:",
-                            width="stretch", file_name=f"ho-so-{kind.replace('_', '-')}-{f.unit_code}-{period.key}.xlsx",
-                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        components.download(
+            t("export_xlsx", lang),
+            build,
+            key="ov_xlsx",
+            lang=lang,
+            icon=":material/download:",
+            width="stretch",
+            file_name=f"ho-so-{kind.replace('_', '-')}-{f.unit_code}-{period.key}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
 
 if total == 0:
     st.info(t("list_empty", lang))
 else:
-    rows = data.overdue_page(src, kind, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t,
-                             sort, descending, (page_no - 1) * size, size)
+    rows = data.overdue_page(
+        src,
+        kind,
+        period,
+        f.unit_code,
+        f.territory,
+        as_of,
+        due_days,
+        fields_t,
+        procs_t,
+        sort,
+        descending,
+        (page_no - 1) * size,
+        size,
+    )
     first = (page_no - 1) * size + 1
-    overdue_view.dossier_table(rows, kind, lang, caption=t(
-        "page_of", lang, page=fmt.number(page_no, lang), pages=fmt.number(pages, lang), first=fmt.number(first, lang),
-        last=fmt.number(first + len(rows) - 1, lang), total=fmt.number(total, lang)))
+    overdue_view.dossier_table(
+        rows,
+        kind,
+        lang,
+        caption=t(
+            "page_of",
+            lang,
+            page=fmt.number(page_no, lang),
+            pages=fmt.number(pages, lang),
+            first=fmt.number(first, lang),
+            last=fmt.number(first + len(rows) - 1, lang),
+            total=fmt.number(total, lang),
+        ),
+    )

@@ -1,4 +1,5 @@
 """Tổng quan: headline KPIs of the chosen unit and period, and the rankings beneath it."""
+
 import pandas as pd
 import streamlit as st
 
@@ -13,8 +14,9 @@ f = filters.current()
 lang, src = f.lang, f.src
 
 st.title(t("page_overview", lang))
-st.markdown(f"#### {f.unit_name} · {fmt.period(f.period, lang)} · "
-            f"{t('scope_territory' if f.territory else 'scope_own', lang)}")
+st.markdown(
+    f"#### {f.unit_name} · {fmt.period(f.period, lang)} · {t('scope_territory' if f.territory else 'scope_own', lang)}"
+)
 if f.state.demo:
     st.info(t("demo_banner", lang), icon=":material/info:")
 
@@ -27,17 +29,27 @@ def row_of(period, code) -> KpiRow:
 
 components.kpi_cards(row_of(f.period, f.unit_code), row_of(f.period.previous(), f.unit_code), lang)
 
-st.page_link("pages/overdue.py", icon=":material/assignment_late:", label=t("open_overdue_page", lang),
-             query_params={"unit": f.unit_code, "period": f.period.key,
-                           "scope": "territory" if f.territory else "own", "lang": lang})
+st.page_link(
+    "pages/overdue.py",
+    icon=":material/assignment_late:",
+    label=t("open_overdue_page", lang),
+    query_params={
+        "unit": f.unit_code,
+        "period": f.period.key,
+        "scope": "territory" if f.territory else "own",
+        "lang": lang,
+    },
+)
 
 target = config.TARGETS["on_time_rate"]
 if f.unit_kind == "district":
     sections = [("rank_communes", "commune", True, lambda d: d[d["parent_code"] == f.unit_code])]
 elif f.unit_kind == "province":
-    sections = [("rank_districts", "district", True, None), ("rank_departments", "department", False,
-                 lambda d: d[d["kind"] == "department"]),
-                ("rank_branches", "department", False, lambda d: d[d["kind"] == "land_registry_branch"])]
+    sections = [
+        ("rank_districts", "district", True, None),
+        ("rank_departments", "department", False, lambda d: d[d["kind"] == "department"]),
+        ("rank_branches", "department", False, lambda d: d[d["kind"] == "land_registry_branch"]),
+    ]
 else:  # a department or office: rank the units under it, if any
     sections = [("rank_children", "all", True, lambda d: d[d["parent_code"] == f.unit_code])]
 
@@ -59,8 +71,16 @@ for title, level, territory, select in sections:
     due = territory_sum(own_due, units, "due_soon") if territory else own_due.set_index("unit_code")["due_soon"]
     watch.append(early_warning(now, before, due, target=target).assign(scope="territory" if territory else "own"))
 st.subheader(t("warning_title", lang))
-st.caption(t("warning_help", lang, target=fmt.percent(target, lang, 0), drop=fmt.number(DROP_POINTS, lang),
-             n=due_days, asof=fmt.day(f.state.as_of, lang)))
+st.caption(
+    t(
+        "warning_help",
+        lang,
+        target=fmt.percent(target, lang, 0),
+        drop=fmt.number(DROP_POINTS, lang),
+        n=due_days,
+        asof=fmt.day(f.state.as_of, lang),
+    )
+)
 components.warning_table(pd.concat(watch, ignore_index=True), f.period, lang, target)
 
 for title, table in tables.items():
@@ -71,7 +91,9 @@ for title, table in tables.items():
     left, right = st.columns([4, 7])
     with left:
         # markdown, not st.html: st.html's sanitiser keeps HTML only and would drop the SVG
-        st.markdown(ranking_svg(components.ranked(table), "on_time_rate", target, lang, label=t(title, lang)),
-                    unsafe_allow_html=True)
+        st.markdown(
+            ranking_svg(components.ranked(table), "on_time_rate", target, lang, label=t(title, lang)),
+            unsafe_allow_html=True,
+        )
     with right:
         components.ranked_table(table, lang)

@@ -1,5 +1,6 @@
 """Xếp hạng: departments, land-registry branches, districts and communes ranked by the 766 estimate or a
 KPI, with bands, movement since the previous period and links to each unit's map and overdue list."""
+
 import pandas as pd
 import streamlit as st
 
@@ -20,23 +21,36 @@ if f.state.demo:
 
 GROUPS = ("district", "commune", "department", "land_registry_branch")
 # the level of kpi_table and whether a unit's figures include its descendants (766 rolls districts up)
-SOURCE = {"district": ("district", True), "commune": ("commune", True),
-          "department": ("department", False), "land_registry_branch": ("department", False)}
+SOURCE = {
+    "district": ("district", True),
+    "commune": ("commune", True),
+    "department": ("department", False),
+    "land_registry_branch": ("department", False),
+}
 qp = st.query_params
 if "rk_group" not in st.session_state:
-    st.session_state["rk_group"] = qp.get("group") if qp.get("group") in GROUPS else \
-        ("commune" if f.unit_kind == "district" else "district")
+    st.session_state["rk_group"] = (
+        qp.get("group") if qp.get("group") in GROUPS else ("commune" if f.unit_kind == "district" else "district")
+    )
 if "rk_measure" not in st.session_state:
     measures = [m for m, _ in ranking.MEASURES]
     st.session_state["rk_measure"] = qp.get("measure") if qp.get("measure") in measures else "score_100"
 
 c1, c2, c3 = st.columns([3, 2, 2])
 with c1:
-    group = st.segmented_control(t("rank_group", lang), GROUPS, key="rk_group",
-                                 format_func=lambda g: t(f"rank_group_{g}", lang)) or "district"
+    group = (
+        st.segmented_control(
+            t("rank_group", lang), GROUPS, key="rk_group", format_func=lambda g: t(f"rank_group_{g}", lang)
+        )
+        or "district"
+    )
 with c2:
-    measure = st.selectbox(t("rank_measure", lang), [m for m, _ in ranking.MEASURES], key="rk_measure",
-                           format_func=lambda m: t("score_100_label", lang) if m == "score_100" else t(m, lang))
+    measure = st.selectbox(
+        t("rank_measure", lang),
+        [m for m, _ in ranking.MEASURES],
+        key="rk_measure",
+        format_func=lambda m: t("score_100_label", lang) if m == "score_100" else t(m, lang),
+    )
 st.query_params.update({"group": group, "measure": measure})
 
 
@@ -55,8 +69,12 @@ if group == "commune":
     if "rk_district" not in st.session_state or st.session_state["rk_district"] not in ("", *dnames):
         st.session_state["rk_district"] = f.unit_code if f.unit_code in dnames else ""
     with c3:
-        district = st.selectbox(t("rank_in_district", lang), ["", *sorted(dnames, key=dnames.get)], key="rk_district",
-                                format_func=lambda c: dnames.get(c, t("rank_all_districts", lang)))
+        district = st.selectbox(
+            t("rank_in_district", lang),
+            ["", *sorted(dnames, key=dnames.get)],
+            key="rk_district",
+            format_func=lambda c: dnames.get(c, t("rank_all_districts", lang)),
+        )
     if district:
         now = now[now["parent_code"] == district]
         before = before[before["parent_code"] == district] if before is not None else None
@@ -79,17 +97,22 @@ def value_text(v) -> str:
 
 
 label = t("score_100_label", lang) if measure == "score_100" else t(measure, lang)
-shown = pd.DataFrame({
-    t("col_rank", lang): [str(int(x)) if pd.notna(x) else "–" for x in r["rank"]],
-    t("col_unit", lang): r["name"],
-    label: [value_text(v) for v in r[measure]],
-    t("col_band", lang): [t(f"band_{b}", lang) if isinstance(b, str) else t("band_none", lang) for b in r["score_band"]],
-    t("col_previous_rank", lang): [str(int(x)) if pd.notna(x) else "–" for x in r["previous_rank"]],
-    t("col_movement", lang): [ranking.arrow(m) for m in r["movement"]],
-    t("col_map", lang): [map_link(row) for _, row in r.iterrows()],
-    t("col_overdue_list", lang): [f"./overdue?unit={c}&period={period.key}&scope={scope}&lang={lang}"
-                                  for c in r["code"]],
-})
+shown = pd.DataFrame(
+    {
+        t("col_rank", lang): [str(int(x)) if pd.notna(x) else "–" for x in r["rank"]],
+        t("col_unit", lang): r["name"],
+        label: [value_text(v) for v in r[measure]],
+        t("col_band", lang): [
+            t(f"band_{b}", lang) if isinstance(b, str) else t("band_none", lang) for b in r["score_band"]
+        ],
+        t("col_previous_rank", lang): [str(int(x)) if pd.notna(x) else "–" for x in r["previous_rank"]],
+        t("col_movement", lang): [ranking.arrow(m) for m in r["movement"]],
+        t("col_map", lang): [map_link(row) for _, row in r.iterrows()],
+        t("col_overdue_list", lang): [
+            f"./overdue?unit={c}&period={period.key}&scope={scope}&lang={lang}" for c in r["code"]
+        ],
+    }
+)
 band_colour = {t(f"band_{k}", lang): c for k, c in BAND_766_COLOURS.items()}
 
 
@@ -101,12 +124,18 @@ def colour(col: pd.Series) -> list[str]:
     return [""] * len(col)
 
 
-st.dataframe(shown.style.apply(colour), hide_index=True, width="stretch", height=components.grid_height(len(shown), 720),
-             column_config={
-                 t("col_map", lang): st.column_config.LinkColumn(t("col_map", lang), display_text=t("col_map", lang)),
-                 t("col_overdue_list", lang): st.column_config.LinkColumn(t("col_overdue_list", lang),
-                                                                          display_text=t("col_overdue_list", lang)),
-             })
+st.dataframe(
+    shown.style.apply(colour),
+    hide_index=True,
+    width="stretch",
+    height=components.grid_height(len(shown), 720),
+    column_config={
+        t("col_map", lang): st.column_config.LinkColumn(t("col_map", lang), display_text=t("col_map", lang)),
+        t("col_overdue_list", lang): st.column_config.LinkColumn(
+            t("col_overdue_list", lang), display_text=t("col_overdue_list", lang)
+        ),
+    },
+)
 previous = fmt.period(period.previous(), lang) if period.kind != "custom" else "—"
 st.caption(t("rank_help", lang, previous=previous) + " " + t("rank_bands", lang, bands=components.band_cutoffs(lang)))
 
@@ -115,9 +144,13 @@ st.subheader(t("rank_fell", lang))
 if fell.empty:
     st.caption(t("rank_fell_none", lang))
 else:
-    components.table(pd.DataFrame({
-        t("col_unit", lang): fell["name"],
-        t("col_movement", lang): [ranking.arrow(m) for m in fell["movement"]],
-        t("col_rank", lang): [f"{int(a)} → {int(b)}" for a, b in zip(fell["previous_rank"], fell["rank"])],
-        label: [value_text(v) for v in fell[measure]],
-    }))
+    components.table(
+        pd.DataFrame(
+            {
+                t("col_unit", lang): fell["name"],
+                t("col_movement", lang): [ranking.arrow(m) for m in fell["movement"]],
+                t("col_rank", lang): [f"{int(a)} → {int(b)}" for a, b in zip(fell["previous_rank"], fell["rank"])],
+                label: [value_text(v) for v in fell[measure]],
+            }
+        )
+    )

@@ -1,4 +1,5 @@
 """Báo cáo: the period's report in the official layout, as a table and as XLSX / one-page PDF files."""
+
 import pandas as pd
 import streamlit as st
 
@@ -30,18 +31,23 @@ def row_name(r) -> str:
     return f"{r['number']}. {pr.label(r['name'], lang)}" if r["number"] else pr.label(r["name"], lang).upper()
 
 
-shown = pd.DataFrame({"": [r["number"] if r["row_type"] == "unit" else "" for _, r in official.iterrows()],
-                      t("col_unit", lang): [row_name(r) for _, r in official.iterrows()]})
+shown = pd.DataFrame(
+    {
+        "": [r["number"] if r["row_type"] == "unit" else "" for _, r in official.iterrows()],
+        t("col_unit", lang): [row_name(r) for _, r in official.iterrows()],
+    }
+)
 for j, (group, col, _) in enumerate(pr.COLUMNS):
     shown[f"{pr.label(group, lang)} · {pr.label(col, lang)}"] = official[f"c{j}"].astype(int)
 for rate in pr.RATE_COLUMNS:
     shown[f"{pr.label('cg_rates', lang)} · {pr.label(rate, lang)}"] = official[rate].astype("float64")
 is_head = (official["row_type"] != "unit").tolist()
 rate_cols = [c for c in shown.columns if c.startswith(pr.label("cg_rates", lang))]
-styled = (shown.style
-          .apply(lambda col: ["font-weight: 700; background-color: #f2f2f2" if h else "" for h in is_head])
-          .format(lambda v: fmt.number(v, lang), subset=[c for c in shown.columns[2:] if c not in rate_cols])
-          .format(lambda v: fmt.number(v, lang, 2) if pd.notna(v) else "", subset=rate_cols))
+styled = (
+    shown.style.apply(lambda col: ["font-weight: 700; background-color: #f2f2f2" if h else "" for h in is_head])
+    .format(lambda v: fmt.number(v, lang), subset=[c for c in shown.columns[2:] if c not in rate_cols])
+    .format(lambda v: fmt.number(v, lang, 2) if pd.notna(v) else "", subset=rate_cols)
+)
 
 left, right = st.columns(2)
 
@@ -54,19 +60,42 @@ def build_xlsx() -> bytes:  # runs when the button is pressed
 
 def build_pdf() -> bytes:
     layer = layers.layer_for("district", period.start, period.end)
-    return pdf.one_pager(rep, layers.load(layer) if layer else None, lang=lang,
-                         **({"province_name": scope_name} if scope_name else {}))
+    return pdf.one_pager(
+        rep, layers.load(layer) if layer else None, lang=lang, **({"province_name": scope_name} if scope_name else {})
+    )
 
 
 with left:
-    components.download(t("report_xlsx", lang), build_xlsx, file_name=f"bao-cao-{period.key}.xlsx", key="rep_xlsx",
-                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", lang=lang,
-                        icon=":material/table_view:")
+    components.download(
+        t("report_xlsx", lang),
+        build_xlsx,
+        file_name=f"bao-cao-{period.key}.xlsx",
+        key="rep_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        lang=lang,
+        icon=":material/table_view:",
+    )
 with right:
-    components.download(t("report_pdf", lang), build_pdf, file_name=f"tom-tat-{period.key}.pdf", key="rep_pdf",
-                        mime="application/pdf", lang=lang, icon=":material/print:")
+    if not pdf.available():  # installed without the `pdf` extra
+        st.caption(t("pdf_unavailable", lang, command=pdf.EXTRA))
+    else:
+        components.download(
+            t("report_pdf", lang),
+            build_pdf,
+            file_name=f"tom-tat-{period.key}.pdf",
+            key="rep_pdf",
+            mime="application/pdf",
+            lang=lang,
+            icon=":material/print:",
+        )
 
-st.dataframe(styled, hide_index=True, width="stretch", height=620,
-             column_config={"": st.column_config.TextColumn("", width=40, pinned=True),
-                            t("col_unit", lang): st.column_config.TextColumn(t("col_unit", lang), pinned=True,
-                                                                            width=340)})
+st.dataframe(
+    styled,
+    hide_index=True,
+    width="stretch",
+    height=620,
+    column_config={
+        "": st.column_config.TextColumn("", width=40, pinned=True),
+        t("col_unit", lang): st.column_config.TextColumn(t("col_unit", lang), pinned=True, width=340),
+    },
+)

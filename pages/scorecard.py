@@ -1,5 +1,6 @@
 """Chỉ số 766: the scorecard of the chosen unit and period, estimated from dossier data, beside the
 official scores when they have been imported."""
+
 import pandas as pd
 import streamlit as st
 
@@ -14,8 +15,10 @@ f = filters.current()
 lang, src, state = f.lang, f.src, f.state
 
 st.title(t("page_scorecard", lang))
-st.markdown(f"#### {f.unit_name} · {fmt.period_with_dates(f.period, lang)} · "
-            f"{t('scope_territory' if f.territory else 'scope_own', lang)}")
+st.markdown(
+    f"#### {f.unit_name} · {fmt.period_with_dates(f.period, lang)} · "
+    f"{t('scope_territory' if f.territory else 'scope_own', lang)}"
+)
 if state.demo:
     st.info(t("demo_banner", lang), icon=":material/info:")
 
@@ -44,21 +47,35 @@ def delta(now, prev):
 
 c1, c2, c3 = st.columns(3)
 with c1:
-    st.metric(t("score_estimate", lang),
-              t("score_estimate_value", lang, est=num(card.estimate), max=num(card.scored_max, 0))
-              if card.estimate is not None else t("no_data", lang),
-              delta(card.estimate, before.estimate if before else None), border=True)
+    st.metric(
+        t("score_estimate", lang),
+        t("score_estimate_value", lang, est=num(card.estimate), max=num(card.scored_max, 0))
+        if card.estimate is not None
+        else t("no_data", lang),
+        delta(card.estimate, before.estimate if before else None),
+        border=True,
+    )
 with c2:
-    st.metric(t("score_100", lang), num(card.score_100) if card.score_100 is not None else t("no_data", lang),
-              delta(card.score_100, before.score_100 if before else None), border=True)
+    st.metric(
+        t("score_100", lang),
+        num(card.score_100) if card.score_100 is not None else t("no_data", lang),
+        delta(card.score_100, before.score_100 if before else None),
+        border=True,
+    )
     band_label = t(f"band_{card.band or 'none'}", lang)
-    st.badge(f"{t('score_band', lang)}: {band_label}",
-             color={"excellent": "green", "good": "green", "fair": "blue", "average": "orange", "weak": "red"}
-             .get(card.band, "gray"))
+    st.badge(
+        f"{t('score_band', lang)}: {band_label}",
+        color={"excellent": "green", "good": "green", "fair": "blue", "average": "orange", "weak": "red"}.get(
+            card.band, "gray"
+        ),
+    )
 with c3:
     total = official_by_group.get("total")
-    st.metric(t("score_official", lang),
-              f"{num(total[0])} / {num(total[1], 0)}" if total else t("score_official_none", lang), border=True)
+    st.metric(
+        t("score_official", lang),
+        f"{num(total[0])} / {num(total[1], 0)}" if total else t("score_official_none", lang),
+        border=True,
+    )
 
 st.caption(t("score_note", lang, computable=num(scorecard.COMPUTABLE_MAX, 0), bands=components.band_cutoffs(lang)))
 
@@ -73,24 +90,36 @@ rows = []
 for g in card.groups:
     ind = g.indicator
     off = official_by_group.get(g.group)
-    rows.append({
-        t("col_group", lang): t(f"group_{g.group}", lang),
-        t("col_group_max", lang): num(g.max_points, 0),
-        t("col_indicator", lang): t(f"ind_{ind.key}", lang) if ind else "—",
-        t("col_value", lang): fmt.percent(g.rate, lang) if ind else "—",
-        t("col_full_at", lang): (t("linear", lang) if ind.full_at >= 100 else f"≥ {fmt.percent(ind.full_at, lang, 0)}")
-        if ind else "—",
-        t("col_points", lang): f"{num(g.points)} / {num(g.computable_max, 0)}" if g.points is not None else "—",
-        t("col_official", lang): f"{num(off[0])} / {num(off[1], 0)}" if off else "—",
-        t("col_basis", lang): basis(g),
-    })
-rows.append({
-    t("col_group", lang): t("group_total", lang), t("col_group_max", lang): "100",
-    t("col_indicator", lang): "", t("col_value", lang): "", t("col_full_at", lang): "",
-    t("col_points", lang): f"{num(card.estimate)} / {num(card.scored_max, 0)}" if card.estimate is not None else "—",
-    t("col_official", lang): f"{num(total[0])} / {num(total[1], 0)}" if total else "—",
-    t("col_basis", lang): t("score_estimate", lang),
-})
+    rows.append(
+        {
+            t("col_group", lang): t(f"group_{g.group}", lang),
+            t("col_group_max", lang): num(g.max_points, 0),
+            t("col_indicator", lang): t(f"ind_{ind.key}", lang) if ind else "—",
+            t("col_value", lang): fmt.percent(g.rate, lang) if ind else "—",
+            t("col_full_at", lang): (
+                t("linear", lang) if ind.full_at >= 100 else f"≥ {fmt.percent(ind.full_at, lang, 0)}"
+            )
+            if ind
+            else "—",
+            t("col_points", lang): f"{num(g.points)} / {num(g.computable_max, 0)}" if g.points is not None else "—",
+            t("col_official", lang): f"{num(off[0])} / {num(off[1], 0)}" if off else "—",
+            t("col_basis", lang): basis(g),
+        }
+    )
+rows.append(
+    {
+        t("col_group", lang): t("group_total", lang),
+        t("col_group_max", lang): "100",
+        t("col_indicator", lang): "",
+        t("col_value", lang): "",
+        t("col_full_at", lang): "",
+        t("col_points", lang): f"{num(card.estimate)} / {num(card.scored_max, 0)}"
+        if card.estimate is not None
+        else "—",
+        t("col_official", lang): f"{num(total[0])} / {num(total[1], 0)}" if total else "—",
+        t("col_basis", lang): t("score_estimate", lang),
+    }
+)
 components.table(pd.DataFrame(rows))
 
 # The estimate month by month over the last year, so a fall shows when it happened
@@ -99,8 +128,15 @@ s = scorecard.score_columns(data.series(src, tuple(months), f.unit_code, f.terri
 st.subheader(t("score_by_month", lang))
 st.plotly_chart(score_by_month(s, lang), width="stretch", config={"displayModeBar": False}, key="sc_by_month")
 if f.period.kind != "month" and card.score_100 is not None:  # a quarter can rank above all of its months
-    st.caption(t("score_period_not_mean", lang, period=fmt.period(f.period, lang), score=num(card.score_100),
-                 band=t(f"band_{card.band or 'none'}", lang)))
+    st.caption(
+        t(
+            "score_period_not_mean",
+            lang,
+            period=fmt.period(f.period, lang),
+            score=num(card.score_100),
+            band=t(f"band_{card.band or 'none'}", lang),
+        )
+    )
 
 if f.unit_code == config.HOME_PROVINCE:
     pub = data.published(src)
@@ -111,6 +147,14 @@ if f.unit_code == config.HOME_PROVINCE:
 
 with st.expander(t("score_method", lang)):
     st.markdown(t("score_method_text", lang))
-st.page_link("pages/rankings.py", icon=":material/leaderboard:", label=t("open_rankings", lang),
-             query_params={"unit": f.unit_code, "period": f.period.key,
-                           "scope": "territory" if f.territory else "own", "lang": lang})
+st.page_link(
+    "pages/rankings.py",
+    icon=":material/leaderboard:",
+    label=t("open_rankings", lang),
+    query_params={
+        "unit": f.unit_code,
+        "period": f.period.key,
+        "scope": "territory" if f.territory else "own",
+        "lang": lang,
+    },
+)

@@ -1,4 +1,5 @@
 """Xu hướng: monthly rates and counts of the chosen unit, units compared, and PAR Index / SIPAS by year."""
+
 import pandas as pd
 import streamlit as st
 
@@ -21,11 +22,18 @@ if state.demo:
 # is then seen continuing in its successor
 last = max(periods.latest_complete(state.as_of, "month", cutoff), periods.containing(f.period.end, "month", cutoff))
 every = periods.months_between(state.first_day, min(last.end, state.as_of), cutoff)
-span = st.segmented_control(t("trend_span", lang), [12, 24, 36, 0], default=24, key="tr_span",
-                            format_func=lambda n: t("trend_span_n", lang, n=n) if n else t("trend_span_all", lang))
+span = st.segmented_control(
+    t("trend_span", lang),
+    [12, 24, 36, 0],
+    default=24,
+    key="tr_span",
+    format_func=lambda n: t("trend_span_n", lang, n=n) if n else t("trend_span_all", lang),
+)
 months = every[-span:] if span else every
 chosen = (f.period.start, f.period.end)
-st.caption(t("trend_months", lang, cutoff=cutoff, start=fmt.day(months[0].start, lang), end=fmt.day(months[-1].end, lang)))
+st.caption(
+    t("trend_months", lang, cutoff=cutoff, start=fmt.day(months[0].start, lang), end=fmt.day(months[-1].end, lang))
+)
 
 units = data.all_units(src)
 walk = data.crosswalk(src)
@@ -39,32 +47,76 @@ if trends.predecessors(f.unit_code, succ):
 s = data.series(src, tuple(months), f.unit_code, f.territory, merged)
 for e in events:
     if e.retired == f.unit_code:
-        st.info(t("trend_continues", lang, unit=f.unit_name, date=fmt.day(e.effective, lang),
-                  successor=names.get(e.successor, e.successor)), icon=":material/merge:")
+        st.info(
+            t(
+                "trend_continues",
+                lang,
+                unit=f.unit_name,
+                date=fmt.day(e.effective, lang),
+                successor=names.get(e.successor, e.successor),
+            ),
+            icon=":material/merge:",
+        )
 
 targets = config.TARGETS
 st.subheader(t("trend_on_time", lang))
-st.plotly_chart(charts.rates_with_counts(s, ("on_time_rate", "on_time_rate_finished"), targets, lang,
-                                         bars=("received", "overdue"), events=events, names=names, cutoff=cutoff,
-                                         highlight=chosen),
-                width="stretch", config={"displayModeBar": False}, key="tr_chart_on_time")
-st.caption(f"{t('on_time_rate', lang)}: {t('kpi_help_on_time_rate', lang)} "
-           f"{t('on_time_rate_finished', lang)}: {t('kpi_help_on_time_rate_finished', lang)}")
+st.plotly_chart(
+    charts.rates_with_counts(
+        s,
+        ("on_time_rate", "on_time_rate_finished"),
+        targets,
+        lang,
+        bars=("received", "overdue"),
+        events=events,
+        names=names,
+        cutoff=cutoff,
+        highlight=chosen,
+    ),
+    width="stretch",
+    config={"displayModeBar": False},
+    key="tr_chart_on_time",
+)
+st.caption(
+    f"{t('on_time_rate', lang)}: {t('kpi_help_on_time_rate', lang)} "
+    f"{t('on_time_rate_finished', lang)}: {t('kpi_help_on_time_rate_finished', lang)}"
+)
 st.subheader(t("trend_digital", lang))
-st.plotly_chart(charts.rates_with_counts(s, ("online_rate", "online_payment_rate", "digitised_rate"), targets, lang,
-                                         bars=("received", "received_online"), events=events, names=names,
-                                         cutoff=cutoff, highlight=chosen),
-                width="stretch", config={"displayModeBar": False}, key="tr_chart_digital")
+st.plotly_chart(
+    charts.rates_with_counts(
+        s,
+        ("online_rate", "online_payment_rate", "digitised_rate"),
+        targets,
+        lang,
+        bars=("received", "received_online"),
+        events=events,
+        names=names,
+        cutoff=cutoff,
+        highlight=chosen,
+    ),
+    width="stretch",
+    config={"displayModeBar": False},
+    key="tr_chart_digital",
+)
 
 with st.expander(t("trend_table", lang)):
-    shown = pd.DataFrame({
-        t("col_month", lang): [fmt.month(y, m, lang) for y, m in zip(s["year"], s["month"])],
-        t("col_shown_unit", lang): [names.get(c, "—") if c else "—" for c in s["shown_code"]],
-        t("received", lang): [fmt.number(v, lang) for v in s["received"]],
-        t("overdue", lang): [fmt.number(v, lang) for v in s["overdue"]],
-        **{t(r, lang): [fmt.percent(v, lang) for v in s[r]] for r in
-           ("on_time_rate", "on_time_rate_finished", "online_rate", "online_payment_rate", "digitised_rate")},
-    })
+    shown = pd.DataFrame(
+        {
+            t("col_month", lang): [fmt.month(y, m, lang) for y, m in zip(s["year"], s["month"])],
+            t("col_shown_unit", lang): [names.get(c, "—") if c else "—" for c in s["shown_code"]],
+            t("received", lang): [fmt.number(v, lang) for v in s["received"]],
+            t("overdue", lang): [fmt.number(v, lang) for v in s["overdue"]],
+            **{
+                t(r, lang): [fmt.percent(v, lang) for v in s[r]]
+                for r in (
+                    "on_time_rate",
+                    "on_time_rate_finished",
+                    "online_rate",
+                    "online_payment_rate",
+                    "digitised_rate",
+                )
+            },
+        }
+    )
     components.table(shown.iloc[::-1])
 
 # ---- units compared ----
@@ -78,20 +130,42 @@ else:  # a shorter time span may drop a unit merged away before it
     st.session_state["tr_units"] = [c for c in st.session_state["tr_units"] if c in choices]
 left, right = st.columns([3, 1])
 with right:
-    rate = st.selectbox(t("metric", lang), ["on_time_rate", "on_time_rate_finished", "online_rate",
-                                            "online_payment_rate", "digitised_rate", "satisfaction_rate"],
-                        key="tr_metric", format_func=lambda r: t(r, lang))
+    rate = st.selectbox(
+        t("metric", lang),
+        [
+            "on_time_rate",
+            "on_time_rate_finished",
+            "online_rate",
+            "online_payment_rate",
+            "digitised_rate",
+            "satisfaction_rate",
+        ],
+        key="tr_metric",
+        format_func=lambda r: t(r, lang),
+    )
 with left:
-    picked = st.multiselect(t("trend_compare_units", lang, n=config.MAX_COMPARED), order["code"].tolist(),
-                            key="tr_units", max_selections=config.MAX_COMPARED, format_func=lambda c: names.get(c, c),
-                            placeholder=t("choose_units", lang), select_all=False)
+    picked = st.multiselect(
+        t("trend_compare_units", lang, n=config.MAX_COMPARED),
+        order["code"].tolist(),
+        key="tr_units",
+        max_selections=config.MAX_COMPARED,
+        format_func=lambda c: names.get(c, c),
+        placeholder=t("choose_units", lang),
+        select_all=False,
+    )
 if picked:
     lines = {names.get(c, c): data.series(src, tuple(months), c, f.territory) for c in picked}
-    compare_events = [e for c in picked for e in trends.events_for(c, walk)
-                      if months[0].start <= e.effective <= months[-1].end]
-    st.plotly_chart(charts.compare(lines, rate, targets.get(rate), lang, events=list(dict.fromkeys(compare_events)),
-                                   names=names, cutoff=cutoff),
-                    width="stretch", config={"displayModeBar": False}, key="tr_chart_compare")
+    compare_events = [
+        e for c in picked for e in trends.events_for(c, walk) if months[0].start <= e.effective <= months[-1].end
+    ]
+    st.plotly_chart(
+        charts.compare(
+            lines, rate, targets.get(rate), lang, events=list(dict.fromkeys(compare_events)), names=names, cutoff=cutoff
+        ),
+        width="stretch",
+        config={"displayModeBar": False},
+        key="tr_chart_compare",
+    )
 
 # ---- published indices ----
 st.subheader(t("published_title", lang))
@@ -102,8 +176,14 @@ area_names = dict(zip(index_rows["area_code"], index_rows["area_name"]))
 peer_options = sorted(set(index_rows["area_code"]) - {home, "VN"}, key=lambda c: area_names[c])
 if "tr_peers" not in st.session_state:
     st.session_state["tr_peers"] = [c for c in config.DEFAULT_PEERS if c in peer_options]
-peers = st.multiselect(t("published_peers", lang), peer_options, key="tr_peers", format_func=lambda c: area_names[c],
-                       placeholder=t("choose_provinces", lang), select_all=False)
+peers = st.multiselect(
+    t("published_peers", lang),
+    peer_options,
+    key="tr_peers",
+    format_func=lambda c: area_names[c],
+    placeholder=t("choose_provinces", lang),
+    select_all=False,
+)
 st.caption(t("published_help", lang))
 areas = [home, "VN", *peers]
 for col, name in zip(st.columns(2), ("SIPAS", "PAR")):
@@ -113,13 +193,23 @@ for col, name in zip(st.columns(2), ("SIPAS", "PAR")):
         if rows.empty:
             st.caption(t("no_published_rows", lang))
         else:
-            st.plotly_chart(charts.published(rows, home, lang), width="stretch", config={"displayModeBar": False},
-                            key=f"tr_pub_{name}")
+            st.plotly_chart(
+                charts.published(rows, home, lang),
+                width="stretch",
+                config={"displayModeBar": False},
+                key=f"tr_pub_{name}",
+            )
         # a chosen province with no published figure of this index is named, not silently left out
         absent = [a for a in areas if a not in set(rows.loc[rows["score"].notna(), "area_code"]) and a in area_names]
         if absent:
-            st.caption(t("published_absent", lang, index=t('index_' + name.lower(), lang),
-                         names=", ".join(published_term(area_names[a], lang) for a in absent)))
+            st.caption(
+                t(
+                    "published_absent",
+                    lang,
+                    index=t("index_" + name.lower(), lang),
+                    names=", ".join(published_term(area_names[a], lang) for a in absent),
+                )
+            )
 comp = pub[(pub["index_name"] == "PAR") & pub["component"].notna() & (pub["area_code"] == home)]
 if len(comp):
     st.markdown(f"**{t('par_components', lang, province=comp['area_name'].iloc[0])}**")

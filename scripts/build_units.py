@@ -5,6 +5,7 @@ Sources (see ../shared/geo/README.md): the GSO lists in units_quang_nam_2020_202
 Provincial departments and land-registry branches use codes of this project's choosing.
 Run: python scripts/build_units.py [SHARED_GEO_DIR]
 """
+
 from __future__ import annotations
 
 import csv
@@ -50,8 +51,19 @@ def main(shared_geo: Path) -> None:
     rows: list[dict] = []
 
     def add(code, name, kind, parent, vfrom, vto, successor="", area="", source=GSO):
-        rows.append(dict(code=code, name=name, kind=kind, parent_code=parent, valid_from=vfrom,
-                         valid_to=vto, successor_code=successor, area_code=area, source=source))
+        rows.append(
+            dict(
+                code=code,
+                name=name,
+                kind=kind,
+                parent_code=parent,
+                valid_from=vfrom,
+                valid_to=vto,
+                successor_code=successor,
+                area_code=area,
+                source=source,
+            )
+        )
 
     add("49", "Tỉnh Quảng Nam", "province", "", OLD_FROM, END)
     districts_old = {r["district_code"]: r for r in old}
@@ -73,16 +85,21 @@ def main(shared_geo: Path) -> None:
         code, n = r["commune_code"], new_by_code.get(r["commune_code"])
         if r["commune_code_2025"] != code:  # absorbed by another commune on 01/01/2025
             assert n is None, code
-            add(code, r["commune_full_name"], "commune", r["district_code"], OLD_FROM, OLD_TO,
-                r["commune_code_2025"], area=r["district_code"])
+            add(
+                code,
+                r["commune_full_name"],
+                "commune",
+                r["district_code"],
+                OLD_FROM,
+                OLD_TO,
+                r["commune_code_2025"],
+                area=r["district_code"],
+            )
         elif n["commune_full_name"] == r["commune_full_name"] and n["district_code"] == r["district_code"]:
-            add(code, r["commune_full_name"], "commune", r["district_code"], OLD_FROM, END,
-                area=r["district_code"])
+            add(code, r["commune_full_name"], "commune", r["district_code"], OLD_FROM, END, area=r["district_code"])
         else:  # renamed or moved to another district: a new version of the same code
-            add(code, r["commune_full_name"], "commune", r["district_code"], OLD_FROM, OLD_TO,
-                area=r["district_code"])
-            add(code, n["commune_full_name"], "commune", n["district_code"], NEW_FROM, END,
-                area=n["district_code"])
+            add(code, r["commune_full_name"], "commune", r["district_code"], OLD_FROM, OLD_TO, area=r["district_code"])
+            add(code, n["commune_full_name"], "commune", n["district_code"], NEW_FROM, END, area=n["district_code"])
     assert not set(new_by_code) - {r["commune_code"] for r in old}
     for code, name in DEPARTMENTS:
         add(code, name, "department", "49", OLD_FROM, END, source=PROJECT)
@@ -93,8 +110,17 @@ def main(shared_geo: Path) -> None:
             add(f"CN_{code}", name, "land_registry_branch", "VPDKDD", OLD_FROM, END, area=code, source=PROJECT)
         else:
             succ = next(x["district_code_2025"] for x in old if x["district_code"] == code)
-            add(f"CN_{code}", name, "land_registry_branch", "VPDKDD", OLD_FROM, OLD_TO, f"CN_{succ}",
-                area=code, source=PROJECT)
+            add(
+                f"CN_{code}",
+                name,
+                "land_registry_branch",
+                "VPDKDD",
+                OLD_FROM,
+                OLD_TO,
+                f"CN_{succ}",
+                area=code,
+                source=PROJECT,
+            )
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with open(OUT, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))

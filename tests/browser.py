@@ -1,4 +1,5 @@
 """Real-browser helpers: Debian's Chromium, and waiting for Streamlit to finish a run."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,15 @@ SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 #: the department head (of Huyện Quế Sơn) of the sign-in tests and her password
 HEAD = ("lan", "Quế Sơn 2025!")
-LAUNCH_ARGS = ["--no-sandbox", "--enable-unsafe-swiftshader", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--enable-unsafe-swiftshader",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
 
 
 def need_browser() -> None:

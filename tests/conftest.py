@@ -3,15 +3,16 @@
 PostgreSQL tests run against $DASHBOARD_TEST_PG_URL (default: the local server, database `test`),
 each in a schema of its own. Under CI=true an unreachable server fails the run; elsewhere it skips.
 """
+
 from __future__ import annotations
 
 import pytest
-
-from dashboard.warehouse import units
-from dashboard.warehouse.engine import create_schema, make_engine
 from geopack import install_geo_pack
 from helpers import demo_warehouse
 from pg import drop_pg_schema, pg_engine_in_fresh_schema
+
+from dashboard.warehouse import units
+from dashboard.warehouse.engine import create_schema, make_engine
 
 
 @pytest.fixture(scope="session", autouse=True)

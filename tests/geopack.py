@@ -1,4 +1,5 @@
 """The demo boundary pack for tests."""
+
 from __future__ import annotations
 
 

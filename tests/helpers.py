@@ -1,4 +1,5 @@
 """Helpers for tests: put hand-made dossiers into a warehouse and read the counts back."""
+
 from __future__ import annotations
 
 import re
@@ -29,10 +30,25 @@ def dossier_rows(dossiers: list[kpi.Dossier], unit: str | list[str] = UNIT) -> p
 
     return pd.DataFrame(
         [
-            dict(code=f"T-{i:06d}", procedure_code="MH.0001", unit_code=u, received_at=ts(d.received),
-                 received_date=d.received, due_at=ts(d.due), due_date=d.due, end_at=ts(d.end), end_date=d.end,
-                 status=d.status, channel=d.channel, paid_online=d.paid_online, has_fee=d.has_fee,
-                 digitised=d.digitised, apology=d.apology, rating=d.rating, row_hash="test")
+            dict(
+                code=f"T-{i:06d}",
+                procedure_code="MH.0001",
+                unit_code=u,
+                received_at=ts(d.received),
+                received_date=d.received,
+                due_at=ts(d.due),
+                due_date=d.due,
+                end_at=ts(d.end),
+                end_date=d.end,
+                status=d.status,
+                channel=d.channel,
+                paid_online=d.paid_online,
+                has_fee=d.has_fee,
+                digitised=d.digitised,
+                apology=d.apology,
+                rating=d.rating,
+                row_hash="test",
+            )
             for i, (d, u) in enumerate(zip(dossiers, units))
         ]
     )
@@ -42,8 +58,10 @@ def put(engine: sa.Engine, dossiers: list[kpi.Dossier], unit: str | list[str] = 
     with engine.begin() as conn:
         conn.execute(schema.dossier.delete())
         if dossiers:
-            conn.execute(schema.dossier.insert(), dossier_rows(dossiers, unit).astype(object).where(
-                lambda f: f.notna(), None).to_dict("records"))
+            conn.execute(
+                schema.dossier.insert(),
+                dossier_rows(dossiers, unit).astype(object).where(lambda f: f.notna(), None).to_dict("records"),
+            )
         bump_data_version(conn)
 
 

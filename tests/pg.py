@@ -2,6 +2,7 @@
 
 Under CI=true an unreachable server fails the run; elsewhere the tests skip with the reason.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Users file, roles and password hashing (dashboard.auth) and the `users` command."""
+
 from __future__ import annotations
 
 import subprocess
@@ -34,8 +35,10 @@ def test_no_file_means_open_access(tmp_path):
 
 def test_roles_and_scope_roots(tmp_path):
     path = tmp_path / "users.toml"
-    auth.save_user(path, auth.User("lan", "Nguyễn Thị Lan", "department_head", "509", "Lan@QuangNam.gov.vn",
-                                   auth.hash_password("a")))
+    auth.save_user(
+        path,
+        auth.User("lan", "Nguyễn Thị Lan", "department_head", "509", "Lan@QuangNam.gov.vn", auth.hash_password("a")),
+    )
     auth.save_user(path, auth.User("boss", "Trần Văn B", "leader", "49", None, auth.hash_password("b")))
     cfg = auth.load(path)
     assert not cfg.open and cfg.mode == "password" and not cfg.anonymous
@@ -50,15 +53,18 @@ def test_roles_and_scope_roots(tmp_path):
     assert again.users["lan"].unit == "502" and "boss" in again.users
 
 
-@pytest.mark.parametrize("text, field", [
-    ('[users.a]\nrole = "admin"\npassword_hash = "$argon2id$x"\n', "role"),
-    ('[users.a]\nrole = "department_head"\npassword_hash = "$argon2id$x"\n', "unit"),
-    ('[users.a]\nrole = "leader"\npassword_hash = "plain-text"\n', "password_hash"),
-    ('[users.a]\nrole = "leader"\n', "password_hash"),
-    ('[auth]\nmode = "ldap"\n', "mode"),
-    ('[auth]\nanonymous = "yes"\n', "anonymous"),
-    ("[users.a\n", "TOML"),
-])
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        ('[users.a]\nrole = "admin"\npassword_hash = "$argon2id$x"\n', "role"),
+        ('[users.a]\nrole = "department_head"\npassword_hash = "$argon2id$x"\n', "unit"),
+        ('[users.a]\nrole = "leader"\npassword_hash = "plain-text"\n', "password_hash"),
+        ('[users.a]\nrole = "leader"\n', "password_hash"),
+        ('[auth]\nmode = "ldap"\n', "mode"),
+        ('[auth]\nanonymous = "yes"\n', "anonymous"),
+        ("[users.a\n", "TOML"),
+    ],
+)
 def test_a_bad_users_file_is_refused_naming_file_and_field(tmp_path, text, field):
     path = tmp_path / "users.toml"
     path.write_text(text, encoding="utf-8")
@@ -69,8 +75,10 @@ def test_a_bad_users_file_is_refused_naming_file_and_field(tmp_path, text, field
 
 def test_oidc_and_header_modes_need_no_password(tmp_path):
     path = tmp_path / "users.toml"
-    path.write_text('[auth]\nmode = "header"\nheader = "X-Remote-User"\n'
-                    '[users.lan]\nrole = "department_head"\nunit = "509"\n', encoding="utf-8")
+    path.write_text(
+        '[auth]\nmode = "header"\nheader = "X-Remote-User"\n[users.lan]\nrole = "department_head"\nunit = "509"\n',
+        encoding="utf-8",
+    )
     cfg = auth.load(path)
     assert cfg.mode == "header" and cfg.header == "X-Remote-User" and cfg.users["lan"].password_hash is None
 
@@ -79,8 +87,14 @@ def test_users_command_writes_a_file_the_dashboard_loads(tmp_path):
     path = tmp_path / "users.toml"
 
     def run(*args, stdin="pw-lan\n"):
-        return subprocess.run([sys.executable, "-m", "dashboard", "users", *args, "--file", str(path)], input=stdin,
-                              capture_output=True, text=True, cwd=ROOT, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "dashboard", "users", *args, "--file", str(path)],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
 
     ok = run("add", "lan", "--role", "department_head", "--unit", "509", "--name", "Nguyễn Thị Lan", "--password-stdin")
     assert ok.returncode == 0, ok.stderr

@@ -3,6 +3,7 @@
 The expected numbers here are computed with plain pandas straight from the SPEC text, without the
 project's metrics module.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,8 +19,18 @@ from openpyxl import load_workbook
 from dashboard.cli import main
 
 UNITS = ["20335", "20341", "20344", "502", "503", "20398", "SO_TP", "CN_502", "49"]
-PARENT = {"20335": "502", "20341": "502", "20344": "502", "20398": "503", "502": "49", "503": "49",
-          "SO_TP": "49", "CN_502": "VPDKDD", "VPDKDD": "SO_TNMT", "SO_TNMT": "49"}
+PARENT = {
+    "20335": "502",
+    "20341": "502",
+    "20344": "502",
+    "20398": "503",
+    "502": "49",
+    "503": "49",
+    "SO_TP": "49",
+    "CN_502": "VPDKDD",
+    "VPDKDD": "SO_TNMT",
+    "SO_TNMT": "49",
+}
 
 
 def random_dossiers(n: int, seed: int) -> list[dict]:
@@ -29,17 +40,29 @@ def random_dossiers(n: int, seed: int) -> list[dict]:
         rec = datetime(2024, 10, 1) + timedelta(days=rnd.randint(0, 200), minutes=rnd.randint(420, 1000))
         status = rnd.choice([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 10, 10, 9, 4])
         due = rec + timedelta(days=rnd.randint(0, 30)) if rnd.random() > 0.1 else None
-        end = rec + timedelta(days=rnd.randint(0, 60), hours=rnd.randint(0, 8)) if (
-            status in (7, 9, 10) or rnd.random() < 0.1) else None
+        end = (
+            rec + timedelta(days=rnd.randint(0, 60), hours=rnd.randint(0, 8))
+            if (status in (7, 9, 10) or rnd.random() < 0.1)
+            else None
+        )
         fmt = rnd.choice(["%Y%m%d%H%M%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M"])
-        out.append(dict(
-            MaHoSo=f"N-{seed}-{i}", MaTTHC=rnd.choice(["1.001", "2.002"]), MaDonVi=rnd.choice(UNITS),
-            NgayTiepNhan=rec.strftime(fmt), NgayHenTra=due.strftime(fmt) if due else "",
-            NgayKetThucXuLy=end.strftime(fmt) if end else "", TrangThaiHoSo=str(status),
-            KenhThucHien=rnd.choice(["", "1", "2", "3"]), DuocThanhToanTrucTuyen=rnd.choice(["", "0", "1", "2"]),
-            CoPhiLePhi=rnd.choice(["", "0", "1"]), HoSoCoThanhPhanSoHoa=rnd.choice(["", "0", "1"]),
-            CoPhieuXinLoi=rnd.choice(["", "0", "1"]), DanhGiaHaiLong=rnd.choice(["", "1", "2", "3", "4"]),
-        ))
+        out.append(
+            dict(
+                MaHoSo=f"N-{seed}-{i}",
+                MaTTHC=rnd.choice(["1.001", "2.002"]),
+                MaDonVi=rnd.choice(UNITS),
+                NgayTiepNhan=rec.strftime(fmt),
+                NgayHenTra=due.strftime(fmt) if due else "",
+                NgayKetThucXuLy=end.strftime(fmt) if end else "",
+                TrangThaiHoSo=str(status),
+                KenhThucHien=rnd.choice(["", "1", "2", "3"]),
+                DuocThanhToanTrucTuyen=rnd.choice(["", "0", "1", "2"]),
+                CoPhiLePhi=rnd.choice(["", "0", "1"]),
+                HoSoCoThanhPhanSoHoa=rnd.choice(["", "0", "1"]),
+                CoPhieuXinLoi=rnd.choice(["", "0", "1"]),
+                DanhGiaHaiLong=rnd.choice(["", "1", "2", "3", "4"]),
+            )
+        )
     return out
 
 
@@ -117,16 +140,27 @@ def expected_rows(df: pd.DataFrame) -> dict[str, dict]:
     for code, r in df.iterrows():
         g = lambda k: int(r.get(k, 0))  # noqa: E731
         out[code] = dict(
-            received=g("received"), carried_in=g("carried_in"), finished=g("finished"),
-            finished_early=g("finished_early"), finished_on_time=g("finished_on_time"),
-            finished_late=g("finished_late"), withdrawn=g("withdrawn"), paused=g("paused"),
-            open_in_time=g("open_in_time"), open_overdue=g("open_overdue"),
-            overdue=g("finished_late") + g("open_overdue"), overdue_without_apology=g("overdue_without_apology"),
-            on_time_rate=pct(g("finished_early") + g("finished_on_time") + g("withdrawn") + g("paused")
-                             + g("open_in_time"), g("received") + g("carried_in")),
+            received=g("received"),
+            carried_in=g("carried_in"),
+            finished=g("finished"),
+            finished_early=g("finished_early"),
+            finished_on_time=g("finished_on_time"),
+            finished_late=g("finished_late"),
+            withdrawn=g("withdrawn"),
+            paused=g("paused"),
+            open_in_time=g("open_in_time"),
+            open_overdue=g("open_overdue"),
+            overdue=g("finished_late") + g("open_overdue"),
+            overdue_without_apology=g("overdue_without_apology"),
+            on_time_rate=pct(
+                g("finished_early") + g("finished_on_time") + g("withdrawn") + g("paused") + g("open_in_time"),
+                g("received") + g("carried_in"),
+            ),
             on_time_rate_finished=pct(g("finished_early") + g("finished_on_time"), g("finished")),
-            online_rate=pct(g("online"), g("received")), online_payment_rate=pct(g("paid"), g("fee")),
-            digitised_rate=pct(g("digitised"), g("received")), satisfaction_rate=pct(g("satisfied"), g("rated")),
+            online_rate=pct(g("online"), g("received")),
+            online_payment_rate=pct(g("paid"), g("fee")),
+            digitised_rate=pct(g("digitised"), g("received")),
+            satisfaction_rate=pct(g("satisfied"), g("rated")),
         )
     return out
 
@@ -151,8 +185,10 @@ def report(capsys, *args) -> list[dict]:
     return json.loads(capsys.readouterr().out)
 
 
-@pytest.mark.parametrize("period, d1, d2", [("2025-Q1", date(2024, 12, 15), date(2025, 3, 14)),
-                                            ("2025-01", date(2024, 12, 15), date(2025, 1, 14))])
+@pytest.mark.parametrize(
+    "period, d1, d2",
+    [("2025-Q1", date(2024, 12, 15), date(2025, 3, 14)), ("2025-01", date(2024, 12, 15), date(2025, 1, 14))],
+)
 def test_report_matches_independent_computation(warehouse, tmp_path, capsys, period, d1, d2):
     rows = random_dossiers(1500, seed=11)
     write(tmp_path / "unseen.csv", rows)
@@ -164,10 +200,27 @@ def test_report_matches_independent_computation(warehouse, tmp_path, capsys, per
         g = {k: got[code][k] for k in w}
         assert g == w, code
     assert list(next(iter(got.values()))) == [
-        "unit_code", "unit_name", "received", "carried_in", "finished", "finished_early", "finished_on_time",
-        "finished_late", "withdrawn", "paused", "open_in_time", "open_overdue", "overdue",
-        "overdue_without_apology", "on_time_rate", "on_time_rate_finished", "online_rate",
-        "online_payment_rate", "digitised_rate", "satisfaction_rate"]
+        "unit_code",
+        "unit_name",
+        "received",
+        "carried_in",
+        "finished",
+        "finished_early",
+        "finished_on_time",
+        "finished_late",
+        "withdrawn",
+        "paused",
+        "open_in_time",
+        "open_overdue",
+        "overdue",
+        "overdue_without_apology",
+        "on_time_rate",
+        "on_time_rate_finished",
+        "online_rate",
+        "online_payment_rate",
+        "digitised_rate",
+        "satisfaction_rate",
+    ]
     # a unit without dossiers has counts 0 and rates null
     assert got["20347"]["received"] == 0 and got["20347"]["on_time_rate"] is None
 
@@ -177,8 +230,10 @@ def test_territory_and_custom_range(warehouse, tmp_path, capsys):
     write(tmp_path / "u.csv", rows)
     assert main(["import", str(tmp_path / "u.csv")]) == 0
     d1, d2 = date(2025, 1, 1), date(2025, 2, 10)
-    got = {r["unit_code"]: r for r in report(capsys, "--from", str(d1), "--to", str(d2), "--level", "district",
-                                               "--territory")}
+    got = {
+        r["unit_code"]: r
+        for r in report(capsys, "--from", str(d1), "--to", str(d2), "--level", "district", "--territory")
+    }
     own = independent(rows, d1, d2)
     tam_ky = own.reindex(["502", "20335", "20341", "20344"]).fillna(0).sum()
     want = expected_rows(pd.DataFrame([tam_ky], index=["502"]))["502"]
@@ -244,8 +299,9 @@ def test_readme_documents_every_option_of_the_commands_it_shows():
     """A newcomer learns the CLI from the README: every option of the commands it names is there."""
     import argparse
 
-    from dashboard.cli import build_parser
     from helpers import ROOT
+
+    from dashboard.cli import build_parser
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -257,6 +313,10 @@ def test_readme_documents_every_option_of_the_commands_it_shows():
             else:
                 yield path, [o for o in a.option_strings if o.startswith("--") and o != "--help"]
 
-    missing = [(path, o) for path, opts in walk(build_parser(), "") for o in opts
-               if path.split(" ")[0] in ("users", "geo", "report", "demo") and o not in readme]
+    missing = [
+        (path, o)
+        for path, opts in walk(build_parser(), "")
+        for o in opts
+        if path.split(" ")[0] in ("users", "geo", "report", "demo") and o not in readme
+    ]
     assert not missing, missing

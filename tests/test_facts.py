@@ -1,4 +1,5 @@
 """Facts written in more than one place say the same thing everywhere."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,12 @@ DATED_766 = re.compile(r"(?:766/QĐ-TTg|Decision 766|Quyết định 766|QĐ 766
 
 
 def test_decision_766_is_dated_23_june_2022_everywhere():
-    files = [p for d in ("src", "pages", "docs", "data") for p in (ROOT / d).rglob("*")
-             if p.suffix in (".py", ".md", ".csv", ".toml")] + [ROOT / "README.md", ROOT / "app.py"]
+    files = [
+        p
+        for d in ("src", "pages", "docs", "data")
+        for p in (ROOT / d).rglob("*")
+        if p.suffix in (".py", ".md", ".csv", ".toml")
+    ] + [ROOT / "README.md", ROOT / "app.py"]
     seen = []
     for p in files:
         for m in DATED_766.finditer(p.read_text(encoding="utf-8")):

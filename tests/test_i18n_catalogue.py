@@ -1,5 +1,6 @@
 """The Vietnamese and English catalogues are complete, every key the code asks for exists, and the
 pages, charts, UI parts and reports hold no user-facing text outside the catalogues."""
+
 from __future__ import annotations
 
 import ast
@@ -8,14 +9,21 @@ import string
 from pathlib import Path
 
 import pytest
+from helpers import VI_LETTER
 
 from dashboard.i18n import LANGS, STRINGS
 from dashboard.reports import period as period_report
-from helpers import VI_LETTER
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE = sorted([ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("src/dashboard/charts/*.py"),
-               *ROOT.glob("src/dashboard/ui/*.py"), *ROOT.glob("src/dashboard/reports/*.py")])
+CODE = sorted(
+    [
+        ROOT / "app.py",
+        *ROOT.glob("pages/*.py"),
+        *ROOT.glob("src/dashboard/charts/*.py"),
+        *ROOT.glob("src/dashboard/ui/*.py"),
+        *ROOT.glob("src/dashboard/reports/*.py"),
+    ]
+)
 #: what marks text a reader would see: a Vietnamese letter (VI_LETTER), or two words
 WORDS = re.compile(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}")
 #: literals without Vietnamese that look like text but are not shown as such (why, each)
@@ -62,19 +70,32 @@ def _docstrings(tree: ast.AST) -> set[int]:
     out = set()
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+        ):
             out.add(id(body[0].value))
     return out
 
 
 def _regex_patterns(tree: ast.AST) -> set[int]:
-    return {id(a) for node in ast.walk(tree) if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "compile"
-            for a in node.args}
+    return {
+        id(a)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "compile"
+        for a in node.args
+    }
 
 
 def _t_calls(tree: ast.AST):
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "t" and node.args:
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", None)) == "t"
+            and node.args
+        ):
             yield node.args[0]
 
 

@@ -16,6 +16,7 @@ The users file is TOML ($DASHBOARD_USERS_FILE, default data/users.toml):
 
 No users file: the dashboard runs open (everyone sees everything) and says so.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -131,14 +132,22 @@ def load(path: Path | None) -> AuthConfig:
             raise UsersFileError(f"{where} unit is missing: a department head is scoped to a unit code")
         pw = rec.get("password_hash")
         if pw is not None and not str(pw).startswith("$argon2"):
-            raise UsersFileError(f"{where} password_hash is not an argon2 hash "
-                                 "(set it with `python -m dashboard users add`)")
+            raise UsersFileError(
+                f"{where} password_hash is not an argon2 hash (set it with `python -m dashboard users add`)"
+            )
         if mode == "password" and not pw:
-            raise UsersFileError(f"{where} password_hash is missing (mode = \"password\")")
-        users[username] = User(username=username, name=str(rec.get("name") or username), role=role,
-                               unit=str(unit) if unit else None, email=rec.get("email"), password_hash=pw)
-    return AuthConfig(path=path, mode=mode, header=str(auth.get("header", "X-Forwarded-User")),
-                      anonymous=anonymous, users=users)
+            raise UsersFileError(f'{where} password_hash is missing (mode = "password")')
+        users[username] = User(
+            username=username,
+            name=str(rec.get("name") or username),
+            role=role,
+            unit=str(unit) if unit else None,
+            email=rec.get("email"),
+            password_hash=pw,
+        )
+    return AuthConfig(
+        path=path, mode=mode, header=str(auth.get("header", "X-Forwarded-User")), anonymous=anonymous, users=users
+    )
 
 
 def save_user(path: Path, user: User) -> None:

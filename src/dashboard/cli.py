@@ -1,5 +1,6 @@
 """Command line: python -m dashboard init | demo | import | import-766 | report | geo (all use
 $DASHBOARD_DB_URL) | users (the sign-in file, $DASHBOARD_USERS_FILE)."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,9 +17,8 @@ from tqdm import tqdm
 
 from dashboard import config
 from dashboard.metrics import periods
-from dashboard.warehouse import demo, importer, queries, rollups, schema, units
+from dashboard.warehouse import demo, importer, queries, rollups, units
 from dashboard.warehouse.engine import create_schema, drop_schema, get_meta, has_schema, make_engine
-
 
 _ENGINES: list = []
 
@@ -64,15 +64,18 @@ def cmd_demo(args) -> int:
             n = queries.dossier_count(conn)
         if n:
             _upgrade(engine)
-            print(f"Kho dữ liệu đã có {n:,} hồ sơ, không tạo lại / the warehouse already holds {n:,} dossiers: "
-                  f"kept (run `python -m dashboard demo` to rebuild it)")
+            print(
+                f"Kho dữ liệu đã có {n:,} hồ sơ, không tạo lại / the warehouse already holds {n:,} dossiers: "
+                f"kept (run `python -m dashboard demo` to rebuild it)"
+            )
             return 0
     _fresh_warehouse(engine)
     with engine.connect() as conn:
         unit_df = queries.all_units(conn)
     total = int(round(args.scale * demo.PER_YEAR_FULL * (demo.AS_OF - demo.START).days / 365.25))
-    with tqdm(total=total, desc="demo dossiers", unit="row", unit_scale=True, file=sys.stderr,
-              disable=args.quiet) as bar:
+    with tqdm(
+        total=total, desc="demo dossiers", unit="row", unit_scale=True, file=sys.stderr, disable=args.quiet
+    ) as bar:
         with engine.begin() as conn:
             summary = demo.build(conn, unit_df, scale=args.scale, seed=args.seed, progress=bar.update)
     _refresh_rollups(engine, quiet=args.quiet)
@@ -96,8 +99,9 @@ def _upgrade(engine) -> None:
         before = migrate.current(conn)
     after = migrate.upgrade(engine)
     if before != after:
-        print(f"Đã nâng cấp kho dữ liệu / upgraded the warehouse: {before or 'pre-migration'} → {after}",
-              file=sys.stderr)
+        print(
+            f"Đã nâng cấp kho dữ liệu / upgraded the warehouse: {before or 'pre-migration'} → {after}", file=sys.stderr
+        )
 
 
 def cmd_upgrade(args) -> int:
@@ -155,12 +159,16 @@ def cmd_import_766(args) -> int:
             print(f"{f}: REFUSED / TỪ CHỐI — {exc}", file=sys.stderr)
             failed += 1
             continue
-        print(f"{f}: {r.rows} rows — loaded {r.loaded} (new {r.new}, updated {r.updated}, unchanged {r.unchanged}), "
-              f"quarantined {r.quarantined - r.superseded}, superseded {r.superseded}")
+        print(
+            f"{f}: {r.rows} rows — loaded {r.loaded} (new {r.new}, updated {r.updated}, unchanged {r.unchanged}), "
+            f"quarantined {r.quarantined - r.superseded}, superseded {r.superseded}"
+        )
         for p in r.problems:
             if p["reason_code"] != "superseded":
-                print(f"  {Path(f).name} row {p['row_number']} [{p['field']}]: {p['reason_en']} / {p['reason_vi']}",
-                      file=sys.stderr)
+                print(
+                    f"  {Path(f).name} row {p['row_number']} [{p['field']}]: {p['reason_en']} / {p['reason_vi']}",
+                    file=sys.stderr,
+                )
     return 1 if failed else 0
 
 
@@ -226,6 +234,8 @@ def _write_document(conn, df: pd.DataFrame, period: periods.Period, args) -> int
     else:
         from dashboard.geo import layers
 
+        if not pdf.available():
+            raise ValueError(f"the PDF needs fpdf2 and matplotlib: {pdf.EXTRA}")
         layer = layers.layer_for("district", period.start, period.end)
         data = pdf.one_pager(rep, layers.load(layer) if layer else None, lang=args.lang)
     Path(args.output).write_bytes(data)
@@ -234,23 +244,36 @@ def _write_document(conn, df: pd.DataFrame, period: periods.Period, args) -> int
 
 
 def cmd_geo(args) -> int:
-    from dashboard.geo import importer, layers
+    from dashboard.geo import layers
 
     if args.geo_command == "install":
         source = Path(args.source) if args.source else layers.default_source()
         if source is None:
-            print("Không tìm thấy bộ ranh giới mẫu / no boundary pack found: pass --from DIR or set "
-                  "DASHBOARD_GEO_SOURCE (the map page says what is missing; other pages work without it)")
+            print(
+                "Không tìm thấy bộ ranh giới mẫu / no boundary pack found: pass --from DIR or set "
+                "DASHBOARD_GEO_SOURCE (the map page says what is missing; other pages work without it)"
+            )
             return 0
         results = layers.install(source)
         for file, status in results:
             print(f"{file}: {status}")
         return 1 if any("mismatch" in s for _, s in results) else 0
+    try:
+        from dashboard.geo import importer
+    except ImportError as exc:  # installed without the `geo` extra
+        raise ValueError(
+            f"geo import needs geopandas, pyogrio and pyproj: pip install 'ban-do-the-che[geo]' ({exc})"
+        ) from exc
     report = importer.import_layer(
-        Path(args.file), args.level, code_field=args.code_field, name_field=args.name_field,
-        parent_field=args.parent_field, overrides_path=Path(args.overrides) if args.overrides else None,
+        Path(args.file),
+        args.level,
+        code_field=args.code_field,
+        name_field=args.name_field,
+        parent_field=args.parent_field,
+        overrides_path=Path(args.overrides) if args.overrides else None,
         valid_from=date.fromisoformat(args.valid_from) if args.valid_from else None,
-        valid_to=date.fromisoformat(args.valid_to) if args.valid_to else None)
+        valid_to=date.fromisoformat(args.valid_to) if args.valid_to else None,
+    )
     print("\n".join(report.lines()))
     return 0
 
@@ -284,9 +307,14 @@ def cmd_users(args) -> int:
             raise ValueError("a department head needs --unit (the code of the unit she heads)")
         if args.unit not in known:
             raise ValueError(f"--unit {args.unit}: not a unit code of {config.UNITS_CSV.name}")
-    user = auth.User(username=args.username, name=args.name or args.username, role=args.role,
-                     unit=args.unit if args.role == "department_head" else None, email=args.email,
-                     password_hash=auth.hash_password(_read_password(args)))
+    user = auth.User(
+        username=args.username,
+        name=args.name or args.username,
+        role=args.role,
+        unit=args.unit if args.role == "department_head" else None,
+        email=args.email,
+        password_hash=auth.hash_password(_read_password(args)),
+    )
     auth.save_user(path, user)
     auth.load(path)  # the file as written must load
     print(f"{path}: {user.username} ({user.role}{', ' + user.unit if user.unit else ''}) saved")
@@ -297,8 +325,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m dashboard", description="Bản đồ thể chế — warehouse and reports")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create an empty warehouse with the official unit list, no dossiers")
-    sub.add_parser("upgrade", help="bring a warehouse built by older code to the newest schema, keeping its data "
-                                   "(import, import-766 and demo --if-empty do it too)")
+    sub.add_parser(
+        "upgrade",
+        help="bring a warehouse built by older code to the newest schema, keeping its data "
+        "(import, import-766 and demo --if-empty do it too)",
+    )
     d = sub.add_parser("demo", help="build the seeded demo warehouse")
     d.add_argument("--scale", type=float, default=0.1, help="1.0 = full scale (~850 000 dossiers a year)")
     d.add_argument("--seed", type=int, default=2025)
@@ -317,9 +348,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--cutoff", type=int, help=f"cut-off day for named periods (default {config.DEFAULT_CUTOFF_DAY})")
     r.add_argument("--level", default="all", choices=list(queries.LEVEL_KINDS))
     r.add_argument("--territory", action="store_true", help="sum each unit with its descendants")
-    r.add_argument("--format", default="csv", choices=["csv", "json", "xlsx", "pdf"],
-                   help="xlsx: workbook in the official layout (+ sheets report, methodology, overdue); "
-                        "pdf: one-page summary")
+    r.add_argument(
+        "--format",
+        default="csv",
+        choices=["csv", "json", "xlsx", "pdf"],
+        help="xlsx: workbook in the official layout (+ sheets report, methodology, overdue); pdf: one-page summary",
+    )
     r.add_argument("--lang", default="vi", choices=["vi", "en"], help="language of xlsx/pdf (default vi)")
     r.add_argument("--output", help="write to FILE instead of standard output")
     geo = sub.add_parser("geo", help="boundary layers: install the demo pack or import your own")
@@ -338,13 +372,16 @@ def build_parser() -> argparse.ArgumentParser:
     gm.add_argument("--valid-to", help="YYYY-MM-DD (default: open)")
     us = sub.add_parser("users", help="who may sign in: add a user (password hashed with argon2) or list them")
     usub = us.add_subparsers(dest="users_command", required=True)
-    ua = usub.add_parser("add", help="add or replace a user; asks for the password twice at a terminal, or reads "
-                                           "one line from standard input with --password-stdin")
+    ua = usub.add_parser(
+        "add",
+        help="add or replace a user; asks for the password twice at a terminal, or reads "
+        "one line from standard input with --password-stdin",
+    )
     ua.add_argument("username")
     ua.add_argument("--role", required=True, choices=["leader", "department_head"])
     ua.add_argument("--unit", help="unit code a department head is scoped to (e.g. 509)")
     ua.add_argument("--name", help="full name shown in the sidebar")
-    ua.add_argument("--email", help="matched against the OIDC identity when [auth] mode = \"oidc\"")
+    ua.add_argument("--email", help='matched against the OIDC identity when [auth] mode = "oidc"')
     ua.add_argument("--password-stdin", action="store_true", help="read the password (one line) from standard input")
     ua.add_argument("--file", help="default: $DASHBOARD_USERS_FILE or data/users.toml")
     ul = usub.add_parser("list", help="list the users")
@@ -354,8 +391,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"init": cmd_init, "upgrade": cmd_upgrade, "demo": cmd_demo, "import": cmd_import,
-               "import-766": cmd_import_766, "report": cmd_report, "geo": cmd_geo, "users": cmd_users}[args.command]
+    handler = {
+        "init": cmd_init,
+        "upgrade": cmd_upgrade,
+        "demo": cmd_demo,
+        "import": cmd_import,
+        "import-766": cmd_import_766,
+        "report": cmd_report,
+        "geo": cmd_geo,
+        "users": cmd_users,
+    }[args.command]
     try:
         return handler(args)
     except ValueError as exc:
@@ -363,9 +408,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except sa.exc.OperationalError as exc:
         reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
-        print(f"error: không mở được kho dữ liệu / cannot open the warehouse {config.db_url()}: {reason}\n"
-              "(the embedded DuckDB file takes one writer at a time: stop the dashboard before import or demo)",
-              file=sys.stderr)
+        print(
+            f"error: không mở được kho dữ liệu / cannot open the warehouse {config.db_url()}: {reason}\n"
+            "(the embedded DuckDB file takes one writer at a time: stop the dashboard before import or demo)",
+            file=sys.stderr,
+        )
         return 3
     finally:
         # DuckDB keeps one database instance per file and process: release it so a later command in

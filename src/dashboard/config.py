@@ -1,4 +1,5 @@
 """Settings in one place: where the warehouse lives, the reporting cut-off day and the targets."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Numbers and dates in vi-VN style (1.234,5 · 14/03/2025) or English, through Babel."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -62,6 +63,6 @@ def period(p, lang: str = "vi") -> str:
 
 
 def period_with_dates(p, lang: str = "vi") -> str:
-    """"Quý 1/2025 (15/12/2024 – 14/03/2025)": the name and the exact days it covers."""
+    """ "Quý 1/2025 (15/12/2024 – 14/03/2025)": the name and the exact days it covers."""
     name = period(p, lang)
     return name if p.kind == "custom" else f"{name} ({day(p.start, lang)} – {day(p.end, lang)})"

@@ -1,4 +1,5 @@
 """The demo warehouse the page tests read (each backend), shared by the files of tests/app."""
+
 from __future__ import annotations
 
 import os
@@ -7,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from pg import drop_pg_schema, pg_engine_in_fresh_schema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,8 +25,13 @@ def demo_env(request, tmp_path_factory):
         url = pg.url.render_as_string(hide_password=False)
         pg.dispose()
     env = dict(os.environ, DASHBOARD_DB_URL=url)
-    subprocess.run([sys.executable, "-m", "dashboard", "demo", "--scale", "0.01", "--quiet"], env=env, check=True,
-                   cwd=ROOT, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "dashboard", "demo", "--scale", "0.01", "--quiet"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        timeout=600,
+    )
     old = os.environ.get("DASHBOARD_DB_URL")
     os.environ["DASHBOARD_DB_URL"] = url
     yield url
@@ -36,5 +41,3 @@ def demo_env(request, tmp_path_factory):
         os.environ["DASHBOARD_DB_URL"] = old
     if pg_schema:
         drop_pg_schema(pg_schema)
-
-

@@ -1,4 +1,5 @@
 """A page with one download (ui.components.download) whose build fails when the session says so."""
+
 import streamlit as st
 
 from dashboard.ui import components
@@ -10,6 +11,11 @@ def build() -> bytes:
     return b"PK\x03\x04"
 
 
-components.download("Tải báo cáo (XLSX)", build, file_name="bao-cao-2025-Q2.xlsx", key="rep_xlsx",
-                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    lang=st.session_state.get("lang", "vi"))
+components.download(
+    "Tải báo cáo (XLSX)",
+    build,
+    file_name="bao-cao-2025-Q2.xlsx",
+    key="rep_xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    lang=st.session_state.get("lang", "vi"),
+)

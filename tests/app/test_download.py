@@ -1,15 +1,17 @@
 """A download is built when asked for, and a build that fails says so in the user's language (Streamlit's
 own deferred download shows a five-second English note, or nothing)."""
+
 from __future__ import annotations
 
 import pytest
+from helpers import ROOT
 from streamlit.testing.v1 import AppTest
 
-from helpers import ROOT
 
-
-@pytest.mark.parametrize("lang, save, failed", [("vi", "Lưu bao-cao-2025-Q2.xlsx", "Không tạo được tệp"),
-                                                ("en", "Save bao-cao-2025-Q2.xlsx", "Could not make")])
+@pytest.mark.parametrize(
+    "lang, save, failed",
+    [("vi", "Lưu bao-cao-2025-Q2.xlsx", "Không tạo được tệp"), ("en", "Save bao-cao-2025-Q2.xlsx", "Could not make")],
+)
 def test_download_builds_then_saves_or_tells_the_failure(lang, save, failed, caplog):
     at = AppTest.from_file(str(ROOT / "tests" / "app" / "download_app.py"))
     at.session_state["lang"] = lang

@@ -1,12 +1,15 @@
 """An English-speaking visitor switches language and every label follows: on each page, the only
 Vietnamese left is what is recorded in the data (unit, procedure, field and place names, sources)."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 import sqlalchemy as sa
+from helpers import PAGES, ROOT, VI_LETTER
 from streamlit.testing.v1 import AppTest
+from test_signin_scope import visible_text
 
 from dashboard import config
 from dashboard.charts.maps import short_name
@@ -14,9 +17,6 @@ from dashboard.charts.ranking import short_label
 from dashboard.i18n import PUBLISHED_TERMS, t
 from dashboard.warehouse import queries, schema
 from dashboard.warehouse.engine import make_engine
-from helpers import PAGES, ROOT, VI_LETTER
-from test_signin_scope import visible_text
-
 
 
 @pytest.fixture(scope="module")

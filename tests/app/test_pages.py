@@ -1,13 +1,13 @@
 """AppTest smoke test of every page, on a small demo warehouse (no browser)."""
+
 from __future__ import annotations
 
 import json
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from helpers import PAGES, ROOT, page_cards, page_tables
+from streamlit.testing.v1 import AppTest
 
 
 def maps(at: AppTest) -> list[dict]:
@@ -25,8 +25,16 @@ def run_app(**query) -> AppTest:
 
 
 def test_pages_are_registered():
-    assert PAGES == ["pages/map.py", "pages/overdue.py", "pages/overview.py", "pages/present.py", "pages/rankings.py",
-                     "pages/report.py", "pages/scorecard.py", "pages/trends.py"]
+    assert PAGES == [
+        "pages/map.py",
+        "pages/overdue.py",
+        "pages/overview.py",
+        "pages/present.py",
+        "pages/rankings.py",
+        "pages/report.py",
+        "pages/scorecard.py",
+        "pages/trends.py",
+    ]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -40,9 +48,9 @@ def test_every_page_renders_without_error(demo_env, geo_dir, page):
 
 
 def test_overview_figures_equal_the_report(demo_env):
+    from dashboard import config
     from dashboard.cli import report_frame
     from dashboard.metrics import periods
-    from dashboard import config
     from dashboard.warehouse.engine import make_engine
 
     at = run_app(period="2025-Q1", unit="49", scope="territory")
@@ -106,8 +114,8 @@ def test_map_page_without_boundaries_says_what_is_missing(demo_env, tmp_path, mo
 
 
 def test_overdue_page_from_a_deep_link_lists_what_spec_counts(demo_env):
-    from dashboard.cli import report_frame
     from dashboard import config
+    from dashboard.cli import report_frame
     from dashboard.metrics import periods
     from dashboard.warehouse.engine import make_engine
 
@@ -192,8 +200,11 @@ def test_scorecard_page_shows_the_estimate_of_the_unit(demo_env):
     at.switch_page("pages/scorecard.py").run()
     assert not at.exception
     with make_engine(config.db_url(), read_only=True).connect() as conn:
-        row = queries.kpi_table(conn, periods.parse("2025-Q1", 15), level="district", territory=True) \
-            .set_index("code").loc["503"]
+        row = (
+            queries.kpi_table(conn, periods.parse("2025-Q1", 15), level="district", territory=True)
+            .set_index("code")
+            .loc["503"]
+        )
     card = scorecard.scorecard(row.to_dict())
     est = f"{card.estimate:.2f}".replace(".", ",")
     values = {m.label: m.value for m in at.metric}
@@ -260,7 +271,7 @@ def test_report_page_names_units_in_full(demo_env, lang):
     assert "Tỉnh Quảng Nam" not in names  # no row of zeros for the province under I.
     config = json.loads(grid.proto.columns)
     unit_col = next(v for v in config.values() if v.get("pinned") and v.get("label"))
-    units = [str(n) for n in names if not str(n)[:1] in "IV" or "." not in str(n)[:4]]
+    units = [str(n) for n in names if str(n)[:1] not in "IV" or "." not in str(n)[:4]]
     # the longest unit name at ~6.3 px a character (14 px Source Sans; 6.0 measured in Chromium) fits
     assert unit_col["width"] >= 6.3 * max(len(n) for n in units), max(units, key=len)
 

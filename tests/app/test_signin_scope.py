@@ -1,5 +1,6 @@
 """Sign-in and a department head's scope on every page: she lands on her unit, and neither a tampered
 URL nor tampered session state shows another unit's figures (AppTest, both backends)."""
+
 from __future__ import annotations
 
 import html
@@ -7,12 +8,12 @@ import json
 
 import pandas as pd
 import pytest
+from helpers import PAGES, ROOT, page_tables
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth, config
 from dashboard.warehouse import queries, scope
 from dashboard.warehouse.engine import make_engine
-from helpers import PAGES, ROOT, page_tables
 
 PASSWORDS = {"lan": "Quế Sơn 2025!", "boss": "lãnh đạo tỉnh"}
 
@@ -20,9 +21,15 @@ PASSWORDS = {"lan": "Quế Sơn 2025!", "boss": "lãnh đạo tỉnh"}
 @pytest.fixture(scope="module")
 def users_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("users") / "users.toml"
-    auth.save_user(path, auth.User("lan", "Nguyễn Thị Lan", "department_head", "509",
-                                   password_hash=auth.hash_password(PASSWORDS["lan"])))
-    auth.save_user(path, auth.User("boss", "Trần Văn Bình", "leader", password_hash=auth.hash_password(PASSWORDS["boss"])))
+    auth.save_user(
+        path,
+        auth.User(
+            "lan", "Nguyễn Thị Lan", "department_head", "509", password_hash=auth.hash_password(PASSWORDS["lan"])
+        ),
+    )
+    auth.save_user(
+        path, auth.User("boss", "Trần Văn Bình", "leader", password_hash=auth.hash_password(PASSWORDS["boss"]))
+    )
     return path
 
 
@@ -69,8 +76,19 @@ def visible_text(at: AppTest) -> str:
         parts += [str(c) for c in frame.columns] + [str(x) for x in frame.to_numpy().ravel()]
     for w in [*at.selectbox, *at.multiselect, *at.radio]:
         parts += [str(o) for o in w.options]
-    for kind in ("selectbox", "multiselect", "radio", "number_input", "date_input", "text_input", "button",
-                 "toggle", "checkbox", "segmented_control", "download_button"):
+    for kind in (
+        "selectbox",
+        "multiselect",
+        "radio",
+        "number_input",
+        "date_input",
+        "text_input",
+        "button",
+        "toggle",
+        "checkbox",
+        "segmented_control",
+        "download_button",
+    ):
         for w in at.get(kind):  # labels, placeholders and help of every widget
             parts += [str(getattr(w.proto, a, "") or "") for a in ("label", "placeholder", "help")]
     for chart in at.get("plotly_chart"):

@@ -1,5 +1,6 @@
 """SVG map builders: colours with meaning, labels on the map that do not cover each other, no-data
 grey, the home outline, north up, and the payload budgets."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,14 @@ from dashboard.geo import layers
 
 def frame(gj, values):
     codes = [f["id"] for f in gj["features"]]
-    return pd.DataFrame({"code": codes, "name": [f["properties"]["name"] for f in gj["features"]],
-                         "value": values[: len(codes)], "hover": ["Hạng 1/2"] * len(codes)})
+    return pd.DataFrame(
+        {
+            "code": codes,
+            "name": [f["properties"]["name"] for f in gj["features"]],
+            "value": values[: len(codes)],
+            "hover": ["Hạng 1/2"] * len(codes),
+        }
+    )
 
 
 def layer(name):
@@ -24,23 +31,27 @@ def layer(name):
 
 def label_texts(fig) -> list[str]:
     """Each label's lines joined by a space, as the SVG writes them."""
-    return [" ".join(unescape(s) for s in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", t))
-            for t in re.findall(r"<text [^>]*>(.*?)</text>", fig.html)]
+    return [
+        " ".join(unescape(s) for s in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", t))
+        for t in re.findall(r"<text [^>]*>(.*?)</text>", fig.html)
+    ]
 
 
 def test_rate_map_bands_legend_labels_and_no_data(geo_dir):
     gj = layer("qn_districts_2025")
     vals = [97.0, 93.0, 80.0, None] + [96.0] * 13
     fig = maps.choropleth(gj, frame(gj, vals), "value", lang="vi", is_rate=True, target=95.0, legend_title="Tỷ lệ")
-    assert list(fig.legend) == [(ranking.BAND_COLOURS["ok"], "Đạt mục tiêu (≥ 95 %)"),
-                                (ranking.BAND_COLOURS["near"], "Gần mục tiêu (90 % – dưới 95 %)"),
-                                (ranking.BAND_COLOURS["low"], "Dưới 90 %"),
-                                (ranking.BAND_COLOURS["none"], "không có dữ liệu")]
+    assert list(fig.legend) == [
+        (ranking.BAND_COLOURS["ok"], "Đạt mục tiêu (≥ 95 %)"),
+        (ranking.BAND_COLOURS["near"], "Gần mục tiêu (90 % – dưới 95 %)"),
+        (ranking.BAND_COLOURS["low"], "Dưới 90 %"),
+        (ranking.BAND_COLOURS["none"], "không có dữ liệu"),
+    ]
     assert fig.html.count('<path d="') == 17  # every feature drawn exactly once
     by_code = {a.code: a for a in fig.areas}
     first, fourth = gj["features"][0]["id"], gj["features"][3]["id"]
     assert by_code[first].fill == ranking.BAND_COLOURS["ok"] and by_code[fourth].fill == ranking.BAND_COLOURS["none"]
-    assert f'data-code="{first}"' in fig.html and 'fill="%s"' % ranking.BAND_COLOURS["low"] in fig.html
+    assert f'data-code="{first}"' in fig.html and f'fill="{ranking.BAND_COLOURS["low"]}"' in fig.html
     texts = label_texts(fig)
     assert len(texts) == 17 and "Tam Kỳ 97,00 %" in texts and any(x.endswith("không có dữ liệu") for x in texts)
     assert "Hạng 1/2" in by_code[first].tip and by_code[first].tip.startswith("Thành phố Tam Kỳ\n97,00 %")
@@ -49,8 +60,14 @@ def test_rate_map_bands_legend_labels_and_no_data(geo_dir):
 
 def test_count_map_classes_in_the_ui_language(geo_dir):
     gj = layer("qn_districts_2020")
-    fig = maps.choropleth(gj, frame(gj, list(range(1000, 1018))), lang="en", is_rate=False,
-                          legend_title="Overdue dossiers", colorscale="OrRd")
+    fig = maps.choropleth(
+        gj,
+        frame(gj, list(range(1000, 1018))),
+        lang="en",
+        is_rate=False,
+        legend_title="Overdue dossiers",
+        colorscale="OrRd",
+    )
     assert len(fig.legend) == 5 and fig.legend[0][1] == "1,000 – 1,003" and fig.legend[-1][1].endswith("1,017")
     assert len({c for c, _ in fig.legend}) == 5  # five distinct colours, light to dark
     assert "1,017" in " ".join(label_texts(fig)) and "<b>Overdue dossiers</b>" in fig.html
@@ -70,8 +87,15 @@ def test_classes_hold_every_value_once():
 
 def test_provinces_map_outlines_home_and_greys_missing(geo_dir):
     gj = layer("vn_provinces_63")
-    pub = pd.DataFrame({"area_code": ["49", "22", "VN"], "score": [84.6, 92.18, 86.98], "rank": [56, 1, None],
-                        "rank_of": [63, 63, None], "quality": ["verified"] * 3})
+    pub = pd.DataFrame(
+        {
+            "area_code": ["49", "22", "VN"],
+            "score": [84.6, 92.18, 86.98],
+            "rank": [56, 1, None],
+            "rank_of": [63, 63, None],
+            "quality": ["verified"] * 3,
+        }
+    )
     fig = maps.province_map(gj, pub, lang="vi", home="49", legend_title="Điểm")
     grey = [a for a in fig.areas if a.fill == ranking.BAND_COLOURS["none"]]
     assert len(grey) == 61 and all(a.legend == "chưa có số liệu" for a in grey)
@@ -115,7 +139,7 @@ def _assert_labels_apart(fig, size: int, value: str) -> None:
     g = maps.LABEL_GAP
     for i, (ca, *a) in enumerate(boxes):
         assert 0 <= a[0] and a[2] <= maps.WIDTH and 0 <= a[1] and a[3] <= maps.HEIGHT, ca
-        for cb, *b in boxes[i + 1:]:
+        for cb, *b in boxes[i + 1 :]:
             assert not (a[0] < b[2] + g and b[0] < a[2] + g and a[1] < b[3] + g and b[1] < a[3] + g), (ca, cb)
     assert fig.html.count("<line ") == sum(m for *_, m in fig.labels)
 
@@ -153,7 +177,9 @@ def test_north_is_up_and_the_map_fills_the_drawing(geo_dir):
     nums = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", " ".join(re.findall(r'<path d="([^"]*)"', fig.html)))]
     xs, yv = nums[0::2], nums[1::2]
     assert min(xs) >= 0 and max(xs) <= maps.WIDTH and min(yv) >= 0 and max(yv) <= maps.HEIGHT
-    assert max(xs) - min(xs) > 0.9 * (maps.WIDTH - 2 * maps.PAD) or max(yv) - min(yv) > 0.9 * (maps.HEIGHT - 2 * maps.PAD)
+    assert max(xs) - min(xs) > 0.9 * (maps.WIDTH - 2 * maps.PAD) or max(yv) - min(yv) > 0.9 * (
+        maps.HEIGHT - 2 * maps.PAD
+    )
     anchor = {code: y for code, _, y, moved in fig.labels if not moved}
     assert anchor[north] < anchor[south]  # Điện Bàn above Nam Trà My
 

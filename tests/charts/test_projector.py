@@ -1,4 +1,5 @@
 """Projector figures: the worst units read from the worst, and no value is crossed by the target line."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -1,4 +1,5 @@
 """The ranked bar chart as SVG (charts.ranking.ranking_svg): order, bands, target line, text, escaping."""
+
 from __future__ import annotations
 
 import re
@@ -20,13 +21,22 @@ def bars(root: ET.Element) -> list[dict]:
     for g in root.iter(f"{SVG}g"):
         texts = [t.text for t in g.iter(f"{SVG}text")]
         rect = g.find(f"{SVG}rect")
-        out.append({"title": g.find(f"{SVG}title").text, "name": texts[0], "value": texts[1],
-                    "width": float(rect.get("width")), "fill": rect.get("fill"), "y": float(rect.get("y"))})
+        out.append(
+            {
+                "title": g.find(f"{SVG}title").text,
+                "name": texts[0],
+                "value": texts[1],
+                "width": float(rect.get("width")),
+                "fill": rect.get("fill"),
+                "y": float(rect.get("y")),
+            }
+        )
     return out
 
 
-UNITS = pd.DataFrame({"name": ["Huyện A", "Huyện B", "Huyện C", "Huyện D"],
-                      "on_time_rate": [88.0, 97.5, float("nan"), 94.2]})
+UNITS = pd.DataFrame(
+    {"name": ["Huyện A", "Huyện B", "Huyện C", "Huyện D"], "on_time_rate": [88.0, 97.5, float("nan"), 94.2]}
+)
 
 
 def test_best_first_with_band_colours_and_vi_values():
@@ -42,9 +52,11 @@ def test_bar_lengths_and_the_target_line_share_one_scale():
     root = parse(ranking_svg(UNITS, "on_time_rate", 95.0, "en"))
     line = root.find(f"{SVG}line")
     b = {x["name"]: x for x in bars(root)}
+
     # the scale runs from 5 points under the lowest of values and target (83) to 104
     def x(v):
         return BAR_START + (v - 83.0) / (104.0 - 83.0) * (BAR_END - BAR_START)
+
     assert abs(float(line.get("x1")) - x(95.0)) < 0.1
     assert abs(b["Huyện B"]["width"] - (x(97.5) - BAR_START)) < 0.1
     assert "Target 95 %" in "".join(t.text or "" for t in root.iter(f"{SVG}text"))
@@ -53,8 +65,9 @@ def test_bar_lengths_and_the_target_line_share_one_scale():
 
 def test_names_are_escaped_and_long_ones_shortened_with_the_full_name_on_hover():
     long = "Sở Nông nghiệp và Phát triển nông thôn <tỉnh> & co"
-    markup = ranking_svg(pd.DataFrame({"name": [long], "on_time_rate": [99.0]}), "on_time_rate", 95.0,
-                         label='a "quoted" <label>')
+    markup = ranking_svg(
+        pd.DataFrame({"name": [long], "on_time_rate": [99.0]}), "on_time_rate", 95.0, label='a "quoted" <label>'
+    )
     assert "<tỉnh>" not in markup and "&lt;tỉnh&gt; &amp; co" in markup
     root = parse(markup)  # well-formed despite the markup characters
     (bar,) = bars(root)

@@ -1,5 +1,6 @@
 """Trend figure builders: lines with targets over count bars, merger annotations, published points
 marked by quality with their source in the hover."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -11,16 +12,29 @@ from dashboard.metrics.trends import Event
 
 
 def rows():
-    return pd.DataFrame({"year": [2024, 2024, 2025], "month": [11, 12, 1],
-                         "on_time_rate": [96.0, float("nan"), 93.5], "on_time_rate_finished": [98.0, 97.0, 96.0],
-                         "received": [100, 0, 120], "overdue": [4, 0, 8]})
+    return pd.DataFrame(
+        {
+            "year": [2024, 2024, 2025],
+            "month": [11, 12, 1],
+            "on_time_rate": [96.0, float("nan"), 93.5],
+            "on_time_rate_finished": [98.0, 97.0, 96.0],
+            "received": [100, 0, 120],
+            "overdue": [4, 0, 8],
+        }
+    )
 
 
 def test_rates_over_counts_with_target_gaps_and_a_merger_line():
-    fig = charts.rates_with_counts(rows(), ["on_time_rate", "on_time_rate_finished"], {"on_time_rate": 95.0}, "vi",
-                                   events=[Event(date(2025, 1, 1), "519", "509")],
-                                   names={"519": "Huyện Nông Sơn", "509": "Huyện Quế Sơn"}, cutoff=15,
-                                   highlight=(date(2024, 12, 15), date(2025, 1, 14)))
+    fig = charts.rates_with_counts(
+        rows(),
+        ["on_time_rate", "on_time_rate_finished"],
+        {"on_time_rate": 95.0},
+        "vi",
+        events=[Event(date(2025, 1, 1), "519", "509")],
+        names={"519": "Huyện Nông Sơn", "509": "Huyện Quế Sơn"},
+        cutoff=15,
+        highlight=(date(2024, 12, 15), date(2025, 1, 14)),
+    )
     lines = [t for t in fig.data if t.type == "scatter" and t.x[0] is not None]
     bars = [t for t in fig.data if t.type == "bar"]
     assert [t.name for t in lines] == ["Tỷ lệ đúng hạn (chính thức)", "Tỷ lệ đúng hạn trên hồ sơ đã giải quyết"]
@@ -35,7 +49,9 @@ def test_rates_over_counts_with_target_gaps_and_a_merger_line():
     assert (target.xref, target.x, target.xanchor, target.y) == ("paper", 1.0, "left", 95.0)
     # the chosen period is named in the legend, not written on the chart (once per subplot, over the bars)
     assert "Kỳ đang chọn" not in texts and "Kỳ đang chọn" in [t.name for t in fig.data]
-    assert any(s.type == "line" and s.x0 == date(2024, 12, 17) for s in fig.layout.shapes)  # between 12/2024 and 01/2025
+    assert any(
+        s.type == "line" and s.x0 == date(2024, 12, 17) for s in fig.layout.shapes
+    )  # between 12/2024 and 01/2025
 
 
 def test_compare_draws_one_line_per_unit():
@@ -45,13 +61,23 @@ def test_compare_draws_one_line_per_unit():
 
 
 def test_published_points_carry_quality_rank_and_source():
-    pub = pd.DataFrame({
-        "year": [2022, 2023, 2022, 2023], "area_code": ["49", "49", "VN", "VN"],
-        "area_name": ["Quảng Nam", "Quảng Nam", "Bình quân cả nước", "Bình quân cả nước"],
-        "score": [74.56, 78.44, 80.08, 82.66], "rank": [61, 59, None, None], "rank_of": [63, 63, None, None],
-        "quality": ["derived", "verified", "verified", "verified"],
-        "source_url": ["https://a.example/2022", "https://b.example/2023", "https://c.example", "https://c.example"],
-    })
+    pub = pd.DataFrame(
+        {
+            "year": [2022, 2023, 2022, 2023],
+            "area_code": ["49", "49", "VN", "VN"],
+            "area_name": ["Quảng Nam", "Quảng Nam", "Bình quân cả nước", "Bình quân cả nước"],
+            "score": [74.56, 78.44, 80.08, 82.66],
+            "rank": [61, 59, None, None],
+            "rank_of": [63, 63, None, None],
+            "quality": ["derived", "verified", "verified", "verified"],
+            "source_url": [
+                "https://a.example/2022",
+                "https://b.example/2023",
+                "https://c.example",
+                "https://c.example",
+            ],
+        }
+    )
     fig = charts.published(pub, "49", "vi")
     home, avg = fig.data
     assert home.name == "Quảng Nam" and avg.name == "Bình quân cả nước"
@@ -66,10 +92,19 @@ def test_score_by_month_colours_bands_and_names_months_without_data():
     from dashboard.charts.scorecard import BAND_766_COLOURS, NO_DATA_COLOUR, score_by_month
     from dashboard.metrics.scorecard import score_columns
 
-    df = score_columns(pd.DataFrame({
-        "year": [2025, 2025], "month": [1, 2], "on_time_rate": [95.0, float("nan")],
-        "online_rate": [60.0, float("nan")], "online_payment_rate": [50.0, float("nan")],
-        "digitised_rate": [80.0, float("nan")], "satisfaction_rate": [90.0, float("nan")]}))
+    df = score_columns(
+        pd.DataFrame(
+            {
+                "year": [2025, 2025],
+                "month": [1, 2],
+                "on_time_rate": [95.0, float("nan")],
+                "online_rate": [60.0, float("nan")],
+                "online_payment_rate": [50.0, float("nan")],
+                "digitised_rate": [80.0, float("nan")],
+                "satisfaction_rate": [90.0, float("nan")],
+            }
+        )
+    )
     bar = score_by_month(df, "vi").data[0]
     assert list(bar.marker.color) == [BAND_766_COLOURS["good"], NO_DATA_COLOUR]  # 19+12+5+2+6 = 44/50 = 88: Tốt
     assert bar.text[0] == "88,0<br>Tốt" and bar.text[1] == "không có dữ liệu"
@@ -80,9 +115,19 @@ def test_score_by_month_band_lines_run_under_the_bars_and_months_read_in_english
     from dashboard.charts.scorecard import score_by_month
     from dashboard.metrics.scorecard import score_columns
 
-    df = score_columns(pd.DataFrame({
-        "year": [2024], "month": [7], "on_time_rate": [95.0], "online_rate": [60.0], "online_payment_rate": [50.0],
-        "digitised_rate": [80.0], "satisfaction_rate": [90.0]}))
+    df = score_columns(
+        pd.DataFrame(
+            {
+                "year": [2024],
+                "month": [7],
+                "on_time_rate": [95.0],
+                "online_rate": [60.0],
+                "online_payment_rate": [50.0],
+                "digitised_rate": [80.0],
+                "satisfaction_rate": [90.0],
+            }
+        )
+    )
     fig = score_by_month(df, "en")
     assert fig.layout.shapes and all(s.layer == "below" for s in fig.layout.shapes)
     assert list(fig.data[0].x) == ["Jul 2024"]

@@ -3,6 +3,7 @@ its middleware) on a small demo warehouse, and Debian's Chromium.
 
 Outside CI the tests skip when /usr/bin/chromium is missing; under CI=true they fail instead.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,10 +14,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from browser import CHROMIUM, HEAD, LAUNCH_ARGS, ROOT, _free_port, need_browser
-from dashboard.web import SERVE
 from geopack import install_geo_pack
+
+from dashboard.web import SERVE
 
 
 @pytest.fixture(scope="session")
@@ -24,8 +25,13 @@ def demo_dir(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("e2e-data")
     env = dict(os.environ, DASHBOARD_DATA_DIR=str(d))
     env.pop("DASHBOARD_DB_URL", None)
-    subprocess.run([sys.executable, "-m", "dashboard", "demo", "--scale", "0.02", "--quiet"], env=env,
-                   check=True, cwd=ROOT, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "dashboard", "demo", "--scale", "0.02", "--quiet"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        timeout=600,
+    )
     return d
 
 
@@ -44,9 +50,25 @@ def _serve(demo_dir: Path, geo: Path | None, log_name: str, **extra_env):
         env["DASHBOARD_GEO_DIR"] = str(geo)
     log = open(demo_dir / log_name, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(SERVE), "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(SERVE),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -88,8 +110,9 @@ def signed_app_url(demo_dir, geo_for_e2e, tmp_path_factory):
     from dashboard import auth
 
     users = tmp_path_factory.mktemp("e2e-users") / "users.toml"
-    auth.save_user(users, auth.User(HEAD[0], "Nguyễn Thị Lan", "department_head", "509",
-                                    password_hash=auth.hash_password(HEAD[1])))
+    auth.save_user(
+        users, auth.User(HEAD[0], "Nguyễn Thị Lan", "department_head", "509", password_hash=auth.hash_password(HEAD[1]))
+    )
     yield from _serve(demo_dir, geo_for_e2e, "streamlit-signed.log", DASHBOARD_USERS_FILE=str(users))
 
 
@@ -113,5 +136,3 @@ def page(browser):
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
     yield pg
     ctx.close()
-
-

@@ -1,19 +1,25 @@
 """Every page in both languages at 1920×1080: drawn without an error, and saved as a screenshot for a
 person to look at (tests/e2e/screenshots/pages/)."""
+
 from __future__ import annotations
 
 import pytest
-
 from browser import SCREENSHOTS, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
 #: (name, path and query) — the district map drills into Quế Sơn's communes, the provinces view as well
 VIEWS = [
-    ("overview", "/?period=2025-Q2"), ("map", "/map?period=2025-Q2"), ("map_communes", "/map?period=2025-Q2&district=509"),
-    ("map_provinces", "/map?view=provinces"), ("overdue", "/overdue?period=2025-Q2"), ("trends", "/trends?period=2025-Q2"),
-    ("scorecard", "/scorecard?period=2025-Q2"), ("rankings", "/rankings?period=2025-Q2"),
-    ("report", "/report?period=2025-Q2"), ("present", "/present?period=2025-Q2&every=600"),
+    ("overview", "/?period=2025-Q2"),
+    ("map", "/map?period=2025-Q2"),
+    ("map_communes", "/map?period=2025-Q2&district=509"),
+    ("map_provinces", "/map?view=provinces"),
+    ("overdue", "/overdue?period=2025-Q2"),
+    ("trends", "/trends?period=2025-Q2"),
+    ("scorecard", "/scorecard?period=2025-Q2"),
+    ("rankings", "/rankings?period=2025-Q2"),
+    ("report", "/report?period=2025-Q2"),
+    ("present", "/present?period=2025-Q2&every=600"),
 ]
 
 
@@ -22,7 +28,10 @@ VIEWS = [
 def test_page_draws_without_error(app_url, page, name, path, lang):
     page.goto(f"{app_url}{path}&lang={lang}")
     wait_for_app(page)
-    page.wait_for_function("document.querySelectorAll(\"[data-testid='stSkeleton'], [data-testid='stSkeletonElement']\").length === 0", timeout=60_000)
+    page.wait_for_function(
+        "document.querySelectorAll(\"[data-testid='stSkeleton'], [data-testid='stSkeletonElement']\").length === 0",
+        timeout=60_000,
+    )
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator("[data-testid='stAlertContentError']").count() == 0
     out = SCREENSHOTS / "pages"

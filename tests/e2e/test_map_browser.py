@@ -1,10 +1,10 @@
 """The map page in a real browser, with every request that is not to this machine blocked."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
-
 from browser import SCREENSHOTS, wait_for_app
 
 pytestmark = pytest.mark.e2e

@@ -1,14 +1,15 @@
 """The overdue page in a real browser: a deep link, a field filter, and the XLSX download."""
+
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
+from browser import SCREENSHOTS, wait_for_app
 from openpyxl import load_workbook
 
-from browser import SCREENSHOTS, wait_for_app
 from dashboard.metrics import periods
 from dashboard.warehouse import overdue, queries
 from dashboard.warehouse.engine import make_engine
@@ -63,8 +64,8 @@ def test_deep_link_filter_to_land_and_download(app_url, page, demo_dir, tmp_path
     head = {r[0]: r[1] for r in rows[:12] if r[0]}
     assert head["Lĩnh vực"] == "Đất đai" and head["Số hồ sơ"] == len(want)
     at = next(i for i, r in enumerate(rows) if r[0] == "Mã hồ sơ")
-    assert {r[0] for r in rows[at + 1:]} == want
-    assert all(r[3] == "Đất đai" for r in rows[at + 1:])
+    assert {r[0] for r in rows[at + 1 :]} == want
+    assert all(r[3] == "Đất đai" for r in rows[at + 1 :])
     assert not [e for e in page.errors if not e.startswith("Failed to load resource")], page.errors
 
 
@@ -80,10 +81,14 @@ def test_report_page_downloads_the_workbook(app_url, page, tmp_path, lang):
     path = tmp_path / "r.xlsx"
     info.value.save_as(path)
     wb = load_workbook(path)
-    assert wb.sheetnames == (["Báo cáo", "report", "Phương pháp", "Quá hạn"] if vi
-                             else ["Official table", "report", "Methodology", "Overdue"])
-    page.get_by_role("button", name="Tải bản tóm tắt một trang (PDF)" if vi
-                     else "Download the one-page summary (PDF)").click()
+    assert wb.sheetnames == (
+        ["Báo cáo", "report", "Phương pháp", "Quá hạn"]
+        if vi
+        else ["Official table", "report", "Methodology", "Overdue"]
+    )
+    page.get_by_role(
+        "button", name="Tải bản tóm tắt một trang (PDF)" if vi else "Download the one-page summary (PDF)"
+    ).click()
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name=f"{'Lưu' if vi else 'Save'} tom-tat-2025-Q1.pdf").click()
     pdf = tmp_path / "r.pdf"

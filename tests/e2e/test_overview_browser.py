@@ -1,10 +1,10 @@
 """The overview page in a real browser (Debian's Chromium driven by Playwright)."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
-
 from browser import SCREENSHOTS, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -21,7 +21,7 @@ def test_overview_loads_with_numbers_and_saves_a_screenshot(app_url, page):
     assert cells.nth(1).text_content().startswith(("Huyện", "Thành phố", "Thị xã"))  # a district ranks first
     # the chart's top bar is the table's first unit, with the same rate
     top = ranking.first.locator("svg.bdtc-rank g").first.locator("text")
-    assert top.first.text_content() == cells.nth(1).text_content()[:len(top.first.text_content())]
+    assert top.first.text_content() == cells.nth(1).text_content()[: len(top.first.text_content())]
     assert page.locator("[data-testid='stPlotlyChart']").count() == 0  # no plotly.js on the landing page
     assert page.get_by_role("heading", name="Cảnh báo sớm").is_visible()
     assert page.get_by_role("heading", name="Tổng quan").is_visible()

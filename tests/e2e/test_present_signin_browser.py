@@ -1,10 +1,10 @@
 """Projector mode and a department head's sign-in in a real browser (1920×1080 screenshots)."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
-
 from browser import HEAD, SCREENSHOTS, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -35,13 +35,13 @@ def test_the_projector_cycles_through_readable_slides_without_reloading(app_url,
     assert heading.inner_text().startswith("Tỷ lệ đúng hạn")
     # type large enough for a room: the slide title at 64 px, body text at 36 px
     assert heading.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 60
-    assert page.locator("table.bdtc-table td").first.evaluate(
-        "e => parseFloat(getComputedStyle(e).fontSize)") >= 36
+    assert page.locator("table.bdtc-table td").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 36
     page.locator("svg path[data-code]").first.wait_for()  # the map
     # map labels as drawn on screen (font size in the drawing's units × the drawing's scale)
     shown = page.locator("svg .labels text").first.evaluate(
         "e => parseFloat(getComputedStyle(e).fontSize) * e.ownerSVGElement.getBoundingClientRect().width"
-        " / e.ownerSVGElement.viewBox.baseVal.width")
+        " / e.ownerSVGElement.viewBox.baseVal.width"
+    )
     assert shown >= 28, shown
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "present_1_map_1920.png"))

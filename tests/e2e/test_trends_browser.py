@@ -1,11 +1,12 @@
 """Trends, the 766 scorecard and the rankings in a real browser, with 1920×1080 screenshots."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
 from browser import SCREENSHOTS, wait_for_app
+
 from dashboard.metrics import periods, ranking, scorecard
 from dashboard.warehouse import queries
 from dashboard.warehouse.engine import make_engine

@@ -1,4 +1,5 @@
 """The boundary importer on real, messy input (the raw KMZ of Quảng Nam's communes) and on small files."""
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,15 @@ def test_name_keys_keep_diacritics_before_folding():
 
 
 def test_raw_kmz_automatic_match_report(raw_kmz, out_dir):
-    rep = importer.import_layer(raw_kmz, "commune", name_field="Name", parent_field="Quan",
-                                valid_from=date(2020, 2, 1), valid_to=date(2024, 12, 31), geo_dir=out_dir)
+    rep = importer.import_layer(
+        raw_kmz,
+        "commune",
+        name_field="Name",
+        parent_field="Quan",
+        valid_from=date(2020, 2, 1),
+        valid_to=date(2024, 12, 31),
+        geo_dir=out_dir,
+    )
     assert rep.features == 240
     assert rep.by_method == {"exact": 230, "folded": 1}  # 231 of 240 automatically
     assert len(rep.unmatched) == 9 and not rep.ambiguous
@@ -52,8 +60,16 @@ def test_raw_kmz_automatic_match_report(raw_kmz, out_dir):
 
 def test_raw_kmz_with_overrides_and_the_2025_crosswalk(raw_kmz, out_dir):
     ov = config.ROOT / "geo" / "overrides" / "quang_nam_kmz_2020.csv"
-    rep = importer.import_layer(raw_kmz, "commune", name_field="Name", parent_field="Quan", overrides_path=ov,
-                                valid_from=date(2025, 1, 1), valid_to=date(2025, 6, 30), geo_dir=out_dir)
+    rep = importer.import_layer(
+        raw_kmz,
+        "commune",
+        name_field="Name",
+        parent_field="Quan",
+        overrides_path=ov,
+        valid_from=date(2025, 1, 1),
+        valid_to=date(2025, 6, 30),
+        geo_dir=out_dir,
+    )
     assert rep.matched == 240 and rep.by_method["override"] == 9
     assert len(rep.merged) == 8  # the 8 communes absorbed on 01/01/2025 are dissolved into their successors
     assert sorted(x.split()[0] for x in rep.units_without_polygon) == ["20699", "20702", "20705"]
@@ -66,8 +82,11 @@ def test_raw_kmz_with_overrides_and_the_2025_crosswalk(raw_kmz, out_dir):
 
 def test_code_field_reprojection_and_ambiguity(tmp_path, out_dir):
     # two features in Web Mercator, one by code and one whose folded name fits two units (Trà Dơn / Trà Don)
-    gdf = gpd.GeoDataFrame({"ma": ["21001", ""], "ten": ["x", "Tra Don"]},
-                           geometry=[box(107.9, 15.1, 108.0, 15.2), box(108.0, 15.1, 108.1, 15.2)], crs=4326)
+    gdf = gpd.GeoDataFrame(
+        {"ma": ["21001", ""], "ten": ["x", "Tra Don"]},
+        geometry=[box(107.9, 15.1, 108.0, 15.2), box(108.0, 15.1, 108.1, 15.2)],
+        crs=4326,
+    )
     path = tmp_path / "in.gpkg"
     gdf.to_crs(3857).to_file(path)
     by_name = importer.import_layer(path, "commune", name_field="ten", geo_dir=out_dir)

@@ -1,4 +1,5 @@
 """Boundary layers: install with checksums, choice by period, every unit joined or listed missing."""
+
 from __future__ import annotations
 
 import json
@@ -43,11 +44,15 @@ def test_install_refuses_a_file_with_the_wrong_checksum(geo_pack, tmp_path):
     assert not (dst / "quang_nam_districts.geojson").exists()
 
 
-@pytest.mark.parametrize("name, missing", [
-    ("qn_districts_2020", set()), ("qn_districts_2025", set()),
-    ("qn_communes_2020", {"20699", "20705", "20364"}),  # Chơ Chun, Đắc Tôi, Phú Thịnh (shared/geo README)
-    ("qn_communes_2025", {"20699", "20705"}),
-])
+@pytest.mark.parametrize(
+    "name, missing",
+    [
+        ("qn_districts_2020", set()),
+        ("qn_districts_2025", set()),
+        ("qn_communes_2020", {"20699", "20705", "20364"}),  # Chơ Chun, Đắc Tôi, Phú Thịnh (shared/geo README)
+        ("qn_communes_2025", {"20699", "20705"}),
+    ],
+)
 def test_every_unit_is_joined_or_listed_missing(geo_dir, name, missing):
     from dashboard.warehouse.units import read_units_csv
 
@@ -56,7 +61,11 @@ def test_every_unit_is_joined_or_listed_missing(geo_dir, name, missing):
     drawn = {f["id"] for f in gj["features"]}
     u = read_units_csv()
     d = layer.valid_to
-    valid = u[(u["kind"] == layer.level) & (u["valid_from"] <= d.isoformat()) & ((u["valid_to"] == "") | (u["valid_to"] >= d.isoformat()))]
+    valid = u[
+        (u["kind"] == layer.level)
+        & (u["valid_from"] <= d.isoformat())
+        & ((u["valid_to"] == "") | (u["valid_to"] >= d.isoformat()))
+    ]
     assert drawn <= set(valid["code"])  # no polygon for a unit that is not in the list
     assert set(valid["code"]) - drawn == missing
 
@@ -69,12 +78,19 @@ def test_loaded_layer_is_simplified_rounded_clockwise_and_labelled(geo_dir):
     assert size < 100_000
     for f in gj["features"]:
         g = shape(f["geometry"])
-        assert f["id"] == f["properties"]["code"] and f["properties"]["name"].startswith(("Huyện", "Thành phố", "Thị xã"))
+        assert f["id"] == f["properties"]["code"] and f["properties"]["name"].startswith(
+            ("Huyện", "Thành phố", "Thị xã")
+        )
         assert g.contains(shapely.Point(f["properties"]["x"], f["properties"]["y"])) or g.buffer(1e-3).contains(
-            shapely.Point(f["properties"]["x"], f["properties"]["y"]))
+            shapely.Point(f["properties"]["x"], f["properties"]["y"])
+        )
         polys = getattr(g, "geoms", [g])
         assert all(not p.exterior.is_ccw for p in polys)  # clockwise exteriors for plotly geo
-        ring = f["geometry"]["coordinates"][0][0] if f["geometry"]["type"] == "MultiPolygon" else f["geometry"]["coordinates"][0]
+        ring = (
+            f["geometry"]["coordinates"][0][0]
+            if f["geometry"]["type"] == "MultiPolygon"
+            else f["geometry"]["coordinates"][0]
+        )
         assert all(len(str(c).split(".")[-1]) <= 4 for c in ring[0])
     tot = pd.Series([shape(f["geometry"]).area for f in gj["features"]]).sum()
     raw = json.loads(layer.path().read_text())

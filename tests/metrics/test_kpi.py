@@ -1,16 +1,17 @@
 """SPEC §4, rule by rule, with hand-made dossiers: the pure definition and the SQL must both agree."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pandas as pd
 import pytest
+from helpers import UNIT, pure_counts, put, sql_counts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.metrics import kpi
 from dashboard.metrics.kpi import Dossier as D
-from helpers import UNIT, pure_counts, put, sql_counts
 
 D1, D2 = date(2025, 1, 1), date(2025, 1, 31)
 
@@ -32,10 +33,17 @@ def test_finished_before_on_and_after_due(engine):
     due = date(2025, 1, 10)
     expect(
         engine,
-        [D(date(2025, 1, 2), 10, due=due, end=date(2025, 1, 9)),
-         D(date(2025, 1, 2), 10, due=due, end=due),
-         D(date(2025, 1, 2), 9, due=due, end=date(2025, 1, 11), apology=1)],
-        received=3, received_direct=3, finished=3, finished_early=1, finished_on_time=1, finished_late=1,
+        [
+            D(date(2025, 1, 2), 10, due=due, end=date(2025, 1, 9)),
+            D(date(2025, 1, 2), 10, due=due, end=due),
+            D(date(2025, 1, 2), 9, due=due, end=date(2025, 1, 11), apology=1),
+        ],
+        received=3,
+        received_direct=3,
+        finished=3,
+        finished_early=1,
+        finished_on_time=1,
+        finished_late=1,
     )
 
 
@@ -43,7 +51,11 @@ def test_no_due_date_counts_as_on_time_finished_and_open(engine):
     expect(
         engine,
         [D(date(2025, 1, 2), 10, due=None, end=date(2025, 1, 20)), D(date(2025, 1, 2), 4, due=None)],
-        received=2, received_direct=2, finished=1, finished_on_time=1, open_in_time=1,
+        received=2,
+        received_direct=2,
+        finished=1,
+        finished_on_time=1,
+        open_in_time=1,
     )
 
 
@@ -59,33 +71,52 @@ def test_paused_even_when_past_due_counts_as_on_time(engine):
     expect(
         engine,
         [D(date(2025, 1, 2), s, due=date(2025, 1, 5)) for s in (5, 6, 8)],
-        received=3, received_direct=3, paused=3,
+        received=3,
+        received_direct=3,
+        paused=3,
     )
 
 
 def test_recorded_end_on_an_open_status_is_ignored(engine):
     # status 4 with an end date is still open: end(d) is none for statuses other than 7, 9, 10
-    expect(engine, [D(date(2025, 1, 2), 4, due=date(2025, 1, 10), end=date(2025, 1, 3))],
-           received=1, received_direct=1, open_overdue=1, overdue_without_apology=1)
+    expect(
+        engine,
+        [D(date(2025, 1, 2), 4, due=date(2025, 1, 10), end=date(2025, 1, 3))],
+        received=1,
+        received_direct=1,
+        open_overdue=1,
+        overdue_without_apology=1,
+    )
 
 
 def test_carried_in(engine):
     expect(
         engine,
-        [D(date(2024, 12, 20), 10, due=date(2025, 1, 10), end=date(2025, 1, 1)),  # ends on D1: carried in
-         D(date(2024, 12, 20), 10, due=date(2025, 1, 10), end=date(2024, 12, 31)),  # ended before: not at all
-         D(date(2024, 12, 20), 4, due=date(2025, 3, 1))],  # still open
-        carried_in=2, finished=1, finished_early=1, open_in_time=1,
+        [
+            D(date(2024, 12, 20), 10, due=date(2025, 1, 10), end=date(2025, 1, 1)),  # ends on D1: carried in
+            D(date(2024, 12, 20), 10, due=date(2025, 1, 10), end=date(2024, 12, 31)),  # ended before: not at all
+            D(date(2024, 12, 20), 4, due=date(2025, 3, 1)),
+        ],  # still open
+        carried_in=2,
+        finished=1,
+        finished_early=1,
+        open_in_time=1,
     )
 
 
 def test_finished_after_d2_counts_as_open_at_d2(engine):
     expect(
         engine,
-        [D(date(2025, 1, 20), 10, due=date(2025, 2, 10), end=date(2025, 2, 5)),
-         D(date(2025, 1, 20), 10, due=date(2025, 1, 25), end=date(2025, 2, 5), apology=1),
-         D(date(2025, 1, 20), 7, due=date(2025, 1, 25), end=date(2025, 2, 5))],
-        received=3, received_direct=3, open_in_time=1, open_overdue=2, overdue_without_apology=1,
+        [
+            D(date(2025, 1, 20), 10, due=date(2025, 2, 10), end=date(2025, 2, 5)),
+            D(date(2025, 1, 20), 10, due=date(2025, 1, 25), end=date(2025, 2, 5), apology=1),
+            D(date(2025, 1, 20), 7, due=date(2025, 1, 25), end=date(2025, 2, 5)),
+        ],
+        received=3,
+        received_direct=3,
+        open_in_time=1,
+        open_overdue=2,
+        overdue_without_apology=1,
     )
 
 
@@ -96,21 +127,61 @@ def test_open_due_exactly_on_d2_is_in_time(engine):
 def test_channels_payment_digitisation_and_rating(engine):
     expect(
         engine,
-        [D(date(2025, 1, 2), 10, due=date(2025, 1, 9), end=date(2025, 1, 8), channel=2, has_fee=1,
-           paid_online=1, digitised=1, rating=1),
-         D(date(2025, 1, 2), 10, due=date(2025, 1, 9), end=date(2025, 1, 8), channel=3, has_fee=1,
-           paid_online=0, rating=4),
-         D(date(2025, 1, 2), 4, due=date(2025, 2, 5), channel=None, has_fee=0, paid_online=2)],
-        received=3, received_online=1, received_postal=1, received_direct=1, received_with_fee=2,
-        received_paid_online=2, received_digitised=1, finished=2, finished_early=2, rated=2,
-        rated_satisfied=1, open_in_time=1,
+        [
+            D(
+                date(2025, 1, 2),
+                10,
+                due=date(2025, 1, 9),
+                end=date(2025, 1, 8),
+                channel=2,
+                has_fee=1,
+                paid_online=1,
+                digitised=1,
+                rating=1,
+            ),
+            D(
+                date(2025, 1, 2),
+                10,
+                due=date(2025, 1, 9),
+                end=date(2025, 1, 8),
+                channel=3,
+                has_fee=1,
+                paid_online=0,
+                rating=4,
+            ),
+            D(date(2025, 1, 2), 4, due=date(2025, 2, 5), channel=None, has_fee=0, paid_online=2),
+        ],
+        received=3,
+        received_online=1,
+        received_postal=1,
+        received_direct=1,
+        received_with_fee=2,
+        received_paid_online=2,
+        received_digitised=1,
+        finished=2,
+        finished_early=2,
+        rated=2,
+        rated_satisfied=1,
+        open_in_time=1,
     )
 
 
 def test_rates_and_zero_denominators():
-    row = kpi.KpiRow.from_counts(dict(received=8, carried_in=2, finished=6, finished_early=3,
-                                      finished_on_time=2, finished_late=1, paused=1, open_in_time=1,
-                                      open_overdue=2, received_online=4, received_with_fee=0))
+    row = kpi.KpiRow.from_counts(
+        dict(
+            received=8,
+            carried_in=2,
+            finished=6,
+            finished_early=3,
+            finished_on_time=2,
+            finished_late=1,
+            paused=1,
+            open_in_time=1,
+            open_overdue=2,
+            received_online=4,
+            received_with_fee=0,
+        )
+    )
     assert row.rate("on_time_rate") == pytest.approx(100 * 7 / 10)
     assert row.rate("on_time_rate_finished") == pytest.approx(100 * 5 / 6)
     assert row.rate("online_rate") == 50.0
@@ -123,14 +194,17 @@ def test_rates_and_zero_denominators():
 
 
 def test_territory_sums_descendants_then_computes_rates():
-    units = pd.DataFrame({"code": ["49", "502", "20335", "20341", "SO_TP"],
-                          "parent_code": [None, "49", "502", "502", "49"]})
-    counts = pd.DataFrame([
-        {"unit_code": "20335", **dict.fromkeys(kpi.COUNT_FIELDS, 0), "received": 10, "open_in_time": 10},
-        {"unit_code": "20341", **dict.fromkeys(kpi.COUNT_FIELDS, 0), "received": 10, "open_overdue": 10},
-        {"unit_code": "SO_TP", **dict.fromkeys(kpi.COUNT_FIELDS, 0), "received": 5, "open_in_time": 5},
-        {"unit_code": "X_GONE", **dict.fromkeys(kpi.COUNT_FIELDS, 0), "received": 99},  # not valid: ignored
-    ])
+    units = pd.DataFrame(
+        {"code": ["49", "502", "20335", "20341", "SO_TP"], "parent_code": [None, "49", "502", "502", "49"]}
+    )
+    counts = pd.DataFrame(
+        [
+            {"unit_code": "20335", **dict.fromkeys(kpi.COUNT_FIELDS, 0), "received": 10, "open_in_time": 10},
+            {"unit_code": "20341", **dict.fromkeys(kpi.COUNT_FIELDS, 0), "received": 10, "open_overdue": 10},
+            {"unit_code": "SO_TP", **dict.fromkeys(kpi.COUNT_FIELDS, 0), "received": 5, "open_in_time": 5},
+            {"unit_code": "X_GONE", **dict.fromkeys(kpi.COUNT_FIELDS, 0), "received": 99},  # not valid: ignored
+        ]
+    )
     t = kpi.territory_totals(counts, units)
     assert t.loc["502", "received"] == 20 and t.loc["49", "received"] == 25 and t.loc["20335", "received"] == 10
     rates = kpi.add_derived(t.reset_index())
@@ -141,8 +215,15 @@ def test_territory_through_the_warehouse(engine):
     from dashboard.metrics.periods import custom
     from dashboard.warehouse import queries
 
-    put(engine, [D(date(2025, 1, 2), 4, due=date(2025, 3, 1)), D(date(2025, 1, 2), 4, due=date(2025, 1, 3)),
-                 D(date(2025, 1, 2), 4, due=date(2025, 3, 1))], unit=["20335", "20341", "502"])
+    put(
+        engine,
+        [
+            D(date(2025, 1, 2), 4, due=date(2025, 3, 1)),
+            D(date(2025, 1, 2), 4, due=date(2025, 1, 3)),
+            D(date(2025, 1, 2), 4, due=date(2025, 3, 1)),
+        ],
+        unit=["20335", "20341", "502"],
+    )
     with engine.connect() as conn:
         own = queries.kpi_table(conn, custom(D1, D2), level="district").set_index("code")
         terr = queries.kpi_table(conn, custom(D1, D2), level="district", territory=True).set_index("code")
@@ -168,10 +249,18 @@ def dossiers(draw):
         end = max(received, due + timedelta(days=draw(st.integers(-1, 1))))
     if status in (7, 9, 10) and end is None:
         end = received
-    return D(received, status, due=due, end=end, channel=draw(st.sampled_from([None, 1, 2, 3])),
-             paid_online=draw(st.sampled_from([None, 0, 1, 2])), has_fee=draw(st.sampled_from([None, 0, 1])),
-             digitised=draw(st.sampled_from([None, 0, 1])), apology=draw(st.sampled_from([None, 0, 1])),
-             rating=draw(st.sampled_from([None, 1, 2, 3, 4])))
+    return D(
+        received,
+        status,
+        due=due,
+        end=end,
+        channel=draw(st.sampled_from([None, 1, 2, 3])),
+        paid_online=draw(st.sampled_from([None, 0, 1, 2])),
+        has_fee=draw(st.sampled_from([None, 0, 1])),
+        digitised=draw(st.sampled_from([None, 0, 1])),
+        apology=draw(st.sampled_from([None, 0, 1])),
+        rating=draw(st.sampled_from([None, 1, 2, 3, 4])),
+    )
 
 
 @st.composite
@@ -236,7 +325,9 @@ def test_listable_sql_equals_reference(duck, ds):
     put(duck, ds)
     d = schema.dossier
     with duck.connect() as conn:
-        got = sorted(r[0] for r in conn.execute(sa.select(d.c.code).where(kpi.listable_sql(d.c), d.c.unit_code == UNIT)))
+        got = sorted(
+            r[0] for r in conn.execute(sa.select(d.c.code).where(kpi.listable_sql(d.c), d.c.unit_code == UNIT))
+        )
     want = sorted(f"T-{i:06d}" for i, x in enumerate(ds) if kpi.may_be_listed(x))
     assert got == want
 
@@ -255,10 +346,15 @@ def test_due_soon_sql_matches_definition(engine):
     from dashboard.warehouse import queries
 
     as_of = date(2025, 6, 30)
-    ds = [D(date(2025, 6, 1), 4, due=date(2025, 7, 3)), D(date(2025, 6, 1), 4, due=as_of),
-          D(date(2025, 6, 1), 4, due=date(2025, 7, 4)), D(date(2025, 6, 1), 5, due=date(2025, 7, 1)),
-          D(date(2025, 6, 1), 10, due=date(2025, 7, 1), end=date(2025, 6, 20)), D(date(2025, 6, 1), 2, due=None),
-          D(date(2025, 6, 1), 3, due=date(2025, 7, 1))]
+    ds = [
+        D(date(2025, 6, 1), 4, due=date(2025, 7, 3)),
+        D(date(2025, 6, 1), 4, due=as_of),
+        D(date(2025, 6, 1), 4, due=date(2025, 7, 4)),
+        D(date(2025, 6, 1), 5, due=date(2025, 7, 1)),
+        D(date(2025, 6, 1), 10, due=date(2025, 7, 1), end=date(2025, 6, 20)),
+        D(date(2025, 6, 1), 2, due=None),
+        D(date(2025, 6, 1), 3, due=date(2025, 7, 1)),
+    ]
     put(engine, ds)
     with engine.connect() as conn:
         got = queries.due_soon_counts(conn, as_of, 3)

@@ -1,4 +1,5 @@
 """Rankings: ties share a rank, no data comes last, movement since the previous period."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -7,9 +8,14 @@ from dashboard.metrics import ranking
 
 
 def frame(values: dict[str, float | None]) -> pd.DataFrame:
-    return pd.DataFrame({"code": list(values), "name": [f"Đơn vị {c}" for c in values],
-                         "on_time_rate": [float("nan") if v is None else v for v in values.values()],
-                         "overdue": [0 if v is None else int(100 - v) for v in values.values()]})
+    return pd.DataFrame(
+        {
+            "code": list(values),
+            "name": [f"Đơn vị {c}" for c in values],
+            "on_time_rate": [float("nan") if v is None else v for v in values.values()],
+            "overdue": [0 if v is None else int(100 - v) for v in values.values()],
+        }
+    )
 
 
 def test_ties_share_a_competition_rank_and_no_data_is_last():

@@ -1,5 +1,6 @@
 """Monthly series: they equal the period figures month by month, and a merged unit's line continues
 in its successor (crosswalk), on the demo warehouse (DuckDB and PostgreSQL)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -29,7 +30,9 @@ def test_month_units_follow_the_same_rule_as_the_warehouse_query(demo_engine):
         context = trends.month_units(units, MONTHS)
         for m in MONTHS:
             sql = queries.units_in_period(conn, m.start, m.end)
-            assert context[m.key].parent == {c: (None if pd.isna(p) else p) for c, p in zip(sql["code"], sql["parent_code"])}
+            assert context[m.key].parent == {
+                c: (None if pd.isna(p) else p) for c, p in zip(sql["code"], sql["parent_code"])
+            }
             at_end = queries.units_in_period(conn, m.end, m.end)
             assert context[m.key].at_end == frozenset(at_end["code"])
             for code in ("49", "509", "519"):

@@ -1,4 +1,5 @@
 """Early warning: below the target or down more than 2 points; due-soon counts summed over a territory."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -7,9 +8,16 @@ from dashboard.metrics.warning import early_warning, territory_sum
 
 
 def _table(rates: dict[str, float | None]) -> pd.DataFrame:
-    return pd.DataFrame({"code": list(rates), "name": [f"U{c}" for c in rates], "kind": "district",
-                         "on_time_rate": [float("nan") if v is None else v for v in rates.values()],
-                         "overdue": 1, "overdue_without_apology": 0})
+    return pd.DataFrame(
+        {
+            "code": list(rates),
+            "name": [f"U{c}" for c in rates],
+            "kind": "district",
+            "on_time_rate": [float("nan") if v is None else v for v in rates.values()],
+            "overdue": 1,
+            "overdue_without_apology": 0,
+        }
+    )
 
 
 def test_flags_below_target_and_drops():
@@ -31,8 +39,9 @@ def test_without_a_previous_period_only_the_target_counts():
 
 
 def test_territory_sum_adds_descendants():
-    units = pd.DataFrame({"code": ["49", "502", "20335", "20341", "503"],
-                          "parent_code": [None, "49", "502", "502", "49"]})
+    units = pd.DataFrame(
+        {"code": ["49", "502", "20335", "20341", "503"], "parent_code": [None, "49", "502", "502", "49"]}
+    )
     own = pd.DataFrame({"unit_code": ["20335", "20341", "502", "503", "zzz"], "due_soon": [2, 3, 1, 4, 9]})
     got = territory_sum(own, units, "due_soon")
     assert got.to_dict() == {"49": 10, "502": 6, "20335": 2, "20341": 3, "503": 4}

@@ -1,4 +1,5 @@
 """XLSX files: the list export writes its filters and neutralises formulas; the report workbook ties to `report`."""
+
 from __future__ import annotations
 
 import io
@@ -13,27 +14,61 @@ from dashboard.reports import excel
 from dashboard.reports import period as pr
 
 
-@pytest.mark.parametrize("text, want", [("=1+1", "'=1+1"), ("+84 90", "'+84 90"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"),
-                                        ("\t=x", "'\t=x"), ("Đất đai", "Đất đai"), ("a=b", "a=b"), (5, 5), (None, None)])
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("=1+1", "'=1+1"),
+        ("+84 90", "'+84 90"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=x", "'\t=x"),
+        ("Đất đai", "Đất đai"),
+        ("a=b", "a=b"),
+        (5, 5),
+        (None, None),
+    ],
+)
 def test_neutralise(text, want):
     assert excel.neutralise(text) == want
 
 
 def _rows(n: int) -> pd.DataFrame:
-    return pd.DataFrame({
-        "code": [f"H49.X-{i:05d}" for i in range(n)], "procedure_code": "MH.0001",
-        "procedure_name": ["=HYPERLINK(\"http://evil\",\"x\")", "+SUM(1)", "-1", "@cmd", "Đăng ký khai sinh"] * (n // 5),
-        "field_code": "DD", "field_name": "Đất đai", "unit_code": "502", "unit_name": "Thành phố Tam Kỳ",
-        "received_date": date(2024, 2, 20), "due_date": date(2024, 2, 28), "end_date": [date(2024, 3, 1), None] * (n // 2),
-        "days_overdue": pd.array([2] * n, dtype="Int64"), "status": pd.array([10, 4] * (n // 2), dtype="Int64"),
-        "channel": pd.array([2, None] * (n // 2), dtype="Int64"), "apology": pd.array([1, None] * (n // 2), dtype="Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "code": [f"H49.X-{i:05d}" for i in range(n)],
+            "procedure_code": "MH.0001",
+            "procedure_name": ['=HYPERLINK("http://evil","x")', "+SUM(1)", "-1", "@cmd", "Đăng ký khai sinh"]
+            * (n // 5),
+            "field_code": "DD",
+            "field_name": "Đất đai",
+            "unit_code": "502",
+            "unit_name": "Thành phố Tam Kỳ",
+            "received_date": date(2024, 2, 20),
+            "due_date": date(2024, 2, 28),
+            "end_date": [date(2024, 3, 1), None] * (n // 2),
+            "days_overdue": pd.array([2] * n, dtype="Int64"),
+            "status": pd.array([10, 4] * (n // 2), dtype="Int64"),
+            "channel": pd.array([2, None] * (n // 2), dtype="Int64"),
+            "apology": pd.array([1, None] * (n // 2), dtype="Int64"),
+        }
+    )
 
 
 def test_list_export_contents(tmp_path):
     p = periods.parse("2024-Q1", 15)
-    meta = excel.ListMeta("finished_late", "Thành phố Tam Kỳ", "502", True, p, date(2025, 6, 30), 3,
-                          fields=["Đất đai"], procedures=["=evil()"], demo=True, total=10)
+    meta = excel.ListMeta(
+        "finished_late",
+        "Thành phố Tam Kỳ",
+        "502",
+        True,
+        p,
+        date(2025, 6, 30),
+        3,
+        fields=["Đất đai"],
+        procedures=["=evil()"],
+        demo=True,
+        total=10,
+    )
     data = excel.list_workbook(_rows(10), meta, "vi")
     ws = load_workbook(io.BytesIO(data)).worksheets[0]
     cells = list(ws.iter_rows(values_only=True))
@@ -44,11 +79,11 @@ def test_list_export_contents(tmp_path):
     assert head["Lĩnh vực"] == "Đất đai" and head["Thủ tục"] == "'=evil()" and head["Số hồ sơ"] == 10
     header_at = next(i for i, r in enumerate(cells) if r[0] == "Mã hồ sơ")
     header = cells[header_at]
-    body = cells[header_at + 1:]
+    body = cells[header_at + 1 :]
     assert len(body) == 10
     assert header[:5] == ("Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Đơn vị xử lý")
     names = [r[2] for r in body[:5]]
-    assert names == ["'=HYPERLINK(\"http://evil\",\"x\")", "'+SUM(1)", "'-1", "'@cmd", "Đăng ký khai sinh"]
+    assert names == ['\'=HYPERLINK("http://evil","x")', "'+SUM(1)", "'-1", "'@cmd", "Đăng ký khai sinh"]
     first, second = dict(zip(header, body[0])), dict(zip(header, body[1]))
     assert first["Tiếp nhận"] == datetime(2024, 2, 20) and first["Kết thúc"] == datetime(2024, 3, 1)
     assert second["Kết thúc"] is None
@@ -66,8 +101,9 @@ def test_list_cells_are_excel_serial_days_numbers_and_neutralised_text():
     assert excel._cells(pd.Series(pd.array([3, None, -2], dtype="Int64")), "number") == [3, None, -2]
     text = pd.Series(["=1+1", None, "Đất đai", "-5", "a=b"], dtype="string")
     assert excel._cells(text, "text") == ["'=1+1", None, "Đất đai", "'-5", "a=b"]
-    assert [excel._cell_kind(c) for c, _ in excel.list_columns("due_soon", "vi")] == \
-        ["text"] * 5 + ["date"] * 3 + ["number"] + ["text"] * 3
+    assert [excel._cell_kind(c) for c, _ in excel.list_columns("due_soon", "vi")] == ["text"] * 5 + ["date"] * 3 + [
+        "number"
+    ] + ["text"] * 3
 
 
 def test_list_export_in_english_names_days_left():
@@ -127,7 +163,10 @@ def test_report_workbook_ties_to_report(demo_engine, key):
     # conservation in every row: received total = processed + in progress + paused
     for r in rows:
         if r[1]:
-            assert r[3] == r[col[("finished", "withdrawn")]] + r[col[("open_in_time", "open_overdue")]] + r[col[("paused",)]]
+            assert (
+                r[3]
+                == r[col[("finished", "withdrawn")]] + r[col[("open_in_time", "open_overdue")]] + r[col[("paused",)]]
+            )
     # the flat sheet is exactly the `report` rows; the overdue sheet lists every overdue dossier
     flat_sheet = list(wb["report"].iter_rows(values_only=True))
     assert flat_sheet[0] == tuple(kpi.REPORT_FIELDS) and len(flat_sheet) == len(flat) + 1

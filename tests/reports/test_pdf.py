@@ -1,4 +1,5 @@
 """The one-page PDF summary: one A4 page, its figures taken from the report."""
+
 from __future__ import annotations
 
 import re
@@ -41,6 +42,22 @@ def test_worst_units_are_the_lowest_rates(demo_engine):
     worst = pdf.worst_units(rep.units, rep.districts, n=5)
     assert len(worst) == 5 and worst["on_time_rate"].is_monotonic_increasing
     pool = list(rep.districts["on_time_rate"].dropna()) + list(
-        rep.units[rep.units["kind"].isin(("department", "land_registry_branch"))]["on_time_rate"].dropna())
+        rep.units[rep.units["kind"].isin(("department", "land_registry_branch"))]["on_time_rate"].dropna()
+    )
     assert worst["on_time_rate"].iloc[0] == min(pool)
     assert set(worst["kind"]) <= {"district", "department", "land_registry_branch"}
+
+
+def test_without_the_pdf_extra_the_cli_names_what_to_install(monkeypatch, capsys, tmp_path):
+    from importlib import util
+
+    from dashboard import cli
+
+    real = util.find_spec
+    monkeypatch.setattr(util, "find_spec", lambda name, *a: None if name == "fpdf" else real(name, *a))
+    assert not pdf.available()
+    monkeypatch.setenv("DASHBOARD_DB_URL", f"duckdb:///{tmp_path / 'w.duckdb'}")
+    assert cli.main(["init"]) == 0
+    code = cli.main(["report", "--period", "2025-Q1", "--format", "pdf", "--output", str(tmp_path / "x.pdf")])
+    assert code != 0 and "ban-do-the-che[pdf]" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()

@@ -1,5 +1,6 @@
 """Every list, sheet and summary ties to the headline counts, for periods around the 01/01/2025 merger
 (units retired that day keep open overdue dossiers, which count at their successor)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,11 +1,12 @@
 """Static tables drawn as HTML (ui/components.table): every text escaped, number columns right-aligned
 header and cells, per-cell styles, and the same cells back through the tests' own table reader."""
+
 from __future__ import annotations
 
 import pandas as pd
+from helpers import html_tables
 
 from dashboard.ui import components
-from helpers import html_tables
 
 
 def drawn(monkeypatch, df, **kw) -> str:
@@ -26,9 +27,16 @@ def test_cells_are_escaped_and_read_back(monkeypatch):
 
 
 def test_number_columns_are_right_aligned_text_columns_not(monkeypatch):
-    df = pd.DataFrame({"Hạng": ["1", "2"], "Đơn vị": ["Huyện Quế Sơn", "12 Tháng 3"],
-                       "Tỷ lệ": ["95,00 %", "không có dữ liệu"], "Biến động": ["↑ 3", "="],
-                       "Tổng": ["1.234.567", "0"], "Mã": ["MH.0001", "—"]})
+    df = pd.DataFrame(
+        {
+            "Hạng": ["1", "2"],
+            "Đơn vị": ["Huyện Quế Sơn", "12 Tháng 3"],
+            "Tỷ lệ": ["95,00 %", "không có dữ liệu"],
+            "Biến động": ["↑ 3", "="],
+            "Tổng": ["1.234.567", "0"],
+            "Mã": ["MH.0001", "—"],
+        }
+    )
     markup = drawn(monkeypatch, df)
     heads = pd.Series(markup.split("<th")[1:])
     right = [h.split(">", 2)[1].split("<")[0] for h in heads if h.startswith(' class="num"')]
@@ -39,7 +47,7 @@ def test_number_columns_are_right_aligned_text_columns_not(monkeypatch):
 def test_styles_per_cell_and_repeated_column_names(monkeypatch):
     df = pd.DataFrame([["a", "b"], ["c", "d"]], columns=["X", "X"])
     markup = drawn(monkeypatch, pd.DataFrame({"Tỷ lệ": ["97 %", "80 %"]}), styles={"Tỷ lệ": ["color: #1b7837", ""]})
-    assert '<td class="num" style="color: #1b7837">97 %</td>' in markup and "<td class=\"num\">80 %</td>" in markup
+    assert '<td class="num" style="color: #1b7837">97 %</td>' in markup and '<td class="num">80 %</td>' in markup
     assert html_tables(drawn(monkeypatch, df))[0].values.tolist() == [["a", "b"], ["c", "d"]]
 
 
@@ -54,8 +62,12 @@ def test_cards_one_block_escaped_and_read_back(monkeypatch):
 
     out = []
     monkeypatch.setattr(components.st, "html", out.append)
-    components.cards([components.Card("Hồ sơ quá hạn", "10.190", help='Tổng "quá hạn" <x>'),
-                      components.Card("Chưa xin lỗi <i>", "4.150", note="40,7 % & hơn")])
+    components.cards(
+        [
+            components.Card("Hồ sơ quá hạn", "10.190", help='Tổng "quá hạn" <x>'),
+            components.Card("Chưa xin lỗi <i>", "4.150", note="40,7 % & hơn"),
+        ]
+    )
     assert len(out) == 1
     markup = out[0]
     assert markup.count('class="bdtc-card"') == 2
@@ -87,8 +99,13 @@ def test_grid_height_fits_the_rows_or_scrolls():
 def test_nowrap_columns_stay_on_one_line():
     from dashboard.ui.components import table_html
 
-    df = pd.DataFrame({"Mã hồ sơ": ["H49.CN_507-250122-00056858"], "Tên thủ tục": ["Đăng ký biến động quyền sử dụng đất"],
-                       "Số ngày": ["41"]})
+    df = pd.DataFrame(
+        {
+            "Mã hồ sơ": ["H49.CN_507-250122-00056858"],
+            "Tên thủ tục": ["Đăng ký biến động quyền sử dụng đất"],
+            "Số ngày": ["41"],
+        }
+    )
     html = table_html(df, nowrap=("Mã hồ sơ",))
     assert '<td class="nw">H49.CN_507-250122-00056858</td>' in html
     assert "<td>Đăng ký biến động" in html and '<td class="num">41</td>' in html

@@ -1,5 +1,6 @@
 """The projector's slide arithmetic: stepping wraps round, the timer advances only when a slide has
 had its time, and a manual step restarts the clock (ui/present.py)."""
+
 from __future__ import annotations
 
 from dashboard.ui.present import SLIDES, due, step

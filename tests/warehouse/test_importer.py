@@ -1,4 +1,5 @@
 """Import rules of SPEC §2 on both backends: quarantine reasons, BOM/XLSX, upsert, idempotence, refusal."""
+
 from __future__ import annotations
 
 import csv
@@ -11,17 +12,49 @@ from openpyxl import Workbook
 
 from dashboard.warehouse import importer, schema
 
-HEADER = ["MaHoSo", "MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "MaDonVi", "NgayTiepNhan", "NgayHenTra",
-          "NgayKetThucXuLy", "TrangThaiHoSo", "KenhThucHien", "MucDo", "DuocThanhToanTrucTuyen", "CoPhiLePhi",
-          "HoSoCoThanhPhanSoHoa", "CoPhieuXinLoi", "SoLanBoSung", "DanhGiaHaiLong"]
+HEADER = [
+    "MaHoSo",
+    "MaTTHC",
+    "TenTTHC",
+    "MaLinhVuc",
+    "TenLinhVuc",
+    "MaDonVi",
+    "NgayTiepNhan",
+    "NgayHenTra",
+    "NgayKetThucXuLy",
+    "TrangThaiHoSo",
+    "KenhThucHien",
+    "MucDo",
+    "DuocThanhToanTrucTuyen",
+    "CoPhiLePhi",
+    "HoSoCoThanhPhanSoHoa",
+    "CoPhieuXinLoi",
+    "SoLanBoSung",
+    "DanhGiaHaiLong",
+]
 
 
 def row(code, **kw):
-    base = dict(MaHoSo=code, MaTTHC="2.000815", TenTTHC="Chứng thực bản sao", MaLinhVuc="CT",
-                TenLinhVuc="Chứng thực", MaDonVi="20335", NgayTiepNhan="20250106083000",
-                NgayHenTra="20250110170000", NgayKetThucXuLy="20250109100000", TrangThaiHoSo="10",
-                KenhThucHien="2", MucDo="4", DuocThanhToanTrucTuyen="1", CoPhiLePhi="1",
-                HoSoCoThanhPhanSoHoa="1", CoPhieuXinLoi="0", SoLanBoSung="0", DanhGiaHaiLong="1")
+    base = dict(
+        MaHoSo=code,
+        MaTTHC="2.000815",
+        TenTTHC="Chứng thực bản sao",
+        MaLinhVuc="CT",
+        TenLinhVuc="Chứng thực",
+        MaDonVi="20335",
+        NgayTiepNhan="20250106083000",
+        NgayHenTra="20250110170000",
+        NgayKetThucXuLy="20250109100000",
+        TrangThaiHoSo="10",
+        KenhThucHien="2",
+        MucDo="4",
+        DuocThanhToanTrucTuyen="1",
+        CoPhiLePhi="1",
+        HoSoCoThanhPhanSoHoa="1",
+        CoPhieuXinLoi="0",
+        SoLanBoSung="0",
+        DanhGiaHaiLong="1",
+    )
     base.update(kw)
     return base
 
@@ -111,8 +144,13 @@ def test_xlsx_first_sheet_with_real_dates(engine, tmp_path):
     ws = wb.active
     ws.append(HEADER)
     r = row("X1")
-    r.update(NgayTiepNhan=datetime(2025, 1, 6, 8, 30), NgayHenTra=datetime(2025, 1, 10, 17), TrangThaiHoSo=10,
-             NgayKetThucXuLy="2025-01-09T10:00:00+07:00", KenhThucHien=2)
+    r.update(
+        NgayTiepNhan=datetime(2025, 1, 6, 8, 30),
+        NgayHenTra=datetime(2025, 1, 10, 17),
+        TrangThaiHoSo=10,
+        NgayKetThucXuLy="2025-01-09T10:00:00+07:00",
+        KenhThucHien=2,
+    )
     ws.append([r[h] for h in HEADER])
     ws.append([row("X2", TrangThaiHoSo="12")[h] for h in HEADER])
     wb.create_sheet("other").append(["ignored"])
@@ -127,9 +165,14 @@ def test_xlsx_first_sheet_with_real_dates(engine, tmp_path):
 
 
 def test_dates_in_all_accepted_formats(engine, tmp_path):
-    rows = [row("F1", NgayTiepNhan="20250106083000"), row("F2", NgayTiepNhan="2025-01-06"),
-            row("F3", NgayTiepNhan="2025-01-06T08:30:00"), row("F4", NgayTiepNhan="06/01/2025"),
-            row("F5", NgayTiepNhan="6/1/2025 08:30:15"), row("F6", NgayTiepNhan="2025-01-06T01:30:00Z")]
+    rows = [
+        row("F1", NgayTiepNhan="20250106083000"),
+        row("F2", NgayTiepNhan="2025-01-06"),
+        row("F3", NgayTiepNhan="2025-01-06T08:30:00"),
+        row("F4", NgayTiepNhan="06/01/2025"),
+        row("F5", NgayTiepNhan="6/1/2025 08:30:15"),
+        row("F6", NgayTiepNhan="2025-01-06T01:30:00Z"),
+    ]
     [res] = run(engine, write_csv(tmp_path / "dates.csv", rows))
     assert (res.loaded, res.quarantined) == (6, 0)
     with engine.connect() as conn:
@@ -139,8 +182,9 @@ def test_dates_in_all_accepted_formats(engine, tmp_path):
 
 
 def test_upsert_by_code_and_same_file_twice_changes_nothing(engine, tmp_path):
-    first = write_csv(tmp_path / "snap1.csv", [row("A1", TrangThaiHoSo="4", NgayKetThucXuLy=""), row("B2"),
-                                               row("C3", MaDonVi="nope")])
+    first = write_csv(
+        tmp_path / "snap1.csv", [row("A1", TrangThaiHoSo="4", NgayKetThucXuLy=""), row("B2"), row("C3", MaDonVi="nope")]
+    )
     [r1] = run(engine, first)
     assert (r1.new, r1.updated, r1.unchanged, r1.quarantined) == (2, 0, 0, 1)
     before = snapshot(engine)
@@ -152,8 +196,9 @@ def test_upsert_by_code_and_same_file_twice_changes_nothing(engine, tmp_path):
     assert (r3.new, r3.updated, r3.unchanged) == (0, 1, 0)
     with engine.connect() as conn:
         rows = dict(conn.execute(sa.select(schema.dossier.c.code, schema.dossier.c.status)).all())
-        src = conn.execute(sa.select(schema.dossier.c.source_file, schema.dossier.c.source_row)
-                           .where(schema.dossier.c.code == "A1")).one()
+        src = conn.execute(
+            sa.select(schema.dossier.c.source_file, schema.dossier.c.source_row).where(schema.dossier.c.code == "A1")
+        ).one()
     assert rows == {"A1": 10, "B2": 10}
     assert tuple(src) == ("snap2.csv", 2)
 
@@ -175,8 +220,9 @@ def test_missing_required_column_refuses_file_and_changes_nothing(engine, tmp_pa
     assert res.refused and "MaDonVi" in res.refused and "bad.csv" in res.refused
     assert snapshot(engine) == before
     with engine.connect() as conn:
-        log = conn.execute(sa.select(schema.import_log.c.status, schema.import_log.c.message)
-                           .order_by(schema.import_log.c.id)).all()
+        log = conn.execute(
+            sa.select(schema.import_log.c.status, schema.import_log.c.message).order_by(schema.import_log.c.id)
+        ).all()
     assert log[-1][0] == "refused" and "MaDonVi" in log[-1][1]
 
 

@@ -1,12 +1,12 @@
 """Schema evolution: the migrations build exactly warehouse.schema, a warehouse built before migrations
 existed is upgraded in place with its data, and ids come from sequences."""
+
 from __future__ import annotations
 
 import gzip
 import shutil
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from dashboard import cli
@@ -19,8 +19,11 @@ FIXTURES = Path(__file__).with_name("fixtures")
 def _columns(conn) -> dict[str, dict[str, bool]]:
     """table → column → nullable, as the database has them (the migrations' own table left out)."""
     insp = sa.inspect(conn)
-    return {t: {c["name"]: bool(c["nullable"]) for c in insp.get_columns(t)}
-            for t in insp.get_table_names() if t != "alembic_version"}
+    return {
+        t: {c["name"]: bool(c["nullable"]) for c in insp.get_columns(t)}
+        for t in insp.get_table_names()
+        if t != "alembic_version"
+    }
 
 
 def test_the_migrations_build_exactly_the_schema(backend_url):
@@ -45,9 +48,12 @@ def test_a_warehouse_built_before_migrations_upgrades_in_place(tmp_path, monkeyp
     e = make_engine(url)
     with e.connect() as conn:
         assert migrate.current(conn) is None and not migrate.is_current(conn)
-        before = {t: conn.execute(sa.select(schema.metadata.tables[t]).order_by(*schema.metadata.tables[t].primary_key
-                                                                                 .columns)).all()
-                  for t in ("dossier", "import_log", "quarantine", "official_score", "unit", "meta")}
+        before = {
+            t: conn.execute(
+                sa.select(schema.metadata.tables[t]).order_by(*schema.metadata.tables[t].primary_key.columns)
+            ).all()
+            for t in ("dossier", "import_log", "quarantine", "official_score", "unit", "meta")
+        }
     e.dispose()
     monkeypatch.setenv("DASHBOARD_DB_URL", url)
     assert cli.main(["upgrade"]) == 0

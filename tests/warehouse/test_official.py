@@ -1,4 +1,5 @@
 """Import of official 766 scores: every row lands or is quarantined with file, row, field and reason."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -33,14 +34,27 @@ def test_rows_land_or_are_quarantined_with_a_reason(engine, tmp_path):
     assert (r.rows, r.loaded, r.new, r.quarantined, r.superseded) == (9, 3, 3, 6, 1)
     with engine.connect() as conn:
         got = official.scores(conn, "49", "2025-03").set_index("group_key")
-        q = pd.DataFrame(conn.execute(sa.select(schema.quarantine.c.row_number, schema.quarantine.c.reason_code,
-                                                schema.quarantine.c.field, schema.quarantine.c.reason_en)
-                                      .where(schema.quarantine.c.file_name == "diem766.csv")).all())
+        q = pd.DataFrame(
+            conn.execute(
+                sa.select(
+                    schema.quarantine.c.row_number,
+                    schema.quarantine.c.reason_code,
+                    schema.quarantine.c.field,
+                    schema.quarantine.c.reason_en,
+                ).where(schema.quarantine.c.file_name == "diem766.csv")
+            ).all()
+        )
     assert got.loc["progress", "score"] == 18.4 and got.loc["online", "score"] == 7.7  # vi-VN decimal comma
     assert got.loc["total", "score"] == 80.2 and got.loc["total", "source_row"] == 5  # the last row wins
     reasons = {(r.row_number, r.reason_code, r.field) for r in q.itertuples()}
-    assert reasons == {(4, "superseded", "group"), (6, "unknown_unit", "unit"), (7, "bad_period", "period"),
-                       (8, "unknown_group", "group"), (9, "out_of_range", "score"), (10, "required", "score")}
+    assert reasons == {
+        (4, "superseded", "group"),
+        (6, "unknown_unit", "unit"),
+        (7, "bad_period", "period"),
+        (8, "unknown_group", "group"),
+        (9, "out_of_range", "score"),
+        (10, "required", "score"),
+    }
     assert r.rows == r.loaded + r.quarantined  # nothing lost
     # the same file again changes nothing and repeats no quarantine entry
     again = _import(engine, path)

@@ -1,4 +1,5 @@
 """The overdue lists hold exactly the dossiers SPEC §4 names, page without gaps, and add up to the report."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -6,11 +7,11 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from helpers import UNIT, put
 
 from dashboard.metrics import kpi, periods
 from dashboard.metrics.kpi import Dossier as D
 from dashboard.warehouse import overdue, queries, schema
-from helpers import UNIT, put
 
 CASES = [  # (period, cut-off, unit, territory)
     ("2025-Q1", 15, "49", True),
@@ -29,9 +30,18 @@ def _scope(conn, key, cutoff, unit, territory, **kw) -> overdue.Scope:
 
 def _dossiers(conn, codes) -> pd.DataFrame:
     d = schema.dossier
-    rows = conn.execute(sa.select(d.c.code, d.c.received_date, d.c.status, d.c.due_date, d.c.end_date, d.c.apology,
-                                  d.c.field_code, d.c.procedure_code)
-                        .where(d.c.unit_code.in_(codes))).all()
+    rows = conn.execute(
+        sa.select(
+            d.c.code,
+            d.c.received_date,
+            d.c.status,
+            d.c.due_date,
+            d.c.end_date,
+            d.c.apology,
+            d.c.field_code,
+            d.c.procedure_code,
+        ).where(d.c.unit_code.in_(codes))
+    ).all()
     return pd.DataFrame(rows, columns=["code", "received", "status", "due", "end", "apology", "field", "proc"])
 
 
@@ -97,15 +107,18 @@ def test_filters_by_field_and_procedure(demo_engine):
         assert field in set(opts["field_code"]) and proc in set(opts["procedure_code"])
 
 
-@pytest.mark.parametrize("sort, descending", [("days_overdue", True), ("received_date", False), ("code", False),
-                                               ("due_date", True)])
+@pytest.mark.parametrize(
+    "sort, descending", [("days_overdue", True), ("received_date", False), ("code", False), ("due_date", True)]
+)
 def test_pages_cover_the_list_once_in_order(demo_engine, sort, descending):
     with demo_engine.connect() as conn:
         s = _scope(conn, "2024", 15, "49", True)
         whole = overdue.page(conn, "finished_late", s, sort=sort, descending=descending, limit=None)
         size = 37
-        pages = [overdue.page(conn, "finished_late", s, sort=sort, descending=descending, offset=o, limit=size)
-                 for o in range(0, len(whole) + size, size)]
+        pages = [
+            overdue.page(conn, "finished_late", s, sort=sort, descending=descending, offset=o, limit=size)
+            for o in range(0, len(whole) + size, size)
+        ]
     assert len(whole) > 3 * size
     joined = pd.concat(pages, ignore_index=True)
     assert list(joined["code"]) == list(whole["code"])  # no gap, no overlap, same order
@@ -131,11 +144,13 @@ def test_days_overdue_are_calendar_days(engine):
     """Across a leap day, a month end and a year end; the page's numbers are whole days as ints, and
     pandas' datetime64 (microsecond unit by default in pandas 3) gives the same days."""
     p = periods.custom(date(2024, 1, 1), date(2025, 1, 10))
-    ds = [D(date(2024, 2, 20), 10, due=date(2024, 2, 28), end=date(2024, 3, 1)),  # 2 days (29 Feb)
-          D(date(2024, 12, 1), 9, due=date(2024, 12, 30), end=date(2025, 1, 2)),  # 3 days over the new year
-          D(date(2024, 6, 1), 10, due=date(2024, 6, 5), end=date(2024, 6, 5)),  # on time: not listed
-          D(date(2024, 11, 1), 4, due=date(2024, 11, 30)),  # open: 41 days at 10/01/2025
-          D(date(2024, 11, 1), 5, due=date(2024, 11, 2))]  # paused: not overdue
+    ds = [
+        D(date(2024, 2, 20), 10, due=date(2024, 2, 28), end=date(2024, 3, 1)),  # 2 days (29 Feb)
+        D(date(2024, 12, 1), 9, due=date(2024, 12, 30), end=date(2025, 1, 2)),  # 3 days over the new year
+        D(date(2024, 6, 1), 10, due=date(2024, 6, 5), end=date(2024, 6, 5)),  # on time: not listed
+        D(date(2024, 11, 1), 4, due=date(2024, 11, 30)),  # open: 41 days at 10/01/2025
+        D(date(2024, 11, 1), 5, due=date(2024, 11, 2)),
+    ]  # paused: not overdue
     put(engine, ds)
     with engine.connect() as conn:
         s = overdue.Scope(p, (UNIT,), date(2025, 1, 10))
@@ -151,8 +166,12 @@ def test_days_overdue_are_calendar_days(engine):
 
 def test_due_soon_window_and_sign(engine):
     as_of = date(2025, 6, 30)
-    ds = [D(date(2025, 6, 1), 4, due=as_of), D(date(2025, 6, 1), 4, due=as_of + timedelta(days=3)),
-          D(date(2025, 6, 1), 4, due=as_of + timedelta(days=4)), D(date(2025, 6, 1), 6, due=as_of)]
+    ds = [
+        D(date(2025, 6, 1), 4, due=as_of),
+        D(date(2025, 6, 1), 4, due=as_of + timedelta(days=3)),
+        D(date(2025, 6, 1), 4, due=as_of + timedelta(days=4)),
+        D(date(2025, 6, 1), 6, due=as_of),
+    ]
     put(engine, ds)
     with engine.connect() as conn:
         s = overdue.Scope(periods.parse("2025-06", 15), (UNIT,), as_of, due_days=3)
@@ -169,9 +188,12 @@ def test_a_successor_takes_over_the_open_dossiers_of_the_unit_merged_into_it(dem
     d = schema.dossier
     with demo_engine.connect() as conn:
         succ = queries.successor_map(conn)
-        left = conn.execute(sa.select(d.c.unit_code, sa.func.count().label("n"))
-                            .where(d.c.unit_code.in_(list(succ)), kpi.relevant_sql(d.c, p.start, p.end))
-                            .group_by(d.c.unit_code).order_by(sa.text("n DESC"), d.c.unit_code)).all()
+        left = conn.execute(
+            sa.select(d.c.unit_code, sa.func.count().label("n"))
+            .where(d.c.unit_code.in_(list(succ)), kpi.relevant_sql(d.c, p.start, p.end))
+            .group_by(d.c.unit_code)
+            .order_by(sa.text("n DESC"), d.c.unit_code)
+        ).all()
         assert left, "the demo should leave some dossiers of merged units open into 2025"
         retired = left[0][0]
         heir = succ[retired]
@@ -181,7 +203,10 @@ def test_a_successor_takes_over_the_open_dossiers_of_the_unit_merged_into_it(dem
         assert retired not in table.index
         for f in ("carried_in", "finished", "open_overdue", "open_in_time"):
             assert table.loc[heir, f] == own[f].get(heir, 0) + sum(
-                own[f].get(c, 0) for c in succ if c not in table.index and kpi.successor_in(c, succ, set(table.index)) == heir)
+                own[f].get(c, 0)
+                for c in succ
+                if c not in table.index and kpi.successor_in(c, succ, set(table.index)) == heir
+            )
         province = queries.kpi_table(conn, p, level="province", territory=True).iloc[0]
         for f in kpi.COUNT_FIELDS:
             assert province[f] == own[f].sum()  # every dossier of the period counted once
@@ -190,8 +215,9 @@ def test_a_successor_takes_over_the_open_dossiers_of_the_unit_merged_into_it(dem
 
 
 @pytest.mark.parametrize("key, cutoff, unit, territory", CASES)
-def test_the_listable_table_gives_the_same_lists_as_the_dossiers(demo_engine, key, cutoff, unit, territory,
-                                                               monkeypatch):
+def test_the_listable_table_gives_the_same_lists_as_the_dossiers(
+    demo_engine, key, cutoff, unit, territory, monkeypatch
+):
     from dashboard.warehouse import rollups
 
     with demo_engine.connect() as conn:
@@ -214,9 +240,14 @@ def test_the_listable_table_is_read_only_while_current(engine):
     from dashboard.warehouse import rollups
     from dashboard.warehouse.engine import bump_data_version
 
-    put(engine, [D(date(2025, 1, 2), 4, due=date(2025, 1, 20)),  # open and overdue
-                 D(date(2025, 1, 2), 10, due=date(2025, 1, 20), end=date(2025, 1, 10)),  # in time: never listed
-                 D(date(2025, 1, 2), 10, due=date(2025, 1, 5), end=date(2025, 1, 9))])  # late
+    put(
+        engine,
+        [
+            D(date(2025, 1, 2), 4, due=date(2025, 1, 20)),  # open and overdue
+            D(date(2025, 1, 2), 10, due=date(2025, 1, 20), end=date(2025, 1, 10)),  # in time: never listed
+            D(date(2025, 1, 2), 10, due=date(2025, 1, 5), end=date(2025, 1, 9)),
+        ],
+    )  # late
     p = periods.custom(date(2025, 1, 1), date(2025, 1, 31))
     with engine.begin() as conn:
         assert rollups.refresh_listable(conn) == 2

@@ -1,4 +1,5 @@
 """The rollup serves exactly what the raw dossiers give, for every unit of the demo and several periods."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -9,8 +10,9 @@ from dashboard.warehouse import demo, queries, rollups, units
 from dashboard.warehouse.engine import create_schema, make_engine
 
 
-@pytest.mark.parametrize("key, cutoff", [("2025-Q1", 15), ("2024-12", 15), ("2023", 15), ("2025-06", 1),
-                                         ("2024-Q4", 1), ("2025-Q2", 15)])
+@pytest.mark.parametrize(
+    "key, cutoff", [("2025-Q1", 15), ("2024-12", 15), ("2023", 15), ("2025-06", 1), ("2024-Q4", 1), ("2025-Q2", 15)]
+)
 def test_rollup_equals_raw_for_every_unit(demo_engine, key, cutoff):
     p = periods.parse(key, cutoff)
     with demo_engine.connect() as conn:
@@ -24,10 +26,9 @@ def test_rollup_equals_raw_for_every_unit(demo_engine, key, cutoff):
 def test_stale_rollup_is_not_used(backend_url):
     from datetime import date
 
-    from dashboard.metrics.kpi import Dossier
-    from helpers import put
+    from helpers import demo_warehouse, put
 
-    from helpers import demo_warehouse
+    from dashboard.metrics.kpi import Dossier
 
     demo_engine = demo_warehouse(backend_url)
     put(demo_engine, [Dossier(date(2025, 1, 2), 4, due=date(2025, 3, 1))])  # replaces the demo dossiers

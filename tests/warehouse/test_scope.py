@@ -1,5 +1,6 @@
 """A viewer's scope is enforced in the SQL of every page query: rows outside the root's subtree never
 come back, whatever unit codes the caller passes, and rows inside are the same as unscoped."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -21,7 +22,8 @@ def reference_subtree(conn, root: str, start: date, end: date) -> set[str]:
     units = queries.all_units(conn)
     valid = units[(units["valid_from"] <= end) & (units["valid_to"].isna() | (units["valid_to"] >= start))]
     edges = list(zip(valid["code"], valid["parent_code"])) + list(
-        zip(*[queries.crosswalk(conn)[c] for c in ("code", "successor_code")]))
+        zip(*[queries.crosswalk(conn)[c] for c in ("code", "successor_code")])
+    )
     out, frontier = {root}, {root}
     while frontier:
         frontier = {c for c, p in edges if p in frontier} - out
@@ -63,8 +65,11 @@ def test_nothing_of_another_unit_is_read_whatever_codes_are_asked_for(demo_engin
         tampered = overdue.Scope(P, every, as_of, root="509")
         honest = overdue.Scope(P, tuple(c for c in every if c in allowed), as_of)
         assert overdue.counts(conn, tampered) == overdue.counts(conn, honest)
-        assert sum(overdue.counts(conn, overdue.Scope(P, every, as_of)).values()) > \
-            sum(overdue.counts(conn, honest).values()) > 0
+        assert (
+            sum(overdue.counts(conn, overdue.Scope(P, every, as_of)).values())
+            > sum(overdue.counts(conn, honest).values())
+            > 0
+        )
         for kind in overdue.LISTS:
             rows = overdue.page(conn, kind, tampered, limit=None)
             assert set(rows["unit_code"]) <= allowed
@@ -86,7 +91,8 @@ def test_counts_series_names_and_reports_are_scoped(demo_engine):
         assert set(monthly["unit_code"]) <= span and len(monthly)
         pd.testing.assert_frame_equal(
             monthly.sort_values(["period_key", "unit_code"]).reset_index(drop=True),
-            full[full["unit_code"].isin(span)].sort_values(["period_key", "unit_code"]).reset_index(drop=True))
+            full[full["unit_code"].isin(span)].sort_values(["period_key", "unit_code"]).reset_index(drop=True),
+        )
         due = queries.due_soon_counts(conn, as_of, 30, root="509")
         assert set(due["unit_code"]) <= scope.codes(conn, "509", as_of, as_of)
         names = queries.all_units(conn, "509")
@@ -102,9 +108,21 @@ def test_official_scores_of_another_unit_are_not_read(demo_engine):
     o = schema.official_score
     with demo_engine.begin() as conn:
         conn.execute(o.delete().where(o.c.period_key == "2099-Q1"))
-        conn.execute(o.insert(), [dict(unit_code=u, period_key="2099-Q1", group_key="total", score=80.0, max_score=100.0,
-                                       source_file="t.csv", source_row=i + 2)
-                                  for i, u in enumerate(["502", "509"])])
+        conn.execute(
+            o.insert(),
+            [
+                dict(
+                    unit_code=u,
+                    period_key="2099-Q1",
+                    group_key="total",
+                    score=80.0,
+                    max_score=100.0,
+                    source_file="t.csv",
+                    source_row=i + 2,
+                )
+                for i, u in enumerate(["502", "509"])
+            ],
+        )
     try:
         with demo_engine.connect() as conn:
             assert len(official.scores(conn, "509", "2099-Q1", root="509")) == 1

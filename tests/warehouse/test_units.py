@@ -1,4 +1,5 @@
 """The official unit list: 18/241 until 31/12/2024, 17/233 from 01/01/2025, with the crosswalk."""
+
 from __future__ import annotations
 
 import json
@@ -74,8 +75,13 @@ def test_published_figures_as_checked_against_their_sources(engine):
     df = df.assign(component=df["component"].fillna(""), period=df["period"].fillna(""))
 
     def one(index, year, area, component="", period=""):
-        r = df[(df["index_name"] == index) & (df["year"] == year) & (df["area_code"] == area)
-               & (df["component"] == component) & (df["period"] == period)]
+        r = df[
+            (df["index_name"] == index)
+            & (df["year"] == year)
+            & (df["area_code"] == area)
+            & (df["component"] == component)
+            & (df["period"] == period)
+        ]
         assert len(r) == 1, (index, year, area, component, period)
         return r.iloc[0]
 
@@ -91,8 +97,13 @@ def test_published_figures_as_checked_against_their_sources(engine):
     assert (octo["score"], octo["rank"], octo["quality"]) == (82.8, 13, "verified") and "77.3" in octo["note"]
     groups = df[(df["index_name"] == "766") & (df["period"] == "2024-10") & (df["component"] != "")]
     assert dict(zip(groups["component"], groups["score"])) == {
-        "Công khai minh bạch": 13.6, "Tiến độ giải quyết": 18.5, "DVC trực tuyến": 7.7, "Thanh toán trực tuyến": 9.6,
-        "Mức độ hài lòng": 17.6, "Số hóa hồ sơ": 15.8}
+        "Công khai minh bạch": 13.6,
+        "Tiến độ giải quyết": 18.5,
+        "DVC trực tuyến": 7.7,
+        "Thanh toán trực tuyến": 9.6,
+        "Mức độ hài lòng": 17.6,
+        "Số hóa hồ sơ": 15.8,
+    }
     assert one("PAR", 2024, "VN")["score"] == 88.37
     assert (one("PAR", 2024, "31")["score"], one("PAR", 2024, "31")["rank"]) == (96.17, 1)
     assert one("SIPAS", 2024, "VN")["score"] == 83.94

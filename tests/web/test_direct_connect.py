@@ -1,4 +1,5 @@
 """DirectConnect: the page Streamlit serves carries the server's address; nothing else is touched."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,8 +9,10 @@ import pytest
 
 from dashboard.web import DirectConnect, boot_script
 
-INDEX = b"<!DOCTYPE html><html><head><title>Streamlit</title><script>window.prerenderReady = false</script>" \
-        b'<script type="module" src="./static/js/index.js"></script></head><body></body></html>'
+INDEX = (
+    b"<!DOCTYPE html><html><head><title>Streamlit</title><script>window.prerenderReady = false</script>"
+    b'<script type="module" src="./static/js/index.js"></script></head><body></body></html>'
+)
 
 
 def inner(body: bytes = INDEX, content_type: bytes = b"text/html; charset=utf-8", chunks: int = 1):
@@ -18,12 +21,19 @@ def inner(body: bytes = INDEX, content_type: bytes = b"text/html; charset=utf-8"
 
     async def app(scope, receive, send):
         seen.append(scope)
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", content_type), (b"content-length", str(len(body)).encode())],
+            }
+        )
         step = -(-len(body) // chunks)
         for i in range(chunks):
-            await send({"type": "http.response.body", "body": body[i * step:(i + 1) * step],
-                        "more_body": i < chunks - 1})
+            await send(
+                {"type": "http.response.body", "body": body[i * step : (i + 1) * step], "more_body": i < chunks - 1}
+            )
+
     return app, seen
 
 
@@ -65,8 +75,18 @@ def test_root_and_base_url_path():
     assert boot_script("") in call(DirectConnect(app, base_url_path="dash"), "/dash")[1]
 
 
-@pytest.mark.parametrize("path", ["/static/js/index.js", "/_stcore/health", "/_stcore/host-config", "/favicon.png",
-                                  "/media/abc.png", "/component/x/index.html", "/overdue/_stcore/health"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/js/index.js",
+        "/_stcore/health",
+        "/_stcore/host-config",
+        "/favicon.png",
+        "/media/abc.png",
+        "/component/x/index.html",
+        "/overdue/_stcore/health",
+    ],
+)
 def test_assets_and_api_pass_through(path):
     app, seen = inner()
     headers, body = call(DirectConnect(app), path)

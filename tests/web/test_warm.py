@@ -1,4 +1,5 @@
 """The server's warm-up (dashboard.web.warm): what it imports, what it opens, and that it never stops a start."""
+
 from __future__ import annotations
 
 import sys
@@ -7,9 +8,9 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard.config import ROOT
-from dashboard.web import warm
 from dashboard.warehouse import units
 from dashboard.warehouse.engine import create_schema, make_engine
+from dashboard.web import warm
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 no plotting library to load, no tile server, no WebGL and no CDN. Names and values are written on the
 map (a projector has no hover); labels that would cover each other are moved aside with a leader line.
 The markup is built here, without Streamlit; ui.mapview mounts it and wires hover and click."""
+
 from __future__ import annotations
 
 import math
@@ -15,8 +16,8 @@ from plotly.colors import sequential
 
 from dashboard import fmt
 from dashboard.charts.ranking import BAND_COLOURS
-from dashboard.metrics.targets import band
 from dashboard.i18n import t
+from dashboard.metrics.targets import band
 
 BAND_ORDER = ("ok", "near", "low", "none")
 _PREFIX = re.compile(r"^(Thành phố|Thị xã|Thị trấn|Huyện|Quận|Phường|Xã|Tỉnh)\s+")
@@ -44,6 +45,7 @@ class Area:
 @dataclass(frozen=True)
 class MapFigure:
     """One map: the markup to mount, and what it shows (for tests and for the page's own lists)."""
+
     html: str
     areas: tuple[Area, ...]
     legend: tuple[tuple[str, str], ...]  # (colour, label), in order
@@ -68,6 +70,7 @@ def subset(geojson: dict, codes) -> dict:
 
 
 # -- projection -------------------------------------------------------------------------------------------
+
 
 def _rings(geometry: dict):
     if geometry["type"] == "Polygon":
@@ -136,12 +139,16 @@ def label_box(lines: list[str], size: float, char_em: float = CHAR_EM) -> tuple[
 
 def _overlaps(box, boxes, margin: float = LABEL_GAP) -> bool:
     x0, y0, x1, y1 = box
-    return any(x0 < b[2] + margin and b[0] < x1 + margin and y0 < b[3] + margin and b[1] < y1 + margin
-               for b in boxes)
+    return any(x0 < b[2] + margin and b[0] < x1 + margin and y0 < b[3] + margin and b[1] < y1 + margin for b in boxes)
 
 
-def place_labels(anchors: list[tuple[str, float, float, float, float, float]], width: float, height: float,
-                 rings: int = 8, drop: bool = True) -> dict[str, tuple[float, float, bool]]:
+def place_labels(
+    anchors: list[tuple[str, float, float, float, float, float]],
+    width: float,
+    height: float,
+    rings: int = 8,
+    drop: bool = True,
+) -> dict[str, tuple[float, float, bool]]:
     """anchors: (code, x, y, box width, box height, priority). Each label goes at its anchor if free,
     else at the nearest free spot around it (up to `rings` rings of 8 directions), else nowhere (its name is
     in the hover) — or at its anchor anyway with drop=False; larger priority first. Returns code →
@@ -151,8 +158,14 @@ def place_labels(anchors: list[tuple[str, float, float, float, float, float]], w
     for code, ax, ay, w, h, _ in sorted(anchors, key=lambda a: -a[5]):
         spot = None
         for r in range(0, rings + 1):
-            steps = [(0.0, 0.0)] if r == 0 else [(math.cos(a) * r * h * 0.9, math.sin(a) * r * h * 0.9)
-                                                   for a in (math.pi * k / 4 for k in (6, 2, 0, 4, 7, 5, 1, 3))]
+            steps = (
+                [(0.0, 0.0)]
+                if r == 0
+                else [
+                    (math.cos(a) * r * h * 0.9, math.sin(a) * r * h * 0.9)
+                    for a in (math.pi * k / 4 for k in (6, 2, 0, 4, 7, 5, 1, 3))
+                ]
+            )
             for dx, dy in steps:
                 cx, cy = ax + dx, ay + dy
                 box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
@@ -175,6 +188,7 @@ def place_labels(anchors: list[tuple[str, float, float, float, float, float]], w
 
 # -- colours ----------------------------------------------------------------------------------------------
 
+
 def _ramp(name: str, k: int) -> list[str]:
     seq = getattr(sequential, name)
     idx = np.linspace(2, len(seq) - 1, k).round().astype(int) if k > 1 else [len(seq) // 2]
@@ -195,7 +209,7 @@ def classes(values, k: int = CLASSES, decimals: int = 0) -> list[float]:
 
 def _class_labels(bounds: list[float], lo: float, lang: str, decimals: int) -> list[str]:
     out, start = [], lo
-    step = 10 ** -decimals
+    step = 10**-decimals
     for b in bounds:
         a, z = fmt.number(start, lang, decimals), fmt.number(b, lang, decimals)
         out.append(a if a == z else f"{a} – {z}")
@@ -216,14 +230,29 @@ def _classed(values: dict[str, float], scale: str, lang: str, decimals: int):
 
 # -- the figure -------------------------------------------------------------------------------------------
 
+
 def _legend_html(title: str, legend) -> str:
     items = "".join(f'<span class="item"><i style="background:{c}"></i>{escape(label)}</span>' for c, label in legend)
     return f'<div class="legend"><b>{escape(title)}</b>{items}</div>' if legend else ""
 
 
-def _figure(geojson: dict, areas: list[Area], labels: dict[str, list[str]], *, legend, legend_title: str,
-            label_size: int, outline: str | None, clickable: bool, width: int, height: int,
-            line: float = 0.8, aria: str = "", drop_crowded: bool = False, char_em: float = CHAR_EM) -> MapFigure:
+def _figure(
+    geojson: dict,
+    areas: list[Area],
+    labels: dict[str, list[str]],
+    *,
+    legend,
+    legend_title: str,
+    label_size: int,
+    outline: str | None,
+    clickable: bool,
+    width: int,
+    height: int,
+    line: float = 0.8,
+    aria: str = "",
+    drop_crowded: bool = False,
+    char_em: float = CHAR_EM,
+) -> MapFigure:
     feats = [f for f in geojson["features"] if f["geometry"]["coordinates"]]
     by_code = {a.code: a for a in areas}
     if not feats:
@@ -254,35 +283,59 @@ def _figure(geojson: dict, areas: list[Area], labels: dict[str, list[str]], *, l
         lines = labels[code]
         n = len(lines)
         y0 = cy - (n - 1) * label_size * 1.15 / 2 + label_size * 0.35
-        spans = "".join(f'<tspan x="{_num(cx)}" y="{_num(y0 + i * label_size * 1.15)}">{escape(s)}</tspan>'
-                        for i, s in enumerate(lines))
+        spans = "".join(
+            f'<tspan x="{_num(cx)}" y="{_num(y0 + i * label_size * 1.15)}">{escape(s)}</tspan>'
+            for i, s in enumerate(lines)
+        )
         texts.append(f'<text data-code="{escape(code)}">{spans}</text>')
         if moved:
             _, ax, ay, w, h, _ = anchor_of[code]
             ex = min(max(ax, cx - w / 2), cx + w / 2)  # the box edge nearest the anchor
             ey = min(max(ay, cy - h / 2), cy + h / 2)
-            leaders.append(f'<line x1="{_num(ax)}" y1="{_num(ay)}" x2="{_num(ex)}" y2="{_num(ey)}"/>'
-                           f'<circle cx="{_num(ax)}" cy="{_num(ay)}" r="3"/>')
+            leaders.append(
+                f'<line x1="{_num(ax)}" y1="{_num(ay)}" x2="{_num(ex)}" y2="{_num(ey)}"/>'
+                f'<circle cx="{_num(ax)}" cy="{_num(ay)}" r="3"/>'
+            )
     ring = f'<path class="outline" d="{d_of[outline]}"/>' if outline in d_of else ""
     # presentation attributes for renderers without the page's stylesheet (the PDF); the page's CSS wins
-    ring = ring.replace('<path class="outline"', f'<path class="outline" fill="none" stroke="{OUTLINE}" '
-                                                   f'stroke-width="{_num(line * 4)}"')
-    svg = (f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(aria or legend_title)}" '
-           f'style="--line:{line}px;--label:{label_size}px">'
-           f'<g class="areas" stroke="#444" stroke-width="{_num(line)}" stroke-linejoin="round">{"".join(paths)}</g>'
-           f'{ring}<path class="hl" d=""/><g class="leaders" stroke="#222" stroke-width="1.2" fill="#222">'
-           f'{"".join(leaders)}</g><g class="labels" font-size="{label_size}" font-weight="bold" '
-           f'text-anchor="middle" fill="#111">{"".join(texts)}</g></svg>')
+    ring = ring.replace(
+        '<path class="outline"', f'<path class="outline" fill="none" stroke="{OUTLINE}" stroke-width="{_num(line * 4)}"'
+    )
+    svg = (
+        f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(aria or legend_title)}" '
+        f'style="--line:{line}px;--label:{label_size}px">'
+        f'<g class="areas" stroke="#444" stroke-width="{_num(line)}" stroke-linejoin="round">{"".join(paths)}</g>'
+        f'{ring}<path class="hl" d=""/><g class="leaders" stroke="#222" stroke-width="1.2" fill="#222">'
+        f'{"".join(leaders)}</g><g class="labels" font-size="{label_size}" font-weight="bold" '
+        f'text-anchor="middle" fill="#111">{"".join(texts)}</g></svg>'
+    )
     html = _legend_html(legend_title, legend) + svg + '<div class="tip" role="tooltip"></div>'
     placed = tuple((c, round(x, 1), round(y, 1), m) for c, (x, y, m) in spots.items())
     return MapFigure(html, tuple(areas), tuple(legend), legend_title, placed, clickable)
 
 
-def choropleth(geojson: dict, df: pd.DataFrame, value: str = "value", *, lang: str, is_rate: bool,
-               target: float | None = None, near: float = 5.0, label_size: int = 15, legend_title: str = "",
-               colorscale: str = "Blues", outline: str | None = None, colours: dict[str, str] = BAND_COLOURS,
-               label_values: bool = True, clickable: bool = False, width: int = WIDTH, height: int = HEIGHT,
-               line: float = 0.8, aria: str = "", char_em: float = CHAR_EM) -> MapFigure:
+def choropleth(
+    geojson: dict,
+    df: pd.DataFrame,
+    value: str = "value",
+    *,
+    lang: str,
+    is_rate: bool,
+    target: float | None = None,
+    near: float = 5.0,
+    label_size: int = 15,
+    legend_title: str = "",
+    colorscale: str = "Blues",
+    outline: str | None = None,
+    colours: dict[str, str] = BAND_COLOURS,
+    label_values: bool = True,
+    clickable: bool = False,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    line: float = 0.8,
+    aria: str = "",
+    char_em: float = CHAR_EM,
+) -> MapFigure:
     """df: one row per unit with code, name, `value` and optional `hover` (plain lines). Rates are drawn
     in bands around the target (`colours`: band → colour); counts in classes of a sequential scale.
     Units whose value is missing are grey and labelled "không có dữ liệu"; features without a row too.
@@ -293,13 +346,17 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str = "value", *, lang: s
     names = {f["id"]: d["name"].get(f["id"], f["properties"]["name"]) for f in geojson["features"]}
     hover = d["hover"].reindex(codes).fillna("") if "hover" in d else pd.Series("", index=codes)
     none_label = t("no_data", lang)
-    text_val = {c: (fmt.percent(v, lang) if is_rate else fmt.number(v, lang)) if pd.notna(v) else none_label
-                for c, v in val.items()}
+    text_val = {
+        c: (fmt.percent(v, lang) if is_rate else fmt.number(v, lang)) if pd.notna(v) else none_label
+        for c, v in val.items()
+    }
     if is_rate:
-        labels = {"ok": t("band_ok", lang, target=fmt.percent(target, lang, 0)),
-                  "near": t("band_near", lang, lo=fmt.percent(target - near, lang, 0), hi=fmt.percent(target, lang, 0)),
-                  "low": t("band_low", lang, lo=fmt.percent(target - near, lang, 0)),
-                  "none": none_label}
+        labels = {
+            "ok": t("band_ok", lang, target=fmt.percent(target, lang, 0)),
+            "near": t("band_near", lang, lo=fmt.percent(target - near, lang, 0), hi=fmt.percent(target, lang, 0)),
+            "low": t("band_low", lang, lo=fmt.percent(target - near, lang, 0)),
+            "none": none_label,
+        }
         keys = {c: band(v, target, near) for c, v in val.items()}
         fills = {c: colours[k] for c, k in keys.items()}
         entry = {c: labels[k] for c, k in keys.items()}
@@ -309,16 +366,38 @@ def choropleth(geojson: dict, df: pd.DataFrame, value: str = "value", *, lang: s
         fills = {c: fills.get(c, colours["none"]) for c in codes}
         entry = {c: entry.get(c, none_label) for c in codes}
         legend += [(colours["none"], none_label)] if val.isna().any() else []
-    areas = [Area(c, names[c], fills[c], entry[c], "\n".join(x for x in (names[c], text_val[c], hover.get(c, "")) if x))
-             for c in codes]
+    areas = [
+        Area(c, names[c], fills[c], entry[c], "\n".join(x for x in (names[c], text_val[c], hover.get(c, "")) if x))
+        for c in codes
+    ]
     lines = {c: [short_name(names[c])] + ([text_val[c]] if label_values else []) for c in codes}
-    return _figure(geojson, areas, lines, legend=legend, legend_title=legend_title, label_size=label_size,
-                   outline=outline, clickable=clickable, width=width, height=height, line=line, aria=aria,
-                   char_em=char_em)
+    return _figure(
+        geojson,
+        areas,
+        lines,
+        legend=legend,
+        legend_title=legend_title,
+        label_size=label_size,
+        outline=outline,
+        clickable=clickable,
+        width=width,
+        height=height,
+        line=line,
+        aria=aria,
+        char_em=char_em,
+    )
 
 
-def province_map(geojson: dict, published: pd.DataFrame, *, lang: str, home: str | None = None,
-                 legend_title: str = "", scale: str = "YlGnBu", label_size: int = 20) -> MapFigure:
+def province_map(
+    geojson: dict,
+    published: pd.DataFrame,
+    *,
+    lang: str,
+    home: str | None = None,
+    legend_title: str = "",
+    scale: str = "YlGnBu",
+    label_size: int = 20,
+) -> MapFigure:
     """Provinces coloured by a published score (PAR Index or SIPAS, one year) in classes; provinces
     without a published figure are grey and labelled so; the home province is outlined."""
     rows = published.drop_duplicates("area_code").set_index("area_code")
@@ -333,8 +412,9 @@ def province_map(geojson: dict, published: pd.DataFrame, *, lang: str, home: str
         if c in scores:
             r = rows.loc[c]
             rank = t("hover_rank", lang, rank=int(r["rank"]), n=int(r["rank_of"] or 63)) if pd.notna(r["rank"]) else ""
-            tip = "\n".join(x for x in (names[c], fmt.number(scores[c], lang, 2), rank,
-                                        t(f"quality_{r['quality']}", lang)) if x)
+            tip = "\n".join(
+                x for x in (names[c], fmt.number(scores[c], lang, 2), rank, t(f"quality_{r['quality']}", lang)) if x
+            )
             areas.append(Area(c, names[c], fills[c], entry[c], tip))
         else:
             areas.append(Area(c, names[c], BAND_COLOURS["none"], none_label, f"{names[c]}\n{none_label}"))
@@ -345,8 +425,19 @@ def province_map(geojson: dict, published: pd.DataFrame, *, lang: str, home: str
     lines = {c: [f"{short_name(names[c])} {fmt.number(scores[c], lang, 2)}"] for c in has}
     if home in codes and home not in lines:
         lines[home] = [short_name(names[home])]
-    return _figure(geojson, areas, lines, legend=legend, legend_title=legend_title, label_size=label_size,
-                   outline=home if home in codes else None, clickable=False, width=900, height=1000, line=0.5)
+    return _figure(
+        geojson,
+        areas,
+        lines,
+        legend=legend,
+        legend_title=legend_title,
+        label_size=label_size,
+        outline=home if home in codes else None,
+        clickable=False,
+        width=900,
+        height=1000,
+        line=0.5,
+    )
 
 
 def print_svg(fig: MapFigure, font_family: str) -> str:

@@ -1,5 +1,6 @@
 """Figures for the projector: the same charts with type readable at 6 m on a 1920×1080 projector and
 Okabe–Ito colours, which stay distinct under the common colour-vision deficiencies."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -9,7 +10,8 @@ from dashboard.charts import maps, trends
 from dashboard.charts.ranking import ranking_bar
 
 #: A 16:9 slide is 13.3 in wide, so at 1920 px one point is 2 px: the usual floor for slides read
-#: across a room, 18 pt, is 36 px (the page's body text); chart text 32 px, map labels 26 units (~32 px on the slide's map column).
+#: across a room, 18 pt, is 36 px (the page's body text); chart text 32 px, map labels 26 units (~32 px on
+#: the slide's map column).
 FONT = 32
 LABEL = 26
 #: Okabe–Ito (as the trend lines already are): blue / orange / vermillion, grey for no data
@@ -18,8 +20,11 @@ BANDS = {"ok": "#0072B2", "near": "#E69F00", "low": "#D55E00", "none": "#BBBBBB"
 
 def enlarge(fig: go.Figure, size: int = FONT) -> go.Figure:
     """Every text of a figure at projector size: axes, legend, annotations, labels on marks."""
-    fig.update_layout(font=dict(size=size, color="#000"), hoverlabel=dict(font=dict(size=size)),
-                      legend=dict(font=dict(size=size, color="#000"), title=dict(font=dict(size=size, color="#000"))))
+    fig.update_layout(
+        font=dict(size=size, color="#000"),
+        hoverlabel=dict(font=dict(size=size)),
+        legend=dict(font=dict(size=size, color="#000"), title=dict(font=dict(size=size, color="#000"))),
+    )
     fig.update_xaxes(tickfont=dict(size=size, color="#000"), title_font=dict(size=size, color="#000"))
     fig.update_yaxes(tickfont=dict(size=size, color="#000"), title_font=dict(size=size, color="#000"))
     for a in fig.layout.annotations or ():
@@ -30,13 +35,24 @@ def enlarge(fig: go.Figure, size: int = FONT) -> go.Figure:
     return fig
 
 
-def map_slide(geojson: dict, frame: pd.DataFrame, *, lang: str, is_rate: bool, target: float | None,
-              legend_title: str) -> maps.MapFigure:
+def map_slide(
+    geojson: dict, frame: pd.DataFrame, *, lang: str, is_rate: bool, target: float | None, legend_title: str
+) -> maps.MapFigure:
     # names only on the map (values would pile up over the small eastern districts): the slide lists
     # the values beside it
-    return maps.choropleth(geojson, frame, lang=lang, is_rate=is_rate, target=target, label_size=LABEL,
-                           legend_title=legend_title, colours=BANDS, colorscale="Cividis", label_values=False,
-                           line=1.5)
+    return maps.choropleth(
+        geojson,
+        frame,
+        lang=lang,
+        is_rate=is_rate,
+        target=target,
+        label_size=LABEL,
+        legend_title=legend_title,
+        colours=BANDS,
+        colorscale="Cividis",
+        label_values=False,
+        line=1.5,
+    )
 
 
 def worst_slide(df: pd.DataFrame, value: str, target: float, lang: str) -> go.Figure:
@@ -45,14 +61,16 @@ def worst_slide(df: pd.DataFrame, value: str, target: float, lang: str) -> go.Fi
     fig = ranking_bar(df, value, target, lang, height_per_row=72, colours=BANDS, worst_on_top=True)
     bar = fig.data[0]
     for name, text in zip(bar.y, bar.text):
-        fig.add_annotation(x=1.0, xref="paper", xanchor="left", xshift=12, y=name, yref="y", text=text,
-                           showarrow=False)
+        fig.add_annotation(x=1.0, xref="paper", xanchor="left", xshift=12, y=name, yref="y", text=text, showarrow=False)
     bar.update(text=None, textposition="none")
     for shape in fig.layout.shapes:
         shape.layer = "below"
     lo = min(float(df[value].min()), target)
-    fig.update_layout(height=max(420, 120 + 72 * len(df)), margin=dict(l=10, r=190, t=60, b=30),
-                      xaxis=dict(range=[max(0.0, lo - 3), 100.5]))
+    fig.update_layout(
+        height=max(420, 120 + 72 * len(df)),
+        margin=dict(l=10, r=190, t=60, b=30),
+        xaxis=dict(range=[max(0.0, lo - 3), 100.5]),
+    )
     return enlarge(fig)
 
 
@@ -60,7 +78,8 @@ def trend_slide(s: pd.DataFrame, rates: tuple[str, ...], targets: dict[str, floa
     """The unit's monthly rates (in the trend page's Okabe–Ito colours), thick lines, the targets dashed."""
     fig = trends.rates_with_counts(s, rates, targets, lang, bars=("received",), height=760)
     fig.update_traces(line_width=6, marker_size=14, selector=dict(type="scatter"))
-    fig.update_layout(legend=dict(orientation="h", y=1.08, x=0), hovermode=False,
-                      margin=dict(r=240))  # the target labels at projector size
+    fig.update_layout(
+        legend=dict(orientation="h", y=1.08, x=0), hovermode=False, margin=dict(r=240)
+    )  # the target labels at projector size
     fig.update_yaxes(tickformat=",d", row=2, col=1)
     return enlarge(fig)

@@ -1,6 +1,7 @@
 """Ranked bar chart of a rate per unit, with the target line and values written on the bars: as a plotly
 figure (the projector), or as SVG markup (the overview: no plotly.js for a first visit to download and
 compile, about 1–2 s on the test machine)."""
+
 from __future__ import annotations
 
 from html import escape
@@ -16,8 +17,6 @@ from dashboard.metrics.targets import band
 BAND_COLOURS = {"ok": "#1b7837", "near": "#e08214", "low": "#b2182b", "none": "#bdbdbd"}
 
 
-
-
 def rate_axis(vals: pd.Series, target: float) -> tuple[float, float]:
     """The value axis of a ranking: from 5 points under the lowest of the values and the target (not
     below 0) to 104, room for the value written after a bar of 100 %."""
@@ -25,8 +24,15 @@ def rate_axis(vals: pd.Series, target: float) -> tuple[float, float]:
     return max(0.0, min(lo, target) - 5), 104.0
 
 
-def ranking_bar(df: pd.DataFrame, value: str, target: float, lang: str = "vi", height_per_row: int = 26,
-                colours: dict[str, str] = BAND_COLOURS, worst_on_top: bool = False) -> go.Figure:
+def ranking_bar(
+    df: pd.DataFrame,
+    value: str,
+    target: float,
+    lang: str = "vi",
+    height_per_row: int = 26,
+    colours: dict[str, str] = BAND_COLOURS,
+    worst_on_top: bool = False,
+) -> go.Figure:
     """df: one row per unit with columns name and `value` (percent, NaN = no data). Best at the top, or
     the worst when worst_on_top (a list of the units furthest below target reads from its worst)."""
     # plotly draws the first category at the bottom
@@ -36,18 +42,32 @@ def ranking_bar(df: pd.DataFrame, value: str, target: float, lang: str = "vi", h
     text = [fmt.percent(v, lang) for v in vals]
     fig = go.Figure(
         go.Bar(
-            x=vals.fillna(0), y=d["name"], orientation="h", marker_color=bar_colours, text=text,
-            textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>",
+            x=vals.fillna(0),
+            y=d["name"],
+            orientation="h",
+            marker_color=bar_colours,
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
-    fig.add_vline(x=target, line_dash="dash", line_color="#333",
-                  annotation_text=t("chart_target", lang, value=fmt.percent(target, lang, 0)),
-                  annotation_position="top")
+    fig.add_vline(
+        x=target,
+        line_dash="dash",
+        line_color="#333",
+        annotation_text=t("chart_target", lang, value=fmt.percent(target, lang, 0)),
+        annotation_position="top",
+    )
     fig.update_layout(
-        height=max(260, 60 + height_per_row * len(d)), margin=dict(l=10, r=70, t=40, b=20),
-        separators=fmt.plotly_separators(lang), showlegend=False, plot_bgcolor="white",
+        height=max(260, 60 + height_per_row * len(d)),
+        margin=dict(l=10, r=70, t=40, b=20),
+        separators=fmt.plotly_separators(lang),
+        showlegend=False,
+        plot_bgcolor="white",
         xaxis=dict(range=list(rate_axis(vals, target)), ticksuffix=" %", gridcolor="#eee"),
-        yaxis=dict(automargin=True), font=dict(size=14),
+        yaxis=dict(automargin=True),
+        font=dict(size=14),
     )
     return fig
 
@@ -61,11 +81,17 @@ HALO = 'paint-order="stroke" stroke="#fff" stroke-width="3"'
 
 def short_label(name: str) -> str:
     """A unit's name as the chart writes it (at most NAME_MAX characters, … when cut)."""
-    return name if len(name) <= NAME_MAX else name[:NAME_MAX - 1].rstrip() + "…"
+    return name if len(name) <= NAME_MAX else name[: NAME_MAX - 1].rstrip() + "…"
 
 
-def ranking_svg(df: pd.DataFrame, value: str, target: float, lang: str = "vi", label: str = "",
-                colours: dict[str, str] = BAND_COLOURS) -> str:
+def ranking_svg(
+    df: pd.DataFrame,
+    value: str,
+    target: float,
+    lang: str = "vi",
+    label: str = "",
+    colours: dict[str, str] = BAND_COLOURS,
+) -> str:
     """The same chart as `ranking_bar`, as an inline SVG: best first, a bar per unit coloured by its band
     around `target`, its value written after it (hover: <title> with the full name), a dashed target line.
     df: one row per unit with columns name and `value` (percent, NaN = no data); units with equal values
@@ -83,17 +109,20 @@ def ranking_svg(df: pd.DataFrame, value: str, target: float, lang: str = "vi", l
         shown = fmt.percent(v, lang)
         end = x(v) if pd.notna(v) else BAR_START
         rows.append(
-            f'<g><title>{escape(name)}: {escape(shown)}</title>'
+            f"<g><title>{escape(name)}: {escape(shown)}</title>"
             f'<text x="{LABEL_END}" y="{y + 18}" text-anchor="end">{escape(short_label(name))}</text>'
             f'<rect x="{BAR_START}" y="{y + 4}" width="{end - BAR_START:.1f}" height="{ROW - 8}" '
             f'fill="{colours[band(v, target)]}"/>'
-            f'<text x="{end + 4:.1f}" y="{y + 18}" {HALO}>{escape(shown)}</text></g>')
+            f'<text x="{end + 4:.1f}" y="{y + 18}" {HALO}>{escape(shown)}</text></g>'
+        )
     height = TOP + ROW * len(d) + 8
     tx = x(target)
     caption = escape(t("chart_target", lang, value=fmt.percent(target, lang, 0)))
-    return (f'<svg class="bdtc-rank" viewBox="0 0 {SVG_WIDTH} {height}" role="img" aria-label="{escape(label)}" '
-            f'width="100%" font-size="14" font-family="inherit">'
-            f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{TOP - 4}" y2="{height - 4}" stroke="#333" '
-            f'stroke-dasharray="4 3"/>'  # under the bars and their values
-            f'<text x="{tx:.1f}" y="{TOP - 10}" text-anchor="middle" {HALO}>{caption}</text>'
-            f'{"".join(rows)}</svg>')
+    return (
+        f'<svg class="bdtc-rank" viewBox="0 0 {SVG_WIDTH} {height}" role="img" aria-label="{escape(label)}" '
+        f'width="100%" font-size="14" font-family="inherit">'
+        f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{TOP - 4}" y2="{height - 4}" stroke="#333" '
+        f'stroke-dasharray="4 3"/>'  # under the bars and their values
+        f'<text x="{tx:.1f}" y="{TOP - 10}" text-anchor="middle" {HALO}>{caption}</text>'
+        f"{''.join(rows)}</svg>"
+    )

@@ -1,4 +1,5 @@
 """The 766 estimate month by month, coloured by band."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -8,8 +9,13 @@ from dashboard import config, fmt
 from dashboard.i18n import t
 
 #: One colour per 766 band (dark enough for text on white), used by the bars and the rankings table.
-BAND_766_COLOURS = {"excellent": "#1a9850", "good": "#4d9221", "fair": "#2166ac", "average": "#e08214",
-                    "weak": "#b2182b"}
+BAND_766_COLOURS = {
+    "excellent": "#1a9850",
+    "good": "#4d9221",
+    "fair": "#2166ac",
+    "average": "#e08214",
+    "weak": "#b2182b",
+}
 NO_DATA_COLOUR = "#bdbdbd"
 
 
@@ -19,17 +25,37 @@ def score_by_month(df: pd.DataFrame, lang: str, height: int = 380) -> go.Figure:
     known = [pd.notna(v) for v in df["score_100"]]
     # value and band written inside the top of each bar (white on the band colour), so the dashed band
     # lines, drawn under the bars, never run through them; a month without data says so above the axis
-    fig = go.Figure(go.Bar(
-        x=[fmt.month(y, m, lang) for y, m in zip(df["year"], df["month"])], y=df["score_100"].fillna(0),
-        marker_color=[BAND_766_COLOURS.get(b, NO_DATA_COLOUR) for b in bands],
-        text=[f"{fmt.number(v, lang, 1)}<br>{t(f'band_{b}', lang)}" if ok and b else t("no_data", lang)
-              for v, b, ok in zip(df["score_100"], bands, known)],
-        textposition=["inside" if ok else "outside" for ok in known], insidetextanchor="end",
-        textfont=dict(color=["#fff" if ok else "#333" for ok in known]), cliponaxis=False, hoverinfo="skip",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=[fmt.month(y, m, lang) for y, m in zip(df["year"], df["month"])],
+            y=df["score_100"].fillna(0),
+            marker_color=[BAND_766_COLOURS.get(b, NO_DATA_COLOUR) for b in bands],
+            text=[
+                f"{fmt.number(v, lang, 1)}<br>{t(f'band_{b}', lang)}" if ok and b else t("no_data", lang)
+                for v, b, ok in zip(df["score_100"], bands, known)
+            ],
+            textposition=["inside" if ok else "outside" for ok in known],
+            insidetextanchor="end",
+            textfont=dict(color=["#fff" if ok else "#333" for ok in known]),
+            cliponaxis=False,
+            hoverinfo="skip",
+        )
+    )
     for k, v in config.BANDS_766[:-1]:
-        fig.add_hline(y=v, line_dash="dot", line_color="#999", annotation_text=t(f"band_{k}", lang),
-                      annotation_position="right", layer="below")
-    fig.update_layout(height=height, margin=dict(l=10, r=80, t=30, b=10), separators=fmt.plotly_separators(lang),
-                      plot_bgcolor="white", font=dict(size=14), yaxis=dict(range=[0, 110], gridcolor="#eee"))
+        fig.add_hline(
+            y=v,
+            line_dash="dot",
+            line_color="#999",
+            annotation_text=t(f"band_{k}", lang),
+            annotation_position="right",
+            layer="below",
+        )
+    fig.update_layout(
+        height=height,
+        margin=dict(l=10, r=80, t=30, b=10),
+        separators=fmt.plotly_separators(lang),
+        plot_bgcolor="white",
+        font=dict(size=14),
+        yaxis=dict(range=[0, 110], gridcolor="#eee"),
+    )
     return fig

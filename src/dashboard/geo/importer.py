@@ -7,6 +7,7 @@ parent field (the district of a commune) narrows the candidates. Nothing is gues
 unmatched or ambiguous feature and every unit left without a polygon is reported, and an override
 table makes deliberate matches.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,10 +28,28 @@ from dashboard.warehouse.units import read_units_csv
 
 PREFIX = re.compile(r"^(xã|phường|thị trấn|huyện|thị xã|thành phố|quận|tỉnh|tp\.?|tx\.?|tt\.?)\s+", re.I)
 # old-style tone placement (hoà) and its modern form (hòa) are the same name
-OLD_TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe", "oẻ": "ỏe",
-             "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
-LEVEL_PROPS = {"district": ("district_code", "district_full_name"), "commune": ("commune_code", "commune_full_name"),
-               "province": ("province_code", "province_name")}
+OLD_TONES = {
+    "oà": "òa",
+    "oá": "óa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oè": "òe",
+    "oé": "óe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uỳ": "ùy",
+    "uý": "úy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
+}
+LEVEL_PROPS = {
+    "district": ("district_code", "district_full_name"),
+    "commune": ("commune_code", "commune_full_name"),
+    "province": ("province_code", "province_name"),
+}
 
 
 def exact_key(name: str) -> str:
@@ -118,15 +137,19 @@ class MatchReport:
         return sum(self.by_method.values())
 
     def lines(self) -> list[str]:
-        out = [f"features: {self.features}; matched {self.matched} "
-               f"({', '.join(f'{k} {v}' for k, v in sorted(self.by_method.items()))})"]
+        out = [
+            f"features: {self.features}; matched {self.matched} "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(self.by_method.items()))})"
+        ]
         out += [f"  unmatched: {x}" for x in self.unmatched]
         out += [f"  ambiguous: {x}" for x in self.ambiguous]
         out += [f"  dissolved into successor: {x}" for x in self.merged]
         out += [f"  unit without polygon: {x}" for x in self.units_without_polygon]
         if self.layer:
-            out.append(f"wrote {self.layer.file} (layer {self.layer.name}, {self.layer.level}, "
-                       f"{self.layer.valid_from} – {self.layer.valid_to or '…'})")
+            out.append(
+                f"wrote {self.layer.file} (layer {self.layer.name}, {self.layer.level}, "
+                f"{self.layer.valid_from} – {self.layer.valid_to or '…'})"
+            )
         return out
 
 
@@ -154,9 +177,17 @@ def _match_name(name: str, cands: pd.DataFrame) -> tuple[str | None, str]:
     return None, "ambiguous" if len(hit) > 1 else "unmatched"
 
 
-def match(gdf, level: str, *, code_field: str | None = None, name_field: str | None = None,
-          parent_field: str | None = None, overrides: pd.DataFrame | None = None,
-          valid_from: date, valid_to: date | None) -> tuple[list[str | None], MatchReport]:
+def match(
+    gdf,
+    level: str,
+    *,
+    code_field: str | None = None,
+    name_field: str | None = None,
+    parent_field: str | None = None,
+    overrides: pd.DataFrame | None = None,
+    valid_from: date,
+    valid_to: date | None,
+) -> tuple[list[str | None], MatchReport]:
     """The unit code of each feature (None when unmatched) and the report."""
     units = read_units_csv()
     end = valid_to or date(2100, 1, 1)
@@ -197,10 +228,19 @@ def match(gdf, level: str, *, code_field: str | None = None, name_field: str | N
     return codes, report
 
 
-def import_layer(path: Path, level: str, *, code_field: str | None = None, name_field: str | None = None,
-                 parent_field: str | None = None, overrides_path: Path | None = None,
-                 valid_from: date | None = None, valid_to: date | None = None,
-                 geo_dir: Path | None = None, tolerance: float = 0.0002) -> MatchReport:
+def import_layer(
+    path: Path,
+    level: str,
+    *,
+    code_field: str | None = None,
+    name_field: str | None = None,
+    parent_field: str | None = None,
+    overrides_path: Path | None = None,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+    geo_dir: Path | None = None,
+    tolerance: float = 0.0002,
+) -> MatchReport:
     """Read, match, dissolve (including units merged through the crosswalk), simplify and write a layer."""
     if not (code_field or name_field):
         raise ValueError("give --code-field or --name-field")
@@ -210,8 +250,16 @@ def import_layer(path: Path, level: str, *, code_field: str | None = None, name_
         if f and f not in gdf.columns:
             raise ValueError(f"{Path(path).name}: no field {f!r}; fields: {', '.join(map(str, gdf.columns))}")
     overrides = pd.read_csv(overrides_path, dtype=str) if overrides_path else None
-    codes, report = match(gdf, level, code_field=code_field, name_field=name_field, parent_field=parent_field,
-                          overrides=overrides, valid_from=valid_from, valid_to=valid_to)
+    codes, report = match(
+        gdf,
+        level,
+        code_field=code_field,
+        name_field=name_field,
+        parent_field=parent_field,
+        overrides=overrides,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
     gdf = gdf.assign(code=codes)
     gdf = gdf[gdf["code"].notna()]
     # units retired before the layer starts are drawn as part of their successor
@@ -227,18 +275,31 @@ def import_layer(path: Path, level: str, *, code_field: str | None = None, name_
     geoms = shapely.coverage_simplify(dissolved.geometry.values, tolerance) if tolerance else dissolved.geometry.values
     geoms = shapely.orient_polygons(geoms, exterior_cw=True)
     code_prop, name_prop = LEVEL_PROPS[level]
-    feats = [{"type": "Feature", "properties": {code_prop: c, name_prop: names.get(c, c)},
-              "geometry": _rounded(mapping(g))} for c, g in zip(dissolved["code"], geoms) if not g.is_empty]
+    feats = [
+        {"type": "Feature", "properties": {code_prop: c, name_prop: names.get(c, c)}, "geometry": _rounded(mapping(g))}
+        for c, g in zip(dissolved["code"], geoms)
+        if not g.is_empty
+    ]
     gd = geo_dir or layers.geo_dir()
     gd.mkdir(parents=True, exist_ok=True)  # a new DASHBOARD_GEO_DIR starts empty (no manifest yet)
     stem = re.sub(r"[^a-z0-9]+", "_", folded_key(Path(path).stem)).strip("_") or "layer"
     name = f"{level}_{valid_from.isoformat()}_{stem}"
     out = gd / f"{name}.geojson"
-    out.write_text(json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False,
-                              separators=(",", ":")), encoding="utf-8")
-    layer = layers.Layer(name=name, level=level, valid_from=valid_from, valid_to=valid_to, code_property=code_prop,
-                         name_property=name_prop, file=out.name, sha256=layers.sha256(out),
-                         source=f"imported from {Path(path).name}")
+    out.write_text(
+        json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, separators=(",", ":")),
+        encoding="utf-8",
+    )
+    layer = layers.Layer(
+        name=name,
+        level=level,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        code_property=code_prop,
+        name_property=name_prop,
+        file=out.name,
+        sha256=layers.sha256(out),
+        source=f"imported from {Path(path).name}",
+    )
     manifest = [l for l in layers.read_manifest(gd) if l.name != name]
     # the imported layer takes precedence for its period: listed first
     layers.write_manifest([layer, *manifest], gd)
@@ -249,4 +310,5 @@ def import_layer(path: Path, level: str, *, code_field: str | None = None, name_
 def _rounded(m: dict, nd: int = 6) -> dict:
     def r(c):
         return [round(c[0], nd), round(c[1], nd)] if isinstance(c[0], (int, float)) else [r(x) for x in c]
+
     return {"type": m["type"], "coordinates": r(m["coordinates"])}

@@ -1,4 +1,5 @@
 """Layers listed in geo/manifest.json: install, choose by period, and load ready for plotting."""
+
 from __future__ import annotations
 
 import hashlib
@@ -58,10 +59,17 @@ class Layer:
         return (folder or geo_dir()) / self.file
 
     def to_json(self) -> dict:
-        return dict(name=self.name, level=self.level, valid_from=self.valid_from.isoformat(),
-                    valid_to=self.valid_to.isoformat() if self.valid_to else None,
-                    code_property=self.code_property, name_property=self.name_property, file=self.file,
-                    sha256=self.sha256, source=self.source)
+        return dict(
+            name=self.name,
+            level=self.level,
+            valid_from=self.valid_from.isoformat(),
+            valid_to=self.valid_to.isoformat() if self.valid_to else None,
+            code_property=self.code_property,
+            name_property=self.name_property,
+            file=self.file,
+            sha256=self.sha256,
+            source=self.source,
+        )
 
 
 def read_manifest(folder: Path | None = None) -> list[Layer]:
@@ -69,14 +77,23 @@ def read_manifest(folder: Path | None = None) -> list[Layer]:
     if not path.exists():
         return []
     raw = json.loads(path.read_text(encoding="utf-8"))["layers"]
-    return [Layer(**{**r, "valid_from": date.fromisoformat(r["valid_from"]),
-                     "valid_to": date.fromisoformat(r["valid_to"]) if r.get("valid_to") else None}) for r in raw]
+    return [
+        Layer(
+            **{
+                **r,
+                "valid_from": date.fromisoformat(r["valid_from"]),
+                "valid_to": date.fromisoformat(r["valid_to"]) if r.get("valid_to") else None,
+            }
+        )
+        for r in raw
+    ]
 
 
 def write_manifest(layers: list[Layer], folder: Path | None = None) -> None:
     path = (folder or geo_dir()) / MANIFEST
-    path.write_text(json.dumps({"layers": [l.to_json() for l in layers]}, ensure_ascii=False, indent=1) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"layers": [l.to_json() for l in layers]}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
 
 
 def sha256(path: Path) -> str:
@@ -135,10 +152,19 @@ def _load(path: str, mtime: float, code_property: str, name_property: str, toler
         m = mapping(g)
         code = str(f["properties"][code_property])
         label = g.representative_point()
-        out.append({"type": "Feature", "id": code,
-                    "properties": {"code": code, "name": f["properties"].get(name_property, code),
-                                   "x": round(label.x, DECIMALS), "y": round(label.y, DECIMALS)},
-                    "geometry": {"type": m["type"], "coordinates": _round(m["coordinates"], DECIMALS)}})
+        out.append(
+            {
+                "type": "Feature",
+                "id": code,
+                "properties": {
+                    "code": code,
+                    "name": f["properties"].get(name_property, code),
+                    "x": round(label.x, DECIMALS),
+                    "y": round(label.y, DECIMALS),
+                },
+                "geometry": {"type": m["type"], "coordinates": _round(m["coordinates"], DECIMALS)},
+            }
+        )
     return {"type": "FeatureCollection", "features": out}
 
 

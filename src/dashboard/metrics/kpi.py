@@ -29,11 +29,12 @@ compute the rates. Everything here is pure: the same definitions are given once 
 of one dossier (:func:`classify`, the reference) and once as SQL expressions (:func:`count_columns`),
 and the tests hold the two equal.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
-from typing import Mapping
 
 import pandas as pd
 import sqlalchemy as sa
@@ -83,9 +84,21 @@ RATE_FIELDS = tuple(RATE_DEFS)
 
 #: The exact columns of `python -m dashboard report`.
 REPORT_FIELDS = (
-    "unit_code", "unit_name", "received", "carried_in", "finished", "finished_early",
-    "finished_on_time", "finished_late", "withdrawn", "paused", "open_in_time", "open_overdue",
-    "overdue", "overdue_without_apology", *RATE_FIELDS,
+    "unit_code",
+    "unit_name",
+    "received",
+    "carried_in",
+    "finished",
+    "finished_early",
+    "finished_on_time",
+    "finished_late",
+    "withdrawn",
+    "paused",
+    "open_in_time",
+    "open_overdue",
+    "overdue",
+    "overdue_without_apology",
+    *RATE_FIELDS,
 )
 
 
@@ -209,8 +222,11 @@ def _not_ended_by(c, day: date, strict: bool) -> sa.ColumnElement:
 
 def listable_sql(c) -> sa.ColumnElement:
     """may_be_listed in SQL."""
-    return sa.and_(counted_sql(c), c.due_date.is_not(None),
-                   sa.or_(c.status.notin_(ENDING_STATUSES), c.end_date.is_(None), c.end_date > c.due_date))
+    return sa.and_(
+        counted_sql(c),
+        c.due_date.is_not(None),
+        sa.or_(c.status.notin_(ENDING_STATUSES), c.end_date.is_(None), c.end_date > c.due_date),
+    )
 
 
 def relevant_sql(c, d1: date, d2: date) -> sa.ColumnElement:
@@ -240,9 +256,7 @@ def count_conditions(c, d1: date, d2: date) -> dict[str, sa.ColumnElement]:
         "paused": paused,
         "open_in_time": sa.and_(unpaused_open, sa.or_(c.due_date.is_(None), c.due_date >= d2)),
         "open_overdue": open_overdue,
-        "overdue_without_apology": sa.and_(
-            sa.or_(finished_late, open_overdue), sa.func.coalesce(c.apology, 0) != 1
-        ),
+        "overdue_without_apology": sa.and_(sa.or_(finished_late, open_overdue), sa.func.coalesce(c.apology, 0) != 1),
         "received_online": sa.and_(received, channel == 2),
         "received_direct": sa.and_(received, channel == 1),
         "received_postal": sa.and_(received, channel == 3),
@@ -303,7 +317,7 @@ class KpiRow:
     rated_satisfied: int = 0
 
     @classmethod
-    def from_counts(cls, counts: Mapping[str, int]) -> "KpiRow":
+    def from_counts(cls, counts: Mapping[str, int]) -> KpiRow:
         return cls(**{f: int(counts.get(f, 0) or 0) for f in COUNT_FIELDS})
 
     @property
@@ -351,7 +365,8 @@ def ancestor_pairs_of(parent: Mapping[str, str | None]) -> list[tuple[str, str]]
     """ancestor_pairs over a mapping code → parent_code of the units valid in the period."""
     pairs = []
     for code in parent:
-        seen, node = set(), code
+        seen: set[str] = set()
+        node: str | None = code
         while node is not None and node in parent and node not in seen:
             seen.add(node)
             pairs.append((code, node))
@@ -385,8 +400,9 @@ def successor_in(code: str, successors: Mapping[str, str], valid: set[str]) -> s
     return node
 
 
-def attribute_retired(counts: pd.DataFrame, valid: set[str], successors: Mapping[str, str],
-                      columns=COUNT_FIELDS) -> pd.DataFrame:
+def attribute_retired(
+    counts: pd.DataFrame, valid: set[str], successors: Mapping[str, str], columns=COUNT_FIELDS
+) -> pd.DataFrame:
     """Give the dossiers of units retired before the period to their successor valid in the period.
 
     A unit merged away on 01/01/2025 still has dossiers received before that date and open after it;

@@ -5,6 +5,7 @@ day c of month M-1 to day c-1 of month M; quarter q/Y from day c of the month be
 to day c-1 of its last month; year Y from day c of December Y-1 to day c-1 of December Y. With c = 1
 these are calendar months, quarters and years (Q1/2025 with c = 15 is 15/12/2024–14/03/2025).
 """
+
 from __future__ import annotations
 
 import re
@@ -42,7 +43,7 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The period of the same kind just before this one (custom: same length)."""
         if self.kind == "month":
             y, m = (self.year, self.number - 1) if self.number > 1 else (self.year - 1, 12)

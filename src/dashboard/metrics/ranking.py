@@ -4,6 +4,7 @@ Values are compared as shown (rounded to 2 decimals), so units that look equal s
 are competition ranks (1, 2, 2, 4). A unit without data has no rank and comes last. Movement is the
 previous rank minus the current one: +2 means up two places; None when the unit was not ranked then.
 """
+
 from __future__ import annotations
 
 import pandas as pd

@@ -20,10 +20,11 @@ the split is known (Số hóa, Hài lòng) only that indicator's points are scor
 not computable. An indicator without data (zero denominator) scores nothing and leaves the maximum.
 The total is an estimate over what could be computed, also given on a 100-point scale for the bands.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import pandas as pd
 

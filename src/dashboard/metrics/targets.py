@@ -3,6 +3,7 @@
 A rate is judged as it is shown (2 decimals, fmt.percent): 94,996 % reads "95,00 %", so it meets a 95 %
 target. Judging the unrounded value coloured a "95,00 %" orange and counted it below target, which is
 not what the page says."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -8,11 +8,12 @@ the merger (a month of 15/12/2024–14/01/2025 is the successor's, with the reti
 with ``merged=True`` a successor's months before the merger also include its predecessors, so the line
 compares like with like.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Mapping
 
 import pandas as pd
 
@@ -63,8 +64,9 @@ def month_units(all_units: pd.DataFrame, months: list[Period]) -> dict[str, Mont
     """MonthUnits for each month, by period key (plain Python: cheaper than a frame filter per month)."""
     rows = sorted(
         (c, vf, None if pd.isna(vt) else vt, None if pd.isna(p) or p == "" else p)
-        for c, vf, vt, p in zip(all_units["code"], all_units["valid_from"], all_units["valid_to"],
-                                all_units["parent_code"])
+        for c, vf, vt, p in zip(
+            all_units["code"], all_units["valid_from"], all_units["valid_to"], all_units["parent_code"]
+        )
     )
     out = {}
     for m in months:
@@ -79,8 +81,16 @@ def month_units(all_units: pd.DataFrame, months: list[Period]) -> dict[str, Mont
     return out
 
 
-def series(monthly: pd.DataFrame, all_units: pd.DataFrame, successors: Mapping[str, str], code: str,
-           months: list[Period], *, territory: bool, merged: bool = False) -> pd.DataFrame:
+def series(
+    monthly: pd.DataFrame,
+    all_units: pd.DataFrame,
+    successors: Mapping[str, str],
+    code: str,
+    months: list[Period],
+    *,
+    territory: bool,
+    merged: bool = False,
+) -> pd.DataFrame:
     """One row per month: period_key, start, end, shown_code (the unit the month's figures belong to,
     None when neither the unit nor a successor exists then), the counts, overdue and the rates.
 
@@ -111,7 +121,15 @@ def series(monthly: pd.DataFrame, all_units: pd.DataFrame, successors: Mapping[s
             hit = [row_of[(m.key, c)] for c in owners if (m.key, c) in row_of]
             if hit:
                 counts = dict(zip(fields, (int(v) for v in values[hit].sum(axis=0))))
-        rows.append({"period_key": m.key, "start": m.start, "end": m.end, "year": m.year, "month": m.number,
-                     "shown_code": shown, **counts})
+        rows.append(
+            {
+                "period_key": m.key,
+                "start": m.start,
+                "end": m.end,
+                "year": m.year,
+                "month": m.number,
+                "shown_code": shown,
+                **counts,
+            }
+        )
     return kpi.add_derived(pd.DataFrame(rows))
-

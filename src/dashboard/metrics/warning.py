@@ -1,4 +1,5 @@
 """Early warning (pure): units below the on-time target or falling fast, and dossiers due soon."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -14,8 +15,9 @@ def territory_sum(values: pd.DataFrame, units: pd.DataFrame, column: str) -> pd.
     return territory_totals(values[["unit_code", column]], units, columns=(column,))[column]
 
 
-def early_warning(now: pd.DataFrame, before: pd.DataFrame | None, due_soon: pd.Series, *, target: float,
-                  drop: float = DROP_POINTS) -> pd.DataFrame:
+def early_warning(
+    now: pd.DataFrame, before: pd.DataFrame | None, due_soon: pd.Series, *, target: float, drop: float = DROP_POINTS
+) -> pd.DataFrame:
     """One row per unit of `now` (code, name, kind, on_time_rate, …) with the previous rate, the change in
     points, the flags `below` (rate < target) and `dropped` (fell by more than `drop` points), and the
     due-soon count. Units with no data this period are never flagged. Flagged units first, worst first."""
@@ -27,5 +29,6 @@ def early_warning(now: pd.DataFrame, before: pd.DataFrame | None, due_soon: pd.S
     out["dropped"] = out["change"].notna() & (out["change"] < -drop)
     out["due_soon"] = out["code"].map(due_soon).fillna(0).astype("int64")
     out["flagged"] = out["below"] | out["dropped"]
-    return out.sort_values(["flagged", "on_time_rate", "due_soon"], ascending=[False, True, False],
-                           na_position="last").reset_index(drop=True)
+    return out.sort_values(
+        ["flagged", "on_time_rate", "due_soon"], ascending=[False, True, False], na_position="last"
+    ).reset_index(drop=True)

@@ -4,12 +4,13 @@ Written with XlsxWriter in constant-memory mode (rows streamed in order), so 50 
 and little memory. Every text cell goes through :func:`neutralise`: a value that begins with
 = + - @ (or a tab / carriage return) gets a leading apostrophe, so no spreadsheet reads it as a formula.
 """
+
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Sequence
 
 import pandas as pd
 import xlsxwriter
@@ -38,8 +39,16 @@ class _Sheet:
         self.f_rate = wb.add_format({"num_format": "0.00"})
         self.f_bold = wb.add_format({"bold": True})
         self.f_title = wb.add_format({"bold": True, "font_size": 14})
-        self.f_head = wb.add_format({"bold": True, "text_wrap": True, "valign": "vcenter", "align": "center",
-                                     "border": 1, "bg_color": "#DDEBF7"})
+        self.f_head = wb.add_format(
+            {
+                "bold": True,
+                "text_wrap": True,
+                "valign": "vcenter",
+                "align": "center",
+                "border": 1,
+                "bg_color": "#DDEBF7",
+            }
+        )
         self.f_group = wb.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": "#,##0"})
         self.f_group_rate = wb.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": "0.00"})
         self.f_wrap = wb.add_format({"text_wrap": True, "valign": "top"})
@@ -82,7 +91,9 @@ class ListMeta:
 
 def list_columns(kind: str, lang: str) -> list[tuple[str, str]]:
     """(frame column, header) of a list, in the order the page and the export show them."""
-    days = ("days_left", t("col_days_left", lang)) if kind == "due_soon" else ("days_overdue", t("col_days_overdue", lang))
+    days = (
+        ("days_left", t("col_days_left", lang)) if kind == "due_soon" else ("days_overdue", t("col_days_overdue", lang))
+    )
     return [
         ("code", t("col_code", lang)),
         ("procedure_code", t("col_procedure_code", lang)),
@@ -223,8 +234,12 @@ def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | N
     ws = sh.ws
     ncols = 3 + len(pr.COLUMNS) + len(pr.RATE_COLUMNS)
     sh.put(0, 0, name_title, sh.f_title)
-    sh.put(1, 0, f"{t('xl_period', lang)}: {fmt.period_with_dates(p, lang)} · {t('xl_asof', lang)}: "
-                 f"{fmt.day(report.as_of, lang)}")
+    sh.put(
+        1,
+        0,
+        f"{t('xl_period', lang)}: {fmt.period_with_dates(p, lang)} · {t('xl_asof', lang)}: "
+        f"{fmt.day(report.as_of, lang)}",
+    )
     sh.put(2, 0, t("xl_demo", lang) if report.demo else "")
     top, sub = 4, 5
     for j, text in enumerate([t("xl_col_no", lang), t("col_unit", lang), t("xl_col_code", lang)]):
@@ -258,8 +273,11 @@ def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | N
         unit_row = row["row_type"] == "unit"
         f_num = None if unit_row else sh.f_group
         f_rate = sh.f_rate if unit_row else sh.f_group_rate
-        name = row["name"] if unit_row else (
-            f"{row['number']}. {pr.label(row['name'], lang)}" if row["number"] else pr.label(row["name"], lang))
+        name = (
+            row["name"]
+            if unit_row
+            else (f"{row['number']}. {pr.label(row['name'], lang)}" if row["number"] else pr.label(row["name"], lang))
+        )
         sh.put(r, 0, row["number"] if unit_row else "", f_num)
         sh.put(r, 1, name, f_num)
         sh.put(r, 2, row["code"], f_num)
@@ -284,8 +302,12 @@ def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | N
     sh3.ws.set_column(1, 1, 110)
     for i, (term, text) in enumerate(pr.METHOD["vi" if lang == "vi" else "en"]):
         sh3.put(i, 0, term, sh3.f_bold)
-        sh3.put(i, 1, text.format(start=fmt.day(p.start, lang), end=fmt.day(p.end, lang),
-                                  rule=pr.period_rule(p, lang)), sh3.f_wrap)
+        sh3.put(
+            i,
+            1,
+            text.format(start=fmt.day(p.start, lang), end=fmt.day(p.end, lang), rule=pr.period_rule(p, lang)),
+            sh3.f_wrap,
+        )
 
     # 4. Overdue dossiers
     sh4 = _Sheet(wb, t("xl_sheet_overdue", lang))

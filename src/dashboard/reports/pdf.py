@@ -5,6 +5,7 @@ fpdf2 lays the page out and draws the map from the page map's own SVG (charts.ma
 label placement), as vector paths and text (no browser, no network). The font is the DejaVu Sans that
 ships inside matplotlib, which covers Vietnamese, so the page renders the same anywhere.
 """
+
 from __future__ import annotations
 
 import io
@@ -13,15 +14,23 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from fpdf import FPDF
 
 from dashboard import config, fmt
 from dashboard.charts.ranking import BAND_COLOURS
-from dashboard.metrics.targets import band
 from dashboard.i18n import t
 from dashboard.metrics import kpi
+from dashboard.metrics.targets import band
 
 WORST_N = 10
+#: what to install when the PDF's libraries are missing
+EXTRA = "pip install 'ban-do-the-che[pdf]'"
+
+
+def available() -> bool:
+    """fpdf2 and matplotlib (its DejaVu font) are installed: the `pdf` extra."""
+    from importlib.util import find_spec
+
+    return find_spec("fpdf") is not None and find_spec("matplotlib") is not None
 
 
 def _font_dir() -> Path:
@@ -49,9 +58,18 @@ def map_svg(districts: pd.DataFrame, geojson: dict | None, lang: str) -> tuple[s
     from dashboard.charts import maps
 
     frame = districts.rename(columns={"on_time_rate": "value"})[["code", "name", "value"]]
-    fig = maps.choropleth(geojson, frame, lang=lang, is_rate=True, target=config.TARGETS["on_time_rate"],
-                          label_size=MAP_LABEL, label_values=False, width=MAP_DRAWING[0], height=MAP_DRAWING[1],
-                          char_em=DEJAVU_BOLD_EM)
+    fig = maps.choropleth(
+        geojson,
+        frame,
+        lang=lang,
+        is_rate=True,
+        target=config.TARGETS["on_time_rate"],
+        label_size=MAP_LABEL,
+        label_values=False,
+        width=MAP_DRAWING[0],
+        height=MAP_DRAWING[1],
+        char_em=DEJAVU_BOLD_EM,
+    )
     return maps.print_svg(fig, "dejavu"), list(fig.legend)
 
 
@@ -68,6 +86,8 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
     """report: reports.period.PeriodReport; geojson: the district layer of the period (or None)."""
     districts = report.districts
     font = _font_dir()
+    from fpdf import FPDF  # the `pdf` extra: imported when a PDF is asked for
+
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_auto_page_break(False)
     pdf.set_margins(12, 10, 12)
@@ -76,8 +96,11 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
     pdf.add_font("dejavu", "B", str(font / "DejaVuSans-Bold.ttf"))
     p = report.period
     k = report.totals()
-    prev = kpi.KpiRow.from_counts(report.previous[list(kpi.COUNT_FIELDS)].sum().to_dict()) \
-        if report.previous is not None else None
+    prev = (
+        kpi.KpiRow.from_counts(report.previous[list(kpi.COUNT_FIELDS)].sum().to_dict())
+        if report.previous is not None
+        else None
+    )
 
     pdf.set_font("dejavu", "B", 15)
     province_name = province_name or t("pdf_province", lang)
@@ -97,19 +120,28 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
         if prev is None or k.rate(name) is None or prev.rate(name) is None:
             return ""
         d = k.rate(name) - prev.rate(name)
-        return (f"{'+' if d >= 0 else '−'}{fmt.number(abs(d), lang, 2)} " + t("pdf_vs_previous", lang))
+        return f"{'+' if d >= 0 else '−'}{fmt.number(abs(d), lang, 2)} " + t("pdf_vs_previous", lang)
 
     share = kpi.rate(k.overdue_without_apology, k.overdue)
     boxes = [
-        (t("col_handled", lang), fmt.number(k.handled, lang),
-         f"{t('received', lang)} {fmt.number(k.received, lang)}"),
+        (t("col_handled", lang), fmt.number(k.handled, lang), f"{t('received', lang)} {fmt.number(k.received, lang)}"),
         (t("on_time_rate", lang), fmt.percent(k.rate("on_time_rate"), lang), change("on_time_rate")),
-        (t("overdue", lang), fmt.number(k.overdue, lang),
-         f"{t('open_overdue', lang)}: {fmt.number(k.open_overdue, lang)}"),
-        (t("overdue_without_apology", lang), fmt.number(k.overdue_without_apology, lang),
-         t("sum_no_apology_share", lang, share=fmt.percent(share, lang, 1))),
+        (
+            t("overdue", lang),
+            fmt.number(k.overdue, lang),
+            f"{t('open_overdue', lang)}: {fmt.number(k.open_overdue, lang)}",
+        ),
+        (
+            t("overdue_without_apology", lang),
+            fmt.number(k.overdue_without_apology, lang),
+            t("sum_no_apology_share", lang, share=fmt.percent(share, lang, 1)),
+        ),
         (t("online_rate", lang), fmt.percent(k.rate("online_rate"), lang), change("online_rate")),
-        (t("online_payment_rate", lang), fmt.percent(k.rate("online_payment_rate"), lang), change("online_payment_rate")),
+        (
+            t("online_payment_rate", lang),
+            fmt.percent(k.rate("online_payment_rate"), lang),
+            change("online_payment_rate"),
+        ),
         (t("digitised_rate", lang), fmt.percent(k.rate("digitised_rate"), lang), change("digitised_rate")),
         (t("satisfaction_rate", lang), fmt.percent(k.rate("satisfaction_rate"), lang), change("satisfaction_rate")),
     ]
@@ -141,7 +173,7 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
         pdf.set_font("dejavu", "", 7)
         x = 12.0
         for colour, label in legend:  # one line of coloured squares, as on the page
-            pdf.set_fill_color(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+            pdf.set_fill_color(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
             pdf.rect(x, pdf.get_y() + 0.8, 3, 3, style="F")
             pdf.set_x(x + 4)
             pdf.cell(pdf.get_string_width(_nfc(label)) + 1, 4.6, _nfc(label))
@@ -156,12 +188,15 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
     x2 = 12 + map_w + 4
     pdf.set_xy(x2, y_top)
     pdf.set_font("dejavu", "B", 10)
-    pdf.cell(0, 6, _nfc(t("pdf_lowest", lang)),
-             new_x="LEFT", new_y="NEXT")
+    pdf.cell(0, 6, _nfc(t("pdf_lowest", lang)), new_x="LEFT", new_y="NEXT")
     worst = worst_units(report.units, districts)
     widths = (pdf.w - 12 - x2 - 47, 15, 15, 17)
-    heads = (t("col_unit", lang), t("col_on_time_short", lang), t("col_count_overdue", lang),
-             t("col_count_no_apology", lang))
+    heads = (
+        t("col_unit", lang),
+        t("col_on_time_short", lang),
+        t("col_count_overdue", lang),
+        t("col_count_no_apology", lang),
+    )
     pdf.set_font("dejavu", "B", 7)
     pdf.set_fill_color(221, 235, 247)
     for wd, hd in zip(widths, heads):
@@ -175,7 +210,7 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
             name = name[:-2] + "…"  # one character shorter each turn, ending in …
         colour = BAND_COLOURS[band(u["on_time_rate"], config.TARGETS["on_time_rate"])]
         pdf.cell(widths[0], 5.6, _nfc(name), border=1)
-        pdf.set_text_color(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+        pdf.set_text_color(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
         pdf.cell(widths[1], 5.6, _nfc(fmt.percent(u["on_time_rate"], lang)), border=1, align="R")
         pdf.set_text_color(0, 0, 0)
         pdf.cell(widths[2], 5.6, _nfc(fmt.number(u["overdue"], lang)), border=1, align="R")
@@ -193,8 +228,15 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
     pdf.cell(0, 6, _nfc(t("pdf_by_group", lang)), new_x="LEFT", new_y="NEXT")
     gw = (widths[0], widths[1], widths[2], widths[3])
     pdf.set_font("dejavu", "B", 7)
-    for wd, hd in zip(gw, (t("pdf_group", lang), t("col_on_time_short", lang), t("col_count_overdue", lang),
-                           t("col_count_no_apology", lang))):
+    for wd, hd in zip(
+        gw,
+        (
+            t("pdf_group", lang),
+            t("col_on_time_short", lang),
+            t("col_count_overdue", lang),
+            t("col_count_no_apology", lang),
+        ),
+    ):
         pdf.cell(wd, 6, _nfc(hd), border=1, fill=True, align="C")
     pdf.ln()
     for r in report.official().to_dict("records"):
@@ -208,7 +250,7 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
         rate = r["on_time_rate"]
         colour = BAND_COLOURS[band(rate, config.TARGETS["on_time_rate"])] if rate is not None else "#000000"
         pdf.cell(gw[0], 5.6, _nfc(name), border=1)
-        pdf.set_text_color(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+        pdf.set_text_color(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
         pdf.cell(gw[1], 5.6, _nfc(fmt.percent(rate, lang)), border=1, align="R")
         pdf.set_text_color(0, 0, 0)
         # the official table's last two columns: overdue (late + open overdue), without an apology letter

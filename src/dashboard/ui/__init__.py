@@ -1,4 +1,5 @@
 """The only package besides pages/ that calls st.*: cached data access, shared filters, components."""
+
 from pathlib import Path
 
 #: the browser tab's icon (a file of ours: no request leaves the server for it)

@@ -1,5 +1,6 @@
 """Who is looking: one `current_user()` seam over the three ways to sign in (password from the users
 file, OIDC through st.login, a trusted reverse-proxy header), and the sign-in form."""
+
 from __future__ import annotations
 
 import hashlib
@@ -39,7 +40,11 @@ def current_user(cfg: AuthConfig) -> User | None:
             user = cfg.by_identity(st.user.get("email"))
     else:
         record = st.session_state.get(_KEY)
-        if isinstance(record, tuple) and len(record) == 2 and hmac.compare_digest(str(record[1]), _sign(str(record[0]))):
+        if (
+            isinstance(record, tuple)
+            and len(record) == 2
+            and hmac.compare_digest(str(record[1]), _sign(str(record[0])))
+        ):
             user = cfg.users.get(record[0])
     if user is None and cfg.anonymous:
         return auth.ANONYMOUS
@@ -111,8 +116,9 @@ def sidebar_status(cfg: AuthConfig, user: User, unit_name: str | None, lang: str
     elif not user.username:
         status = t("auth_anonymous", lang)
     else:
-        scope = t("auth_scope_all", lang) if user.root is None else \
-            t("auth_scope_unit", lang, unit=unit_name or user.unit)
+        scope = (
+            t("auth_scope_all", lang) if user.root is None else t("auth_scope_unit", lang, unit=unit_name or user.unit)
+        )
         status = t("auth_signed_in", lang, name=user.name, role=t(f"role_{user.role}", lang), scope=scope)
     st.caption("\n\n".join([*notes, status]))
     if user.open_access or not user.username:

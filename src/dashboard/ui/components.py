@@ -1,4 +1,5 @@
 """Reusable page parts: KPI cards, static tables and ranked tables."""
+
 from __future__ import annotations
 
 import logging
@@ -12,9 +13,9 @@ import streamlit as st
 
 from dashboard import config, fmt
 from dashboard.charts.ranking import BAND_COLOURS
-from dashboard.metrics.targets import band
 from dashboard.i18n import note_text, published_term, t
 from dashboard.metrics.kpi import RATE_FIELDS, KpiRow
+from dashboard.metrics.targets import band
 
 log = logging.getLogger("dashboard.ui")
 
@@ -22,8 +23,10 @@ log = logging.getLogger("dashboard.ui")
 def _delta(now: float | None, before: float | None, lang: str) -> str | None:
     if now is None or before is None:
         return None
-    return f"{fmt.number(now - before, lang, 2) if now >= before else '-' + fmt.number(before - now, lang, 2)} " \
-           f"{t('points', lang)} {t('vs_previous', lang)}"
+    return (
+        f"{fmt.number(now - before, lang, 2) if now >= before else '-' + fmt.number(before - now, lang, 2)} "
+        f"{t('points', lang)} {t('vs_previous', lang)}"
+    )
 
 
 def kpi_cards(row: KpiRow, previous: KpiRow, lang: str) -> None:
@@ -32,27 +35,39 @@ def kpi_cards(row: KpiRow, previous: KpiRow, lang: str) -> None:
     rate = row.rate("on_time_rate")
     c1, c2, c3, c4 = st.columns(4)
     with c1:
-        st.metric(t("on_time_rate", lang), fmt.percent(rate, lang), _delta(rate, previous.rate("on_time_rate"), lang),
-                  help=t("kpi_help_on_time_rate", lang), border=True)
+        st.metric(
+            t("on_time_rate", lang),
+            fmt.percent(rate, lang),
+            _delta(rate, previous.rate("on_time_rate"), lang),
+            help=t("kpi_help_on_time_rate", lang),
+            border=True,
+        )
         if rate is not None:
             colour = {"ok": "green", "near": "orange", "low": "red"}[band(rate, target)]
             st.badge(t("target", lang, value=fmt.percent(target, lang, 0)), color=colour)
     with c2:
         r = row.rate("on_time_rate_finished")
-        st.metric(t("on_time_rate_finished", lang), fmt.percent(r, lang),
-                  _delta(r, previous.rate("on_time_rate_finished"), lang),
-                  help=t("kpi_help_on_time_rate_finished", lang), border=True)
+        st.metric(
+            t("on_time_rate_finished", lang),
+            fmt.percent(r, lang),
+            _delta(r, previous.rate("on_time_rate_finished"), lang),
+            help=t("kpi_help_on_time_rate_finished", lang),
+            border=True,
+        )
     with c3:
-        st.metric(t("overdue", lang), fmt.number(row.overdue, lang),
-                  help=t("kpi_help_overdue", lang), border=True)
-        st.caption(f"{t('finished_late', lang)}: {fmt.number(row.finished_late, lang)} · "
-                   f"{t('open_overdue', lang)}: {fmt.number(row.open_overdue, lang)}")
+        st.metric(t("overdue", lang), fmt.number(row.overdue, lang), help=t("kpi_help_overdue", lang), border=True)
+        st.caption(
+            f"{t('finished_late', lang)}: {fmt.number(row.finished_late, lang)} · "
+            f"{t('open_overdue', lang)}: {fmt.number(row.open_overdue, lang)}"
+        )
     with c4:
         st.metric(t("overdue_without_apology", lang), fmt.number(row.overdue_without_apology, lang), border=True)
     cols = st.columns(6)
     small = [("received", fmt.number(row.received, lang)), ("carried_in", fmt.number(row.carried_in, lang))]
-    small += [(k, fmt.percent(row.rate(k), lang)) for k in
-              ("online_rate", "online_payment_rate", "digitised_rate", "satisfaction_rate")]
+    small += [
+        (k, fmt.percent(row.rate(k), lang))
+        for k in ("online_rate", "online_payment_rate", "digitised_rate", "satisfaction_rate")
+    ]
     for col, (key, value) in zip(cols, small):
         with col:
             st.metric(t(key, lang), value, border=True)
@@ -74,26 +89,34 @@ TABLE_CSS = """<style>
 _NUMERIC = re.compile(r"^[−\-+]?[\d.,  ]+( %)?$|^[↑↓=–] ?\d*$")
 
 
-def table(df: pd.DataFrame, styles: dict[str, list[str]] | None = None, caption: str = "",
-          nowrap: tuple[str, ...] = ()) -> None:
+def table(
+    df: pd.DataFrame, styles: dict[str, list[str]] | None = None, caption: str = "", nowrap: tuple[str, ...] = ()
+) -> None:
     """A static table of display strings (already formatted), drawn as plain HTML: no grid and no Arrow
     decoder for the browser to fetch and parse, so a first visit draws it at once (st.table's decoder
     held the whole page back ~0.4 s). See `table_html`."""
     st.html(TABLE_CSS + table_html(df, styles, caption, nowrap))
 
 
-def table_html(df: pd.DataFrame, styles: dict[str, list[str]] | None = None, caption: str = "",
-               nowrap: tuple[str, ...] = ()) -> str:
+def table_html(
+    df: pd.DataFrame, styles: dict[str, list[str]] | None = None, caption: str = "", nowrap: tuple[str, ...] = ()
+) -> str:
     """The markup of `table` (needs TABLE_CSS on the page). Columns of numbers are right-aligned;
     `styles`: column → inline CSS per row; `caption` goes under the table; `nowrap`: columns kept on one
     line (codes, dates), so the wrapping goes to the long names. Every text is escaped."""
     styles = styles or {}
     cols = list(df.columns)
-    texts = [["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in df.iloc[:, j]]
-             for j in range(len(cols))]
+    texts = [
+        ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in df.iloc[:, j]]
+        for j in range(len(cols))
+    ]
     neutral = {"", "—", t("no_data", "vi"), t("no_data", "en")}  # they sit in number columns too
-    num = [' class="num"' if any(x not in neutral for x in col) and all(x in neutral or _NUMERIC.match(x) for x in col)
-           else (' class="nw"' if c in nowrap else "") for c, col in zip(cols, texts)]
+    num = [
+        ' class="num"'
+        if any(x not in neutral for x in col) and all(x in neutral or _NUMERIC.match(x) for x in col)
+        else (' class="nw"' if c in nowrap else "")
+        for c, col in zip(cols, texts)
+    ]
     head = "".join(f"<th{num[j]}>{escape(str(c))}</th>" for j, c in enumerate(cols))
     css = [styles.get(c) or [""] * len(df) for c in cols]
     body = []
@@ -110,6 +133,7 @@ def table_html(df: pd.DataFrame, styles: dict[str, list[str]] | None = None, cap
 @dataclass(frozen=True)
 class Card:
     """One figure of a card row: label, value as shown, an optional line under it and a hover help."""
+
     label: str
     value: str
     note: str = ""
@@ -136,11 +160,15 @@ PANEL_CSS = """<style>
 def cards(items: list[Card]) -> None:
     """A row of figures as one HTML block (st.metric draws each card, its column and its notes as
     separate elements; one block is drawn at once). Every text is escaped."""
+
     def one(c: Card) -> str:
         hint = f'<abbr title="{escape(c.help)}">?</abbr>' if c.help else ""
         note = f'<div class="note">{escape(c.note)}</div>' if c.note else ""
-        return (f'<div class="bdtc-card"><div class="label">{escape(c.label)}{hint}</div>'
-                f'<div class="value">{escape(c.value)}</div>{note}</div>')
+        return (
+            f'<div class="bdtc-card"><div class="label">{escape(c.label)}{hint}</div>'
+            f'<div class="value">{escape(c.value)}</div>{note}</div>'
+        )
+
     st.html(f'{CARD_CSS}<div class="bdtc-cards">{"".join(one(c) for c in items)}</div>')
 
 
@@ -178,16 +206,19 @@ def ranked(df: pd.DataFrame, metric: str = "on_time_rate") -> pd.DataFrame:
 RANK_EXTRAS = ("on_time_rate", "received", "overdue", "overdue_without_apology", "online_rate")
 
 
-def ranked_table(df: pd.DataFrame, lang: str, metric: str = "on_time_rate", extras: tuple[str, ...] = RANK_EXTRAS
-                 ) -> None:
+def ranked_table(
+    df: pd.DataFrame, lang: str, metric: str = "on_time_rate", extras: tuple[str, ...] = RANK_EXTRAS
+) -> None:
     """A ranking by `metric` (official on-time rate by default) with the `extras` columns, formatted
     vi-VN, below-target cells coloured."""
     is_rate = metric in RATE_FIELDS
     target = config.TARGETS.get(metric)
     d = ranked(df, metric)
-    cols = {t("col_rank", lang): [("" if pd.isna(r) else str(int(r))) for r in d["rank"]],
-            t("col_unit", lang): d["name"],
-            t(metric, lang): [fmt_metric(v, metric, lang) for v in d[metric]]}
+    cols = {
+        t("col_rank", lang): [("" if pd.isna(r) else str(int(r))) for r in d["rank"]],
+        t("col_unit", lang): d["name"],
+        t(metric, lang): [fmt_metric(v, metric, lang) for v in d[metric]],
+    }
     for extra in extras:
         if extra == metric:
             continue
@@ -224,23 +255,42 @@ def published_table(rows: pd.DataFrame, lang: str, by_year: bool = False) -> Non
         d = rows.sort_values(["index_name", "year", "component", "rank"], na_position="first")
     else:
         d = rows.sort_values(["rank", "area_name"], na_position="last")
-    lead = {t("index", lang): d["index_name"].replace({"PAR": t("index_par", lang)}), t("year", lang): d["year"].astype(str),
-            t("col_component", lang): [published_term(c, lang) or "" for c in d["component"].fillna("")]} if by_year else {}
-    shown = pd.DataFrame({
-        **lead,
-        t("col_province", lang): [published_term(a, lang) for a in d["area_name"]],
-        t("col_score", lang): [fmt.number(v, lang, 2) for v in d["score"]],
-        t("col_rank", lang): [("" if pd.isna(r) else f"{int(r)}/{int(o) if pd.notna(o) else 63}")
-                              for r, o in zip(d["rank"], d["rank_of"])],
-        t("col_quality", lang): [t(f"quality_{q}", lang) for q in d["quality"]],
-        t("col_source", lang): d["source_url"],
-        t("col_note", lang): [note_text(n, lang) for n in d["note"]],
-    })
+    lead = (
+        {
+            t("index", lang): d["index_name"].replace({"PAR": t("index_par", lang)}),
+            t("year", lang): d["year"].astype(str),
+            t("col_component", lang): [published_term(c, lang) or "" for c in d["component"].fillna("")],
+        }
+        if by_year
+        else {}
+    )
+    shown = pd.DataFrame(
+        {
+            **lead,
+            t("col_province", lang): [published_term(a, lang) for a in d["area_name"]],
+            t("col_score", lang): [fmt.number(v, lang, 2) for v in d["score"]],
+            t("col_rank", lang): [
+                ("" if pd.isna(r) else f"{int(r)}/{int(o) if pd.notna(o) else 63}")
+                for r, o in zip(d["rank"], d["rank_of"])
+            ],
+            t("col_quality", lang): [t(f"quality_{q}", lang) for q in d["quality"]],
+            t("col_source", lang): d["source_url"],
+            t("col_note", lang): [note_text(n, lang) for n in d["note"]],
+        }
+    )
     # every row at once (a scroll box showed half a row), sources by their site's name (whole URLs were cut)
-    st.dataframe(shown, hide_index=True, width="stretch", height=grid_height(len(shown), 2000),
-                 column_config={t("col_source", lang): st.column_config.LinkColumn(
-                     t("col_source", lang), display_text=SITE, help=t("col_source_help", lang)),
-                     t("col_note", lang): st.column_config.TextColumn(t("col_note", lang), width="large")})
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=grid_height(len(shown), 2000),
+        column_config={
+            t("col_source", lang): st.column_config.LinkColumn(
+                t("col_source", lang), display_text=SITE, help=t("col_source_help", lang)
+            ),
+            t("col_note", lang): st.column_config.TextColumn(t("col_note", lang), width="large"),
+        },
+    )
 
 
 def warning_table(w: pd.DataFrame, period, lang: str, target: float) -> None:
@@ -262,35 +312,63 @@ def warning_table(w: pd.DataFrame, period, lang: str, target: float) -> None:
     if flagged.empty:
         st.success(t("warning_none", lang, target=fmt.percent(target, lang, 0), drop=fmt.number(DROP_POINTS, lang)))
     else:
-        shown = pd.DataFrame({
-            t("col_unit", lang): flagged["name"],
-            t("on_time_rate", lang): [fmt.percent(v, lang) for v in flagged["on_time_rate"]],
-            t("col_previous", lang): [fmt.percent(v, lang) for v in flagged["previous_rate"]],
-            t("col_change", lang): [fmt.number(v, lang, 2) if pd.notna(v) else "" for v in flagged["change"]],
-            t("col_reason", lang): [reasons(r) for _, r in flagged.iterrows()],
-            t("overdue", lang): flagged["overdue"].astype(int),
-            t("col_due_soon", lang): flagged["due_soon"].astype(int),
-            t("col_link", lang): [link(c, s, "open_overdue") for c, s in zip(flagged["code"], flagged["scope"])],
-        })
-        st.dataframe(shown, hide_index=True, width="stretch", height=grid_height(len(shown), 420),
-                     column_config={t("col_link", lang): st.column_config.LinkColumn(
-                         t("col_link", lang), display_text=t("page_overdue", lang))})
+        shown = pd.DataFrame(
+            {
+                t("col_unit", lang): flagged["name"],
+                t("on_time_rate", lang): [fmt.percent(v, lang) for v in flagged["on_time_rate"]],
+                t("col_previous", lang): [fmt.percent(v, lang) for v in flagged["previous_rate"]],
+                t("col_change", lang): [fmt.number(v, lang, 2) if pd.notna(v) else "" for v in flagged["change"]],
+                t("col_reason", lang): [reasons(r) for _, r in flagged.iterrows()],
+                t("overdue", lang): flagged["overdue"].astype(int),
+                t("col_due_soon", lang): flagged["due_soon"].astype(int),
+                t("col_link", lang): [link(c, s, "open_overdue") for c, s in zip(flagged["code"], flagged["scope"])],
+            }
+        )
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            height=grid_height(len(shown), 420),
+            column_config={
+                t("col_link", lang): st.column_config.LinkColumn(
+                    t("col_link", lang), display_text=t("page_overdue", lang)
+                )
+            },
+        )
     soon = w[w["due_soon"] > 0].sort_values(["due_soon", "name"], ascending=[False, True]).head(10)
     if len(soon):
         st.markdown(f"**{t('list_due_soon', lang)}**")
-        shown = pd.DataFrame({
-            t("col_unit", lang): soon["name"],
-            t("col_due_soon", lang): soon["due_soon"].astype(int),
-            t("col_link", lang): [link(c, s, "due_soon") for c, s in zip(soon["code"], soon["scope"])],
-        })
-        st.dataframe(shown, hide_index=True, width="content",
-                     column_config={t("col_link", lang): st.column_config.LinkColumn(
-                         t("col_link", lang), display_text=t("list_due_soon", lang))})
+        shown = pd.DataFrame(
+            {
+                t("col_unit", lang): soon["name"],
+                t("col_due_soon", lang): soon["due_soon"].astype(int),
+                t("col_link", lang): [link(c, s, "due_soon") for c, s in zip(soon["code"], soon["scope"])],
+            }
+        )
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="content",
+            column_config={
+                t("col_link", lang): st.column_config.LinkColumn(
+                    t("col_link", lang), display_text=t("list_due_soon", lang)
+                )
+            },
+        )
 
 
 @st.fragment
-def download(label: str, build: Callable[[], bytes], *, file_name: str, mime: str, key: str, lang: str,
-             icon: str | None = None, width: str = "content") -> None:
+def download(
+    label: str,
+    build: Callable[[], bytes],
+    *,
+    file_name: str,
+    mime: str,
+    key: str,
+    lang: str,
+    icon: str | None = None,
+    width: str = "content",
+) -> None:
     """A file built when asked for, in two steps: the button builds it in a (fragment) script run, then a
     second button saves the bytes. Streamlit's deferred download (data=callable) reports a failure only
     as a five-second English "Failed to generate file" under the button; here a failure is shown where the
@@ -304,5 +382,14 @@ def download(label: str, build: Callable[[], bytes], *, file_name: str, mime: st
         log.exception("building %s failed", file_name)
         st.error(t("download_failed", lang, file=file_name), icon=":material/error:")
         return
-    st.download_button(t("download_save", lang, file=file_name), data=payload, file_name=file_name, mime=mime,
-                       on_click="ignore", key=f"{key}_save", icon=":material/download:", type="primary", width=width)
+    st.download_button(
+        t("download_save", lang, file=file_name),
+        data=payload,
+        file_name=file_name,
+        mime=mime,
+        on_click="ignore",
+        key=f"{key}_save",
+        icon=":material/download:",
+        type="primary",
+        width=width,
+    )

@@ -2,6 +2,7 @@
 version (so an import is seen at once) and the viewer's scope root, which each query binds as a SQL
 parameter (warehouse.scope). Unit, scope and period are arguments and so part of every cache key,
 never filters applied after a shared cached call."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ class WarehouseState:
 class Source:
     """What a page reads from: the warehouse URL, its data version and the viewer's scope root (None =
     every unit)."""
+
     url: str
     version: str
     root: str | None = None
@@ -58,9 +60,13 @@ def state(url: str) -> WarehouseState:
             from dashboard.warehouse import migrate
 
             return WarehouseState(
-                url=url, ready=True, data_version=get_meta(conn, "data_version") or "0",
-                as_of=span[1] if span else None, first_day=span[0] if span else None,
-                demo=get_meta(conn, "demo") == "true", current=migrate.is_current(conn),
+                url=url,
+                ready=True,
+                data_version=get_meta(conn, "data_version") or "0",
+                as_of=span[1] if span else None,
+                first_day=span[0] if span else None,
+                demo=get_meta(conn, "demo") == "true",
+                current=migrate.is_current(conn),
             )
     except Exception:  # a missing DuckDB file cannot be opened read-only
         engine.clear()
@@ -86,14 +92,23 @@ def published(src: Source) -> pd.DataFrame:
         return queries.published(conn)
 
 
-def _scope(src: Source, period: Period, unit_code: str, territory: bool, as_of: date, due_days: int,
-           fields: tuple[str, ...] = (), procedures: tuple[str, ...] = ()):
+def _scope(
+    src: Source,
+    period: Period,
+    unit_code: str,
+    territory: bool,
+    as_of: date,
+    due_days: int,
+    fields: tuple[str, ...] = (),
+    procedures: tuple[str, ...] = (),
+):
     """The overdue-list scope of a unit: its own code, or it and its descendants valid in the period
     (with the retired units whose dossiers they took over); nothing outside the viewer's root."""
     from dashboard.warehouse.overdue import Scope
 
-    return Scope(period, scope_codes(src, period, unit_code, territory), as_of, due_days, fields, procedures,
-                 root=src.root)
+    return Scope(
+        period, scope_codes(src, period, unit_code, territory), as_of, due_days, fields, procedures, root=src.root
+    )
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
@@ -115,8 +130,16 @@ def overdue_summary(src: Source, period: Period, unit_code: str, territory: bool
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def overdue_counts(src: Source, period: Period, unit_code: str, territory: bool, as_of: date,
-                   due_days: int, fields: tuple[str, ...], procedures: tuple[str, ...]) -> dict[str, int]:
+def overdue_counts(
+    src: Source,
+    period: Period,
+    unit_code: str,
+    territory: bool,
+    as_of: date,
+    due_days: int,
+    fields: tuple[str, ...],
+    procedures: tuple[str, ...],
+) -> dict[str, int]:
     from dashboard.warehouse import overdue
 
     with engine(src.url).connect() as conn:
@@ -125,9 +148,21 @@ def overdue_counts(src: Source, period: Period, unit_code: str, territory: bool,
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=200)
-def overdue_page(src: Source, kind: str, period: Period, unit_code: str, territory: bool, as_of: date,
-                 due_days: int, fields: tuple[str, ...], procedures: tuple[str, ...], sort: str, descending: bool,
-                 offset: int, limit: int) -> pd.DataFrame:
+def overdue_page(
+    src: Source,
+    kind: str,
+    period: Period,
+    unit_code: str,
+    territory: bool,
+    as_of: date,
+    due_days: int,
+    fields: tuple[str, ...],
+    procedures: tuple[str, ...],
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> pd.DataFrame:
     from dashboard.warehouse import overdue
 
     with engine(src.url).connect() as conn:
@@ -135,9 +170,20 @@ def overdue_page(src: Source, kind: str, period: Period, unit_code: str, territo
         return overdue.page(conn, kind, s, sort=sort, descending=descending, offset=offset, limit=limit)
 
 
-def overdue_all(src: Source, kind: str, period: Period, unit_code: str, territory: bool, as_of: date,
-                due_days: int, fields: tuple[str, ...], procedures: tuple[str, ...], sort: str, descending: bool,
-                limit: int) -> pd.DataFrame:
+def overdue_all(
+    src: Source,
+    kind: str,
+    period: Period,
+    unit_code: str,
+    territory: bool,
+    as_of: date,
+    due_days: int,
+    fields: tuple[str, ...],
+    procedures: tuple[str, ...],
+    sort: str,
+    descending: bool,
+    limit: int,
+) -> pd.DataFrame:
     """The whole filtered list (for an export; not cached — it runs when the file is asked for)."""
     from dashboard.warehouse import overdue
 
@@ -198,5 +244,12 @@ def series(src: Source, months: tuple[Period, ...], code: str, territory: bool, 
     """The monthly series of one unit (metrics.trends.series over the cached monthly counts)."""
     from dashboard.metrics import kpi, trends
 
-    return trends.series(monthly_counts(src, months), all_units(src), kpi.successor_map(crosswalk(src)),
-                         code, list(months), territory=territory, merged=merged)
+    return trends.series(
+        monthly_counts(src, months),
+        all_units(src),
+        kpi.successor_map(crosswalk(src)),
+        code,
+        list(months),
+        territory=territory,
+        merged=merged,
+    )

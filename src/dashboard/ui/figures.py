@@ -1,5 +1,6 @@
 """Cached figure builders: plotly builds figures slowly (make_subplots, shapes), and a page rerun for an
 unrelated widget should not pay that again. Keys are the inputs, so nothing is shared across units."""
+
 from __future__ import annotations
 
 import streamlit as st

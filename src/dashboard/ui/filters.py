@@ -1,7 +1,9 @@
 """The shared sidebar: period, unit scope, own/territory and language, all carried in the URL."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import streamlit as st
 
 from dashboard import config, fmt
@@ -9,7 +11,8 @@ from dashboard.auth import AuthConfig, User
 from dashboard.i18n import LANGS, t
 from dashboard.metrics import periods
 from dashboard.metrics.periods import Period
-from dashboard.ui import auth as ui_auth, data
+from dashboard.ui import auth as ui_auth
+from dashboard.ui import data
 
 KINDS = ("month", "quarter", "year", "custom")
 URL_KEYS = ("period", "unit", "scope", "lang")
@@ -103,43 +106,83 @@ def sidebar(state: data.WarehouseState, cfg: AuthConfig, user: User, draw: bool 
     url_state = {"period": period.key, "unit": unit, "scope": st.session_state["scope"], "lang": lang}
     st.query_params.update(url_state)
     st.session_state["_url_written"] = url_state
-    return Filters(period=period, unit_code=unit, unit_name=str(row["name"]), unit_kind=str(row["kind"]),
-                   territory=st.session_state["scope"] == "territory", lang=lang, state=state, src=src, user=user)
+    return Filters(
+        period=period,
+        unit_code=unit,
+        unit_name=str(row["name"]),
+        unit_kind=str(row["kind"]),
+        territory=st.session_state["scope"] == "territory",
+        lang=lang,
+        state=state,
+        src=src,
+        user=user,
+    )
 
 
 def _draw(state: data.WarehouseState, cfg: AuthConfig, user: User, src: data.Source, cutoff: int, lang: str):
     """The sidebar's widgets (inside `with st.sidebar`); returns the units offered and their names."""
-    st.radio(t("language", lang), LANGS, key="lang", horizontal=True,
-             format_func=lambda x: t(f"lang_name_{x}", lang))
+    st.radio(t("language", lang), LANGS, key="lang", horizontal=True, format_func=lambda x: t(f"lang_name_{x}", lang))
     lang = st.session_state["lang"]
     st.subheader(t("sidebar_filters", lang))
     kind_now = _kind_of(st.session_state["period"])
-    kind = st.segmented_control(t("period_kind", lang), KINDS, default=kind_now, key="_period_kind",
-                                format_func=lambda k: t(f"kind_{k}", lang), on_change=_kind_changed,
-                                args=(state, cutoff))
+    kind = st.segmented_control(
+        t("period_kind", lang),
+        KINDS,
+        default=kind_now,
+        key="_period_kind",
+        format_func=lambda k: t(f"kind_{k}", lang),
+        on_change=_kind_changed,
+        args=(state, cutoff),
+    )
     kind = kind or kind_now
     if kind == "custom":
-        current = periods.parse(st.session_state["period"], cutoff) if _kind_of(st.session_state["period"]) == "custom" \
+        current = (
+            periods.parse(st.session_state["period"], cutoff)
+            if _kind_of(st.session_state["period"]) == "custom"
             else periods.latest_complete(state.as_of, "month", cutoff)
-        picked = st.date_input(t("custom_range", lang), value=(current.start, current.end),
-                               min_value=state.first_day, max_value=state.as_of, format="DD/MM/YYYY")
+        )
+        picked = st.date_input(
+            t("custom_range", lang),
+            value=(current.start, current.end),
+            min_value=state.first_day,
+            max_value=state.as_of,
+            format="DD/MM/YYYY",
+        )
         if isinstance(picked, (tuple, list)) and len(picked) == 2:
             st.session_state["period"] = periods.custom(picked[0], picked[1]).key
     else:
         options = _settle_period(kind, state, cutoff)
-        st.selectbox(t("period", lang), options, key="period",
-                     format_func=lambda k: fmt.period(periods.parse(k, cutoff), lang))
+        st.selectbox(
+            t("period", lang), options, key="period", format_func=lambda k: fmt.period(periods.parse(k, cutoff), lang)
+        )
     period = periods.parse(st.session_state["period"], cutoff)
-    st.caption(t("period_dates", lang, start=fmt.day(period.start, lang), end=fmt.day(period.end, lang),
-                 cutoff=period.cutoff if period.kind != "custom" else "—"))
+    st.caption(
+        t(
+            "period_dates",
+            lang,
+            start=fmt.day(period.start, lang),
+            end=fmt.day(period.end, lang),
+            cutoff=period.cutoff if period.kind != "custom" else "—",
+        )
+    )
     units, names = _settle_unit(src, period, user, cfg, lang)
     codes = units["code"].tolist()
     st.selectbox(t("unit", lang), codes, key="unit", format_func=lambda c: names.get(c, c))
-    st.radio(t("scope", lang), ("territory", "own"), key="scope", horizontal=True,
-             format_func=lambda s: t(f"scope_{s}", lang))
+    st.radio(
+        t("scope", lang),
+        ("territory", "own"),
+        key="scope",
+        horizontal=True,
+        format_func=lambda s: t(f"scope_{s}", lang),
+    )
     st.divider()
-    ui_auth.sidebar_status(cfg, user, names.get(user.root), lang,
-                           notes=(t("as_of", lang, date=fmt.day(state.as_of, lang)), t("share_link", lang)))
+    ui_auth.sidebar_status(
+        cfg,
+        user,
+        names.get(user.root),
+        lang,
+        notes=(t("as_of", lang, date=fmt.day(state.as_of, lang)), t("share_link", lang)),
+    )
     return units, names
 
 
@@ -204,4 +247,3 @@ def current() -> Filters:
 
 def set_current(f: Filters) -> None:
     st.session_state["_filters"] = f
-

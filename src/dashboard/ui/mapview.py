@@ -1,5 +1,6 @@
 """The map page's pieces: values, ranks and the counts behind each rate per unit, and the SVG map
 mounted as a Streamlit component (hover tooltip; a click on a unit reaches Python)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -14,8 +15,16 @@ from dashboard.metrics.kpi import RATE_DEFS
 from dashboard.ui.components import ranked
 
 #: metric picker order: the official on-time rate first (SPEC §4)
-METRICS = ("on_time_rate", "online_rate", "online_payment_rate", "digitised_rate", "satisfaction_rate", "overdue",
-           "overdue_without_apology", "received")
+METRICS = (
+    "on_time_rate",
+    "online_rate",
+    "online_payment_rate",
+    "digitised_rate",
+    "satisfaction_rate",
+    "overdue",
+    "overdue_without_apology",
+    "received",
+)
 
 _CSS = """
 :host { display: block; }
@@ -89,17 +98,32 @@ export default function (component) {
 _svg_map = st.components.v2.component("ban_do_the_che.svg_map", css=_CSS, js=_JS)
 
 
-def draw(fig: MapFigure, key: str, on_click: Callable[[str], None] | None = None, *, legend_size: int = 15,
-         max_height: str = "78vh") -> None:
+def draw(
+    fig: MapFigure,
+    key: str,
+    on_click: Callable[[str], None] | None = None,
+    *,
+    legend_size: int = 15,
+    max_height: str = "78vh",
+) -> None:
     """Mount a map; `on_click(code)` runs (as a callback, before the rerun) when a unit is clicked."""
+
     def clicked() -> None:
         code = getattr(st.session_state.get(key), "clicked", None)
         if code and on_click is not None:
             on_click(code)
 
-    _svg_map(key=key, data={"html": fig.html, "clickable": fig.clickable and on_click is not None,
-                            "legend_size": legend_size, "max_height": max_height},
-             on_clicked_change=clicked, width="stretch")
+    _svg_map(
+        key=key,
+        data={
+            "html": fig.html,
+            "clickable": fig.clickable and on_click is not None,
+            "legend_size": legend_size,
+            "max_height": max_height,
+        },
+        on_clicked_change=clicked,
+        width="stretch",
+    )
 
 
 def map_frame(table: pd.DataFrame, metric: str, lang: str) -> pd.DataFrame:
@@ -111,10 +135,18 @@ def map_frame(table: pd.DataFrame, metric: str, lang: str) -> pd.DataFrame:
         rank = "" if pd.isna(row["rank"]) else t("hover_rank", lang, rank=int(row["rank"]), n=n)
         if metric in RATE_DEFS:
             num, den = RATE_DEFS[metric]
-            behind = t("hover_counts", lang, num=fmt.number(sum(row[c] for c in num), lang),
-                       den=fmt.number(sum(row[c] for c in den), lang))
+            behind = t(
+                "hover_counts",
+                lang,
+                num=fmt.number(sum(row[c] for c in num), lang),
+                den=fmt.number(sum(row[c] for c in den), lang),
+            )
         else:
-            behind = t("hover_overdue", lang, late=fmt.number(row["finished_late"], lang),
-                       open=fmt.number(row["open_overdue"], lang))
+            behind = t(
+                "hover_overdue",
+                lang,
+                late=fmt.number(row["finished_late"], lang),
+                open=fmt.number(row["open_overdue"], lang),
+            )
         hover.append("\n".join(x for x in (rank, behind) if x))
     return pd.DataFrame({"code": r["code"], "name": r["name"], "value": r[metric], "rank": r["rank"], "hover": hover})

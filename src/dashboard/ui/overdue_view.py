@@ -1,4 +1,5 @@
 """Parts of the "Hồ sơ quá hạn" page: the summary blocks and one page of a dossier list."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -26,26 +27,39 @@ def keep_known(key: str, from_link: str, offered: dict, known: set, what: str, l
 
 
 def summary_metrics(s: Summary, due_days: int, lang: str) -> None:
-    cards([
-        Card(t("sum_overdue", lang), fmt.number(s.overdue, lang), help=t("kpi_help_overdue", lang)),
-        Card(t("list_finished_late", lang), fmt.number(s.counts["finished_late"], lang),
-             f"{t('list_open_overdue', lang)}: {fmt.number(s.counts['open_overdue'], lang)}"),
-        Card(t("sum_no_apology", lang), fmt.number(s.without_apology, lang),
-             t("sum_no_apology_share", lang, share=fmt.percent(s.without_apology_share, lang, 1))),
-        Card(t("sum_due_soon", lang, n=due_days), fmt.number(s.counts["due_soon"], lang)),
-    ])
+    cards(
+        [
+            Card(t("sum_overdue", lang), fmt.number(s.overdue, lang), help=t("kpi_help_overdue", lang)),
+            Card(
+                t("list_finished_late", lang),
+                fmt.number(s.counts["finished_late"], lang),
+                f"{t('list_open_overdue', lang)}: {fmt.number(s.counts['open_overdue'], lang)}",
+            ),
+            Card(
+                t("sum_no_apology", lang),
+                fmt.number(s.without_apology, lang),
+                t("sum_no_apology_share", lang, share=fmt.percent(s.without_apology_share, lang, 1)),
+            ),
+            Card(t("sum_due_soon", lang, n=due_days), fmt.number(s.counts["due_soon"], lang)),
+        ]
+    )
 
 
 def top_table(df: pd.DataFrame, label_cols: list[str], header: str, lang: str, n: int = TOP_N) -> str:
     """The markup of the first `n` rows of a breakdown: label, overdue, overdue without an apology letter."""
     d = df.head(n)
-    label = d[label_cols[0]].fillna("").astype(str) if len(label_cols) == 1 else \
-        (d[label_cols[0]].fillna("").astype(str) + " " + d[label_cols[1]].fillna("").astype(str)).str.strip()
-    shown = pd.DataFrame({
-        header: label.replace("", "—"),
-        t("col_count_overdue", lang): [fmt.number(v, lang) for v in d["overdue"]],
-        t("col_count_no_apology", lang): [fmt.number(v, lang) for v in d["without_apology"]],
-    })
+    label = (
+        d[label_cols[0]].fillna("").astype(str)
+        if len(label_cols) == 1
+        else (d[label_cols[0]].fillna("").astype(str) + " " + d[label_cols[1]].fillna("").astype(str)).str.strip()
+    )
+    shown = pd.DataFrame(
+        {
+            header: label.replace("", "—"),
+            t("col_count_overdue", lang): [fmt.number(v, lang) for v in d["overdue"]],
+            t("col_count_no_apology", lang): [fmt.number(v, lang) for v in d["without_apology"]],
+        }
+    )
     return table_html(shown)
 
 
@@ -53,12 +67,18 @@ def breakdowns(s: Summary, lang: str) -> None:
     if s.overdue == 0:
         st.caption(t("summary_scope", lang))
         return
-    panels(note=t("summary_scope", lang), parts=[
-        (t("sum_by_field", lang), top_table(s.by_field, ["field_name"], t("col_field", lang), lang)),
-        (t("sum_by_procedure", lang),
-         top_table(s.by_procedure, ["procedure_code", "procedure_name"], t("col_procedure", lang), lang)),
-        (t("sum_by_unit", lang), top_table(s.by_unit, ["unit_name"], t("col_handling_unit", lang), lang)),
-    ], widths=[3, 4, 4])
+    panels(
+        note=t("summary_scope", lang),
+        parts=[
+            (t("sum_by_field", lang), top_table(s.by_field, ["field_name"], t("col_field", lang), lang)),
+            (
+                t("sum_by_procedure", lang),
+                top_table(s.by_procedure, ["procedure_code", "procedure_name"], t("col_procedure", lang), lang),
+            ),
+            (t("sum_by_unit", lang), top_table(s.by_unit, ["unit_name"], t("col_handling_unit", lang), lang)),
+        ],
+        widths=[3, 4, 4],
+    )
 
 
 def dossier_table(df: pd.DataFrame, kind: str, lang: str, caption: str = "") -> None:

@@ -1,5 +1,6 @@
 """Projector mode: full-screen slides (map, worst units, trends, overdue summary) that advance every N
 seconds inside a fragment, so the page is never reloaded; ← → step, Space pauses, Esc leaves."""
+
 from __future__ import annotations
 
 import os
@@ -77,16 +78,22 @@ def _map(f: Filters, table: pd.DataFrame, level: str | None) -> bool:
     target = config.TARGETS["on_time_rate"]
     left, right = st.columns([3, 2])
     with left:
-        fig = projector.map_slide(gj, frame, lang=f.lang, is_rate=True, target=target,
-                                  legend_title=t("on_time_rate", f.lang))
+        fig = projector.map_slide(
+            gj, frame, lang=f.lang, is_rate=True, target=target, legend_title=t("on_time_rate", f.lang)
+        )
         mapview.draw(fig, key="pr_map", legend_size=30, max_height="70vh")
     with right:  # the values the map colours, lowest first, so the room reads them without the labels
         below = frame[frame["value"] < target].sort_values("value")
         st.markdown(f"## {t('present_below', f.lang, target=fmt.percent(target, f.lang, 0), n=len(below))}")
         if len(below):
-            components.table(pd.DataFrame({t("col_unit", f.lang): below["name"].map(maps.short_name),
-                                   t("on_time_rate", f.lang): [fmt.percent(v, f.lang) for v in below["value"]]})
-                     .head(10))
+            components.table(
+                pd.DataFrame(
+                    {
+                        t("col_unit", f.lang): below["name"].map(maps.short_name),
+                        t("on_time_rate", f.lang): [fmt.percent(v, f.lang) for v in below["value"]],
+                    }
+                ).head(10)
+            )
     return True
 
 
@@ -94,9 +101,17 @@ def _worst(f: Filters, table: pd.DataFrame) -> bool:
     ranked = table[table["on_time_rate"].notna()].nsmallest(WORST_N, "on_time_rate")
     if len(ranked) < 2:
         return False
-    st.plotly_chart(projector.worst_slide(ranked.assign(name=ranked["name"].map(maps.short_name)), "on_time_rate",
-                                          config.TARGETS["on_time_rate"], f.lang),
-                    config={"displayModeBar": False, "staticPlot": True}, width="stretch", key="pr_worst")
+    st.plotly_chart(
+        projector.worst_slide(
+            ranked.assign(name=ranked["name"].map(maps.short_name)),
+            "on_time_rate",
+            config.TARGETS["on_time_rate"],
+            f.lang,
+        ),
+        config={"displayModeBar": False, "staticPlot": True},
+        width="stretch",
+        key="pr_worst",
+    )
     return True
 
 
@@ -166,18 +181,35 @@ def show(f: Filters) -> None:
             st.markdown(f"**{f.unit_name} · {fmt.period(f.period, f.lang)}**")
         with nav:
             b1, b2, b3, b4 = st.columns(4)
-            b1.button(t("present_prev", f.lang), key="pr_prev", shortcut="Left", on_click=_go, args=(-1, n),
-                      width="stretch")
-            b2.button(t("present_resume" if ss["pr_paused"] else "present_pause", f.lang), key="pr_pause",
-                      shortcut="Space", on_click=_pause, width="stretch")
-            b3.button(t("present_next", f.lang), key="pr_next", shortcut="Right", on_click=_go, args=(1, n),
-                      width="stretch")
+            b1.button(
+                t("present_prev", f.lang), key="pr_prev", shortcut="Left", on_click=_go, args=(-1, n), width="stretch"
+            )
+            b2.button(
+                t("present_resume" if ss["pr_paused"] else "present_pause", f.lang),
+                key="pr_pause",
+                shortcut="Space",
+                on_click=_pause,
+                width="stretch",
+            )
+            b3.button(
+                t("present_next", f.lang), key="pr_next", shortcut="Right", on_click=_go, args=(1, n), width="stretch"
+            )
             if b4.button(t("present_exit", f.lang), key="pr_exit", shortcut="Esc", width="stretch"):
-                st.switch_page("pages/overview.py", query_params={
-                    "unit": f.unit_code, "period": f.period.key, "scope": "territory" if f.territory else "own",
-                    "lang": f.lang})
-        shown = {"map": lambda: _map(f, table, level), "worst": lambda: _worst(f, table),
-                 "trends": lambda: _trends(f), "overdue": lambda: _overdue(f)}[slide]()
+                st.switch_page(
+                    "pages/overview.py",
+                    query_params={
+                        "unit": f.unit_code,
+                        "period": f.period.key,
+                        "scope": "territory" if f.territory else "own",
+                        "lang": f.lang,
+                    },
+                )
+        shown = {
+            "map": lambda: _map(f, table, level),
+            "worst": lambda: _worst(f, table),
+            "trends": lambda: _trends(f),
+            "overdue": lambda: _overdue(f),
+        }[slide]()
         if not shown:
             st.markdown(f"## {t('no_data', f.lang)}")
         state = t("present_paused", f.lang) if ss["pr_paused"] else t("present_every", f.lang, n=every)

@@ -6,6 +6,7 @@ seasonality, the online share rising from ~30 % to ~85 %, land-registry branches
 time in places, and Hội An, Núi Thành and Điện Bàn below the 95 % target in early 2025. Everything it
 generates is illustrative ("dữ liệu minh họa"); procedure codes start with "MH." to say so.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,7 +50,10 @@ DISTRICT_PROCS: list[tuple[P, float]] = [
     (("GD", "Giáo dục và Đào tạo", "Chuyển trường đối với học sinh trung học cơ sở", 3, 4, False), 0.10),
 ]
 LAND_PROCS: list[tuple[P, float]] = [
-    (("DD", "Đất đai", "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất", 10, 3, True), 0.35),
+    (
+        ("DD", "Đất đai", "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất", 10, 3, True),
+        0.35,
+    ),
     (("DD", "Đất đai", "Đăng ký, cấp Giấy chứng nhận quyền sử dụng đất lần đầu", 30, 3, True), 0.15),
     (("DD", "Đất đai", "Đăng ký thế chấp quyền sử dụng đất, tài sản gắn liền với đất", 3, 4, True), 0.30),
     (("DD", "Đất đai", "Xóa đăng ký thế chấp quyền sử dụng đất, tài sản gắn liền với đất", 3, 4, False), 0.20),
@@ -57,34 +61,105 @@ LAND_PROCS: list[tuple[P, float]] = [
 # department code -> (yearly volume at scale 1, procedures)
 DEPARTMENT_PROCS: dict[str, tuple[int, list[tuple[P, float]]]] = {
     "SO_GTVT": (15_000, [(("GPLX", "Đường bộ", "Cấp đổi giấy phép lái xe", 5, 4, True), 1.0)]),
-    "SO_TP": (9_000, [(("LLTP", "Lý lịch tư pháp", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam", 10, 4, True), 1.0)]),
-    "SO_KHDT": (8_000, [
-        (("DN", "Thành lập và hoạt động của doanh nghiệp", "Đăng ký thành lập doanh nghiệp", 3, 4, True), 0.5),
-        (("DN", "Thành lập và hoạt động của doanh nghiệp", "Đăng ký thay đổi nội dung đăng ký doanh nghiệp", 3, 4, True), 0.5),
-    ]),
+    "SO_TP": (
+        9_000,
+        [(("LLTP", "Lý lịch tư pháp", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam", 10, 4, True), 1.0)],
+    ),
+    "SO_KHDT": (
+        8_000,
+        [
+            (("DN", "Thành lập và hoạt động của doanh nghiệp", "Đăng ký thành lập doanh nghiệp", 3, 4, True), 0.5),
+            (
+                (
+                    "DN",
+                    "Thành lập và hoạt động của doanh nghiệp",
+                    "Đăng ký thay đổi nội dung đăng ký doanh nghiệp",
+                    3,
+                    4,
+                    True,
+                ),
+                0.5,
+            ),
+        ],
+    ),
     "VPDKDD": (5_000, [(("DD", "Đất đai", "Đăng ký biến động đất đai đối với tổ chức", 10, 3, True), 1.0)]),
     "SO_XD": (3_000, [(("XD", "Hoạt động xây dựng", "Cấp giấy phép xây dựng công trình", 20, 3, True), 1.0)]),
-    "SO_YT": (3_000, [(("KCB", "Khám bệnh, chữa bệnh", "Cấp giấy phép hành nghề khám bệnh, chữa bệnh", 30, 3, True), 1.0)]),
+    "SO_YT": (
+        3_000,
+        [(("KCB", "Khám bệnh, chữa bệnh", "Cấp giấy phép hành nghề khám bệnh, chữa bệnh", 30, 3, True), 1.0)],
+    ),
     "SO_CT": (3_000, [(("LTHH", "Lưu thông hàng hóa", "Cấp giấy phép bán lẻ sản phẩm thuốc lá", 15, 4, True), 1.0)]),
-    "SO_LDTBXH": (2_500, [(("VL", "Việc làm", "Cấp giấy phép lao động cho người lao động nước ngoài", 5, 4, True), 1.0)]),
+    "SO_LDTBXH": (
+        2_500,
+        [(("VL", "Việc làm", "Cấp giấy phép lao động cho người lao động nước ngoài", 5, 4, True), 1.0)],
+    ),
     "SO_GDDT": (2_000, [(("VB", "Văn bằng, chứng chỉ", "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc", 1, 4, True), 1.0)]),
-    "SO_NNPTNT": (2_000, [(("ATTP", "Quản lý chất lượng nông lâm thủy sản", "Cấp giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm", 15, 3, True), 1.0)]),
+    "SO_NNPTNT": (
+        2_000,
+        [
+            (
+                (
+                    "ATTP",
+                    "Quản lý chất lượng nông lâm thủy sản",
+                    "Cấp giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",
+                    15,
+                    3,
+                    True,
+                ),
+                1.0,
+            )
+        ],
+    ),
     "SO_VHTTDL": (1_500, [(("LH", "Lữ hành", "Cấp giấy phép kinh doanh dịch vụ lữ hành nội địa", 10, 4, True), 1.0)]),
-    "SO_TNMT": (1_000, [(("TNN", "Tài nguyên nước", "Cấp giấy phép khai thác, sử dụng nước dưới đất", 30, 3, True), 1.0)]),
+    "SO_TNMT": (
+        1_000,
+        [(("TNN", "Tài nguyên nước", "Cấp giấy phép khai thác, sử dụng nước dưới đất", 30, 3, True), 1.0)],
+    ),
     "SO_TTTT": (800, [(("BC", "Báo chí", "Cấp giấy phép xuất bản bản tin", 10, 4, False), 1.0)]),
     "SO_TC": (800, [(("NS", "Quản lý ngân sách", "Đăng ký mã số đơn vị có quan hệ với ngân sách", 2, 4, False), 1.0)]),
-    "SO_KHCN": (600, [(("KHCN", "Hoạt động khoa học và công nghệ", "Cấp giấy chứng nhận đăng ký hoạt động khoa học và công nghệ", 15, 3, True), 1.0)]),
+    "SO_KHCN": (
+        600,
+        [
+            (
+                (
+                    "KHCN",
+                    "Hoạt động khoa học và công nghệ",
+                    "Cấp giấy chứng nhận đăng ký hoạt động khoa học và công nghệ",
+                    15,
+                    3,
+                    True,
+                ),
+                1.0,
+            )
+        ],
+    ),
     "SO_NV": (500, [(("TCPCP", "Tổ chức phi chính phủ", "Công nhận ban vận động thành lập hội", 30, 3, False), 1.0)]),
     "BQL_KKT": (700, [(("DT", "Đầu tư", "Cấp giấy chứng nhận đăng ký đầu tư", 15, 3, False), 1.0)]),
     "SO_NGV": (300, [(("NG", "Ngoại giao", "Cho phép tổ chức hội nghị, hội thảo quốc tế", 15, 2, False), 1.0)]),
-    "BAN_DT": (200, [(("DTOC", "Công tác dân tộc", "Công nhận người có uy tín trong đồng bào dân tộc thiểu số", 10, 2, False), 1.0)]),
+    "BAN_DT": (
+        200,
+        [
+            (
+                ("DTOC", "Công tác dân tộc", "Công nhận người có uy tín trong đồng bào dân tộc thiểu số", 10, 2, False),
+                1.0,
+            )
+        ],
+    ),
     "TTR_TINH": (200, [(("KN", "Giải quyết khiếu nại", "Giải quyết khiếu nại lần đầu", 30, 2, False), 1.0)]),
 }
 
 # probability that a dossier finishes late, by unit; 2025 troubles in some land-registry branches
 # (503 Hội An, 517 Núi Thành, 507 Điện Bàn, 508 Duy Xuyên, 502 Tam Kỳ)
-LATE_2025 = {"CN_503": 0.22, "CN_517": 0.14, "CN_507": 0.13, "CN_508": 0.10, "CN_502": 0.08,
-             "503": 0.10, "517": 0.08, "507": 0.08}
+LATE_2025 = {
+    "CN_503": 0.22,
+    "CN_517": 0.14,
+    "CN_507": 0.13,
+    "CN_508": 0.10,
+    "CN_502": 0.08,
+    "503": 0.10,
+    "517": 0.08,
+    "507": 0.08,
+}
 LATE_AREA_2025 = {"503": 0.05, "517": 0.04, "507": 0.04}  # communes of those districts
 
 
@@ -149,8 +224,9 @@ def _unit_plan(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     return out
 
 
-def _late_prob(unit_code: np.ndarray, kind: np.ndarray, area: np.ndarray, is_2025: np.ndarray,
-               base: np.ndarray) -> np.ndarray:
+def _late_prob(
+    unit_code: np.ndarray, kind: np.ndarray, area: np.ndarray, is_2025: np.ndarray, base: np.ndarray
+) -> np.ndarray:
     p = base.copy()
     for code, v in LATE_2025.items():
         p = np.where(is_2025 & (unit_code == code), v, p)
@@ -168,7 +244,9 @@ def generate(units: pd.DataFrame, scale: float = 0.1, seed: int = 2025, progress
     plan.loc[plan["kind"] == "district", "late_base"] = plan_rng.uniform(0.02, 0.05, (plan["kind"] == "district").sum())
     is_branch = plan["kind"] == "land_registry_branch"
     plan.loc[is_branch, "late_base"] = plan_rng.uniform(0.03, 0.07, is_branch.sum())
-    plan.loc[plan["kind"] == "department", "late_base"] = plan_rng.uniform(0.002, 0.015, (plan["kind"] == "department").sum())
+    plan.loc[plan["kind"] == "department", "late_base"] = plan_rng.uniform(
+        0.002, 0.015, (plan["kind"] == "department").sum()
+    )
     plan["apology_p"] = plan_rng.uniform(0.35, 0.85, len(plan))
     plan.loc[plan["code"] == "SO_XD", "apology_p"] = 0.1
 
@@ -206,7 +284,9 @@ def _chunk(rng, n, chunk_no, days, weights, plan, cat, by_owner) -> pd.DataFrame
         if not m:
             continue
         units = _era_units(plan, pd.Timestamp(ERA_2025) if era else pd.Timestamp(date(2024, 6, 30)))
-        unit_rows[mask] = rng.choice(units.index.to_numpy(), size=m, p=(units["volume"] / units["volume"].sum()).to_numpy())
+        unit_rows[mask] = rng.choice(
+            units.index.to_numpy(), size=m, p=(units["volume"] / units["volume"].sum()).to_numpy()
+        )
     u = plan.loc[unit_rows]
     unit_code = u["code"].to_numpy()
     kind = u["kind"].to_numpy()
@@ -254,8 +334,11 @@ def _chunk(rng, n, chunk_no, days, weights, plan, cat, by_owner) -> pd.DataFrame
     status = np.where(withdrawn, 7, status)
     open_now = ~finished_by_as_of
     paused_draw = rng.random(n)
-    open_status = np.where(paused_draw < 0.08, 5, np.where(paused_draw < 0.12, 6, np.where(paused_draw < 0.13, 8,
-                           np.where(paused_draw < 0.23, 2, 4))))
+    open_status = np.where(
+        paused_draw < 0.08,
+        5,
+        np.where(paused_draw < 0.12, 6, np.where(paused_draw < 0.13, 8, np.where(paused_draw < 0.23, 2, 4))),
+    )
     status = np.where(open_now, open_status, status)
     fresh_online = (channel == 2) & ((as_of - rec_d).astype(int) <= 2) & (rng.random(n) < 0.3)
     status = np.where(open_now & fresh_online, 1, status)
@@ -326,8 +409,10 @@ def build(conn: sa.Connection, units: pd.DataFrame, scale: float = 0.1, seed: in
     conn.execute(schema.import_log.delete())
     fields = cat.drop_duplicates("field_code")
     conn.execute(schema.field.insert(), [{"code": r.field_code, "name": r.field_name} for r in fields.itertuples()])
-    conn.execute(schema.procedure.insert(),
-                 [{"code": r.code, "name": r.name, "field_code": r.field_code} for r in cat.itertuples()])
+    conn.execute(
+        schema.procedure.insert(),
+        [{"code": r.code, "name": r.name, "field_code": r.field_code} for r in cat.itertuples()],
+    )
     total = 0
     for df in generate(units, scale=scale, seed=seed, progress=progress):
         total += bulk_insert(conn, schema.dossier, df)

@@ -1,8 +1,10 @@
 """Engine creation and the few dialect-specific paths (bulk loading) behind one interface."""
+
 from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -60,7 +62,7 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, df: pd.DataFrame) -> int:
     backend = conn.dialect.name
     if backend == "duckdb":
         name = f"_stage_{next(_counter)}"
-        raw = conn.connection.dbapi_connection
+        raw: Any = conn.connection.dbapi_connection  # duckdb's own connection (register/unregister)
         raw.register(name, df)
         try:
             quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in cols)
@@ -68,7 +70,7 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, df: pd.DataFrame) -> int:
         finally:
             raw.unregister(name)
     elif backend == "postgresql":
-        raw = conn.connection.dbapi_connection
+        raw = conn.connection.dbapi_connection  # psycopg's (cursor().copy)
         quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in cols)
         with raw.cursor() as cur:
             with cur.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
@@ -120,7 +122,7 @@ def reserve_ids(conn: sa.Connection, table: sa.Table, n: int) -> list[int]:
     if n <= 0:
         return []
     if seq is None or not conn.dialect.supports_sequences:
-        start = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar()) + 1
+        start = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()) + 1
         return list(range(start, start + n))
     series = sa.func.generate_series(1, n).table_valued("i")
     return [int(r[0]) for r in conn.execute(sa.select(seq.next_value()).select_from(series))]

@@ -4,13 +4,15 @@ Every row lands in the warehouse or in quarantine with a reason in Vietnamese an
 a required column missing is refused whole. One file is one transaction. Rows are upserted by MaHoSo,
 and a row whose content is already stored is left untouched, so importing a file twice changes nothing.
 """
+
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
 import json
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import datetime
 from pathlib import Path
 
@@ -23,9 +25,20 @@ from dashboard.warehouse.engine import bulk_insert, bump_data_version, next_id, 
 
 REQUIRED_COLUMNS = ("MaHoSo", "MaTTHC", "MaDonVi", "NgayTiepNhan", "TrangThaiHoSo")
 OPTIONAL_COLUMNS = (
-    "TenTTHC", "MaLinhVuc", "TenLinhVuc", "NgayHenTra", "NgayKetThucXuLy", "NgayTra", "KenhThucHien",
-    "MucDo", "DuocThanhToanTrucTuyen", "CoPhiLePhi", "HoSoCoThanhPhanSoHoa", "CoPhieuXinLoi",
-    "SoLanBoSung", "DanhGiaHaiLong",
+    "TenTTHC",
+    "MaLinhVuc",
+    "TenLinhVuc",
+    "NgayHenTra",
+    "NgayKetThucXuLy",
+    "NgayTra",
+    "KenhThucHien",
+    "MucDo",
+    "DuocThanhToanTrucTuyen",
+    "CoPhiLePhi",
+    "HoSoCoThanhPhanSoHoa",
+    "CoPhieuXinLoi",
+    "SoLanBoSung",
+    "DanhGiaHaiLong",
 )
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 DATE_COLUMNS = ("NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra")
@@ -40,9 +53,14 @@ CODES = {
     "DanhGiaHaiLong": (1, 2, 3, 4),
 }
 TARGET = {  # import column -> dossier column for coded values
-    "KenhThucHien": "channel", "MucDo": "online_level", "DuocThanhToanTrucTuyen": "paid_online",
-    "CoPhiLePhi": "has_fee", "HoSoCoThanhPhanSoHoa": "digitised", "CoPhieuXinLoi": "apology",
-    "DanhGiaHaiLong": "rating", "SoLanBoSung": "supplement_count",
+    "KenhThucHien": "channel",
+    "MucDo": "online_level",
+    "DuocThanhToanTrucTuyen": "paid_online",
+    "CoPhiLePhi": "has_fee",
+    "HoSoCoThanhPhanSoHoa": "digitised",
+    "CoPhieuXinLoi": "apology",
+    "DanhGiaHaiLong": "rating",
+    "SoLanBoSung": "supplement_count",
 }
 
 REASONS = {
@@ -168,8 +186,7 @@ def map_columns(df: pd.DataFrame, file_name: str) -> tuple[pd.DataFrame, list[st
     missing = [c for c in REQUIRED_COLUMNS if c not in seen]
     if missing:
         raise ImportRefused(
-            f"{file_name}: thiếu cột bắt buộc {', '.join(missing)} / "
-            f"required column missing: {', '.join(missing)}"
+            f"{file_name}: thiếu cột bắt buộc {', '.join(missing)} / required column missing: {', '.join(missing)}"
         )
     out = df.rename(columns=rename)
     extra = [c for c in out.columns if c not in KNOWN_COLUMNS]
@@ -311,17 +328,30 @@ def import_file(conn: sa.Connection, path: Path, *, max_problems: int = 20) -> I
         raw = json.dumps({c: df.at[i, c] for c in raw_cols}, ensure_ascii=False)
         for reason, fieldname, value, extra in problems[i]:
             vi, en = _reason_texts(reason, fieldname, value, extra)
-            q_rows.append(dict(import_id=import_id, file_name=name, row_number=int(row_numbers[i]),
-                               dossier_code=codes.iat[i] or None, reason_code=reason, field=fieldname,
-                               reason_vi=vi, reason_en=en, raw=raw))
+            q_rows.append(
+                dict(
+                    import_id=import_id,
+                    file_name=name,
+                    row_number=int(row_numbers[i]),
+                    dossier_code=codes.iat[i] or None,
+                    reason_code=reason,
+                    field=fieldname,
+                    reason_vi=vi,
+                    reason_en=en,
+                    raw=raw,
+                )
+            )
     result.problems = q_rows[:max_problems]
     if q_rows:
         q = pd.DataFrame(q_rows)
         existing = pd.DataFrame(
             conn.execute(
-                sa.select(schema.quarantine.c.row_number, schema.quarantine.c.reason_code,
-                          schema.quarantine.c.field, schema.quarantine.c.raw)
-                .where(schema.quarantine.c.file_name == name)
+                sa.select(
+                    schema.quarantine.c.row_number,
+                    schema.quarantine.c.reason_code,
+                    schema.quarantine.c.field,
+                    schema.quarantine.c.raw,
+                ).where(schema.quarantine.c.file_name == name)
             ).all(),
             columns=["row_number", "reason_code", "field", "raw"],
         )
@@ -354,13 +384,24 @@ def import_file(conn: sa.Connection, path: Path, *, max_problems: int = 20) -> I
             "status": p["status"],
         }
     )
-    for col in ("channel", "online_level", "paid_online", "has_fee", "digitised", "apology",
-                "supplement_count", "rating"):
+    for col in (
+        "channel",
+        "online_level",
+        "paid_online",
+        "has_fee",
+        "digitised",
+        "apology",
+        "supplement_count",
+        "rating",
+    ):
         rows[col] = p[col]
     rows["extra"] = (
-        [json.dumps({c: v for c, v in zip(extra_cols, vals)}, ensure_ascii=False)
-         for vals in g[extra_cols].itertuples(index=False, name=None)]
-        if extra_cols else None
+        [
+            json.dumps({c: v for c, v in zip(extra_cols, vals)}, ensure_ascii=False)
+            for vals in g[extra_cols].itertuples(index=False, name=None)
+        ]
+        if extra_cols
+        else None
     )
     rows["row_hash"] = [
         hashlib.sha1("\x1f".join(map(str, vals)).encode()).hexdigest()
@@ -374,17 +415,17 @@ def import_file(conn: sa.Connection, path: Path, *, max_problems: int = 20) -> I
     # upsert by code; rows with identical content stay as they are
     if len(rows):
         stage = sa.Table(
-            f"import_stage_{import_id}", sa.MetaData(),
-            sa.Column("code", sa.String(100)), sa.Column("row_hash", sa.String(64)),
+            f"import_stage_{import_id}",
+            sa.MetaData(),
+            sa.Column("code", sa.String(100)),
+            sa.Column("row_hash", sa.String(64)),
             prefixes=["TEMPORARY"],
         )
         stage.create(conn)
         try:
             bulk_insert(conn, stage, rows[["code", "row_hash"]])
             d = schema.dossier
-            stored = dict(conn.execute(
-                sa.select(d.c.code, d.c.row_hash).join(stage, stage.c.code == d.c.code)
-            ).all())
+            stored = dict(conn.execute(sa.select(d.c.code, d.c.row_hash).join(stage, stage.c.code == d.c.code)).all())
             is_stored = rows["code"].isin(stored.keys())
             same = is_stored & (rows["row_hash"] == rows["code"].map(stored))
             changed = is_stored & ~same
@@ -394,8 +435,9 @@ def import_file(conn: sa.Connection, path: Path, *, max_problems: int = 20) -> I
             if result.updated:
                 conn.execute(
                     d.delete().where(
-                        d.c.code.in_(sa.select(stage.c.code).where(stage.c.code == d.c.code,
-                                                                   stage.c.row_hash != d.c.row_hash))
+                        d.c.code.in_(
+                            sa.select(stage.c.code).where(stage.c.code == d.c.code, stage.c.row_hash != d.c.row_hash)
+                        )
                     )
                 )
             bulk_insert(conn, d, rows[~same])
@@ -407,10 +449,19 @@ def import_file(conn: sa.Connection, path: Path, *, max_problems: int = 20) -> I
         bump_data_version(conn)
     conn.execute(
         schema.import_log.insert().values(
-            id=import_id, file_name=name, file_sha256=digest, started_at=started, finished_at=datetime.now(),
-            status="loaded", rows_total=n, rows_new=result.new, rows_updated=result.updated,
-            rows_unchanged=result.unchanged, rows_quarantined=result.quarantined,
-            rows_superseded=result.superseded, extra_columns=json.dumps(extra_cols, ensure_ascii=False),
+            id=import_id,
+            file_name=name,
+            file_sha256=digest,
+            started_at=started,
+            finished_at=datetime.now(),
+            status="loaded",
+            rows_total=n,
+            rows_new=result.new,
+            rows_updated=result.updated,
+            rows_unchanged=result.unchanged,
+            rows_quarantined=result.quarantined,
+            rows_superseded=result.superseded,
+            extra_columns=json.dumps(extra_cols, ensure_ascii=False),
             message=None,
         )
     )
@@ -441,8 +492,14 @@ def log_refusal(conn: sa.Connection, path: Path, message: str) -> None:
     now = datetime.now()
     conn.execute(
         schema.import_log.insert().values(
-            id=next_id(conn, schema.import_log), file_name=path.name, file_sha256=digest, started_at=now,
-            finished_at=now, status="refused", rows_total=None, message=message,
+            id=next_id(conn, schema.import_log),
+            file_name=path.name,
+            file_sha256=digest,
+            started_at=now,
+            finished_at=now,
+            status="refused",
+            rows_total=None,
+            message=message,
         )
     )
 
@@ -459,4 +516,3 @@ def import_files(engine: sa.Engine, paths: list[Path]) -> list[ImportResult]:
                 log_refusal(conn, Path(path), str(exc))
             results.append(ImportResult(file=str(path), refused=str(exc)))
     return results
-

@@ -1,6 +1,7 @@
 """Schema evolution: `upgrade` brings any warehouse to the newest revision (migrations/versions), in one
 transaction. An empty database gets the whole schema; a warehouse built before migrations existed is
 adopted by the baseline revision as it is. `init` and every writer call it; readers only ask `is_current`."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,7 +25,9 @@ def _config(conn: sa.Connection | None = None) -> Config:
 
 def head() -> str:
     """The newest revision."""
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    rev = ScriptDirectory.from_config(_config()).get_current_head()
+    assert rev is not None, "no migration revisions"
+    return rev
 
 
 def current(conn: sa.Connection) -> str | None:
@@ -32,7 +35,7 @@ def current(conn: sa.Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: sa.Engine, revision: str = "head") -> str:
+def upgrade(engine: sa.Engine, revision: str = "head") -> str | None:
     """Bring the warehouse to `revision` (default the newest) in one transaction; returns it."""
     with engine.begin() as conn:
         command.upgrade(_config(conn), revision)

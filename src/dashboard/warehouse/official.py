@@ -5,11 +5,13 @@ quarantine with its file, row, field and a reason in Vietnamese and English; a m
 the whole file; within a file the last row of a (unit, period, group) wins and earlier ones are
 quarantined as superseded; importing the same file twice changes nothing.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import datetime
 from pathlib import Path
 
@@ -39,15 +41,24 @@ GROUP_NAMES = {
 
 REASONS = {
     "required": ("Thiếu giá trị bắt buộc ở cột {field}", "Required value missing in column {field}"),
-    "unknown_unit": ("Mã đơn vị không có trong danh mục đơn vị: '{value}'", "Unit code not in the unit list: '{value}'"),
-    "bad_period": ("Kỳ không hợp lệ: '{value}' (ví dụ 2025-03, 2025-Q1, 2025)",
-                   "Not a period: '{value}' (e.g. 2025-03, 2025-Q1, 2025)"),
-    "unknown_group": ("Nhóm chỉ số không xác định: '{value}' (cho phép: {allowed})",
-                      "Unknown group: '{value}' (allowed: {allowed})"),
+    "unknown_unit": (
+        "Mã đơn vị không có trong danh mục đơn vị: '{value}'",
+        "Unit code not in the unit list: '{value}'",
+    ),
+    "bad_period": (
+        "Kỳ không hợp lệ: '{value}' (ví dụ 2025-03, 2025-Q1, 2025)",
+        "Not a period: '{value}' (e.g. 2025-03, 2025-Q1, 2025)",
+    ),
+    "unknown_group": (
+        "Nhóm chỉ số không xác định: '{value}' (cho phép: {allowed})",
+        "Unknown group: '{value}' (allowed: {allowed})",
+    ),
     "bad_number": ("Không phải số ở cột {field}: '{value}'", "Not a number in column {field}: '{value}'"),
     "out_of_range": ("Điểm '{value}' ngoài khoảng 0 – điểm tối đa", "Score '{value}' outside 0 – max_score"),
-    "superseded": ("Bị thay thế bởi dòng {value} cùng đơn vị, kỳ và nhóm trong tệp",
-                   "Superseded by row {value} with the same unit, period and group in this file"),
+    "superseded": (
+        "Bị thay thế bởi dòng {value} cùng đơn vị, kỳ và nhóm trong tệp",
+        "Superseded by row {value} with the same unit, period and group in this file",
+    ),
 }
 
 
@@ -97,8 +108,10 @@ def import_scores(conn: sa.Connection, path: Path, cutoff: int) -> OfficialResul
     canon = {str(c).strip().lower(): c for c in raw.columns}
     missing = [c for c in COLUMNS if c not in canon]
     if missing:
-        raise ImportRefused(f"{name}: thiếu cột bắt buộc / required column missing: {', '.join(missing)} "
-                            f"(cần / expected: {', '.join(COLUMNS)})")
+        raise ImportRefused(
+            f"{name}: thiếu cột bắt buộc / required column missing: {', '.join(missing)} "
+            f"(cần / expected: {', '.join(COLUMNS)})"
+        )
     df = pd.DataFrame({c: raw[canon[c]].astype(str).str.strip() for c in COLUMNS})
     result = OfficialResult(file=str(path), rows=len(df))
     import_id = next_id(conn, schema.import_log)
@@ -108,12 +121,20 @@ def import_scores(conn: sa.Connection, path: Path, cutoff: int) -> OfficialResul
     for i, r in enumerate(df.to_dict("records")):
         row_no = i + 2  # header is row 1
 
-        def fail(reason, fieldname, value, **extra):
+        def fail(reason, fieldname, value, row_no=row_no, r=r, **extra):
             vi, en = REASONS[reason]
             fmt = dict(field=fieldname, value=value, **extra)
-            bad.append(dict(row_number=row_no, reason_code=reason, field=fieldname, reason_vi=vi.format(**fmt),
-                            reason_en=en.format(**fmt), raw=json.dumps(r, ensure_ascii=False),
-                            dossier_code=f"{r['unit']}|{r['period']}|{r['group']}"))
+            bad.append(
+                dict(
+                    row_number=row_no,
+                    reason_code=reason,
+                    field=fieldname,
+                    reason_vi=vi.format(**fmt),
+                    reason_en=en.format(**fmt),
+                    raw=json.dumps(r, ensure_ascii=False),
+                    dossier_code=f"{r['unit']}|{r['period']}|{r['group']}",
+                )
+            )
 
         empty = [c for c in COLUMNS if not r[c]]
         if empty:
@@ -141,8 +162,18 @@ def import_scores(conn: sa.Connection, path: Path, cutoff: int) -> OfficialResul
         if not 0 <= score <= top:
             fail("out_of_range", "score", r["score"])
             continue
-        good.append(dict(unit_code=r["unit"], period_key=period_key, group_key=g, score=score, max_score=top,
-                         source_file=name, source_row=row_no, import_id=import_id))
+        good.append(
+            dict(
+                unit_code=r["unit"],
+                period_key=period_key,
+                group_key=g,
+                score=score,
+                max_score=top,
+                source_file=name,
+                source_row=row_no,
+                import_id=import_id,
+            )
+        )
 
     # the last row of a (unit, period, group) wins
     last: dict[tuple, dict] = {}
@@ -151,10 +182,17 @@ def import_scores(conn: sa.Connection, path: Path, cutoff: int) -> OfficialResul
         if key in last:
             prev = last[key]
             vi, en = REASONS["superseded"]
-            bad.append(dict(row_number=prev["source_row"], reason_code="superseded", field="group",
-                            reason_vi=vi.format(value=g["source_row"]), reason_en=en.format(value=g["source_row"]),
-                            raw=json.dumps(df.iloc[prev["source_row"] - 2].to_dict(), ensure_ascii=False),
-                            dossier_code="|".join(key)))
+            bad.append(
+                dict(
+                    row_number=prev["source_row"],
+                    reason_code="superseded",
+                    field="group",
+                    reason_vi=vi.format(value=g["source_row"]),
+                    reason_en=en.format(value=g["source_row"]),
+                    raw=json.dumps(df.iloc[prev["source_row"] - 2].to_dict(), ensure_ascii=False),
+                    dossier_code="|".join(key),
+                )
+            )
         last[key] = g
 
     o = schema.official_score
@@ -174,19 +212,33 @@ def import_scores(conn: sa.Connection, path: Path, cutoff: int) -> OfficialResul
     result.quarantined = len(bad)
 
     q = schema.quarantine
-    known = {(r.row_number, r.reason_code, r.raw) for r in conn.execute(
-        sa.select(q.c.row_number, q.c.reason_code, q.c.raw).where(q.c.file_name == name)).all()}
+    known = {
+        (r.row_number, r.reason_code, r.raw)
+        for r in conn.execute(sa.select(q.c.row_number, q.c.reason_code, q.c.raw).where(q.c.file_name == name)).all()
+    }
     fresh = [b for b in bad if (b["row_number"], b["reason_code"], b["raw"]) not in known]
     fresh = sorted(fresh, key=lambda b: b["row_number"])
     for qid, b in zip(reserve_ids(conn, q, len(fresh)), fresh):
         conn.execute(q.insert().values(id=qid, import_id=import_id, file_name=name, **b))
     result.problems = sorted(bad, key=lambda b: b["row_number"])
-    conn.execute(schema.import_log.insert().values(
-        id=import_id, file_name=name, file_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-        started_at=datetime.now(), finished_at=datetime.now(), status="loaded", rows_total=len(df),
-        rows_new=result.new, rows_updated=result.updated, rows_unchanged=result.unchanged,
-        rows_quarantined=result.quarantined, rows_superseded=result.superseded, extra_columns="[]",
-        message="official 766 scores"))
+    conn.execute(
+        schema.import_log.insert().values(
+            id=import_id,
+            file_name=name,
+            file_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+            started_at=datetime.now(),
+            finished_at=datetime.now(),
+            status="loaded",
+            rows_total=len(df),
+            rows_new=result.new,
+            rows_updated=result.updated,
+            rows_unchanged=result.unchanged,
+            rows_quarantined=result.quarantined,
+            rows_superseded=result.superseded,
+            extra_columns="[]",
+            message="official 766 scores",
+        )
+    )
     return result
 
 
@@ -197,7 +249,9 @@ def scores(conn: sa.Connection, unit_code: str, period_key: str, root: str | Non
     if not sa.inspect(conn).has_table("official_score"):
         return pd.DataFrame(columns=cols)
     o = schema.official_score
-    rows = conn.execute(sa.select(*[o.c[c] for c in cols])
-                        .where(o.c.unit_code == unit_code, o.c.period_key == period_key,
-                               *within(o.c.unit_code, root, *ALL_TIME))).all()
+    rows = conn.execute(
+        sa.select(*[o.c[c] for c in cols]).where(
+            o.c.unit_code == unit_code, o.c.period_key == period_key, *within(o.c.unit_code, root, *ALL_TIME)
+        )
+    ).all()
     return frame(rows, cols)

@@ -5,6 +5,7 @@ paging, so a page of a 100 000-row list costs one indexed query and ships 50 row
 dossier_listable (the few percent of dossiers that can be on a list) while it is current, else the
 dossiers themselves, with the same conditions.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,8 +24,22 @@ LISTS = ("finished_late", "open_overdue", "due_soon")
 OVERDUE_LISTS = ("finished_late", "open_overdue")
 #: sort keys a page may ask for -> the column they order by
 SORTS = ("days_overdue", "due_date", "received_date", "end_date", "code", "procedure_code", "unit_code")
-COLUMNS = ("code", "procedure_code", "procedure_name", "field_code", "field_name", "unit_code", "unit_name",
-           "received_date", "due_date", "end_date", "days_overdue", "status", "channel", "apology")
+COLUMNS = (
+    "code",
+    "procedure_code",
+    "procedure_name",
+    "field_code",
+    "field_name",
+    "unit_code",
+    "unit_name",
+    "received_date",
+    "due_date",
+    "end_date",
+    "days_overdue",
+    "status",
+    "channel",
+    "apology",
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +54,7 @@ class Scope:
     procedures: tuple[str, ...] = ()  # procedure codes; empty = all
     root: str | None = None  # the viewer's scope (warehouse.scope); None = everything
 
-    def without_filters(self) -> "Scope":
+    def without_filters(self) -> Scope:
         return Scope(self.period, self.unit_codes, self.as_of, self.due_days, root=self.root)
 
 
@@ -103,30 +118,49 @@ def counts(conn: sa.Connection, s: Scope) -> dict[str, int]:
     """The length of each list under the scope's filters, in one pass over the dossiers."""
     d = source(conn, s)
     flags = _flags(d.c, s)
-    row = conn.execute(sa.select(*[kpi.count_if(cond).label(kind) for kind, cond in flags.items()])
-                       .where(*_scope_where(d.c, s))).one()
+    row = conn.execute(
+        sa.select(*[kpi.count_if(cond).label(kind) for kind, cond in flags.items()]).where(*_scope_where(d.c, s))
+    ).one()
     return {kind: int(row[i]) for i, kind in enumerate(flags)}
 
 
 def _select(d: sa.Table, kind: str, s: Scope) -> sa.Select:
-    return (
-        sa.select(d.c.code, d.c.procedure_code, d.c.procedure_name, d.c.field_code, d.c.field_name, d.c.unit_code,
-                  d.c.received_date, d.c.due_date, kpi.kpi_end_sql(d.c).label("end_date"),
-                  days_overdue_sql(d.c, kind, s).label("days_overdue"), d.c.status, d.c.channel, d.c.apology)
-        .where(*_where(d.c, kind, s))
-    )
+    return sa.select(
+        d.c.code,
+        d.c.procedure_code,
+        d.c.procedure_name,
+        d.c.field_code,
+        d.c.field_name,
+        d.c.unit_code,
+        d.c.received_date,
+        d.c.due_date,
+        kpi.kpi_end_sql(d.c).label("end_date"),
+        days_overdue_sql(d.c, kind, s).label("days_overdue"),
+        d.c.status,
+        d.c.channel,
+        d.c.apology,
+    ).where(*_where(d.c, kind, s))
 
 
 def _unit_names() -> sa.Subquery:
     """One name per unit code (its latest version)."""
     u = schema.unit
     latest = (sa.select(u.c.code, sa.func.max(u.c.valid_from).label("vf")).group_by(u.c.code)).subquery()
-    return (sa.select(u.c.code, u.c.name)
-            .join(latest, sa.and_(latest.c.code == u.c.code, latest.c.vf == u.c.valid_from))).subquery("unit_name")
+    return (
+        sa.select(u.c.code, u.c.name).join(latest, sa.and_(latest.c.code == u.c.code, latest.c.vf == u.c.valid_from))
+    ).subquery("unit_name")
 
 
-def page(conn: sa.Connection, kind: str, s: Scope, *, sort: str = "days_overdue", descending: bool = True,
-         offset: int = 0, limit: int = 50) -> pd.DataFrame:
+def page(
+    conn: sa.Connection,
+    kind: str,
+    s: Scope,
+    *,
+    sort: str = "days_overdue",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 50,
+) -> pd.DataFrame:
     """One page of a list, ordered in SQL (ties broken by dossier code, so pages never overlap)."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
@@ -142,8 +176,9 @@ def page(conn: sa.Connection, kind: str, s: Scope, *, sort: str = "days_overdue"
     key = inner.c[sort]
     ordered = key.desc().nulls_last() if descending else key.asc().nulls_last()
     cols = [inner.c[c] if c != "unit_name" else u.c.name.label("unit_name") for c in COLUMNS]
-    stmt = sa.select(*cols).select_from(inner.outerjoin(u, u.c.code == inner.c.unit_code)).order_by(ordered,
-                                                                                                     inner.c.code)
+    stmt = (
+        sa.select(*cols).select_from(inner.outerjoin(u, u.c.code == inner.c.unit_code)).order_by(ordered, inner.c.code)
+    )
     return _frame(conn.execute(stmt).all())
 
 
@@ -184,9 +219,15 @@ def _groups(conn: sa.Connection, s: Scope) -> pd.DataFrame:
     flags = _flags(d.c, s)
     no_apology = sa.and_(sa.or_(flags["finished_late"], flags["open_overdue"]), sa.func.coalesce(d.c.apology, 0) != 1)
     keys = [d.c.field_code, d.c.field_name, d.c.procedure_code, d.c.procedure_name, d.c.unit_code]
-    q = (sa.select(*keys, *[kpi.count_if(cond).label(kind) for kind, cond in flags.items()],
-                   kpi.count_if(no_apology).label("without_apology"))
-         .where(*_scope_where(d.c, s, filtered=False)).group_by(*keys))
+    q = (
+        sa.select(
+            *keys,
+            *[kpi.count_if(cond).label(kind) for kind, cond in flags.items()],
+            kpi.count_if(no_apology).label("without_apology"),
+        )
+        .where(*_scope_where(d.c, s, filtered=False))
+        .group_by(*keys)
+    )
     cols = ["field_code", "field_name", "procedure_code", "procedure_name", "unit_code", *LISTS, "without_apology"]
     g = frame(conn.execute(q), cols)
     g[[*LISTS, "without_apology"]] = g[[*LISTS, "without_apology"]].astype("int64")
@@ -208,15 +249,27 @@ def summary_and_options(conn: sa.Connection, s: Scope) -> tuple[Summary, pd.Data
     over = g[g["overdue"] > 0]
 
     def top(keys: list[str]) -> pd.DataFrame:
-        return (over.fillna({k: "" for k in keys}).groupby(keys, as_index=False)[["overdue", "without_apology"]].sum()
-                .sort_values(["overdue", keys[0]], ascending=[False, True]).reset_index(drop=True))
+        return (
+            over.fillna({k: "" for k in keys})
+            .groupby(keys, as_index=False)[["overdue", "without_apology"]]
+            .sum()
+            .sort_values(["overdue", keys[0]], ascending=[False, True])
+            .reset_index(drop=True)
+        )
 
     by_unit = top(["unit_code"]).merge(names, on="unit_code", how="left")
-    summary_ = Summary(counts=counts_, by_field=top(["field_code", "field_name"]),
-                       by_procedure=top(["procedure_code", "procedure_name"]),
-                       by_unit=by_unit[["unit_code", "unit_name", "overdue", "without_apology"]])
-    opts = (g[["field_code", "field_name", "procedure_code", "procedure_name"]].drop_duplicates()
-            .sort_values(["field_name", "procedure_code"], na_position="last").reset_index(drop=True))
+    summary_ = Summary(
+        counts=counts_,
+        by_field=top(["field_code", "field_name"]),
+        by_procedure=top(["procedure_code", "procedure_name"]),
+        by_unit=by_unit[["unit_code", "unit_name", "overdue", "without_apology"]],
+    )
+    opts = (
+        g[["field_code", "field_name", "procedure_code", "procedure_name"]]
+        .drop_duplicates()
+        .sort_values(["field_name", "procedure_code"], na_position="last")
+        .reset_index(drop=True)
+    )
     return summary_, opts
 
 

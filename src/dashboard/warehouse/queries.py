@@ -1,4 +1,5 @@
 """Read queries behind the pages and the CLI. Every value from outside is a bound parameter."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -33,8 +34,11 @@ def units_in_period(conn: sa.Connection, start: date, end: date, root: str | Non
     u = schema.unit
     rows = conn.execute(
         sa.select(u.c.code, u.c.name, u.c.kind, u.c.parent_code, u.c.area_code, u.c.valid_from, u.c.valid_to)
-        .where(u.c.valid_from <= end, sa.or_(u.c.valid_to.is_(None), u.c.valid_to >= start),
-               *within(u.c.code, root, start, end))
+        .where(
+            u.c.valid_from <= end,
+            sa.or_(u.c.valid_to.is_(None), u.c.valid_to >= start),
+            *within(u.c.code, root, start, end),
+        )
         .order_by(u.c.code, u.c.valid_from)
     ).all()
     df = frame(rows, ["code", "name", "kind", "parent_code", "area_code", "valid_from", "valid_to"])
@@ -53,8 +57,9 @@ def successor_map(conn: sa.Connection) -> dict[str, str]:
     return kpi.successor_map(crosswalk(conn))
 
 
-def scope_codes(conn: sa.Connection, period: Period, unit_code: str | None, territory: bool,
-                root: str | None = None) -> list[str]:
+def scope_codes(
+    conn: sa.Connection, period: Period, unit_code: str | None, territory: bool, root: str | None = None
+) -> list[str]:
     """The dossier-owning units behind figures of a period: the unit (with its descendants valid in the
     period, for the whole territory; every unit under `root` when unit_code is None), plus retired units
     whose dossiers they took over (kpi.attribute_retired). Every list, sheet and summary that must tie to
@@ -77,8 +82,9 @@ def all_units(conn: sa.Connection, root: str | None = None) -> pd.DataFrame:
     return frame(rows, [c.name for c in u.columns])
 
 
-def unit_counts(conn: sa.Connection, period: Period, unit_codes: list[str] | None = None,
-                root: str | None = None) -> pd.DataFrame:
+def unit_counts(
+    conn: sa.Connection, period: Period, unit_codes: list[str] | None = None, root: str | None = None
+) -> pd.DataFrame:
     """Own-dossier counts per unit over the period (one row per unit with any counted dossier).
 
     Served from the rollup when it holds this named period and is current, else from raw dossiers.
@@ -86,8 +92,11 @@ def unit_counts(conn: sa.Connection, period: Period, unit_codes: list[str] | Non
     cols = ["unit_code", *kpi.COUNT_FIELDS]
     if period.kind != "custom" and rollups.is_current(conn, period.cutoff):
         r = schema.rollup
-        q = sa.select(*[r.c[c] for c in cols]).where(r.c.period_key == period.key, r.c.cutoff == period.cutoff,
-                                                    *within(r.c.unit_code, root, period.start, period.end))
+        q = sa.select(*[r.c[c] for c in cols]).where(
+            r.c.period_key == period.key,
+            r.c.cutoff == period.cutoff,
+            *within(r.c.unit_code, root, period.start, period.end),
+        )
         if unit_codes is not None:
             q = q.where(r.c.unit_code.in_(unit_codes))
         rows = conn.execute(q).all()
@@ -96,8 +105,9 @@ def unit_counts(conn: sa.Connection, period: Period, unit_codes: list[str] | Non
     return raw_unit_counts(conn, period.start, period.end, unit_codes, root)
 
 
-def raw_unit_counts(conn: sa.Connection, start: date, end: date, unit_codes: list[str] | None = None,
-                    root: str | None = None) -> pd.DataFrame:
+def raw_unit_counts(
+    conn: sa.Connection, start: date, end: date, unit_codes: list[str] | None = None, root: str | None = None
+) -> pd.DataFrame:
     d = schema.dossier
     q = (
         sa.select(d.c.unit_code, *kpi.count_columns(d.c, start, end))
@@ -122,8 +132,9 @@ def _frame(rows, cols) -> pd.DataFrame:
     return df
 
 
-def kpi_table(conn: sa.Connection, period: Period, *, level: str = "all", territory: bool = False,
-              root: str | None = None) -> pd.DataFrame:
+def kpi_table(
+    conn: sa.Connection, period: Period, *, level: str = "all", territory: bool = False, root: str | None = None
+) -> pd.DataFrame:
     """One row per unit valid in the period at `level` (under `root`, when given): name, kind, parent,
     counts, overdue and rates.
 
@@ -166,4 +177,4 @@ def published(conn: sa.Connection, index_name: str | None = None) -> pd.DataFram
 
 
 def dossier_count(conn: sa.Connection) -> int:
-    return int(conn.execute(sa.select(sa.func.count()).select_from(schema.dossier)).scalar())
+    return int(conn.execute(sa.select(sa.func.count()).select_from(schema.dossier)).scalar_one())

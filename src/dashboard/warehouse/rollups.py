@@ -4,6 +4,7 @@ A rollup row holds exactly the counts that the raw query would give (the same SQ
 is used only while its recorded data version equals the warehouse's; otherwise queries go to the raw
 dossiers. Territory figures are sums of own counts, so the rollup serves them too.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -74,15 +75,18 @@ def refresh_listable(conn: sa.Connection) -> int:
     span = data_range(conn)
     set_meta(conn, LISTABLE_LAST_DAY, span[1].isoformat() if span else "")
     set_meta(conn, LISTABLE_VERSION, get_meta(conn, "data_version") or "0")
-    return int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar())
+    return int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
 
 
 def listable_serves(conn: sa.Connection, as_of: date) -> bool:
     """Whether dossier_listable holds every dossier the lists can name at `as_of`: built from the current
     data, and as_of on or after the last data day (a due-soon dossier must still be open then)."""
     m = schema.meta
-    meta = dict(conn.execute(sa.select(m.c.key, m.c.value)
-                             .where(m.c.key.in_([LISTABLE_VERSION, LISTABLE_LAST_DAY, "data_version"]))).all())
+    meta = dict(
+        conn.execute(
+            sa.select(m.c.key, m.c.value).where(m.c.key.in_([LISTABLE_VERSION, LISTABLE_LAST_DAY, "data_version"]))
+        ).all()
+    )
     built, last = meta.get(LISTABLE_VERSION), meta.get(LISTABLE_LAST_DAY)
     if built is None or built != (meta.get("data_version") or "0"):
         return False

@@ -1,5 +1,6 @@
 """Warehouse tables (SQLAlchemy Core, portable across DuckDB, PostgreSQL and SQLite): the newest schema, as
 the migrations (warehouse/migrations/versions) build it. A change here goes with a new revision there."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -166,19 +167,37 @@ rollup = sa.Table(
 #: The dossiers that can be on an overdue list (kpi.listable_sql: late, open, or ending after their due
 #: date; a few percent of all), with the columns the KPI conditions read: rebuilt with the rollup after every change
 #: and read by warehouse.overdue while its version is the warehouse's, so a list scans 74 000 rows, not 3 M.
-LISTABLE_COLUMNS = ("code", "procedure_code", "procedure_name", "field_code", "field_name", "unit_code",
-                    "received_date", "due_date", "end_date", "status", "channel", "paid_online", "has_fee",
-                    "digitised", "apology", "rating")
+LISTABLE_COLUMNS = (
+    "code",
+    "procedure_code",
+    "procedure_name",
+    "field_code",
+    "field_name",
+    "unit_code",
+    "received_date",
+    "due_date",
+    "end_date",
+    "status",
+    "channel",
+    "paid_online",
+    "has_fee",
+    "digitised",
+    "apology",
+    "rating",
+)
 dossier_listable = sa.Table(
     "dossier_listable",
     metadata,
-    *[sa.Column(name, dossier.c[name].type, primary_key=name == "code", nullable=dossier.c[name].nullable)
-      for name in LISTABLE_COLUMNS],
+    *[
+        sa.Column(name, dossier.c[name].type, primary_key=name == "code", nullable=dossier.c[name].nullable)
+        for name in LISTABLE_COLUMNS
+    ],
 )
 
 #: Ids of these tables come from sequences (migration 0002; engine.reserve_ids), not max(id) + 1
-ID_SEQUENCES = {name: sa.Sequence(f"{name}_id_seq", metadata=metadata)
-                for name in ("import_log", "quarantine", "published_index")}
+ID_SEQUENCES = {
+    name: sa.Sequence(f"{name}_id_seq", metadata=metadata) for name in ("import_log", "quarantine", "published_index")
+}
 
 #: Key/value facts about the warehouse: data_version (bumped on every dossier change),
 #: rollup_version (the data_version the rollup was built from), demo flags.

@@ -1,6 +1,7 @@
 """A viewer's scope in SQL: the units under a root unit (a department head's own unit), as a recursive
 CTE whose root is a bound parameter. Every read query behind the pages takes `root` and joins this,
 so a scoped session cannot read another unit's rows whatever it asks for (None = everything)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,9 +20,9 @@ def allowed(root: str, start: date, end: date) -> sa.CTE:
     successor, so its head sees them)."""
     u, s = schema.unit, schema.unit_successor
     edges = sa.union_all(
-        sa.select(u.c.code.label("child"), u.c.parent_code.label("parent"))
-        .where(u.c.parent_code.is_not(None), u.c.valid_from <= end,
-               sa.or_(u.c.valid_to.is_(None), u.c.valid_to >= start)),
+        sa.select(u.c.code.label("child"), u.c.parent_code.label("parent")).where(
+            u.c.parent_code.is_not(None), u.c.valid_from <= end, sa.or_(u.c.valid_to.is_(None), u.c.valid_to >= start)
+        ),
         sa.select(s.c.code.label("child"), s.c.successor_code.label("parent")),
     ).subquery("scope_edges")
     tree = sa.select(sa.literal(root, sa.String(32)).label("code")).cte("scope_allowed", recursive=True)

@@ -1,4 +1,5 @@
 """Monthly own-dossier counts per unit, for the trend charts."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -25,12 +26,13 @@ def monthly_counts(conn: sa.Connection, months: list[Period], root: str | None =
     if rollups.is_current(conn, cutoff):
         r = schema.rollup
         rows = conn.execute(
-            sa.select(*[r.c[c] for c in COLUMNS])
-            .where(r.c.cutoff == cutoff, r.c.period_key.in_([m.key for m in months]),
-                   *within(r.c.unit_code, root, months[0].start, months[-1].end))
+            sa.select(*[r.c[c] for c in COLUMNS]).where(
+                r.c.cutoff == cutoff,
+                r.c.period_key.in_([m.key for m in months]),
+                *within(r.c.unit_code, root, months[0].start, months[-1].end),
+            )
         ).all()
         df = frame(rows, COLUMNS)
         return df.astype({f: "int64" for f in kpi.COUNT_FIELDS})
     frames = [queries.raw_unit_counts(conn, m.start, m.end, root=root).assign(period_key=m.key) for m in months]
     return pd.concat(frames, ignore_index=True)[COLUMNS]
-

@@ -1,4 +1,5 @@
 """The official unit list (SPEC §1) and the published index figures (SPEC §5), loaded from data/."""
+
 from __future__ import annotations
 
 import json
@@ -63,8 +64,10 @@ def published_frame(path: Path = config.PUBLISHED_CSV) -> pd.DataFrame:
     if len(missing):
         raise ValueError(f"{path}: rows {list(missing.index + 2)} have no source_url")
     if "note_vi" in df.columns:  # bilingual notes in the one note column (i18n.note_text reads them)
-        df["note"] = [json.dumps({"vi": vi, "en": en}, ensure_ascii=False) if (vi or en) else ""
-                      for vi, en in zip(df.pop("note_vi"), df["note"])]
+        df["note"] = [
+            json.dumps({"vi": vi, "en": en}, ensure_ascii=False) if (vi or en) else ""
+            for vi, en in zip(df.pop("note_vi"), df["note"])
+        ]
     df = df.replace("", None)
     for col in ("score", "max_score"):
         df[col] = pd.to_numeric(df[col])

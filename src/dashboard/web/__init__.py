@@ -9,6 +9,7 @@ after its base (the page name), so the browser strips exactly that; behind a pro
 the result is still right. If the path does not end as the server saw it, nothing is set and Streamlit
 looks for itself as before.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,7 +53,7 @@ class DirectConnect:
         raw = scope.get("raw_path") or scope["path"].encode()
         path = raw.decode("latin-1").split("?", 1)[0]
         if self.base and path.startswith(self.base):
-            path = path[len(self.base):]
+            path = path[len(self.base) :]
         tail = path.strip("/")
         # the page uncompressed (about 6 KB), so the script can go in before its first <script>
         scope = dict(scope, headers=[(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"])
@@ -74,8 +75,8 @@ class DirectConnect:
                 at = body.find(b"<script")
                 if at >= 0:
                     body = body[:at] + boot_script(tail) + body[at:]
-                headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
-                await send(dict(start, headers=[*headers, (b"content-length", str(len(body)).encode())]))
+                kept = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+                await send(dict(start, headers=[*kept, (b"content-length", str(len(body)).encode())]))
                 await send({"type": "http.response.body", "body": body})
                 return
             await send(message)

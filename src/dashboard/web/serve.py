@@ -1,6 +1,7 @@
 """The dashboard's server: app.py behind `DirectConnect`, warmed up before it takes requests.
 Run: streamlit run src/dashboard/web/serve.py (what `make start` does; `streamlit run app.py` serves
 the same app, only without the middleware and the warm-up)."""
+
 import asyncio
 from contextlib import asynccontextmanager
 
@@ -21,5 +22,8 @@ async def lifespan(_app):
     yield
 
 
-app = st.App(ROOT / "app.py", lifespan=lifespan,
-             middleware=[Middleware(DirectConnect, base_url_path=st.get_option("server.baseUrlPath") or "")])
+app = st.App(
+    ROOT / "app.py",
+    lifespan=lifespan,
+    middleware=[Middleware(DirectConnect, base_url_path=st.get_option("server.baseUrlPath") or "")],
+)

@@ -1,6 +1,7 @@
 """Warm-up when the server starts, so the first visitor after a restart does not pay for it: the pages'
 imports (about 0.7 s of pandas, SQLAlchemy, DuckDB, plotly), opening the warehouse, and the extra run
 Streamlit makes of a session's first page while it still takes pages/ for a legacy page folder."""
+
 from __future__ import annotations
 
 import ast

@@ -1,4 +1,5 @@
 """Alembic environment: runs on the connection warehouse.migrate hands over (no URL, no ini file)."""
+
 from alembic import context
 
 connection = context.config.attributes["connection"]

@@ -5,6 +5,7 @@ Each sequence starts after the largest id already in its table.
 Revision ID: 0002
 Revises: 0001
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,8 +15,11 @@ branch_labels = None
 depends_on = None
 
 #: table → its id sequence (warehouse.schema names the same)
-SEQUENCES = {"import_log": "import_log_id_seq", "quarantine": "quarantine_id_seq",
-             "published_index": "published_index_id_seq"}
+SEQUENCES = {
+    "import_log": "import_log_id_seq",
+    "quarantine": "quarantine_id_seq",
+    "published_index": "published_index_id_seq",
+}
 
 
 def upgrade() -> None:
@@ -23,8 +27,9 @@ def upgrade() -> None:
     if not conn.dialect.supports_sequences:  # SQLite: ids stay max + 1 (one writer at a time anyway)
         return
     for table, seq in SEQUENCES.items():
-        start = conn.execute(sa.select(sa.func.coalesce(sa.func.max(sa.column("id")), 0) + 1)
-                             .select_from(sa.table(table))).scalar()
+        start: int = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.max(sa.column("id")), 0) + 1).select_from(sa.table(table))
+        ).scalar_one()
         op.execute(sa.schema.CreateSequence(sa.Sequence(seq, start=int(start)), if_not_exists=True))
 
 
