@@ -262,7 +262,7 @@ def cmd_geo(args) -> int:
         from dashboard.geo import importer
     except ImportError as exc:  # installed without the `geo` extra
         raise ValueError(
-            f"geo import needs geopandas, pyogrio and pyproj: pip install 'ban-do-the-che[geo]' ({exc})"
+            f"geo import needs geopandas, pyogrio and pyproj: {config.install_command('geo')} ({exc})"
         ) from exc
     report = importer.import_layer(
         Path(args.file),

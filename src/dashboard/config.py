@@ -65,3 +65,8 @@ def cutoff_day() -> int:
     if not 1 <= value <= 28:
         raise ValueError(f"DASHBOARD_CUTOFF_DAY must be between 1 and 28, got {value}")
     return value
+
+
+def install_command(extra: str) -> str:
+    """The command that adds an optional part (pyproject's extras: geo, pdf) to an installation."""
+    return f"pip install 'ban-do-the-che[{extra}]'"

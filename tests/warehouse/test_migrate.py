@@ -99,3 +99,19 @@ def test_sequences_start_after_the_ids_a_pre_migration_warehouse_holds(backend_u
         assert reserve_ids(conn, schema.import_log, 2) == [8, 9]
         assert reserve_ids(conn, schema.quarantine, 1) == [1]
     e.dispose()
+
+
+def test_the_cli_migrates_in_a_fresh_process(tmp_path):
+    """As a newcomer runs it: a process whose first connection comes before Alembic is imported (the
+    DuckDB dialect then does not register Alembic's support by itself)."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, DASHBOARD_DB_URL=f"duckdb:///{tmp_path / 'w.duckdb'}")
+    for args in (["init"], ["upgrade"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "dashboard", *args], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+    assert migrate.head() in done.stdout

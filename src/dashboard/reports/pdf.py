@@ -23,7 +23,7 @@ from dashboard.metrics.targets import band
 
 WORST_N = 10
 #: what to install when the PDF's libraries are missing
-EXTRA = "pip install 'ban-do-the-che[pdf]'"
+EXTRA = config.install_command("pdf")
 
 
 def available() -> bool:

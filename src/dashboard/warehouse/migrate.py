@@ -12,6 +12,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+try:  # Alembic's DuckDB support: the dialect registers it only when alembic was imported before its first
+    import duckdb_sqlalchemy.alembic_impl  # noqa: F401  connection, which a CLI command may already have made
+except ImportError:  # another DuckDB dialect package, or none
+    pass
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
