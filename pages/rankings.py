@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import fmt
+from dashboard.charts import palette
 from dashboard.charts.scorecard import BAND_766_COLOURS
 from dashboard.i18n import t
 from dashboard.metrics import ranking, scorecard
@@ -118,9 +119,14 @@ band_colour = {t(f"band_{k}", lang): c for k, c in BAND_766_COLOURS.items()}
 
 def colour(col: pd.Series) -> list[str]:
     if col.name == t("col_band", lang):
-        return [f"color: {band_colour.get(v, '#777')}; font-weight: 600" for v in col]
+        return [f"color: {band_colour.get(v, palette.MUTED)}; font-weight: 600" for v in col]
     if col.name == t("col_movement", lang):
-        return ["color: #1a9850" if v.startswith("↑") else ("color: #b2182b" if v.startswith("↓") else "") for v in col]
+        return [
+            f"color: {palette.MOVE_UP}"
+            if v.startswith("↑")
+            else (f"color: {palette.MOVE_DOWN}" if v.startswith("↓") else "")
+            for v in col
+        ]
     return [""] * len(col)
 
 

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import fmt
+from dashboard.charts import palette
 from dashboard.geo import layers
 from dashboard.i18n import t
 from dashboard.reports import excel, pdf
@@ -44,7 +45,9 @@ for rate in pr.RATE_COLUMNS:
 is_head = (official["row_type"] != "unit").tolist()
 rate_cols = [c for c in shown.columns if c.startswith(pr.label("cg_rates", lang))]
 styled = (
-    shown.style.apply(lambda col: ["font-weight: 700; background-color: #f2f2f2" if h else "" for h in is_head])
+    shown.style.apply(
+        lambda col: [f"font-weight: 700; background-color: {palette.SHEET_GROUP}" if h else "" for h in is_head]
+    )
     .format(lambda v: fmt.number(v, lang), subset=[c for c in shown.columns[2:] if c not in rate_cols])
     .format(lambda v: fmt.number(v, lang, 2) if pd.notna(v) else "", subset=rate_cols)
 )

@@ -15,6 +15,7 @@ import pandas as pd
 from plotly.colors import sequential
 
 from dashboard import fmt
+from dashboard.charts import palette
 from dashboard.charts.ranking import BAND_COLOURS
 from dashboard.i18n import t
 from dashboard.metrics.targets import band
@@ -28,7 +29,7 @@ WIDTH, HEIGHT = 900, 600
 PAD = 12
 CLASSES = 5
 #: the home province's outline
-OUTLINE = "#d7191c"
+OUTLINE = palette.HOME
 #: average advance of Source Sans bold, in em, to size label boxes (slightly generous)
 CHAR_EM = 0.58
 
@@ -304,10 +305,11 @@ def _figure(
     svg = (
         f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(aria or legend_title)}" '
         f'style="--line:{line}px;--label:{label_size}px">'
-        f'<g class="areas" stroke="#444" stroke-width="{_num(line)}" stroke-linejoin="round">{"".join(paths)}</g>'
-        f'{ring}<path class="hl" d=""/><g class="leaders" stroke="#222" stroke-width="1.2" fill="#222">'
+        f'<g class="areas" stroke="{palette.OUTLINE}" stroke-width="{_num(line)}" stroke-linejoin="round">'
+        f'{"".join(paths)}</g>{ring}<path class="hl" d=""/>'
+        f'<g class="leaders" stroke="{palette.LINE}" stroke-width="1.2" fill="{palette.LINE}">'
         f'{"".join(leaders)}</g><g class="labels" font-size="{label_size}" font-weight="bold" '
-        f'text-anchor="middle" fill="#111">{"".join(texts)}</g></svg>'
+        f'text-anchor="middle" fill="{palette.INK}">{"".join(texts)}</g></svg>'
     )
     html = _legend_html(legend_title, legend) + svg + '<div class="tip" role="tooltip"></div>'
     placed = tuple((c, round(x, 1), round(y, 1), m) for c, (x, y, m) in spots.items())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import maps, trends
+from dashboard.charts import maps, palette, trends
 from dashboard.charts.ranking import ranking_bar
 
 #: A 16:9 slide is 13.3 in wide, so at 1920 px one point is 2 px: the usual floor for slides read
@@ -14,24 +14,24 @@ from dashboard.charts.ranking import ranking_bar
 #: the slide's map column).
 FONT = 32
 LABEL = 26
-#: Okabe–Ito (as the trend lines already are): blue / orange / vermillion, grey for no data
-BANDS = {"ok": "#0072B2", "near": "#E69F00", "low": "#D55E00", "none": "#BBBBBB"}
+#: the same Okabe–Ito bands as the pages (charts/palette.py)
+BANDS = palette.BAND_FILL
 
 
 def enlarge(fig: go.Figure, size: int = FONT) -> go.Figure:
     """Every text of a figure at projector size: axes, legend, annotations, labels on marks."""
     fig.update_layout(
-        font=dict(size=size, color="#000"),
+        font=dict(size=size, color=palette.BLACK),
         hoverlabel=dict(font=dict(size=size)),
-        legend=dict(font=dict(size=size, color="#000"), title=dict(font=dict(size=size, color="#000"))),
+        legend=dict(font=dict(size=size, color=palette.BLACK), title=dict(font=dict(size=size, color=palette.BLACK))),
     )
-    fig.update_xaxes(tickfont=dict(size=size, color="#000"), title_font=dict(size=size, color="#000"))
-    fig.update_yaxes(tickfont=dict(size=size, color="#000"), title_font=dict(size=size, color="#000"))
+    fig.update_xaxes(tickfont=dict(size=size, color=palette.BLACK), title_font=dict(size=size, color=palette.BLACK))
+    fig.update_yaxes(tickfont=dict(size=size, color=palette.BLACK), title_font=dict(size=size, color=palette.BLACK))
     for a in fig.layout.annotations or ():
-        a.font = dict(size=size, color="#000")
+        a.font = dict(size=size, color=palette.BLACK)
     for tr in fig.data:
         if "textfont" in tr:
-            tr.textfont = dict(size=size, color="#000")
+            tr.textfont = dict(size=size, color=palette.BLACK)
     return fig
 
 

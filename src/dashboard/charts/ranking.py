@@ -10,11 +10,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import fmt
+from dashboard.charts import palette
 from dashboard.i18n import t
 from dashboard.metrics.targets import band
 
 #: bands around a target (colour-blind-safe blue/orange/red-purple family)
-BAND_COLOURS = {"ok": "#1b7837", "near": "#e08214", "low": "#b2182b", "none": "#bdbdbd"}
+BAND_COLOURS = palette.BAND_FILL
 
 
 def rate_axis(vals: pd.Series, target: float) -> tuple[float, float]:
@@ -46,6 +47,7 @@ def ranking_bar(
             y=d["name"],
             orientation="h",
             marker_color=bar_colours,
+            marker_line=dict(color=palette.OUTLINE, width=0.8),  # a light fill still stands out from the page
             text=text,
             textposition="outside",
             cliponaxis=False,
@@ -55,7 +57,7 @@ def ranking_bar(
     fig.add_vline(
         x=target,
         line_dash="dash",
-        line_color="#333",
+        line_color=palette.LINE,
         annotation_text=t("chart_target", lang, value=fmt.percent(target, lang, 0)),
         annotation_position="top",
     )
@@ -65,7 +67,7 @@ def ranking_bar(
         separators=fmt.plotly_separators(lang),
         showlegend=False,
         plot_bgcolor="white",
-        xaxis=dict(range=list(rate_axis(vals, target)), ticksuffix=" %", gridcolor="#eee"),
+        xaxis=dict(range=list(rate_axis(vals, target)), ticksuffix=" %", gridcolor=palette.GRID),
         yaxis=dict(automargin=True),
         font=dict(size=14),
     )
@@ -76,7 +78,7 @@ def ranking_bar(
 SVG_WIDTH, LABEL_END, BAR_START, BAR_END, ROW, TOP = 560, 226, 232, 490, 26, 30
 NAME_MAX = 28
 #: white outline under text that may cross the target line
-HALO = 'paint-order="stroke" stroke="#fff" stroke-width="3"'
+HALO = 'paint-order="stroke" stroke="white" stroke-width="3"'
 
 
 def short_label(name: str) -> str:
@@ -112,7 +114,7 @@ def ranking_svg(
             f"<g><title>{escape(name)}: {escape(shown)}</title>"
             f'<text x="{LABEL_END}" y="{y + 18}" text-anchor="end">{escape(short_label(name))}</text>'
             f'<rect x="{BAR_START}" y="{y + 4}" width="{end - BAR_START:.1f}" height="{ROW - 8}" '
-            f'fill="{colours[band(v, target)]}"/>'
+            f'fill="{colours[band(v, target)]}" stroke="{palette.OUTLINE}" stroke-width="0.8"/>'
             f'<text x="{end + 4:.1f}" y="{y + 18}" {HALO}>{escape(shown)}</text></g>'
         )
     height = TOP + ROW * len(d) + 8
@@ -121,7 +123,7 @@ def ranking_svg(
     return (
         f'<svg class="bdtc-rank" viewBox="0 0 {SVG_WIDTH} {height}" role="img" aria-label="{escape(label)}" '
         f'width="100%" font-size="14" font-family="inherit">'
-        f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{TOP - 4}" y2="{height - 4}" stroke="#333" '
+        f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{TOP - 4}" y2="{height - 4}" stroke="{palette.LINE}" '
         f'stroke-dasharray="4 3"/>'  # under the bars and their values
         f'<text x="{tx:.1f}" y="{TOP - 10}" text-anchor="middle" {HALO}>{caption}</text>'
         f"{''.join(rows)}</svg>"

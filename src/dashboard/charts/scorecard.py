@@ -6,17 +6,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import config, fmt
+from dashboard.charts import palette
 from dashboard.i18n import t
 
 #: One colour per 766 band (dark enough for text on white), used by the bars and the rankings table.
-BAND_766_COLOURS = {
-    "excellent": "#1a9850",
-    "good": "#4d9221",
-    "fair": "#2166ac",
-    "average": "#e08214",
-    "weak": "#b2182b",
-}
-NO_DATA_COLOUR = "#bdbdbd"
+BAND_766_COLOURS = palette.BAND_766
+NO_DATA_COLOUR = palette.NO_DATA
 
 
 def score_by_month(df: pd.DataFrame, lang: str, height: int = 380) -> go.Figure:
@@ -36,7 +31,7 @@ def score_by_month(df: pd.DataFrame, lang: str, height: int = 380) -> go.Figure:
             ],
             textposition=["inside" if ok else "outside" for ok in known],
             insidetextanchor="end",
-            textfont=dict(color=["#fff" if ok else "#333" for ok in known]),
+            textfont=dict(color=["white" if ok else palette.LINE for ok in known]),
             cliponaxis=False,
             hoverinfo="skip",
         )
@@ -45,7 +40,7 @@ def score_by_month(df: pd.DataFrame, lang: str, height: int = 380) -> go.Figure:
         fig.add_hline(
             y=v,
             line_dash="dot",
-            line_color="#999",
+            line_color=palette.MUTED,
             annotation_text=t(f"band_{k}", lang),
             annotation_position="right",
             layer="below",
@@ -56,6 +51,6 @@ def score_by_month(df: pd.DataFrame, lang: str, height: int = 380) -> go.Figure:
         separators=fmt.plotly_separators(lang),
         plot_bgcolor="white",
         font=dict(size=14),
-        yaxis=dict(range=[0, 110], gridcolor="#eee"),
+        yaxis=dict(range=[0, 110], gridcolor=palette.GRID),
     )
     return fig

@@ -9,16 +9,17 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import fmt
+from dashboard.charts import palette
 from dashboard.i18n import published_term, t
 from dashboard.metrics.trends import Event
 
 #: Colour-blind-safe qualitative palette (Okabe–Ito), one colour per line.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
-BAR_COLOURS = {"received": "#9ecae1", "overdue": "#d6604d", "received_online": "#4393c3"}
+PALETTE = palette.LINES
+BAR_COLOURS = palette.BARS
 #: how a published figure's quality is drawn: marker symbol (open = not verified)
 QUALITY_SYMBOL = {"verified": "circle", "derived": "circle-open", "uncertain": "diamond-open", "demo": "x"}
 #: the chosen period's shading; the right margin holds the target labels ("Mục tiêu 95 %" at 14 px)
-SHADE = "#fee08b"
+SHADE = palette.SHADE
 TARGET_MARGIN = 100
 
 
@@ -38,7 +39,7 @@ def _events(fig: go.Figure, events: list[Event], names: dict[str, str], lang: st
     for e in events:
         p = periods.containing(e.effective, "month", cutoff)
         x = date(p.year, p.number, 1) - timedelta(days=15)  # between the last month before and the first after
-        fig.add_vline(x=x, line_dash="dot", line_color="#555", line_width=1.5)
+        fig.add_vline(x=x, line_dash="dot", line_color=palette.MUTED, line_width=1.5)
         fig.add_annotation(
             x=x,
             y=1.0,
@@ -104,8 +105,8 @@ def _layout(fig: go.Figure, lang: str, height: int) -> None:
         hovermode="x unified",
         legend=dict(orientation="h", yanchor="bottom", y=1.06, xanchor="left", x=0),
     )
-    fig.update_xaxes(gridcolor="#eee", tickformat="%m/%Y", dtick="M3")
-    fig.update_yaxes(gridcolor="#eee")
+    fig.update_xaxes(gridcolor=palette.GRID, tickformat="%m/%Y", dtick="M3")
+    fig.update_yaxes(gridcolor=palette.GRID)
 
 
 def rates_with_counts(
@@ -152,7 +153,7 @@ def rates_with_counts(
                 x=x,
                 y=df[b],
                 name=t(b, lang),
-                marker_color=BAR_COLOURS.get(b, "#999"),
+                marker_color=BAR_COLOURS.get(b, palette.MUTED),
                 customdata=[fmt.number(v, lang) for v in df[b]],
                 hovertemplate="%{customdata}<extra>" + t(b, lang) + "</extra>",
             ),
@@ -195,7 +196,7 @@ def compare(
             )
         )
     if target is not None:
-        _target(fig, target, "#333", lang)
+        _target(fig, target, palette.LINE, lang)
     fig.update_yaxes(ticksuffix=" %", title=t(rate, lang))
     _layout(fig, lang, height)
     _events(fig, list(events), names or {}, lang, cutoff)
@@ -226,7 +227,7 @@ def published(rows: pd.DataFrame, home: str, lang: str, height: int = 420) -> go
                 textposition="top center",
                 textfont=dict(size=14),
                 line=dict(
-                    color="#555" if code == "VN" else PALETTE[i % len(PALETTE)],
+                    color=palette.MUTED if code == "VN" else PALETTE[i % len(PALETTE)],
                     width=5 if is_home else 2,
                     dash="dash" if code == "VN" else "solid",
                 ),
@@ -245,8 +246,8 @@ def published(rows: pd.DataFrame, home: str, lang: str, height: int = 420) -> go
                 ),
             )
         )
-    fig.update_xaxes(dtick=1, tickformat="d", gridcolor="#eee")
-    fig.update_yaxes(title=t("published_score", lang), gridcolor="#eee")
+    fig.update_xaxes(dtick=1, tickformat="d", gridcolor=palette.GRID)
+    fig.update_yaxes(title=t("published_score", lang), gridcolor=palette.GRID)
     fig.update_layout(
         height=height,
         margin=dict(l=10, r=10, t=40, b=10),
@@ -293,5 +294,5 @@ def components(rows: pd.DataFrame, lang: str, height: int = 420) -> go.Figure:
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(gridcolor="#eee", title=t("published_points", lang))
+    fig.update_xaxes(gridcolor=palette.GRID, title=t("published_points", lang))
     return fig

@@ -16,6 +16,7 @@ import pandas as pd
 import xlsxwriter
 
 from dashboard import fmt
+from dashboard.charts import palette
 from dashboard.i18n import t
 from dashboard.metrics.periods import Period
 
@@ -46,11 +47,11 @@ class _Sheet:
                 "valign": "vcenter",
                 "align": "center",
                 "border": 1,
-                "bg_color": "#DDEBF7",
+                "bg_color": palette.SHEET_HEAD,
             }
         )
-        self.f_group = wb.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": "#,##0"})
-        self.f_group_rate = wb.add_format({"bold": True, "bg_color": "#F2F2F2", "num_format": "0.00"})
+        self.f_group = wb.add_format({"bold": True, "bg_color": palette.SHEET_GROUP, "num_format": "#,##0"})
+        self.f_group_rate = wb.add_format({"bold": True, "bg_color": palette.SHEET_GROUP, "num_format": "0.00"})
         self.f_wrap = wb.add_format({"text_wrap": True, "valign": "top"})
 
     def put(self, row: int, col: int, value, style=None) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import config, fmt
-from dashboard.charts.ranking import BAND_COLOURS
+from dashboard.charts import palette
 from dashboard.i18n import t
 from dashboard.metrics import kpi
 from dashboard.metrics.targets import band
@@ -173,7 +173,7 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
         pdf.set_font("dejavu", "", 7)
         x = 12.0
         for colour, label in legend:  # one line of coloured squares, as on the page
-            pdf.set_fill_color(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
+            pdf.set_fill_color(*palette.rgb(colour))
             pdf.rect(x, pdf.get_y() + 0.8, 3, 3, style="F")
             pdf.set_x(x + 4)
             pdf.cell(pdf.get_string_width(_nfc(label)) + 1, 4.6, _nfc(label))
@@ -208,9 +208,9 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
         name = str(u["name"]) + (" *" if u["kind"] == "district" else "")
         while pdf.get_string_width(name) > widths[0] - 2 and len(name) > 4:
             name = name[:-2] + "…"  # one character shorter each turn, ending in …
-        colour = BAND_COLOURS[band(u["on_time_rate"], config.TARGETS["on_time_rate"])]
+        colour = palette.BAND_TEXT[band(u["on_time_rate"], config.TARGETS["on_time_rate"])]
         pdf.cell(widths[0], 5.6, _nfc(name), border=1)
-        pdf.set_text_color(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
+        pdf.set_text_color(*palette.rgb(colour))
         pdf.cell(widths[1], 5.6, _nfc(fmt.percent(u["on_time_rate"], lang)), border=1, align="R")
         pdf.set_text_color(0, 0, 0)
         pdf.cell(widths[2], 5.6, _nfc(fmt.number(u["overdue"], lang)), border=1, align="R")
@@ -248,9 +248,9 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
         while pdf.get_string_width(name) > gw[0] - 2 and len(name) > 4:
             name = name[:-2] + "…"
         rate = r["on_time_rate"]
-        colour = BAND_COLOURS[band(rate, config.TARGETS["on_time_rate"])] if rate is not None else "#000000"
+        colour = palette.BAND_TEXT[band(rate, config.TARGETS["on_time_rate"])] if rate is not None else palette.BLACK
         pdf.cell(gw[0], 5.6, _nfc(name), border=1)
-        pdf.set_text_color(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
+        pdf.set_text_color(*palette.rgb(colour))
         pdf.cell(gw[1], 5.6, _nfc(fmt.percent(rate, lang)), border=1, align="R")
         pdf.set_text_color(0, 0, 0)
         # the official table's last two columns: overdue (late + open overdue), without an apology letter

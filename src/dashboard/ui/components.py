@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import config, fmt
-from dashboard.charts.ranking import BAND_COLOURS
+from dashboard.charts import palette
 from dashboard.i18n import note_text, published_term, t
 from dashboard.metrics.kpi import RATE_FIELDS, KpiRow
 from dashboard.metrics.targets import band
@@ -229,7 +229,7 @@ def ranked_table(
     bands = [band(v, target) if is_rate and target else "none" for v in d[metric]]
     rate_col = t(metric, lang)
 
-    colours = [f"color: {BAND_COLOURS[b]}; font-weight: 600" if b != "none" else "" for b in bands]
+    colours = [f"color: {palette.BAND_TEXT[b]}; font-weight: 600" if b != "none" else "" for b in bands]
     # a static table: a ranking of a few dozen units needs no grid
     table(shown, styles={rate_col: colours} if is_rate else None)
     below = sum(b in ("near", "low") for b in bands)
