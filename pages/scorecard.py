@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import config, fmt
+from dashboard.charts import palette
 from dashboard.charts.scorecard import score_by_month
 from dashboard.i18n import t
 from dashboard.metrics import periods, scorecard
@@ -54,6 +55,7 @@ with c1:
         else t("no_data", lang),
         delta(card.estimate, before.estimate if before else None),
         border=True,
+        delta_color=palette.st_delta(card.estimate, before.estimate if before else None),
     )
 with c2:
     st.metric(
@@ -61,13 +63,12 @@ with c2:
         num(card.score_100) if card.score_100 is not None else t("no_data", lang),
         delta(card.score_100, before.score_100 if before else None),
         border=True,
+        delta_color=palette.st_delta(card.score_100, before.score_100 if before else None),
     )
     band_label = t(f"band_{card.band or 'none'}", lang)
     st.badge(
         f"{t('score_band', lang)}: {band_label}",
-        color={"excellent": "green", "good": "green", "fair": "blue", "average": "orange", "weak": "red"}.get(
-            card.band, "gray"
-        ),
+        color=palette.ST_BAND_766.get(card.band, "gray"),
     )
 with c3:
     total = official_by_group.get("total")

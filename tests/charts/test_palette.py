@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 from helpers import ROOT
@@ -44,3 +45,18 @@ def test_no_colour_is_written_outside_the_palette():
         for m in hexes.finditer(p.read_text(encoding="utf-8"))
     ]
     assert not found, found
+
+
+def test_streamlit_badges_and_deltas_use_the_same_safe_hues():
+    """Streamlit's own green/red pairs (metric deltas, badges) are the pair colour-blind readers confuse."""
+    assert "green" not in palette.ST_BAND.values() and "green" not in palette.ST_BAND_766.values()
+    assert palette.st_delta(95.1, 95.0) == "blue" and palette.st_delta(94.0, 95.0) == "red"
+    assert palette.st_delta(None, 95.0) == palette.st_delta(95.0, 95.0) == "gray"
+    files = [*(ROOT / "src/dashboard").rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"]
+    assert not [p.name for p in files if '"green"' in p.read_text(encoding="utf-8")]
+    for p in files:  # every st.metric with a delta names its colour (the default is green up, red down)
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "st.metric":
+                keywords = {k.arg for k in node.keywords}
+                if len(node.args) >= 3 or "delta" in keywords:
+                    assert "delta_color" in keywords, (p.name, node.lineno)

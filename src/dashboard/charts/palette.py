@@ -43,6 +43,18 @@ HOME = "#D7191C"
 INK, MUTED, LINE, GRID = "#111111", "#555555", "#333333", "#EEEEEE"
 #: up or down a ranking
 MOVE_UP, MOVE_DOWN = BAND_TEXT["ok"], BAND_TEXT["low"]
+#: Streamlit's named colours (badges, metric deltas) for the bands: blue / orange / red, no green
+ST_BAND = {"ok": "blue", "near": "orange", "low": "red", "none": "gray"}
+ST_BAND_766 = {"excellent": "blue", "good": "blue", "fair": "gray", "average": "orange", "weak": "red"}
+
+
+def st_delta(now: float | None, before: float | None) -> str:
+    """st.metric's delta colour for a change of a rate where up is good: blue up, red down, grey flat."""
+    if now is None or before is None or now == before:
+        return "gray"
+    return "blue" if now > before else "red"
+
+
 #: the workbook's header and group rows
 SHEET_HEAD, SHEET_GROUP = "#DDEBF7", "#F2F2F2"
 

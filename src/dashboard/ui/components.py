@@ -41,10 +41,10 @@ def kpi_cards(row: KpiRow, previous: KpiRow, lang: str) -> None:
             _delta(rate, previous.rate("on_time_rate"), lang),
             help=t("kpi_help_on_time_rate", lang),
             border=True,
+            delta_color=palette.st_delta(rate, previous.rate("on_time_rate")),
         )
         if rate is not None:
-            colour = {"ok": "green", "near": "orange", "low": "red"}[band(rate, target)]
-            st.badge(t("target", lang, value=fmt.percent(target, lang, 0)), color=colour)
+            st.badge(t("target", lang, value=fmt.percent(target, lang, 0)), color=palette.ST_BAND[band(rate, target)])
     with c2:
         r = row.rate("on_time_rate_finished")
         st.metric(
@@ -53,6 +53,7 @@ def kpi_cards(row: KpiRow, previous: KpiRow, lang: str) -> None:
             _delta(r, previous.rate("on_time_rate_finished"), lang),
             help=t("kpi_help_on_time_rate_finished", lang),
             border=True,
+            delta_color=palette.st_delta(r, previous.rate("on_time_rate_finished")),
         )
     with c3:
         st.metric(t("overdue", lang), fmt.number(row.overdue, lang), help=t("kpi_help_overdue", lang), border=True)
