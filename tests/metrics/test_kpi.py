@@ -10,7 +10,7 @@ from helpers import UNIT, pure_counts, put, sql_counts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.metrics import kpi
+from dashboard.metrics import hierarchy, kpi, kpi_sql
 from dashboard.metrics.kpi import Dossier as D
 
 D1, D2 = date(2025, 1, 1), date(2025, 1, 31)
@@ -205,7 +205,7 @@ def test_territory_sums_descendants_then_computes_rates():
             {"unit_code": "X_GONE", **dict.fromkeys(kpi.COUNT_FIELDS, 0), "received": 99},  # not valid: ignored
         ]
     )
-    t = kpi.territory_totals(counts, units)
+    t = hierarchy.territory_totals(counts, units)
     assert t.loc["502", "received"] == 20 and t.loc["49", "received"] == 25 and t.loc["20335", "received"] == 10
     rates = kpi.add_derived(t.reset_index())
     assert rates.set_index("code").loc["502", "on_time_rate"] == 50.0  # not the mean of 100 % and 0 %
@@ -326,7 +326,7 @@ def test_listable_sql_equals_reference(duck, ds):
     d = schema.dossier
     with duck.connect() as conn:
         got = sorted(
-            r[0] for r in conn.execute(sa.select(d.c.code).where(kpi.listable_sql(d.c), d.c.unit_code == UNIT))
+            r[0] for r in conn.execute(sa.select(d.c.code).where(kpi_sql.listable_sql(d.c), d.c.unit_code == UNIT))
         )
     want = sorted(f"T-{i:06d}" for i, x in enumerate(ds) if kpi.may_be_listed(x))
     assert got == want
@@ -366,12 +366,14 @@ def test_retired_units_dossiers_go_to_their_successor():
     counts = pd.DataFrame({"unit_code": ["509", "519", "20672", "X"], "received": [5, 2, 1, 4]})
     succ = {"519": "509", "20672": "20671", "20671": "20669"}  # a chain: 20672 → 20671 → 20669
     valid = {"509", "20669", "X"}
-    out = kpi.attribute_retired(counts, valid, succ, columns=("received",)).set_index("unit_code")["received"]
+    out = hierarchy.attribute_retired(counts, valid, succ, columns=("received",)).set_index("unit_code")["received"]
     assert out.to_dict() == {"20669": 1, "509": 7, "X": 4}
     assert out.sum() == counts["received"].sum()  # nothing lost
-    assert kpi.absorbed_codes(["509"], succ, valid) == ["509", "519"]
-    assert kpi.absorbed_codes(["20669"], succ, valid) == ["20669", "20671", "20672"]
+    assert hierarchy.absorbed_codes(["509"], succ, valid) == ["509", "519"]
+    assert hierarchy.absorbed_codes(["20669"], succ, valid) == ["20669", "20671", "20672"]
     # a retired unit without a valid successor keeps its own row rather than vanishing
-    kept = kpi.attribute_retired(pd.DataFrame({"unit_code": ["Z"], "received": [3]}), valid, {}, columns=("received",))
+    kept = hierarchy.attribute_retired(
+        pd.DataFrame({"unit_code": ["Z"], "received": [3]}), valid, {}, columns=("received",)
+    )
     assert kept["unit_code"].tolist() == ["Z"] and kept["received"].tolist() == [3]
-    assert kpi.successor_in("A", {"A": "B", "B": "A"}, valid) is None  # a cycle ends the walk
+    assert hierarchy.successor_in("A", {"A": "B", "B": "A"}, valid) is None  # a cycle ends the walk

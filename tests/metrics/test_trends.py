@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard.metrics import kpi, periods, trends
+from dashboard.metrics import hierarchy, kpi, periods, trends
 from dashboard.warehouse import queries
 from dashboard.warehouse import trends as wtrends
 
@@ -21,7 +21,7 @@ def demo(demo_engine):
         monthly = wtrends.monthly_counts(conn, MONTHS)
         units = queries.all_units(conn)
         walk = queries.crosswalk(conn)
-    return monthly, units, walk, kpi.successor_map(walk)
+    return monthly, units, walk, hierarchy.successor_map(walk)
 
 
 def test_month_units_follow_the_same_rule_as_the_warehouse_query(demo_engine):
@@ -37,7 +37,7 @@ def test_month_units_follow_the_same_rule_as_the_warehouse_query(demo_engine):
             assert context[m.key].at_end == frozenset(at_end["code"])
             for code in ("49", "509", "519"):
                 if code in context[m.key].parent:
-                    assert context[m.key].descendants(code) == set(kpi.descendant_codes(sql, code))
+                    assert context[m.key].descendants(code) == set(hierarchy.descendant_codes(sql, code))
 
 
 def test_monthly_counts_from_the_rollup_equal_the_dossiers(demo_engine):

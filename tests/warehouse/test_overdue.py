@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from helpers import UNIT, put
 
-from dashboard.metrics import kpi, periods
+from dashboard.metrics import hierarchy, kpi, kpi_sql, periods
 from dashboard.metrics.kpi import Dossier as D
 from dashboard.warehouse import overdue, queries, schema
 
@@ -190,7 +190,7 @@ def test_a_successor_takes_over_the_open_dossiers_of_the_unit_merged_into_it(dem
         succ = queries.successor_map(conn)
         left = conn.execute(
             sa.select(d.c.unit_code, sa.func.count().label("n"))
-            .where(d.c.unit_code.in_(list(succ)), kpi.relevant_sql(d.c, p.start, p.end))
+            .where(d.c.unit_code.in_(list(succ)), kpi_sql.relevant_sql(d.c, p.start, p.end))
             .group_by(d.c.unit_code)
             .order_by(sa.text("n DESC"), d.c.unit_code)
         ).all()
@@ -205,7 +205,7 @@ def test_a_successor_takes_over_the_open_dossiers_of_the_unit_merged_into_it(dem
             assert table.loc[heir, f] == own[f].get(heir, 0) + sum(
                 own[f].get(c, 0)
                 for c in succ
-                if c not in table.index and kpi.successor_in(c, succ, set(table.index)) == heir
+                if c not in table.index and hierarchy.successor_in(c, succ, set(table.index)) == heir
             )
         province = queries.kpi_table(conn, p, level="province", territory=True).iloc[0]
         for f in kpi.COUNT_FIELDS:

@@ -25,9 +25,9 @@ Rates (percent; ``None`` — "không có dữ liệu" — when the denominator i
 - satisfaction_rate = rated 1 or 2 / rated, over dossiers finished in the period
 
 Territory figures sum the counts of a unit and all its descendants valid in the period, then
-compute the rates. Everything here is pure: the same definitions are given once as a Python function
-of one dossier (:func:`classify`, the reference) and once as SQL expressions (:func:`count_columns`),
-and the tests hold the two equal.
+compute the rates (metrics/hierarchy.py). Everything here is pure: the definitions are given once as a
+Python function of one dossier (:func:`classify`, the reference) and once as SQL expressions
+(metrics/kpi_sql.py), and the tests hold the two equal.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 import pandas as pd
-import sqlalchemy as sa
 
 EXCLUDED_STATUSES = (1, 3)
 ENDING_STATUSES = (7, 9, 10)
@@ -188,102 +187,6 @@ def may_be_listed(d: Dossier) -> bool:
     return end is None or end > d.due
 
 
-# ---- The same definitions in SQL -------------------------------------------------------------
-
-
-def count_if(cond) -> sa.ColumnElement:
-    """SUM(CASE WHEN cond THEN 1 ELSE 0 END), 0 over no rows."""
-    return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
-
-
-def kpi_end_sql(c) -> sa.ColumnElement:
-    return sa.case((c.status.in_(ENDING_STATUSES), c.end_date), else_=None)
-
-
-def counted_sql(c) -> sa.ColumnElement:
-    """Dossiers that enter any KPI (statuses 1 and 3 are stored but never counted)."""
-    return c.status.notin_(EXCLUDED_STATUSES)
-
-
-# end(d) is CASE WHEN status IN (7, 9, 10) THEN end_date END; the conditions below spell it out as plain
-# comparisons on status and end_date (same truth in SQL's three-valued logic), which column stores scan
-# about three times faster than the CASE expression.
-
-
-def _ended(c) -> sa.ColumnElement:
-    return c.status.in_(ENDING_STATUSES)
-
-
-def _not_ended_by(c, day: date, strict: bool) -> sa.ColumnElement:
-    """end(d) is none or end(d) > day (strict) / >= day."""
-    after = c.end_date > day if strict else c.end_date >= day
-    return sa.or_(c.status.notin_(ENDING_STATUSES), c.end_date.is_(None), after)
-
-
-def listable_sql(c) -> sa.ColumnElement:
-    """may_be_listed in SQL."""
-    return sa.and_(
-        counted_sql(c),
-        c.due_date.is_not(None),
-        sa.or_(c.status.notin_(ENDING_STATUSES), c.end_date.is_(None), c.end_date > c.due_date),
-    )
-
-
-def relevant_sql(c, d1: date, d2: date) -> sa.ColumnElement:
-    """Dossiers that can add to any count over [d1, d2]: a filter that lets indexes help."""
-    return sa.and_(counted_sql(c), c.received_date <= d2, _not_ended_by(c, d1, strict=False))
-
-
-def count_conditions(c, d1: date, d2: date) -> dict[str, sa.ColumnElement]:
-    """One boolean SQL condition per count; `c` is a column collection of the dossier table."""
-    received = c.received_date.between(d1, d2)
-    finished = sa.and_(c.status.in_(FINISHED_STATUSES), c.end_date.between(d1, d2))
-    is_open = sa.and_(c.received_date <= d2, _not_ended_by(c, d2, strict=True))
-    paused = sa.and_(is_open, c.status.in_(PAUSED_STATUSES))  # 5, 6, 8 never carry an end(d)
-    unpaused_open = sa.and_(is_open, c.status.notin_(PAUSED_STATUSES))
-    finished_late = sa.and_(finished, c.due_date.is_not(None), c.end_date > c.due_date)
-    open_overdue = sa.and_(unpaused_open, c.due_date.is_not(None), c.due_date < d2)
-    channel = sa.func.coalesce(c.channel, 1)
-    rated = sa.and_(finished, c.rating.in_((1, 2, 3, 4)))
-    return {
-        "received": received,
-        "carried_in": sa.and_(c.received_date < d1, _not_ended_by(c, d1, strict=False)),
-        "finished": finished,
-        "finished_early": sa.and_(finished, c.due_date.is_not(None), c.end_date < c.due_date),
-        "finished_on_time": sa.and_(finished, sa.or_(c.due_date.is_(None), c.end_date == c.due_date)),
-        "finished_late": finished_late,
-        "withdrawn": sa.and_(c.status == WITHDRAWN_STATUS, c.end_date.between(d1, d2)),
-        "paused": paused,
-        "open_in_time": sa.and_(unpaused_open, sa.or_(c.due_date.is_(None), c.due_date >= d2)),
-        "open_overdue": open_overdue,
-        "overdue_without_apology": sa.and_(sa.or_(finished_late, open_overdue), sa.func.coalesce(c.apology, 0) != 1),
-        "received_online": sa.and_(received, channel == 2),
-        "received_direct": sa.and_(received, channel == 1),
-        "received_postal": sa.and_(received, channel == 3),
-        "received_with_fee": sa.and_(received, c.has_fee == 1),
-        "received_paid_online": sa.and_(received, c.paid_online.in_((1, 2))),
-        "received_digitised": sa.and_(received, c.digitised == 1),
-        "rated": rated,
-        "rated_satisfied": sa.and_(rated, c.rating.in_((1, 2))),
-    }
-
-
-def count_columns(c, d1: date, d2: date) -> list[sa.Label]:
-    """SUM(CASE …) per count, labelled with the count's name, in COUNT_FIELDS order."""
-    conds = count_conditions(c, d1, d2)
-    return [count_if(conds[name]).label(name) for name in COUNT_FIELDS]
-
-
-def due_soon_sql(c, as_of: date, days: int) -> sa.ColumnElement:
-    return sa.and_(
-        counted_sql(c),
-        c.received_date <= as_of,
-        _not_ended_by(c, as_of, strict=True),
-        c.status.notin_(PAUSED_STATUSES),
-        c.due_date.between(as_of, as_of + timedelta(days=days)),
-    )
-
-
 # ---- Rates ------------------------------------------------------------------------------------
 
 
@@ -354,94 +257,3 @@ def add_derived(df: pd.DataFrame) -> pd.DataFrame:
         d = out[list(den)].sum(axis=1).astype("float64")
         out[name] = (100.0 * n / d).where(d > 0)
     return out
-
-
-def ancestor_pairs(units: pd.DataFrame) -> list[tuple[str, str]]:
-    """(unit, ancestor-or-self) for every unit valid in the period (columns code, parent_code)."""
-    return ancestor_pairs_of(dict(zip(units["code"], units["parent_code"])))
-
-
-def ancestor_pairs_of(parent: Mapping[str, str | None]) -> list[tuple[str, str]]:
-    """ancestor_pairs over a mapping code → parent_code of the units valid in the period."""
-    pairs = []
-    for code in parent:
-        seen: set[str] = set()
-        node: str | None = code
-        while node is not None and node in parent and node not in seen:
-            seen.add(node)
-            pairs.append((code, node))
-            node = parent[node] if isinstance(parent[node], str) and parent[node] else None
-    return pairs
-
-
-def descendant_codes(units: pd.DataFrame, code: str) -> list[str]:
-    """The unit and all its descendants valid in the period (the "toàn địa bàn" of a unit)."""
-    return sorted({u for u, a in ancestor_pairs(units) if a == code})
-
-
-def successor_map(rows: pd.DataFrame) -> dict[str, str]:
-    """Crosswalk rows (code, successor_code) as code → successor; a unit split among several successors
-    keeps the first by code."""
-    out: dict[str, str] = {}
-    for code, succ in sorted(zip(rows["code"], rows["successor_code"])):
-        out.setdefault(code, succ)
-    return out
-
-
-def successor_in(code: str, successors: Mapping[str, str], valid: set[str]) -> str | None:
-    """The first unit along `code`'s crosswalk chain that is valid (None if the chain never reaches one)."""
-    seen = set()
-    node = code
-    while node not in valid:
-        if node in seen or node not in successors:
-            return None
-        seen.add(node)
-        node = successors[node]
-    return node
-
-
-def attribute_retired(
-    counts: pd.DataFrame, valid: set[str], successors: Mapping[str, str], columns=COUNT_FIELDS
-) -> pd.DataFrame:
-    """Give the dossiers of units retired before the period to their successor valid in the period.
-
-    A unit merged away on 01/01/2025 still has dossiers received before that date and open after it;
-    its successor handles them, so they count there instead of vanishing from every total.
-    counts: one row per unit_code with `columns`; returns the same shape, regrouped.
-    """
-    if counts.empty:
-        return counts
-    codes = counts["unit_code"]
-    retired = ~codes.isin(valid)
-    if not retired.any():
-        return counts
-    target = codes.where(~retired, codes.map(lambda c: successor_in(c, successors, valid) or c))
-    out = counts.assign(unit_code=target).groupby("unit_code", as_index=False, sort=True)[list(columns)].sum()
-    return out
-
-
-def absorbed_codes(codes, successors: Mapping[str, str], valid: set[str]) -> list[str]:
-    """`codes` plus every retired unit whose dossiers are attributed to one of them (see attribute_retired)."""
-    wanted = set(codes)
-    extra = {c for c in successors if c not in valid and successor_in(c, successors, valid) in wanted}
-    return sorted(wanted | extra)
-
-
-def territory_totals(counts: pd.DataFrame, units: pd.DataFrame, columns=COUNT_FIELDS) -> pd.DataFrame:
-    """Sum each unit's counts with those of all its descendants.
-
-    counts: one row per unit_code with `columns` (default COUNT_FIELDS; units without dossiers may be absent).
-    units: the units valid in the period, columns code and parent_code (one row per code).
-    Returns one row per unit in `units`, indexed by code, with the summed `columns`.
-    """
-    parent = dict(zip(units["code"], units["parent_code"]))
-    link = pd.DataFrame(ancestor_pairs(units), columns=["unit_code", "ancestor"])
-    own = counts.set_index("unit_code")[list(columns)] if len(counts) else None
-    if own is None:
-        zero = pd.DataFrame(0, index=pd.Index(list(parent), name="code"), columns=list(columns))
-        return zero
-    merged = link.merge(own, left_on="unit_code", right_index=True, how="inner")
-    summed = merged.groupby("ancestor")[list(columns)].sum()
-    summed = summed.reindex(list(parent), fill_value=0)
-    summed.index.name = "code"
-    return summed.astype("int64")

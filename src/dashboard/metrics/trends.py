@@ -17,7 +17,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.metrics import kpi
+from dashboard.metrics import hierarchy, kpi
 from dashboard.metrics.periods import Period
 
 
@@ -57,7 +57,7 @@ class MonthUnits:
     at_end: frozenset[str]
 
     def descendants(self, code: str) -> set[str]:
-        return {u for u, a in kpi.ancestor_pairs_of(self.parent) if a == code}
+        return {u for u, a in hierarchy.ancestor_pairs_of(self.parent) if a == code}
 
 
 def month_units(all_units: pd.DataFrame, months: list[Period]) -> dict[str, MonthUnits]:
@@ -107,7 +107,7 @@ def series(
         valid = set(mu.parent)
         # a month belongs to the unit valid on its last day: the month that straddles a merger is the
         # successor's (with the retired unit's dossiers), not a stub of the retired unit
-        shown = code if code in mu.at_end else kpi.successor_in(code, successors, mu.at_end)
+        shown = code if code in mu.at_end else hierarchy.successor_in(code, successors, mu.at_end)
         if shown is None and code in valid:
             shown = code  # abolished without a successor: its own figures while it lasted
         counts = dict.fromkeys(fields, float("nan"))  # no unit then: a gap, not zeros
@@ -117,7 +117,7 @@ def series(
             owners: set[str] = set()
             for r in roots:
                 owners |= mu.descendants(r) if territory else {r}
-            owners = set(kpi.absorbed_codes(owners, successors, mu.at_end | {shown}))
+            owners = set(hierarchy.absorbed_codes(owners, successors, mu.at_end | {shown}))
             hit = [row_of[(m.key, c)] for c in owners if (m.key, c) in row_of]
             if hit:
                 counts = dict(zip(fields, (int(v) for v in values[hit].sum(axis=0))))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.metrics.kpi import territory_totals
+from dashboard.metrics.hierarchy import territory_totals
 from dashboard.metrics.targets import below
 
 DROP_POINTS = 2.0

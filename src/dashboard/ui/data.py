@@ -13,6 +13,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from dashboard import config
+from dashboard.metrics import hierarchy
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import queries
 from dashboard.warehouse.engine import get_meta, has_schema, make_engine
@@ -242,12 +243,12 @@ def official_scores(src: Source, unit_code: str, period_key: str) -> pd.DataFram
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=200)
 def series(src: Source, months: tuple[Period, ...], code: str, territory: bool, merged: bool = False) -> pd.DataFrame:
     """The monthly series of one unit (metrics.trends.series over the cached monthly counts)."""
-    from dashboard.metrics import kpi, trends
+    from dashboard.metrics import trends
 
     return trends.series(
         monthly_counts(src, months),
         all_units(src),
-        kpi.successor_map(crosswalk(src)),
+        hierarchy.successor_map(crosswalk(src)),
         code,
         list(months),
         territory=territory,

@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 import sqlalchemy as sa
 
-from dashboard.metrics import kpi
+from dashboard.metrics import kpi, kpi_sql
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import rollups, schema
 from dashboard.warehouse.engine import frame
@@ -60,16 +60,16 @@ class Scope:
 
 def _membership(c, kind: str, s: Scope) -> sa.ColumnElement:
     if kind == "due_soon":
-        return kpi.due_soon_sql(c, s.as_of, s.due_days)
-    conds = kpi.count_conditions(c, s.period.start, s.period.end)
-    return sa.and_(kpi.relevant_sql(c, s.period.start, s.period.end), conds[kind])
+        return kpi_sql.due_soon_sql(c, s.as_of, s.due_days)
+    conds = kpi_sql.count_conditions(c, s.period.start, s.period.end)
+    return sa.and_(kpi_sql.relevant_sql(c, s.period.start, s.period.end), conds[kind])
 
 
 def _reference_day(c, kind: str, s: Scope) -> sa.ColumnElement:
     """The day lateness is measured to: the end date (finished late), the period end (open overdue),
     the as-of date (due soon: a negative number, the days left)."""
     if kind == "finished_late":
-        return kpi.kpi_end_sql(c)
+        return kpi_sql.kpi_end_sql(c)
     return sa.literal(s.period.end if kind == "open_overdue" else s.as_of, sa.Date)
 
 
@@ -119,7 +119,7 @@ def counts(conn: sa.Connection, s: Scope) -> dict[str, int]:
     d = source(conn, s)
     flags = _flags(d.c, s)
     row = conn.execute(
-        sa.select(*[kpi.count_if(cond).label(kind) for kind, cond in flags.items()]).where(*_scope_where(d.c, s))
+        sa.select(*[kpi_sql.count_if(cond).label(kind) for kind, cond in flags.items()]).where(*_scope_where(d.c, s))
     ).one()
     return {kind: int(row[i]) for i, kind in enumerate(flags)}
 
@@ -134,7 +134,7 @@ def _select(d: sa.Table, kind: str, s: Scope) -> sa.Select:
         d.c.unit_code,
         d.c.received_date,
         d.c.due_date,
-        kpi.kpi_end_sql(d.c).label("end_date"),
+        kpi_sql.kpi_end_sql(d.c).label("end_date"),
         days_overdue_sql(d.c, kind, s).label("days_overdue"),
         d.c.status,
         d.c.channel,
@@ -222,8 +222,8 @@ def _groups(conn: sa.Connection, s: Scope) -> pd.DataFrame:
     q = (
         sa.select(
             *keys,
-            *[kpi.count_if(cond).label(kind) for kind, cond in flags.items()],
-            kpi.count_if(no_apology).label("without_apology"),
+            *[kpi_sql.count_if(cond).label(kind) for kind, cond in flags.items()],
+            kpi_sql.count_if(no_apology).label("without_apology"),
         )
         .where(*_scope_where(d.c, s, filtered=False))
         .group_by(*keys)

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import sqlalchemy as sa
 
-from dashboard.metrics import kpi
+from dashboard.metrics import hierarchy, kpi, kpi_sql
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import rollups, schema
 from dashboard.warehouse.engine import frame
@@ -53,8 +53,8 @@ def crosswalk(conn: sa.Connection) -> pd.DataFrame:
 
 
 def successor_map(conn: sa.Connection) -> dict[str, str]:
-    """The crosswalk as code → successor (kpi.successor_map)."""
-    return kpi.successor_map(crosswalk(conn))
+    """The crosswalk as code → successor (hierarchy.successor_map)."""
+    return hierarchy.successor_map(crosswalk(conn))
 
 
 def scope_codes(
@@ -62,7 +62,7 @@ def scope_codes(
 ) -> list[str]:
     """The dossier-owning units behind figures of a period: the unit (with its descendants valid in the
     period, for the whole territory; every unit under `root` when unit_code is None), plus retired units
-    whose dossiers they took over (kpi.attribute_retired). Every list, sheet and summary that must tie to
+    whose dossiers they took over (hierarchy.attribute_retired). Every list, sheet and summary that must tie to
     the headline counts takes its units from here. Empty when the unit is not under `root`."""
     units = units_in_period(conn, period.start, period.end, root)
     valid = set(units["code"])
@@ -71,8 +71,8 @@ def scope_codes(
     elif unit_code not in valid:
         return []
     else:
-        codes = kpi.descendant_codes(units, unit_code) if territory else [unit_code]
-    return kpi.absorbed_codes(codes, successor_map(conn), valid)
+        codes = hierarchy.descendant_codes(units, unit_code) if territory else [unit_code]
+    return hierarchy.absorbed_codes(codes, successor_map(conn), valid)
 
 
 def all_units(conn: sa.Connection, root: str | None = None) -> pd.DataFrame:
@@ -110,8 +110,8 @@ def raw_unit_counts(
 ) -> pd.DataFrame:
     d = schema.dossier
     q = (
-        sa.select(d.c.unit_code, *kpi.count_columns(d.c, start, end))
-        .where(kpi.relevant_sql(d.c, start, end), *within(d.c.unit_code, root, start, end))
+        sa.select(d.c.unit_code, *kpi_sql.count_columns(d.c, start, end))
+        .where(kpi_sql.relevant_sql(d.c, start, end), *within(d.c.unit_code, root, start, end))
         .group_by(d.c.unit_code)
     )
     if unit_codes is not None:
@@ -121,7 +121,7 @@ def raw_unit_counts(
 
 def _has_dossiers_in(conn: sa.Connection, period: Period) -> bool:
     d = schema.dossier
-    q = sa.select(d.c.code).where(kpi.relevant_sql(d.c, period.start, period.end)).limit(1)
+    q = sa.select(d.c.code).where(kpi_sql.relevant_sql(d.c, period.start, period.end)).limit(1)
     return conn.execute(q).first() is not None
 
 
@@ -143,9 +143,9 @@ def kpi_table(
     if level not in LEVEL_KINDS:
         raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVEL_KINDS)}")
     units = units_in_period(conn, period.start, period.end, root)
-    counts = kpi.attribute_retired(unit_counts(conn, period, root=root), set(units["code"]), successor_map(conn))
+    counts = hierarchy.attribute_retired(unit_counts(conn, period, root=root), set(units["code"]), successor_map(conn))
     if territory:
-        summed = kpi.territory_totals(counts, units)
+        summed = hierarchy.territory_totals(counts, units)
     else:
         summed = counts.set_index("unit_code").reindex(units["code"], fill_value=0)
         summed.index.name = "code"
@@ -159,12 +159,12 @@ def due_soon_counts(conn: sa.Connection, on: date, days: int, root: str | None =
     d = rollups.list_source(conn, on)
     rows = conn.execute(
         sa.select(d.c.unit_code, sa.func.count().label("due_soon"))
-        .where(kpi.due_soon_sql(d.c, on, days), *within(d.c.unit_code, root, on, on))
+        .where(kpi_sql.due_soon_sql(d.c, on, days), *within(d.c.unit_code, root, on, on))
         .group_by(d.c.unit_code)
     ).all()
     counts = frame(rows, ["unit_code", "due_soon"])
     valid = set(units_in_period(conn, on, on, root)["code"])
-    return kpi.attribute_retired(counts, valid, successor_map(conn), columns=("due_soon",))
+    return hierarchy.attribute_retired(counts, valid, successor_map(conn), columns=("due_soon",))
 
 
 def published(conn: sa.Connection, index_name: str | None = None) -> pd.DataFrame:

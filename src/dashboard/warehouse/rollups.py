@@ -11,7 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from dashboard.metrics import kpi, periods
+from dashboard.metrics import kpi, kpi_sql, periods
 from dashboard.warehouse import schema
 from dashboard.warehouse.engine import get_meta, set_meta
 
@@ -49,9 +49,9 @@ def refresh(conn: sa.Connection, cutoff: int, progress=None) -> int:
                 d.c.unit_code,
                 sa.literal(p.start, sa.Date).label("start_date"),
                 sa.literal(p.end, sa.Date).label("end_date"),
-                *kpi.count_columns(d.c, p.start, p.end),
+                *kpi_sql.count_columns(d.c, p.start, p.end),
             )
-            .where(kpi.relevant_sql(d.c, p.start, p.end))
+            .where(kpi_sql.relevant_sql(d.c, p.start, p.end))
             .group_by(d.c.unit_code)
         )
         cols = ["period_key", "cutoff", "unit_code", "start_date", "end_date", *kpi.COUNT_FIELDS]
@@ -71,7 +71,7 @@ def refresh_listable(conn: sa.Connection) -> int:
     t, d = schema.dossier_listable, schema.dossier
     conn.execute(t.delete())
     cols = list(schema.LISTABLE_COLUMNS)
-    conn.execute(t.insert().from_select(cols, sa.select(*[d.c[c] for c in cols]).where(kpi.listable_sql(d.c))))
+    conn.execute(t.insert().from_select(cols, sa.select(*[d.c[c] for c in cols]).where(kpi_sql.listable_sql(d.c))))
     span = data_range(conn)
     set_meta(conn, LISTABLE_LAST_DAY, span[1].isoformat() if span else "")
     set_meta(conn, LISTABLE_VERSION, get_meta(conn, "data_version") or "0")

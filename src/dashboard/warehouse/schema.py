@@ -164,7 +164,7 @@ rollup = sa.Table(
     *[sa.Column(name, sa.Integer, nullable=False) for name in COUNT_FIELDS],
 )
 
-#: The dossiers that can be on an overdue list (kpi.listable_sql: late, open, or ending after their due
+#: The dossiers that can be on an overdue list (kpi_sql.listable_sql: late, open, or ending after their due
 #: date; a few percent of all), with the columns the KPI conditions read: rebuilt with the rollup after every change
 #: and read by warehouse.overdue while its version is the warehouse's, so a list scans 74 000 rows, not 3 M.
 LISTABLE_COLUMNS = (

@@ -1,0 +1,101 @@
+"""Units in their hierarchy and across mergers (pure): ancestors and descendants valid in a period, the
+crosswalk of retired units to successors, and territory totals (a unit with everything under it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from dashboard.metrics.kpi import COUNT_FIELDS
+
+
+def ancestor_pairs(units: pd.DataFrame) -> list[tuple[str, str]]:
+    """(unit, ancestor-or-self) for every unit valid in the period (columns code, parent_code)."""
+    return ancestor_pairs_of(dict(zip(units["code"], units["parent_code"])))
+
+
+def ancestor_pairs_of(parent: Mapping[str, str | None]) -> list[tuple[str, str]]:
+    """ancestor_pairs over a mapping code → parent_code of the units valid in the period."""
+    pairs = []
+    for code in parent:
+        seen: set[str] = set()
+        node: str | None = code
+        while node is not None and node in parent and node not in seen:
+            seen.add(node)
+            pairs.append((code, node))
+            node = parent[node] if isinstance(parent[node], str) and parent[node] else None
+    return pairs
+
+
+def descendant_codes(units: pd.DataFrame, code: str) -> list[str]:
+    """The unit and all its descendants valid in the period (the "toàn địa bàn" of a unit)."""
+    return sorted({u for u, a in ancestor_pairs(units) if a == code})
+
+
+def successor_map(rows: pd.DataFrame) -> dict[str, str]:
+    """Crosswalk rows (code, successor_code) as code → successor; a unit split among several successors
+    keeps the first by code."""
+    out: dict[str, str] = {}
+    for code, succ in sorted(zip(rows["code"], rows["successor_code"])):
+        out.setdefault(code, succ)
+    return out
+
+
+def successor_in(code: str, successors: Mapping[str, str], valid: set[str]) -> str | None:
+    """The first unit along `code`'s crosswalk chain that is valid (None if the chain never reaches one)."""
+    seen = set()
+    node = code
+    while node not in valid:
+        if node in seen or node not in successors:
+            return None
+        seen.add(node)
+        node = successors[node]
+    return node
+
+
+def attribute_retired(
+    counts: pd.DataFrame, valid: set[str], successors: Mapping[str, str], columns=COUNT_FIELDS
+) -> pd.DataFrame:
+    """Give the dossiers of units retired before the period to their successor valid in the period.
+
+    A unit merged away on 01/01/2025 still has dossiers received before that date and open after it;
+    its successor handles them, so they count there instead of vanishing from every total.
+    counts: one row per unit_code with `columns`; returns the same shape, regrouped.
+    """
+    if counts.empty:
+        return counts
+    codes = counts["unit_code"]
+    retired = ~codes.isin(valid)
+    if not retired.any():
+        return counts
+    target = codes.where(~retired, codes.map(lambda c: successor_in(c, successors, valid) or c))
+    out = counts.assign(unit_code=target).groupby("unit_code", as_index=False, sort=True)[list(columns)].sum()
+    return out
+
+
+def absorbed_codes(codes, successors: Mapping[str, str], valid: set[str]) -> list[str]:
+    """`codes` plus every retired unit whose dossiers are attributed to one of them (see attribute_retired)."""
+    wanted = set(codes)
+    extra = {c for c in successors if c not in valid and successor_in(c, successors, valid) in wanted}
+    return sorted(wanted | extra)
+
+
+def territory_totals(counts: pd.DataFrame, units: pd.DataFrame, columns=COUNT_FIELDS) -> pd.DataFrame:
+    """Sum each unit's counts with those of all its descendants.
+
+    counts: one row per unit_code with `columns` (default COUNT_FIELDS; units without dossiers may be absent).
+    units: the units valid in the period, columns code and parent_code (one row per code).
+    Returns one row per unit in `units`, indexed by code, with the summed `columns`.
+    """
+    parent = dict(zip(units["code"], units["parent_code"]))
+    link = pd.DataFrame(ancestor_pairs(units), columns=["unit_code", "ancestor"])
+    own = counts.set_index("unit_code")[list(columns)] if len(counts) else None
+    if own is None:
+        zero = pd.DataFrame(0, index=pd.Index(list(parent), name="code"), columns=list(columns))
+        return zero
+    merged = link.merge(own, left_on="unit_code", right_index=True, how="inner")
+    summed = merged.groupby("ancestor")[list(columns)].sum()
+    summed = summed.reindex(list(parent), fill_value=0)
+    summed.index.name = "code"
+    return summed.astype("int64")
