@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 import sqlalchemy as sa
 
+from dashboard.i18n import LANGS, method, section
 from dashboard.metrics import kpi
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import overdue, queries
@@ -47,156 +48,11 @@ COLUMNS = (
 )
 RATE_COLUMNS = kpi.RATE_FIELDS
 
-LABELS = {
-    "grp_departments": {"vi": "Sở, ban, ngành", "en": "Departments and provincial bodies"},
-    "grp_branches": {"vi": "Chi nhánh Văn phòng đăng ký đất đai", "en": "Land-registry branches"},
-    "grp_districts": {"vi": "UBND cấp huyện", "en": "District people's committees"},
-    "grp_communes": {"vi": "UBND cấp xã", "en": "Commune people's committees"},
-    "total": {"vi": "Tổng cộng", "en": "Total"},
-    "cg_received": {"vi": "Tiếp nhận", "en": "Received"},
-    "cg_finished": {"vi": "Đã xử lý (gồm rút)", "en": "Processed (incl. withdrawn)"},
-    "cg_open": {"vi": "Đang xử lý", "en": "In progress"},
-    "cg_paused": {"vi": "Tạm dừng", "en": "Paused"},
-    "cg_overdue": {"vi": "Quá hạn", "en": "Overdue"},
-    "cg_rates": {"vi": "Tỷ lệ (%)", "en": "Rates (%)"},
-    "c_total": {"vi": "Tổng số", "en": "Total"},
-    "c_carried_in": {"vi": "Kỳ trước chuyển sang", "en": "Carried in"},
-    "c_in_period": {"vi": "Trong kỳ", "en": "In the period"},
-    "c_online": {"vi": "Trong kỳ: trực tuyến", "en": "In period: online"},
-    "c_direct": {"vi": "Trong kỳ: trực tiếp", "en": "In period: in person"},
-    "c_postal": {"vi": "Trong kỳ: bưu chính", "en": "In period: postal"},
-    "c_early": {"vi": "Trước hạn", "en": "Early"},
-    "c_on_time": {"vi": "Đúng hạn", "en": "On time"},
-    "c_late": {"vi": "Quá hạn", "en": "Late"},
-    "c_in_time": {"vi": "Trong hạn", "en": "In time"},
-    "c_overdue": {"vi": "Quá hạn", "en": "Overdue"},
-    "c_no_apology": {"vi": "Chưa có phiếu xin lỗi", "en": "Without apology letter"},
-    "on_time_rate": {"vi": "Đúng hạn (chính thức)", "en": "On time (official)"},
-    "on_time_rate_finished": {"vi": "Đúng hạn trên hồ sơ đã xử lý", "en": "On time among processed"},
-    "online_rate": {"vi": "Nộp trực tuyến", "en": "Submitted online"},
-    "online_payment_rate": {"vi": "Thanh toán trực tuyến", "en": "Paid online"},
-    "digitised_rate": {"vi": "Số hóa", "en": "Digitised"},
-    "satisfaction_rate": {"vi": "Hài lòng", "en": "Satisfied"},
-}
+#: labels of the official table (the catalogues' [report] table)
+LABELS = section("report")
 
-#: The methodology sheet: one line per definition (SPEC §4; research/domain.md §B.3–B.4).
-METHOD = {
-    "vi": [
-        (
-            "Đơn vị",
-            "Mỗi dòng là hồ sơ của chính đơn vị (MaDonVi), không cộng đơn vị cấp dưới; tổng nhóm và "
-            "tổng cộng là tổng các dòng. Đơn vị lấy theo danh mục có hiệu lực trong kỳ.",
-        ),
-        ("Kỳ báo cáo", "Từ ngày {start} đến ngày {end}. {rule}"),
-        ("So sánh ngày", "Mọi so sánh dùng ngày dương lịch (giờ Việt Nam), không dùng giờ phút."),
-        ("Loại trừ", "Hồ sơ trạng thái 1 (mới đăng ký) và 3 (không được tiếp nhận) không tính vào chỉ tiêu nào."),
-        ("Ngày kết thúc", "NgayKetThucXuLy với trạng thái 7, 9, 10; các trạng thái khác coi như chưa kết thúc."),
-        (
-            "Tiếp nhận trong kỳ",
-            "Ngày tiếp nhận trong kỳ. Trực tuyến: KenhThucHien = 2; trực tiếp: 1 hoặc trống; bưu chính: 3.",
-        ),
-        ("Kỳ trước chuyển sang", "Tiếp nhận trước ngày đầu kỳ và chưa kết thúc trước ngày đầu kỳ."),
-        ("Tiếp nhận: tổng số", "Trong kỳ + kỳ trước chuyển sang (số hồ sơ phải giải quyết)."),
-        (
-            "Đã xử lý",
-            "Trạng thái 9, 10 kết thúc trong kỳ, cộng hồ sơ công dân rút (7) kết thúc trong kỳ. Trước hạn: "
-            "kết thúc trước ngày hẹn trả; đúng hạn: đúng ngày hẹn trả hoặc không có ngày hẹn, và hồ sơ rút; "
-            "quá hạn: sau ngày hẹn trả.",
-        ),
-        (
-            "Đang xử lý",
-            "Tiếp nhận đến cuối kỳ, chưa kết thúc đến cuối kỳ và không tạm dừng. Trong hạn: hẹn trả từ "
-            "ngày cuối kỳ trở đi hoặc không có ngày hẹn; quá hạn: hẹn trả trước ngày cuối kỳ.",
-        ),
-        (
-            "Tạm dừng",
-            "Đang xử lý ở trạng thái 5 (bổ sung), 6 (nghĩa vụ tài chính) hoặc 8 (dừng xử lý): đồng hồ dừng, "
-            "tính là đúng hạn.",
-        ),
-        ("Quá hạn", "Đã xử lý quá hạn + đang xử lý quá hạn. Chưa có phiếu xin lỗi: CoPhieuXinLoi khác 1."),
-        ("Kiểm tra", "Tiếp nhận tổng số = Đã xử lý tổng số + Đang xử lý tổng số + Tạm dừng."),
-        (
-            "Tỷ lệ đúng hạn (chính thức)",
-            "(Trước hạn + đúng hạn + rút + tạm dừng + đang xử lý trong hạn) / "
-            "tiếp nhận tổng số — cách tính của QĐ 766 và báo cáo của tỉnh Quảng Nam.",
-        ),
-        (
-            "Đúng hạn trên hồ sơ đã xử lý",
-            "(Trước hạn + đúng hạn) / hồ sơ trạng thái 9, 10 kết thúc trong kỳ — cách tính báo chí và báo cáo cũ dùng.",
-        ),
-        ("Nộp trực tuyến", "Tiếp nhận trực tuyến / tiếp nhận trong kỳ."),
-        (
-            "Thanh toán trực tuyến",
-            "Tiếp nhận trong kỳ có DuocThanhToanTrucTuyen 1 hoặc 2 / tiếp nhận trong kỳ có phí, lệ phí.",
-        ),
-        ("Số hóa", "Tiếp nhận trong kỳ có thành phần số hóa / tiếp nhận trong kỳ."),
-        ("Hài lòng", "Đánh giá 1 hoặc 2 / số hồ sơ được đánh giá (1–4), trên hồ sơ đã xử lý trong kỳ."),
-        ("Không có dữ liệu", "Tỷ lệ để trống khi mẫu số bằng 0."),
-        (
-            "Danh sách quá hạn",
-            "Trang “Quá hạn”: hồ sơ giải quyết quá hạn trong kỳ và hồ sơ đang quá hạn tại cuối "
-            "kỳ của mọi đơn vị; số ngày quá hạn tính đến ngày kết thúc hoặc ngày cuối kỳ.",
-        ),
-        (
-            "Nguồn định nghĩa",
-            "SPEC §4 của dự án; research/domain.md §B.3–B.4 (Quyết định 766/QĐ-TTg ngày 23/06/2022; báo cáo tỉnh Quảng Nam).",
-        ),
-    ],
-    "en": [
-        (
-            "Units",
-            "Each row holds the unit's own dossiers (MaDonVi), not those of units below it; group totals and "
-            "the grand total are sums of rows. Units as listed for the period.",
-        ),
-        ("Period", "From {start} to {end}. {rule}"),
-        ("Dates", "All comparisons use calendar dates (Vietnam time), not times of day."),
-        ("Excluded", "Statuses 1 (newly registered) and 3 (not accepted) never count."),
-        ("End date", "NgayKetThucXuLy for statuses 7, 9, 10; any other status is not ended."),
-        (
-            "Received in the period",
-            "Received date inside the period. Online: KenhThucHien = 2; in person: 1 or empty; postal: 3.",
-        ),
-        ("Carried in", "Received before the first day and not ended before it."),
-        ("Received: total", "In the period + carried in (the dossiers to handle)."),
-        (
-            "Processed",
-            "Statuses 9, 10 ended in the period, plus withdrawals (7) ended in it. Early: ended before the "
-            "due date; on time: on the due date or no due date, and withdrawals; late: after the due date.",
-        ),
-        (
-            "In progress",
-            "Received by the last day, not ended by it, not paused. In time: due on or after the last "
-            "day or no due date; overdue: due before the last day.",
-        ),
-        (
-            "Paused",
-            "Open in status 5 (supplement), 6 (financial obligation) or 8 (stopped): the clock stops; counts "
-            "as on time.",
-        ),
-        ("Overdue", "Processed late + in progress overdue. Without apology letter: CoPhieuXinLoi other than 1."),
-        ("Check", "Received total = processed total + in progress total + paused."),
-        (
-            "On-time rate (official)",
-            "(early + on time + withdrawn + paused + in progress in time) / received total "
-            "— the QĐ 766 and Quảng Nam convention.",
-        ),
-        ("On time among processed", "(early + on time) / statuses 9, 10 ended in the period — the press convention."),
-        ("Submitted online", "Received online / received in the period."),
-        ("Paid online", "Received with DuocThanhToanTrucTuyen 1 or 2 / received with a fee or charge."),
-        ("Digitised", "Received with digitised components / received in the period."),
-        ("Satisfied", "Ratings 1 or 2 / rated dossiers (1–4), among dossiers processed in the period."),
-        ("No data", "A rate is left empty when its denominator is 0."),
-        (
-            "Overdue list",
-            "Sheet “Overdue”: dossiers processed late in the period and open and overdue at its end, "
-            "of every unit; days overdue up to the end date or the last day.",
-        ),
-        (
-            "Sources",
-            "The project's SPEC §4; research/domain.md §B.3–B.4 (Decision 766/QĐ-TTg of 23/06/2022; Quảng Nam reports).",
-        ),
-    ],
-}
+#: The methodology sheet: one line per definition (SPEC §4; research/domain.md §B.3–B.4), in each language
+METHOD = {lang: method(lang) for lang in LANGS}
 
 
 def period_rule(p: Period, lang: str) -> str:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from dashboard.i18n import reasons
 from dashboard.warehouse import schema
 from dashboard.warehouse.engine import bulk_insert, bump_data_version, next_id, reserve_ids
 
@@ -63,34 +64,8 @@ TARGET = {  # import column -> dossier column for coded values
     "SoLanBoSung": "supplement_count",
 }
 
-REASONS = {
-    "missing_value": ("Thiếu giá trị bắt buộc ở cột {field}", "Required value missing in column {field}"),
-    "bad_date": ("Ngày không đọc được ở cột {field}: '{value}'", "Unparseable date in column {field}: '{value}'"),
-    "bad_status": (
-        "Trạng thái hồ sơ (TrangThaiHoSo) ngoài khoảng 1–10: '{value}'",
-        "Status (TrangThaiHoSo) outside 1–10: '{value}'",
-    ),
-    "missing_end_date": (
-        "Hồ sơ trạng thái {value} phải có NgayKetThucXuLy",
-        "A dossier with status {value} needs NgayKetThucXuLy",
-    ),
-    "end_before_received": (
-        "NgayKetThucXuLy ({value}) trước NgayTiepNhan",
-        "NgayKetThucXuLy ({value}) is before NgayTiepNhan",
-    ),
-    "unknown_unit": (
-        "Mã đơn vị (MaDonVi) không có trong danh mục đơn vị: '{value}'",
-        "Unit code (MaDonVi) not in the unit list: '{value}'",
-    ),
-    "code_out_of_range": (
-        "Giá trị ngoài danh mục ở cột {field}: '{value}' (cho phép: {allowed})",
-        "Code out of range in column {field}: '{value}' (allowed: {allowed})",
-    ),
-    "superseded": (
-        "Bị thay thế bởi dòng {value} có cùng MaHoSo trong tệp",
-        "Superseded by row {value} with the same MaHoSo in this file",
-    ),
-}
+#: quarantine reasons: code → (Vietnamese, English) templates (the catalogues' [reasons.dossiers])
+REASONS = reasons("dossiers")
 
 
 class ImportRefused(Exception):

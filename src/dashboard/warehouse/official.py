@@ -19,6 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from dashboard.fmt import strip_diacritics
+from dashboard.i18n import reasons
 from dashboard.metrics import periods
 from dashboard.metrics.scorecard import GROUPS
 from dashboard.warehouse import schema
@@ -39,27 +40,8 @@ GROUP_NAMES = {
     "total": ("tong", "tong diem", "total"),
 }
 
-REASONS = {
-    "required": ("Thiếu giá trị bắt buộc ở cột {field}", "Required value missing in column {field}"),
-    "unknown_unit": (
-        "Mã đơn vị không có trong danh mục đơn vị: '{value}'",
-        "Unit code not in the unit list: '{value}'",
-    ),
-    "bad_period": (
-        "Kỳ không hợp lệ: '{value}' (ví dụ 2025-03, 2025-Q1, 2025)",
-        "Not a period: '{value}' (e.g. 2025-03, 2025-Q1, 2025)",
-    ),
-    "unknown_group": (
-        "Nhóm chỉ số không xác định: '{value}' (cho phép: {allowed})",
-        "Unknown group: '{value}' (allowed: {allowed})",
-    ),
-    "bad_number": ("Không phải số ở cột {field}: '{value}'", "Not a number in column {field}: '{value}'"),
-    "out_of_range": ("Điểm '{value}' ngoài khoảng 0 – điểm tối đa", "Score '{value}' outside 0 – max_score"),
-    "superseded": (
-        "Bị thay thế bởi dòng {value} cùng đơn vị, kỳ và nhóm trong tệp",
-        "Superseded by row {value} with the same unit, period and group in this file",
-    ),
-}
+#: quarantine reasons: code → (Vietnamese, English) templates (the catalogues' [reasons.scores])
+REASONS = reasons("scores")
 
 
 def _fold(text: str) -> str:
