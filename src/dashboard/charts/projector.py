@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import maps, palette, trends
-from dashboard.charts.ranking import ranking_bar
+from dashboard.charts.ranking import ranking_svg
 
 #: A 16:9 slide is 13.3 in wide, so at 1920 px one point is 2 px: the usual floor for slides read
 #: across a room, 18 pt, is 36 px (the page's body text); chart text 32 px, map labels 26 units (~32 px on
@@ -55,23 +55,13 @@ def map_slide(
     )
 
 
-def worst_slide(df: pd.DataFrame, value: str, target: float, lang: str) -> go.Figure:
-    """The units of df on one bar chart, worst at the top, in projector colours and type. The values stand
-    in a column right of the axis, so the dashed target line (drawn under the bars) crosses none of them."""
-    fig = ranking_bar(df, value, target, lang, height_per_row=72, colours=BANDS, worst_on_top=True)
-    bar = fig.data[0]
-    for name, text in zip(bar.y, bar.text):
-        fig.add_annotation(x=1.0, xref="paper", xanchor="left", xshift=12, y=name, yref="y", text=text, showarrow=False)
-    bar.update(text=None, textposition="none")
-    for shape in fig.layout.shapes:
-        shape.layer = "below"
-    lo = min(float(df[value].min()), target)
-    fig.update_layout(
-        height=max(420, 120 + 72 * len(df)),
-        margin=dict(l=10, r=190, t=60, b=30),
-        xaxis=dict(range=[max(0.0, lo - 3), 100.5]),
+def worst_slide(df: pd.DataFrame, value: str, target: float, lang: str, label: str = "") -> str:
+    """The units of df as the overview's ranking (one SVG renderer), worst at the top, in projector colours
+    and type: values in a column right of the bars, so the dashed target line crosses none of them."""
+    # the 640-unit drawing shown 1460 px wide: its 14-unit text is 32 px on a 1920 px slide
+    return ranking_svg(
+        df, value, target, lang, label=label, colours=BANDS, worst_first=True, values_column=True, max_width="1460px"
     )
-    return enlarge(fig)
 
 
 def trend_slide(s: pd.DataFrame, rates: tuple[str, ...], targets: dict[str, float], lang: str) -> go.Figure:

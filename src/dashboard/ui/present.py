@@ -101,16 +101,16 @@ def _worst(f: Filters, table: pd.DataFrame) -> bool:
     ranked = table[table["on_time_rate"].notna()].nsmallest(WORST_N, "on_time_rate")
     if len(ranked) < 2:
         return False
-    st.plotly_chart(
+    # inline SVG, as the overview's ranking (st.html's sanitiser drops SVG); names and values are escaped
+    st.markdown(
         projector.worst_slide(
             ranked.assign(name=ranked["name"].map(maps.short_name)),
             "on_time_rate",
             config.TARGETS["on_time_rate"],
             f.lang,
+            label=t("pdf_lowest", f.lang),
         ),
-        config={"displayModeBar": False, "staticPlot": True},
-        width="stretch",
-        key="pr_worst",
+        unsafe_allow_html=True,
     )
     return True
 
