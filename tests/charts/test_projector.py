@@ -21,3 +21,22 @@ def test_worst_slide_reads_from_the_worst_and_keeps_values_off_the_target_line()
     assert 'style="max-width: 1460px"' in svg and 'aria-label="Đơn vị thấp nhất"' in svg
     # the line is drawn first: the bars and values are painted over it
     assert svg.index("<line ") < svg.index("<rect ")
+
+
+def test_screen_and_projector_templates():
+    from datetime import date
+
+    from dashboard.charts import theme, trends
+
+    df = pd.DataFrame(
+        {"year": [2025, 2025], "month": [1, 2], "on_time_rate": [95.5, 93.0], "received": [10, 12], "overdue": [1, 2]}
+    )
+    fig = trends.rates_with_counts(
+        df, ["on_time_rate"], {"on_time_rate": 95.0}, "vi", highlight=(date(2025, 1, 15), date(2025, 2, 14)), cutoff=15
+    )
+    assert fig.layout.template.layout.font.size == theme.SCREEN_FONT
+    assert fig.layout.template.layout.colorway == tuple(projector.palette.LINES)
+    slide = projector.trend_slide(df, ("on_time_rate",), {"on_time_rate": 95.0}, "vi")
+    assert slide.layout.template.layout.font.size == theme.PROJECTOR_FONT == 32
+    assert slide.layout.template.layout.xaxis.tickfont.size == 32
+    assert all(a.font.size == 32 for a in slide.layout.annotations)

@@ -6,32 +6,27 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import maps, palette, trends
+from dashboard.charts import maps, palette, theme, trends
 from dashboard.charts.ranking import ranking_svg
 
 #: A 16:9 slide is 13.3 in wide, so at 1920 px one point is 2 px: the usual floor for slides read
 #: across a room, 18 pt, is 36 px (the page's body text); chart text 32 px, map labels 26 units (~32 px on
 #: the slide's map column).
-FONT = 32
+FONT = theme.PROJECTOR_FONT
 LABEL = 26
 #: the same Okabe–Ito bands as the pages (charts/palette.py)
 BANDS = palette.BAND_FILL
 
 
-def enlarge(fig: go.Figure, size: int = FONT) -> go.Figure:
-    """Every text of a figure at projector size: axes, legend, annotations, labels on marks."""
-    fig.update_layout(
-        font=dict(size=size, color=palette.BLACK),
-        hoverlabel=dict(font=dict(size=size)),
-        legend=dict(font=dict(size=size, color=palette.BLACK), title=dict(font=dict(size=size, color=palette.BLACK))),
-    )
-    fig.update_xaxes(tickfont=dict(size=size, color=palette.BLACK), title_font=dict(size=size, color=palette.BLACK))
-    fig.update_yaxes(tickfont=dict(size=size, color=palette.BLACK), title_font=dict(size=size, color=palette.BLACK))
+def enlarge(fig: go.Figure) -> go.Figure:
+    """A screen figure at projector size: the projector template (axes, legend, hover), and the texts a
+    figure sets itself (annotations, labels on marks) made as large and black."""
+    fig.update_layout(template=theme.PROJECTOR)
     for a in fig.layout.annotations or ():
-        a.font = dict(size=size, color=palette.BLACK)
+        a.font = dict(size=FONT, color=palette.BLACK)
     for tr in fig.data:
         if "textfont" in tr:
-            tr.textfont = dict(size=size, color=palette.BLACK)
+            tr.textfont = dict(size=FONT, color=palette.BLACK)
     return fig
 
 

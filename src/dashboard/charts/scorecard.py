@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import config, fmt
-from dashboard.charts import palette
+from dashboard.charts import palette, theme
 from dashboard.i18n import t
 
 #: One colour per 766 band (dark enough for text on white), used by the bars and the rankings table.
@@ -49,8 +49,7 @@ def score_by_month(df: pd.DataFrame, lang: str, height: int = 380) -> go.Figure:
         height=height,
         margin=dict(l=10, r=80, t=30, b=10),
         separators=fmt.plotly_separators(lang),
-        plot_bgcolor="white",
-        font=dict(size=14),
-        yaxis=dict(range=[0, 110], gridcolor=palette.GRID),
+        template=theme.SCREEN,
+        yaxis=dict(range=[0, 110]),
     )
     return fig

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import fmt
-from dashboard.charts import palette
+from dashboard.charts import palette, theme
 from dashboard.i18n import published_term, t
 from dashboard.metrics.trends import Event
 
@@ -100,13 +100,11 @@ def _layout(fig: go.Figure, lang: str, height: int) -> None:
         height=height,
         margin=dict(l=10, r=TARGET_MARGIN, t=50, b=10),
         separators=fmt.plotly_separators(lang),
-        plot_bgcolor="white",
-        font=dict(size=14),
+        template=theme.SCREEN,
         hovermode="x unified",
         legend=dict(orientation="h", yanchor="bottom", y=1.06, xanchor="left", x=0),
     )
-    fig.update_xaxes(gridcolor=palette.GRID, tickformat="%m/%Y", dtick="M3")
-    fig.update_yaxes(gridcolor=palette.GRID)
+    fig.update_xaxes(tickformat="%m/%Y", dtick="M3")
 
 
 def rates_with_counts(
@@ -246,14 +244,13 @@ def published(rows: pd.DataFrame, home: str, lang: str, height: int = 420) -> go
                 ),
             )
         )
-    fig.update_xaxes(dtick=1, tickformat="d", gridcolor=palette.GRID)
-    fig.update_yaxes(title=t("published_score", lang), gridcolor=palette.GRID)
+    fig.update_xaxes(dtick=1, tickformat="d")
+    fig.update_yaxes(title=t("published_score", lang))
     fig.update_layout(
         height=height,
         margin=dict(l=10, r=10, t=40, b=10),
         separators=fmt.plotly_separators(lang),
-        plot_bgcolor="white",
-        font=dict(size=14),
+        template=theme.SCREEN,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
     )
     return fig
@@ -289,10 +286,9 @@ def components(rows: pd.DataFrame, lang: str, height: int = 420) -> go.Figure:
         height=height,
         margin=dict(l=10, r=120, t=40, b=10),
         separators=fmt.plotly_separators(lang),
-        plot_bgcolor="white",
-        font=dict(size=14),
+        template=theme.SCREEN,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(gridcolor=palette.GRID, title=t("published_points", lang))
+    fig.update_xaxes(title=t("published_points", lang))
     return fig
