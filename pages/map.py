@@ -9,7 +9,7 @@ from dashboard.charts import maps
 from dashboard.geo import layers
 from dashboard.i18n import t
 from dashboard.metrics.kpi import RATE_FIELDS
-from dashboard.ui import components, data, filters, mapview
+from dashboard.ui import components, data, filters, mapview, state
 
 f = filters.current()
 lang, src, period = f.lang, f.src, f.period
@@ -30,8 +30,7 @@ view = (
 st.query_params["view"] = view
 
 if view == "units":
-    if f.state.demo:
-        st.info(t("demo_banner", lang), icon=":material/info:")
+    components.demo_banner(f)
     qp = st.query_params
     if "metric" not in st.session_state:
         st.session_state["metric"] = qp.get("metric") if qp.get("metric") in mapview.METRICS else "on_time_rate"
@@ -91,10 +90,10 @@ if view == "units":
             st.rerun()
         if commune:
             link.page_link(
-                "pages/overdue.py",
+                state.page_file("overdue"),
                 icon=":material/assignment_late:",
                 label=t("open_overdue_list", lang, name=commune_names[commune], period=fmt.period(period, lang)),
-                query_params={"unit": commune, "period": period.key, "scope": "own", "lang": lang},
+                query_params=state.params(f, unit=commune, scope="own"),
             )
     frame = mapview.map_frame(table, metric, lang)
     is_rate = metric in RATE_FIELDS

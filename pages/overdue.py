@@ -23,8 +23,7 @@ st.markdown(
     f"#### {f.unit_name} · {fmt.period_with_dates(period, lang)} · "
     f"{t('scope_territory' if f.territory else 'scope_own', lang)}"
 )
-if f.state.demo:
-    st.info(t("demo_banner", lang), icon=":material/info:")
+components.demo_banner(f)
 
 # Page state starts from the URL, so a link can name the list, the fields and the window.
 if "ov_list" not in st.session_state:

@@ -8,7 +8,7 @@ from dashboard.charts.ranking import ranking_svg
 from dashboard.i18n import t
 from dashboard.metrics.kpi import COUNT_FIELDS, KpiRow
 from dashboard.metrics.warning import DROP_POINTS, early_warning, territory_sum
-from dashboard.ui import components, data, filters
+from dashboard.ui import components, data, filters, state
 
 f = filters.current()
 lang, src = f.lang, f.src
@@ -17,8 +17,7 @@ st.title(t("page_overview", lang))
 st.markdown(
     f"#### {f.unit_name} · {fmt.period(f.period, lang)} · {t('scope_territory' if f.territory else 'scope_own', lang)}"
 )
-if f.state.demo:
-    st.info(t("demo_banner", lang), icon=":material/info:")
+components.demo_banner(f)
 
 
 def row_of(period, code) -> KpiRow:
@@ -30,15 +29,10 @@ def row_of(period, code) -> KpiRow:
 components.kpi_cards(row_of(f.period, f.unit_code), row_of(f.period.previous(), f.unit_code), lang)
 
 st.page_link(
-    "pages/overdue.py",
+    state.page_file("overdue"),
     icon=":material/assignment_late:",
     label=t("open_overdue_page", lang),
-    query_params={
-        "unit": f.unit_code,
-        "period": f.period.key,
-        "scope": "territory" if f.territory else "own",
-        "lang": lang,
-    },
+    query_params=state.params(f),
 )
 
 target = config.TARGETS["on_time_rate"]

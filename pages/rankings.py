@@ -10,15 +10,14 @@ from dashboard.charts.scorecard import BAND_766_COLOURS
 from dashboard.i18n import t
 from dashboard.metrics import ranking, scorecard
 from dashboard.metrics.kpi import RATE_FIELDS
-from dashboard.ui import components, data, filters
+from dashboard.ui import components, data, filters, state
 
 f = filters.current()
 lang, src, period = f.lang, f.src, f.period
 
 st.title(t("page_rankings", lang))
 st.markdown(f"#### {fmt.period_with_dates(period, lang)}")
-if f.state.demo:
-    st.info(t("demo_banner", lang), icon=":material/info:")
+components.demo_banner(f)
 
 GROUPS = ("district", "commune", "department", "land_registry_branch")
 # the level of kpi_table and whether a unit's figures include its descendants (766 rolls districts up)
@@ -88,7 +87,7 @@ def map_link(row) -> str | None:
     district = {"district": row["code"], "commune": row["parent_code"]}.get(group, row.get("area_code"))
     if group == "department" or not isinstance(district, str):
         return None
-    return f"./map?unit={row['code']}&period={period.key}&scope={scope}&lang={lang}&district={district}"
+    return state.link("map", unit=row["code"], period=period.key, scope=scope, lang=lang, district=district)
 
 
 def value_text(v) -> str:
@@ -110,7 +109,7 @@ shown = pd.DataFrame(
         t("col_movement", lang): [ranking.arrow(m) for m in r["movement"]],
         t("col_map", lang): [map_link(row) for _, row in r.iterrows()],
         t("col_overdue_list", lang): [
-            f"./overdue?unit={c}&period={period.key}&scope={scope}&lang={lang}" for c in r["code"]
+            state.link("overdue", unit=c, period=period.key, scope=scope, lang=lang) for c in r["code"]
         ],
     }
 )

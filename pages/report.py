@@ -18,8 +18,7 @@ st.title(t("page_report", lang))
 units = data.units_in_period(src, period.start, period.end)
 scope_name = units.loc[units["code"] == src.root, "name"].iloc[0] if src.root in set(units["code"]) else None
 st.markdown(f"#### {scope_name + ' · ' if scope_name else ''}{fmt.period_with_dates(period, lang)}")
-if f.state.demo:
-    st.info(t("demo_banner", lang), icon=":material/info:")
+components.demo_banner(f)
 st.caption(t("report_intro", lang))
 
 rep = data.period_report(src, period)

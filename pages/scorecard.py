@@ -10,18 +10,17 @@ from dashboard.charts.scorecard import score_by_month
 from dashboard.i18n import t
 from dashboard.metrics import periods, scorecard
 from dashboard.metrics.kpi import RATE_FIELDS
-from dashboard.ui import components, data, filters
+from dashboard.ui import components, data, filters, state
 
 f = filters.current()
-lang, src, state = f.lang, f.src, f.state
+lang, src, wh = f.lang, f.src, f.state
 
 st.title(t("page_scorecard", lang))
 st.markdown(
     f"#### {f.unit_name} · {fmt.period_with_dates(f.period, lang)} · "
     f"{t('scope_territory' if f.territory else 'scope_own', lang)}"
 )
-if state.demo:
-    st.info(t("demo_banner", lang), icon=":material/info:")
+components.demo_banner(f)
 
 
 def rates_of(period) -> dict:
@@ -124,7 +123,7 @@ rows.append(
 components.table(pd.DataFrame(rows))
 
 # The estimate month by month over the last year, so a fall shows when it happened
-months = periods.last_months(state.first_day, min(f.period.end, state.as_of), f.cutoff, 12)
+months = periods.last_months(wh.first_day, min(f.period.end, wh.as_of), f.cutoff, 12)
 s = scorecard.score_columns(data.series(src, tuple(months), f.unit_code, f.territory))
 st.subheader(t("score_by_month", lang))
 st.plotly_chart(score_by_month(s, lang), width="stretch", config={"displayModeBar": False}, key="sc_by_month")
@@ -149,13 +148,8 @@ if f.unit_code == config.HOME_PROVINCE:
 with st.expander(t("score_method", lang)):
     st.markdown(t("score_method_text", lang))
 st.page_link(
-    "pages/rankings.py",
+    state.page_file("rankings"),
     icon=":material/leaderboard:",
     label=t("open_rankings", lang),
-    query_params={
-        "unit": f.unit_code,
-        "period": f.period.key,
-        "scope": "territory" if f.territory else "own",
-        "lang": lang,
-    },
+    query_params=state.params(f),
 )

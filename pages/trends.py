@@ -10,18 +10,17 @@ from dashboard.ui import components, data, filters
 from dashboard.ui import figures as charts
 
 f = filters.current()
-lang, src, state = f.lang, f.src, f.state
+lang, src, wh = f.lang, f.src, f.state
 cutoff = f.cutoff
 
 st.title(t("page_trends", lang))
 st.markdown(f"#### {f.unit_name} · {t('scope_territory' if f.territory else 'scope_own', lang)}")
-if state.demo:
-    st.info(t("demo_banner", lang), icon=":material/info:")
+components.demo_banner(f)
 
 # Up to the newest complete month, whatever the chosen period (which is shaded): a unit merged away
 # is then seen continuing in its successor
-last = max(periods.latest_complete(state.as_of, "month", cutoff), periods.containing(f.period.end, "month", cutoff))
-every = periods.months_between(state.first_day, min(last.end, state.as_of), cutoff)
+last = max(periods.latest_complete(wh.as_of, "month", cutoff), periods.containing(f.period.end, "month", cutoff))
+every = periods.months_between(wh.first_day, min(last.end, wh.as_of), cutoff)
 span = st.segmented_control(
     t("trend_span", lang),
     [12, 24, 36, 0],

@@ -16,6 +16,7 @@ from dashboard.charts import palette
 from dashboard.i18n import note_text, published_term, t
 from dashboard.metrics.kpi import RATE_FIELDS, KpiRow
 from dashboard.metrics.targets import band
+from dashboard.ui import state
 
 log = logging.getLogger("dashboard.ui")
 
@@ -27,6 +28,12 @@ def _delta(now: float | None, before: float | None, lang: str) -> str | None:
         f"{fmt.number(now - before, lang, 2) if now >= before else '-' + fmt.number(before - now, lang, 2)} "
         f"{t('points', lang)} {t('vs_previous', lang)}"
     )
+
+
+def demo_banner(f) -> None:
+    """The note that the figures are the demo's, on every page of a demo warehouse."""
+    if f.state.demo:
+        st.info(t("demo_banner", f.lang), icon=":material/info:")
 
 
 def kpi_cards(row: KpiRow, previous: KpiRow, lang: str) -> None:
@@ -308,7 +315,7 @@ def warning_table(w: pd.DataFrame, period, lang: str, target: float) -> None:
         return " · ".join(out)
 
     def link(code: str, scope: str, kind: str) -> str:
-        return f"./overdue?unit={code}&period={period.key}&scope={scope}&lang={lang}&list={kind}"
+        return state.link("overdue", unit=code, period=period.key, scope=scope, lang=lang, list=kind)
 
     if flagged.empty:
         st.success(t("warning_none", lang, target=fmt.percent(target, lang, 0), drop=fmt.number(DROP_POINTS, lang)))

@@ -38,11 +38,8 @@ class Filters:
 
 
 def _kind_of(key: str) -> str:
-    if ".." in key:
-        return "custom"
-    if "Q" in key.upper():
-        return "quarter"
-    return "month" if "-" in key else "year"
+    """The kind of a (validated) period key, as metrics.periods reads it."""
+    return periods.parse(key).kind
 
 
 def _choices(kind: str, state: data.WarehouseState, cutoff: int) -> list[Period]:

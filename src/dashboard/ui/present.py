@@ -15,6 +15,7 @@ from dashboard.geo import layers
 from dashboard.i18n import t
 from dashboard.metrics import periods
 from dashboard.ui import components, data, mapview, overdue_view
+from dashboard.ui import state as view
 from dashboard.ui.filters import Filters
 
 SLIDES = ("map", "worst", "trends", "overdue")
@@ -195,15 +196,7 @@ def show(f: Filters) -> None:
                 t("present_next", f.lang), key="pr_next", shortcut="Right", on_click=_go, args=(1, n), width="stretch"
             )
             if b4.button(t("present_exit", f.lang), key="pr_exit", shortcut="Esc", width="stretch"):
-                st.switch_page(
-                    "pages/overview.py",
-                    query_params={
-                        "unit": f.unit_code,
-                        "period": f.period.key,
-                        "scope": "territory" if f.territory else "own",
-                        "lang": f.lang,
-                    },
-                )
+                st.switch_page(view.page_file("overview"), query_params=view.params(f))
         shown = {
             "map": lambda: _map(f, table, level),
             "worst": lambda: _worst(f, table),
@@ -212,7 +205,7 @@ def show(f: Filters) -> None:
         }[slide]()
         if not shown:
             st.markdown(f"## {t('no_data', f.lang)}")
-        state = t("present_paused", f.lang) if ss["pr_paused"] else t("present_every", f.lang, n=every)
-        st.caption(t("present_footer", f.lang, i=index + 1, n=n, state=state))
+        status = t("present_paused", f.lang) if ss["pr_paused"] else t("present_every", f.lang, n=every)
+        st.caption(t("present_footer", f.lang, i=index + 1, n=n, state=status))
 
     deck()
