@@ -1,5 +1,6 @@
 """Hồ sơ quá hạn: the late, overdue and due-soon dossiers of a unit and period, opened by URL."""
 
+import dataclasses
 from datetime import timedelta
 
 import streamlit as st
@@ -8,7 +9,7 @@ from dashboard import config, fmt
 from dashboard.i18n import t
 from dashboard.reports import excel
 from dashboard.ui import components, data, filters, overdue_view
-from dashboard.warehouse.overdue import LISTS
+from dashboard.warehouse.overdue import LISTS, ListQuery
 
 PAGE_SIZES = (25, 50, 100)
 SORTS = ("days_overdue", "due_date", "received_date", "end_date", "code")
@@ -33,7 +34,8 @@ if "ov_days" not in st.session_state:
     st.session_state["ov_days"] = int(days) if days.isdigit() and 1 <= int(days) <= 60 else config.due_soon_days()
 due_days = int(st.session_state["ov_days"])
 
-summary, options = data.overdue_summary(src, period, f.unit_code, f.territory, as_of, due_days)
+query = ListQuery(period, f.unit_code, f.territory, as_of, due_days)
+summary, options = data.overdue_summary(src, query)
 overdue_view.summary_metrics(summary, due_days, lang)
 overdue_view.breakdowns(summary, lang)
 st.divider()
@@ -68,11 +70,8 @@ with c_days:
     st.number_input(t("due_days", lang), min_value=1, max_value=60, step=1, key="ov_days")
 
 fields_t, procs_t = tuple(sorted(fields)), tuple(sorted(procedures))
-counts = (
-    summary.counts
-    if not (fields_t or procs_t)
-    else data.overdue_counts(src, period, f.unit_code, f.territory, as_of, due_days, fields_t, procs_t)
-)
+query = dataclasses.replace(query, fields=fields_t, procedures=procs_t)
+counts = summary.counts if not (fields_t or procs_t) else data.overdue_counts(src, query)
 kind = (
     st.segmented_control(
         " ",
@@ -141,23 +140,9 @@ elif total:
         demo=f.state.demo,
         total=total,
     )
-    args = (
-        src,
-        kind,
-        period,
-        f.unit_code,
-        f.territory,
-        as_of,
-        due_days,
-        fields_t,
-        procs_t,
-        sort,
-        descending,
-        MAX_EXPORT,
-    )
 
     def build() -> bytes:  # runs only when the button is pressed
-        return excel.list_workbook(data.overdue_all(*args), meta, lang)
+        return excel.list_workbook(data.overdue_all(src, kind, query, sort, descending, MAX_EXPORT), meta, lang)
 
     with c_export:
         components.download(
@@ -174,21 +159,7 @@ elif total:
 if total == 0:
     st.info(t("list_empty", lang))
 else:
-    rows = data.overdue_page(
-        src,
-        kind,
-        period,
-        f.unit_code,
-        f.territory,
-        as_of,
-        due_days,
-        fields_t,
-        procs_t,
-        sort,
-        descending,
-        (page_no - 1) * size,
-        size,
-    )
+    rows = data.overdue_page(src, kind, query, sort, descending, (page_no - 1) * size, size)
     first = (page_no - 1) * size + 1
     overdue_view.dossier_table(
         rows,

@@ -93,23 +93,13 @@ def published(src: Source) -> pd.DataFrame:
         return queries.published(conn)
 
 
-def _scope(
-    src: Source,
-    period: Period,
-    unit_code: str,
-    territory: bool,
-    as_of: date,
-    due_days: int,
-    fields: tuple[str, ...] = (),
-    procedures: tuple[str, ...] = (),
-):
-    """The overdue-list scope of a unit: its own code, or it and its descendants valid in the period
+def _scope(src: Source, q):
+    """The overdue-list scope of a query: the unit's own code, or it and its descendants valid in the period
     (with the retired units whose dossiers they took over); nothing outside the viewer's root."""
     from dashboard.warehouse.overdue import Scope
 
-    return Scope(
-        period, scope_codes(src, period, unit_code, territory), as_of, due_days, fields, procedures, root=src.root
-    )
+    codes = scope_codes(src, q.period, q.unit_code, q.territory)
+    return Scope(q.period, codes, q.as_of, q.due_days, q.fields, q.procedures, root=src.root)
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
@@ -120,77 +110,40 @@ def scope_codes(src: Source, period: Period, unit_code: str, territory: bool) ->
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def overdue_summary(src: Source, period: Period, unit_code: str, territory: bool, as_of: date, due_days: int):
-    """Counts of the three lists and the overdue breakdowns of a unit (scope is a SQL parameter, so the
-    shared cache never serves one unit's rows under another's key)."""
+def overdue_summary(src: Source, q):
+    """Counts of the three lists and the overdue breakdowns of a unit, before the field and procedure
+    filters (scope is a SQL parameter, so the shared cache never serves one unit's rows under another's
+    key). q: warehouse.overdue.ListQuery."""
     from dashboard.warehouse import overdue
 
     with engine(src.url).connect() as conn:
-        s = _scope(src, period, unit_code, territory, as_of, due_days)
-        return overdue.summary_and_options(conn, s)
+        return overdue.summary_and_options(conn, _scope(src, q.without_filters()))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def overdue_counts(
-    src: Source,
-    period: Period,
-    unit_code: str,
-    territory: bool,
-    as_of: date,
-    due_days: int,
-    fields: tuple[str, ...],
-    procedures: tuple[str, ...],
-) -> dict[str, int]:
+def overdue_counts(src: Source, q) -> dict[str, int]:
+    """The length of each list under the query's filters."""
     from dashboard.warehouse import overdue
 
     with engine(src.url).connect() as conn:
-        s = _scope(src, period, unit_code, territory, as_of, due_days, fields, procedures)
-        return overdue.counts(conn, s)
+        return overdue.counts(conn, _scope(src, q))
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=200)
-def overdue_page(
-    src: Source,
-    kind: str,
-    period: Period,
-    unit_code: str,
-    territory: bool,
-    as_of: date,
-    due_days: int,
-    fields: tuple[str, ...],
-    procedures: tuple[str, ...],
-    sort: str,
-    descending: bool,
-    offset: int,
-    limit: int,
-) -> pd.DataFrame:
+def overdue_page(src: Source, kind: str, q, sort: str, descending: bool, offset: int, limit: int) -> pd.DataFrame:
+    """One page of a list, ordered and cut in SQL."""
     from dashboard.warehouse import overdue
 
     with engine(src.url).connect() as conn:
-        s = _scope(src, period, unit_code, territory, as_of, due_days, fields, procedures)
-        return overdue.page(conn, kind, s, sort=sort, descending=descending, offset=offset, limit=limit)
+        return overdue.page(conn, kind, _scope(src, q), sort=sort, descending=descending, offset=offset, limit=limit)
 
 
-def overdue_all(
-    src: Source,
-    kind: str,
-    period: Period,
-    unit_code: str,
-    territory: bool,
-    as_of: date,
-    due_days: int,
-    fields: tuple[str, ...],
-    procedures: tuple[str, ...],
-    sort: str,
-    descending: bool,
-    limit: int,
-) -> pd.DataFrame:
+def overdue_all(src: Source, kind: str, q, sort: str, descending: bool, limit: int) -> pd.DataFrame:
     """The whole filtered list (for an export; not cached — it runs when the file is asked for)."""
     from dashboard.warehouse import overdue
 
     with engine(src.url).connect() as conn:
-        s = _scope(src, period, unit_code, territory, as_of, due_days, fields, procedures)
-        return overdue.page(conn, kind, s, sort=sort, descending=descending, offset=0, limit=limit)
+        return overdue.page(conn, kind, _scope(src, q), sort=sort, descending=descending, offset=0, limit=limit)
 
 
 @st.cache_data(ttl=600, show_spinner=False)

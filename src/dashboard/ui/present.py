@@ -17,6 +17,7 @@ from dashboard.metrics import periods
 from dashboard.ui import components, data, mapview, overdue_view
 from dashboard.ui import state as view
 from dashboard.ui.filters import Filters
+from dashboard.warehouse.overdue import ListQuery
 
 SLIDES = ("map", "worst", "trends", "overdue")
 DEFAULT_SECONDS = 20
@@ -128,7 +129,7 @@ def _trends(f: Filters) -> bool:
 
 def _overdue(f: Filters) -> bool:
     days = config.due_soon_days()
-    s, _ = data.overdue_summary(f.src, f.period, f.unit_code, f.territory, f.state.as_of, days)
+    s, _ = data.overdue_summary(f.src, ListQuery(f.period, f.unit_code, f.territory, f.state.as_of, days))
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("sum_overdue", f.lang), fmt.number(s.overdue, f.lang))
     c2.metric(t("list_open_overdue", f.lang), fmt.number(s.counts["open_overdue"], f.lang))

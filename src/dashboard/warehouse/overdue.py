@@ -58,6 +58,23 @@ class Scope:
         return Scope(self.period, self.unit_codes, self.as_of, self.due_days, root=self.root)
 
 
+@dataclass(frozen=True)
+class ListQuery:
+    """What a viewer asks the overdue lists for, before it is resolved to unit codes (ui.data caches by it):
+    a unit (with its territory or not), the period, the as-of date, the due-soon window and the filters."""
+
+    period: Period
+    unit_code: str
+    territory: bool
+    as_of: date
+    due_days: int = 3
+    fields: tuple[str, ...] = ()
+    procedures: tuple[str, ...] = ()
+
+    def without_filters(self) -> ListQuery:
+        return ListQuery(self.period, self.unit_code, self.territory, self.as_of, self.due_days)
+
+
 def _membership(c, kind: str, s: Scope) -> sa.ColumnElement:
     if kind == "due_soon":
         return kpi_sql.due_soon_sql(c, s.as_of, s.due_days)
