@@ -32,7 +32,7 @@ def test_links_are_relative_escaped_and_name_known_pages():
     assert state.link("overview", unit="49") == "./?unit=49"
     assert state.link("map", unit="a&b=c", district=None) == "./map?unit=a%26b%3Dc"  # no parameter injection
     assert state.page_file("rankings") == "pages/rankings.py"
-    with pytest.raises(ValueError):
+    with pytest.raises(KeyError):
         state.link("admin")
 
 

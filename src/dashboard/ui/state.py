@@ -23,7 +23,7 @@ def params(f, **changes) -> dict[str, str]:
 def link(page: str, **query) -> str:
     """A relative link to `page` with `query` (values written as given, None left out): "./overdue?unit=…"."""
     if page not in PAGES:
-        raise ValueError(f"unknown page {page!r}")
+        raise KeyError(page)  # a programming error: PAGES lists every page
     path = "" if page == "overview" else page
     return f"./{path}?{urlencode({k: str(v) for k, v in query.items() if v is not None})}"
 
@@ -31,5 +31,5 @@ def link(page: str, **query) -> str:
 def page_file(page: str) -> str:
     """The page's script, as st.page_link and st.switch_page name it."""
     if page not in PAGES:
-        raise ValueError(f"unknown page {page!r}")
+        raise KeyError(page)  # a programming error: PAGES lists every page
     return f"pages/{page}.py"
