@@ -19,15 +19,15 @@ def _load() -> dict[str, dict]:
 
 
 CATALOGUES = _load()
-#: key → {language → text}: the UI's strings (the [strings] table of every catalogue)
-STRINGS: dict[str, dict[str, str]] = {
-    key: {lang: CATALOGUES[lang]["strings"][key] for lang in LANGS} for key in CATALOGUES["vi"]["strings"]
-}
 
 
 def section(name: str) -> dict[str, dict[str, str]]:
-    """Another table of the catalogues as key → {language → text} (e.g. "report": the period report's labels)."""
+    """A table of the catalogues as key → {language → text} (e.g. "report": the period report's labels)."""
     return {key: {lang: CATALOGUES[lang][name][key] for lang in LANGS} for key in CATALOGUES["vi"][name]}
+
+
+#: key → {language → text}: the UI's strings (the [strings] table of every catalogue)
+STRINGS = section("strings")
 
 
 def method(lang: str) -> list[tuple[str, str]]:

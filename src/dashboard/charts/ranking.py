@@ -66,30 +66,29 @@ def ranking_svg(
     def x(v: float) -> float:
         return BAR_START + (min(max(v, lo), hi) - lo) / (hi - lo) * (BAR_END - BAR_START)
 
-    row, top = ROW, TOP
     width = SVG_WIDTH + (VALUES_COLUMN if values_column else 0)
     rows = []
     for i, (name, v) in enumerate(zip(d["name"].astype(str), vals)):
-        y = top + i * row
+        y = TOP + i * ROW
         shown = fmt.percent(v, lang)
         end = x(v) if pd.notna(v) else BAR_START
         vx = BAR_END + 8 if values_column else end + 4
         rows.append(
             f"<g><title>{escape(name)}: {escape(shown)}</title>"
-            f'<text x="{LABEL_END}" y="{y + 18:.1f}" text-anchor="end">{escape(short_label(name))}</text>'
-            f'<rect x="{BAR_START}" y="{y + 4:.1f}" width="{end - BAR_START:.1f}" height="{row - 8:.1f}" '
+            f'<text x="{LABEL_END}" y="{y + 18}" text-anchor="end">{escape(short_label(name))}</text>'
+            f'<rect x="{BAR_START}" y="{y + 4}" width="{end - BAR_START:.1f}" height="{ROW - 8}" '
             f'fill="{colours[band(v, target)]}" stroke="{palette.OUTLINE}" stroke-width="0.8"/>'
-            f'<text x="{vx:.1f}" y="{y + 18:.1f}" {HALO}>{escape(shown)}</text></g>'
+            f'<text x="{vx:.1f}" y="{y + 18}" {HALO}>{escape(shown)}</text></g>'
         )
-    height = top + row * len(d) + 8
+    height = TOP + ROW * len(d) + 8
     tx = x(target)
     caption = escape(t("chart_target", lang, value=fmt.percent(target, lang, 0)))
     style = f' style="max-width: {max_width}"' if max_width else ""
     return (
-        f'<svg class="bdtc-rank" viewBox="0 0 {width:.0f} {height:.0f}" role="img" aria-label="{escape(label)}" '
+        f'<svg class="bdtc-rank" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}" '
         f'width="100%" font-size="14" font-family="inherit"{style}>'
-        f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{top - 4:.1f}" y2="{height - 4:.1f}" stroke="{palette.LINE}" '
+        f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{TOP - 4}" y2="{height - 4}" stroke="{palette.LINE}" '
         f'stroke-dasharray="4 3"/>'  # under the bars and their values
-        f'<text x="{tx:.1f}" y="{top - 10:.1f}" text-anchor="middle" {HALO}>{caption}</text>'
+        f'<text x="{tx:.1f}" y="{TOP - 10}" text-anchor="middle" {HALO}>{caption}</text>'
         f"{''.join(rows)}</svg>"
     )

@@ -20,6 +20,7 @@ from dashboard.charts import palette
 from dashboard.i18n import t
 from dashboard.metrics import kpi
 from dashboard.metrics.targets import band
+from dashboard.reports import period as pr
 
 WORST_N = 10
 #: what to install when the PDF's libraries are missing
@@ -41,6 +42,48 @@ def _font_dir() -> Path:
 
 def _nfc(text) -> str:
     return unicodedata.normalize("NFC", str(text))
+
+
+#: a table cell: its text and, for a rate, the colour of its band (None: black)
+Cell = tuple[str, "str | None"]
+
+
+def _fitted(pdf, text: str, width: float) -> str:
+    """`text` cut to `width` mm in the current font, one character shorter each turn, ending in …"""
+    while pdf.get_string_width(text) > width - 2 and len(text) > 4:
+        text = text[:-2] + "…"
+    return text
+
+
+def _table(
+    pdf,
+    x: float,
+    y: float,
+    title: str,
+    heads: list[str],
+    widths: tuple[float, ...],
+    rows: list[tuple[str, list[Cell], bool]],
+    head_size: float = 7,
+) -> None:
+    """A titled table at (x, y): a shaded header row, then rows of a name (cut to its column) and
+    right-aligned cells; a bold row is a total."""
+    pdf.set_xy(x, y)
+    pdf.set_font("dejavu", "B", 10)
+    pdf.cell(0, 6, _nfc(title), new_x="LEFT", new_y="NEXT")
+    pdf.set_font("dejavu", "B", head_size)
+    pdf.set_fill_color(*palette.rgb(palette.SHEET_HEAD))
+    for wd, hd in zip(widths, heads):
+        pdf.cell(wd, 6, _nfc(hd), border=1, fill=True, align="C")
+    pdf.ln()
+    for name, cells, bold in rows:
+        pdf.set_x(x)
+        pdf.set_font("dejavu", "B" if bold else "", 7.5)
+        pdf.cell(widths[0], 5.6, _nfc(_fitted(pdf, name, widths[0])), border=1)
+        for wd, (text, colour) in zip(widths[1:], cells):
+            pdf.set_text_color(*palette.rgb(colour or palette.BLACK))
+            pdf.cell(wd, 5.6, _nfc(text), border=1, align="R")
+        pdf.set_text_color(0, 0, 0)
+        pdf.ln()
 
 
 #: the PDF map's drawing (viewBox units) and label size: at MAP_W mm wide, 26 units ≈ 7 pt
@@ -186,101 +229,79 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
         pdf.multi_cell(map_w, 4, _nfc(t("no_layer_short", lang)), new_x="LMARGIN", new_y="NEXT")
     y_left = pdf.get_y() + 4  # where the left column continues
     x2 = 12 + map_w + 4
-    pdf.set_xy(x2, y_top)
-    pdf.set_font("dejavu", "B", 10)
-    pdf.cell(0, 6, _nfc(t("pdf_lowest", lang)), new_x="LEFT", new_y="NEXT")
+    target = config.TARGETS["on_time_rate"]
     worst = worst_units(report.units, districts)
     widths = (pdf.w - 12 - x2 - 47, 15, 15, 17)
-    heads = (
-        t("col_unit", lang),
-        t("col_on_time_short", lang),
-        t("col_count_overdue", lang),
-        t("col_count_no_apology", lang),
+    heads = [t("col_on_time_short", lang), t("col_count_overdue", lang), t("col_count_no_apology", lang)]
+    _table(
+        pdf,
+        x2,
+        y_top,
+        t("pdf_lowest", lang),
+        [t("col_unit", lang), *heads],
+        widths,
+        [
+            (
+                str(u["name"]) + (" *" if u["kind"] == "district" else ""),
+                [
+                    (fmt.percent(u["on_time_rate"], lang), palette.BAND_TEXT[band(u["on_time_rate"], target)]),
+                    (fmt.number(u["overdue"], lang), None),
+                    (fmt.number(u["overdue_without_apology"], lang), None),
+                ],
+                False,
+            )
+            for _, u in worst.iterrows()
+        ],
     )
-    pdf.set_font("dejavu", "B", 7)
-    pdf.set_fill_color(221, 235, 247)
-    for wd, hd in zip(widths, heads):
-        pdf.cell(wd, 6, _nfc(hd), border=1, fill=True, align="C")
-    pdf.ln()
-    pdf.set_font("dejavu", "", 7.5)
-    for _, u in worst.iterrows():
-        pdf.set_x(x2)
-        name = str(u["name"]) + (" *" if u["kind"] == "district" else "")
-        while pdf.get_string_width(name) > widths[0] - 2 and len(name) > 4:
-            name = name[:-2] + "…"  # one character shorter each turn, ending in …
-        colour = palette.BAND_TEXT[band(u["on_time_rate"], config.TARGETS["on_time_rate"])]
-        pdf.cell(widths[0], 5.6, _nfc(name), border=1)
-        pdf.set_text_color(*palette.rgb(colour))
-        pdf.cell(widths[1], 5.6, _nfc(fmt.percent(u["on_time_rate"], lang)), border=1, align="R")
-        pdf.set_text_color(0, 0, 0)
-        pdf.cell(widths[2], 5.6, _nfc(fmt.number(u["overdue"], lang)), border=1, align="R")
-        pdf.cell(widths[3], 5.6, _nfc(fmt.number(u["overdue_without_apology"], lang)), border=1, align="R")
-        pdf.ln()
     pdf.set_x(x2)
     pdf.set_font("dejavu", "", 6.5)
     pdf.multi_cell(0, 3.2, _nfc(t("pdf_scope_note", lang)), new_x="LEFT", new_y="NEXT", align="L")
 
-    # The groups of the official table (I–IV), each unit's own dossiers, and the total
-    from dashboard.reports import period as pr
-
-    pdf.set_xy(x2, pdf.get_y() + 5)
-    pdf.set_font("dejavu", "B", 10)
-    pdf.cell(0, 6, _nfc(t("pdf_by_group", lang)), new_x="LEFT", new_y="NEXT")
-    gw = (widths[0], widths[1], widths[2], widths[3])
-    pdf.set_font("dejavu", "B", 7)
-    for wd, hd in zip(
-        gw,
-        (
-            t("pdf_group", lang),
-            t("col_on_time_short", lang),
-            t("col_count_overdue", lang),
-            t("col_count_no_apology", lang),
-        ),
-    ):
-        pdf.cell(wd, 6, _nfc(hd), border=1, fill=True, align="C")
-    pdf.ln()
-    for r in report.official().to_dict("records"):
-        if r["row_type"] == "unit":
-            continue
-        pdf.set_x(x2)
-        pdf.set_font("dejavu", "B" if r["row_type"] == "total" else "", 7.5)
-        name = f"{r['number']}. {pr.label(r['name'], lang)}" if r["number"] else pr.label(r["name"], lang)
-        while pdf.get_string_width(name) > gw[0] - 2 and len(name) > 4:
-            name = name[:-2] + "…"
-        rate = r["on_time_rate"]
-        colour = palette.BAND_TEXT[band(rate, config.TARGETS["on_time_rate"])] if rate is not None else palette.BLACK
-        pdf.cell(gw[0], 5.6, _nfc(name), border=1)
-        pdf.set_text_color(*palette.rgb(colour))
-        pdf.cell(gw[1], 5.6, _nfc(fmt.percent(rate, lang)), border=1, align="R")
-        pdf.set_text_color(0, 0, 0)
-        # the official table's last two columns: overdue (late + open overdue), without an apology letter
-        pdf.cell(gw[2], 5.6, _nfc(fmt.number(r[f"c{len(pr.COLUMNS) - 2}"], lang)), border=1, align="R")
-        pdf.cell(gw[3], 5.6, _nfc(fmt.number(r[f"c{len(pr.COLUMNS) - 1}"], lang)), border=1, align="R")
-        pdf.ln()
+    # The groups of the official table (I–IV), each unit's own dossiers, and the total; its last two
+    # columns are overdue (late + open overdue) and those without an apology letter
+    over, no_apology = f"c{len(pr.COLUMNS) - 2}", f"c{len(pr.COLUMNS) - 1}"
+    groups = [r for r in report.official().to_dict("records") if r["row_type"] != "unit"]
+    _table(
+        pdf,
+        x2,
+        pdf.get_y() + 5,
+        t("pdf_by_group", lang),
+        [t("pdf_group", lang), *heads],
+        widths,
+        [
+            (
+                f"{r['number']}. {pr.label(r['name'], lang)}" if r["number"] else pr.label(r["name"], lang),
+                [
+                    (
+                        fmt.percent(r["on_time_rate"], lang),
+                        palette.BAND_TEXT[band(r["on_time_rate"], target)] if r["on_time_rate"] is not None else None,
+                    ),
+                    (fmt.number(r[over], lang), None),
+                    (fmt.number(r[no_apology], lang), None),
+                ],
+                r["row_type"] == "total",
+            )
+            for r in groups
+        ],
+    )
 
     # Overdue by field (the land sector is the usual hotspot), under the map
-    rows = report.overdue_rows
-    if len(rows):
-        x2 = 12
-        pdf.set_xy(x2, y_left)
-        pdf.set_font("dejavu", "B", 10)
-        pdf.cell(0, 6, _nfc(t("sum_by_field", lang)), new_x="LEFT", new_y="NEXT")
+    if len(report.overdue_rows):
         by_field = report.overdue_by_field().head(8)
-        fw = (map_w - 38, 18, 20)
-        pdf.set_font("dejavu", "B", 7.5)
-        for wd, hd in zip(fw, (t("col_field", lang), t("col_count_overdue", lang), t("col_count_no_apology", lang))):
-            pdf.cell(wd, 6, _nfc(hd), border=1, fill=True, align="C")
-        pdf.ln()
-        pdf.set_font("dejavu", "", 7.5)
-        for name, r in by_field.iterrows():
-            pdf.set_x(x2)
-            name = str(name)
-            while pdf.get_string_width(name) > fw[0] - 2 and len(name) > 4:
-                name = name[:-2] + "…"
-            pdf.cell(fw[0], 5.6, _nfc(name), border=1)
-            pdf.cell(fw[1], 5.6, _nfc(fmt.number(r["overdue"], lang)), border=1, align="R")
-            pdf.cell(fw[2], 5.6, _nfc(fmt.number(r["no_apology"], lang)), border=1, align="R")
-            pdf.ln()
+        heads = [t("col_field", lang), t("col_count_overdue", lang), t("col_count_no_apology", lang)]
+        _table(
+            pdf,
+            12,
+            y_left,
+            t("sum_by_field", lang),
+            heads,
+            (map_w - 38, 18, 20),
+            [
+                (str(name), [(fmt.number(r["overdue"], lang), None), (fmt.number(r["no_apology"], lang), None)], False)
+                for name, r in by_field.iterrows()
+            ],
+            head_size=7.5,
+        )
 
     # Footer: definitions
     pdf.set_y(-38)

@@ -4,6 +4,7 @@ adopted by the baseline revision as it is. `init` and every writer call it; read
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -28,6 +29,7 @@ def _config(conn: sa.Connection | None = None) -> Config:
     return cfg
 
 
+@functools.cache  # the revisions are files of this package: read them once (data.state asks every 30 s)
 def head() -> str:
     """The newest revision."""
     rev = ScriptDirectory.from_config(_config()).get_current_head()
