@@ -269,7 +269,8 @@ def test_import_exit_status_and_messages(warehouse, tmp_path, capsys):
     out, err = capsys.readouterr()
     assert code == 1  # b.csv was refused whole
     assert "a.csv: 5 rows" in out and "quarantined 1" in out
-    assert "a.csv row 3 [MaDonVi]" in err and "b.csv: REFUSED" in err and "MaTTHC" in err
+    assert "a.csv line 3 [MaDonVi]" in err and "b.csv: REFUSED" in err and "MaTTHC" in err
+    assert "1 of 2 file(s) failed" in err.splitlines()[-1]
 
 
 def test_report_needs_a_period(warehouse, capsys):

@@ -102,6 +102,8 @@ def _upgrade(engine) -> None:
         print(
             f"Đã nâng cấp kho dữ liệu / upgraded the warehouse: {before or 'pre-migration'} → {after}", file=sys.stderr
         )
+        if _rollups_stale(engine):  # a revision that changed the rollup's columns cleared it
+            _refresh_rollups(engine, quiet=True)
 
 
 def cmd_upgrade(args) -> int:
@@ -114,30 +116,111 @@ def cmd_upgrade(args) -> int:
     return 0
 
 
+def _rollups_stale(engine) -> bool:
+    """Whether a rollup or the overdue-list table is behind the dossiers (after a crash, an interrupted
+    rebuild, or an import whose refresh did not run)."""
+    with engine.connect() as conn:
+        if rollups.data_range(conn) is None:
+            return False
+        listable = get_meta(conn, rollups.LISTABLE_VERSION) == (get_meta(conn, "data_version") or "0")
+        return not listable or not all(rollups.is_current(conn, c) for c in sorted({config.cutoff_day(), 1}))
+
+
+def _print_result(r, dry_run: bool) -> None:
+    head = "DRY RUN / CHẠY THỬ — " if dry_run else ""
+    where = r.format + (f", {r.encoding}" if r.encoding else "") + (f", sheet '{r.sheet}'" if r.sheet else "")
+    where += f", separator {r.separator!r}" if r.separator else ""
+    where += ", gzip" if r.compressed else ""
+    would = "would be " if dry_run else ""
+    print(
+        f"{head}{r.file}: {r.rows} rows ({where}) — {would}loaded {r.loaded} (new {r.new}, updated {r.updated}, "
+        f"unchanged {r.unchanged}), quarantined {r.quarantined - r.superseded}, superseded {r.superseded}, "
+        f"skipped {r.skipped} (blank {r.skipped_blank}, summary {r.skipped_summary})"
+    )
+    if r.header_line:
+        print(
+            f"  header: line {r.header_line}"
+            + (f", {r.title_rows} title row(s) above it skipped" if r.title_rows else "")
+        )
+    print("  columns: " + ", ".join(f"{c} ← '{h}'" for c, h in r.columns.items()))
+    if r.absent:
+        print("  absent (facts unknown, not zero): " + ", ".join(r.absent))
+    if r.extra_columns:
+        print("  extra columns kept: " + ", ".join(r.extra_columns))
+    if r.units_by_name:
+        first = list(r.units_by_name.items())[:10]
+        more = f" … and {len(r.units_by_name) - 10} more" if len(r.units_by_name) > 10 else ""
+        print(f"  units resolved by name ({len(r.units_by_name)}): " + "; ".join(f"{n} → {c}" for n, c in first) + more)
+    for sheet, rows in r.other_sheets:
+        print(f"  sheet '{sheet}' ({rows} non-empty rows) not read: use --sheet to import it", file=sys.stderr)
+    if r.cut_cells:
+        print(f"  {r.cut_cells} row(s) with a text cut to {config.TEXT_CELL_MAX} characters (see the row's notes)")
+    if r.reasons:
+        print("  quarantined by reason: " + ", ".join(f"{k} {v}" for k, v in sorted(r.reasons.items())))
+    for p in r.problems:
+        if p["reason_code"] != "superseded":
+            where = f" [{p['field']}]" if p.get("field") else ""
+            print(f"  {p['file_name']} line {p['row_number']}{where}: {p['reason_en']}", file=sys.stderr)
+    shown = sum(1 for p in r.problems if p["reason_code"] != "superseded")
+    if not dry_run and r.quarantined - r.superseded > shown:
+        print(f"  … see the quarantine table for all {r.quarantined} rows", file=sys.stderr)
+
+
 def cmd_import(args) -> int:
+    from dashboard.warehouse.ingest import mapping as mapping_file
+    from dashboard.warehouse.ingest.readers import ImportRefused
+
+    engine = _engine()
+    _require_warehouse(engine)
+    if not args.dry_run:
+        _upgrade(engine)
+    try:
+        mapping = mapping_file.load(Path(args.mapping)) if args.mapping else None
+    except ImportRefused as exc:
+        print(f"REFUSED / TỪ CHỐI — {exc}", file=sys.stderr)
+        return 1
+    options = dict(
+        mapping=mapping, sheet=args.sheet, header_row=args.header_row, encoding=args.encoding, dry_run=args.dry_run
+    )
+    results = importer.import_files(engine, [Path(f) for f in args.files], **options)
+    if not args.dry_run and (any(r.changed for r in results) or _rollups_stale(engine)):
+        _refresh_rollups(engine, quiet=True)
+    failed = 0
+    for r in results:
+        if r.refused:
+            failed += 1
+            print(
+                f"{r.file}: {'REFUSED / TỪ CHỐI' if r.status == 'refused' else 'FAILED / LỖI'} — {r.refused}",
+                file=sys.stderr,
+            )
+            continue
+        _print_result(r, args.dry_run)
+    n = len(results)
+    if failed:
+        print(f"{failed} of {n} file(s) failed, {n - failed} imported / {failed}/{n} tệp lỗi", file=sys.stderr)
+    elif n > 1:
+        print(f"all {n} files {'read' if args.dry_run else 'imported'} / {n} tệp đã xử lý")
+    return 1 if failed else 0
+
+
+def cmd_units(args) -> int:
+    from dashboard.warehouse.ingest import unitmatch
+
     engine = _engine()
     _require_warehouse(engine)
     _upgrade(engine)
-    results = importer.import_files(engine, [Path(f) for f in args.files])
-    if any(r.changed for r in results):
-        _refresh_rollups(engine, quiet=True)
-    refused = 0
-    for r in results:
-        if r.refused:
-            refused += 1
-            print(f"{r.file}: REFUSED / TỪ CHỐI — {r.refused}", file=sys.stderr)
-            continue
-        print(
-            f"{r.file}: {r.rows} rows — loaded {r.loaded} (new {r.new}, updated {r.updated}, "
-            f"unchanged {r.unchanged}), quarantined {r.quarantined - r.superseded}, superseded {r.superseded}"
-        )
-        for p in r.problems:
-            if p["reason_code"] != "superseded":
-                print(f"  {p['file_name']} row {p['row_number']} [{p['field']}]: {p['reason_en']}", file=sys.stderr)
-        shown = sum(1 for p in r.problems if p["reason_code"] != "superseded")
-        if r.quarantined - r.superseded > shown:
-            print(f"  … see the quarantine table for all {r.quarantined} rows", file=sys.stderr)
-    return 1 if refused else 0
+    if args.units_command == "alias":
+        with engine.begin() as conn:
+            unitmatch.add_alias(conn, args.name, args.code)
+        print(f"'{args.name}' → {args.code}")
+        return 0
+    with engine.connect() as conn:
+        rows = unitmatch.list_aliases(conn)
+    for alias, code in rows:
+        print(f"{alias}\t{code}")
+    if not rows:
+        print("(no aliases / chưa có tên nào được ghi nhận)", file=sys.stderr)
+    return 0
 
 
 def cmd_import_766(args) -> int:
@@ -335,8 +418,21 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=2025)
     d.add_argument("--quiet", action="store_true", help="no progress bar")
     d.add_argument("--if-empty", action="store_true", help="only when the warehouse has no dossiers yet")
-    i = sub.add_parser("import", help="import dossier files (CSV or XLSX, SPEC §2)")
+    i = sub.add_parser(
+        "import", help="import dossier files (CSV, XLSX, JSON, JSON Lines, or any of them gzipped; SPEC §2)"
+    )
     i.add_argument("files", nargs="+")
+    i.add_argument("--dry-run", action="store_true", help="read, map, resolve and check; write nothing")
+    i.add_argument("--mapping", help="TOML file naming columns, values and how units are given (docs/import-format.md)")
+    i.add_argument("--sheet", help="XLSX sheet to read (default: the first with a recognisable header)")
+    i.add_argument("--header-row", type=int, help="1-based line of the header (default: detected)")
+    i.add_argument("--encoding", help="text encoding of a CSV (default: detected)")
+    un = sub.add_parser("units", help="unit names as exports write them: record a deliberate match, list them")
+    unsub = un.add_subparsers(dest="units_command", required=True)
+    ual = unsub.add_parser("alias", help='record that NAME means unit CODE, e.g. "Chi nhánh VP ĐKĐĐ Tam Kỳ" CN_502')
+    ual.add_argument("name")
+    ual.add_argument("code")
+    unsub.add_parser("aliases", help="list the recorded names")
     o = sub.add_parser("import-766", help="official 766 scores (CSV or XLSX: unit, period, group, score, max_score)")
     o.add_argument("files", nargs="+")
     o.add_argument("--cutoff", type=int, help=f"cut-off day for the periods (default {config.DEFAULT_CUTOFF_DAY})")
@@ -400,6 +496,7 @@ def main(argv: list[str] | None = None) -> int:
         "report": cmd_report,
         "geo": cmd_geo,
         "users": cmd_users,
+        "units": cmd_units,
     }[args.command]
     try:
         return handler(args)

@@ -70,3 +70,25 @@ def cutoff_day() -> int:
 def install_command(extra: str) -> str:
     """The command that adds an optional part (pyproject's extras: geo, pdf) to an installation."""
     return f"pip install 'ban-do-the-che[{extra}]'"
+
+
+#: Import plausibility (issue: one dossier dated 10000 must not poison every page): dates before this day or
+#: more than DATE_WINDOW_YEARS_AHEAD years after today are quarantined; text cells keep this many characters.
+DEFAULT_DATE_MIN = "2000-01-01"
+DATE_WINDOW_YEARS_AHEAD = 2
+TEXT_CELL_MAX = 4000
+
+
+def date_window():
+    """(first, last) day a dossier's date may fall on: $DASHBOARD_DATE_MIN (default 2000-01-01) to today +
+    $DASHBOARD_DATE_YEARS_AHEAD years (default 2)."""
+    from datetime import date
+
+    first = date.fromisoformat(os.environ.get("DASHBOARD_DATE_MIN") or DEFAULT_DATE_MIN)
+    ahead = int(os.environ.get("DASHBOARD_DATE_YEARS_AHEAD") or DATE_WINDOW_YEARS_AHEAD)
+    today = date.today()
+    try:
+        last = today.replace(year=today.year + ahead)
+    except ValueError:  # 29 February
+        last = today.replace(year=today.year + ahead, day=28)
+    return first, last

@@ -11,18 +11,28 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.metrics import hierarchy, kpi, kpi_sql
-from dashboard.metrics.kpi import Dossier as D
+from dashboard.metrics.kpi import Dossier
 
 D1, D2 = date(2025, 1, 1), date(2025, 1, 31)
+#: the facts that a file may not give (unknown = None); the rule tests below give every dossier a channel
+#: and an apology flag, as a file with those columns does, and test the unknown case on its own
+KNOWN = ("received_channel_known", "received_digitised_known", "received_fee_known", "overdue_apology_known")
+
+
+def D(received, status, *, channel=1, apology=0, **kw):
+    return Dossier(received, status, channel=channel, apology=apology, **kw)
 
 
 def expect(engine, dossiers, **expected):
-    """Both definitions give exactly `expected` (unlisted counts are 0)."""
-    want = dict.fromkeys(kpi.COUNT_FIELDS, 0) | expected
-    assert pure_counts(dossiers, D1, D2) == want
+    """Both definitions give exactly `expected` (unlisted counts are 0; the KNOWN counts are compared only
+    when listed)."""
+    fields = [f for f in kpi.COUNT_FIELDS if f not in KNOWN or f in expected]
+    want = dict.fromkeys(fields, 0) | expected
+    pure = pure_counts(dossiers, D1, D2)
+    assert {f: pure[f] for f in fields} == want
     put(engine, dossiers)
     got = sql_counts(engine, D1, D2).get(UNIT, dict.fromkeys(kpi.COUNT_FIELDS, 0))
-    assert got == want
+    assert {f: got[f] for f in fields} == want
 
 
 def test_statuses_1_and_3_are_excluded(engine):
@@ -154,7 +164,10 @@ def test_channels_payment_digitisation_and_rating(engine):
         received=3,
         received_online=1,
         received_postal=1,
-        received_direct=1,
+        received_direct=0,  # the third dossier's channel is unknown
+        received_channel_known=2,
+        received_digitised_known=1,
+        received_fee_known=2,
         received_with_fee=2,
         received_paid_online=2,
         received_digitised=1,
@@ -164,6 +177,40 @@ def test_channels_payment_digitisation_and_rating(engine):
         rated_satisfied=1,
         open_in_time=1,
     )
+
+
+def test_unknown_facts_leave_rates_to_the_known_dossiers(engine):
+    """A file without KenhThucHien, HoSoCoThanhPhanSoHoa, CoPhieuXinLoi or DuocThanhToanTrucTuyen leaves them
+    unknown: they are in no numerator and no denominator, and the overdue are not 'without apology'."""
+    late = dict(due=date(2025, 1, 5), end=date(2025, 1, 8))
+    unknown = [
+        Dossier(date(2025, 1, 2), 10, has_fee=1, **late),
+        Dossier(date(2025, 1, 2), 4, due=date(2025, 1, 3)),
+    ]
+    expect(
+        engine,
+        unknown,
+        received=2,
+        finished=1,
+        finished_late=1,
+        open_overdue=1,
+        received_with_fee=1,
+        received_channel_known=0,
+        received_digitised_known=0,
+        received_fee_known=0,
+        overdue_apology_known=0,
+    )
+    row = kpi.KpiRow.from_counts(pure_counts(unknown, D1, D2))
+    assert row.rates()["online_rate"] is None and row.rates()["digitised_rate"] is None
+    assert row.rates()["online_payment_rate"] is None
+    assert row.overdue == 2 and row.overdue_without_apology_shown is None
+    known = [Dossier(date(2025, 1, 2), 10, channel=2, digitised=0, apology=0, **late)]
+    row = kpi.KpiRow.from_counts(pure_counts(unknown + known, D1, D2))
+    assert row.rate("online_rate") == 100.0 and row.coverage("online_rate") == (1, 3)
+    assert row.rate("digitised_rate") == 0.0 and row.coverage("digitised_rate") == (1, 3)
+    assert row.overdue_without_apology_shown == 1 and row.coverage("overdue_without_apology") == (1, 3)
+    full = kpi.KpiRow.from_counts(pure_counts(known, D1, D2))
+    assert full.coverage("online_rate") is None
 
 
 def test_rates_and_zero_denominators():
@@ -179,6 +226,7 @@ def test_rates_and_zero_denominators():
             open_in_time=1,
             open_overdue=2,
             received_online=4,
+            received_channel_known=8,
             received_with_fee=0,
         )
     )
@@ -276,7 +324,9 @@ def test_conservation(ds, bounds):
     opened = c["paused"] + c["open_in_time"] + c["open_overdue"]
     assert c["received"] + c["carried_in"] == c["finished"] + c["withdrawn"] + opened
     assert c["finished"] == c["finished_early"] + c["finished_on_time"] + c["finished_late"]
-    assert c["received"] == c["received_online"] + c["received_direct"] + c["received_postal"]
+    assert c["received_channel_known"] == c["received_online"] + c["received_direct"] + c["received_postal"]
+    assert c["received_channel_known"] <= c["received"] and c["received_fee_known"] <= c["received_with_fee"]
+    assert c["overdue_apology_known"] <= c["finished_late"] + c["open_overdue"]
 
 
 @pytest.fixture(scope="module")

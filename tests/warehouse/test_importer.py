@@ -239,8 +239,8 @@ def test_failure_mid_file_rolls_back_the_whole_file(engine, tmp_path, monkeypatc
     assert snapshot(engine) == before
 
 
-def test_non_utf8_file_is_refused_with_a_clear_message(engine, tmp_path):
-    path = tmp_path / "latin.csv"
-    path.write_bytes(",".join(HEADER).encode() + b"\n\xff\xfe\n")
+def test_undecodable_file_is_refused_with_a_clear_message(engine, tmp_path):
+    path = tmp_path / "binary.csv"
+    path.write_bytes(",".join(HEADER).encode() + b"\n\x81\x8d\x90\x9d\xff\n")  # undefined in cp1252 and cp1258
     [res] = run(engine, path)
-    assert res.refused and "UTF-8" in res.refused
+    assert res.refused and "binary.csv" in res.refused and "UTF-8" in res.refused

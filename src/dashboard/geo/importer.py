@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
@@ -22,51 +21,15 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
-from dashboard.fmt import strip_diacritics
 from dashboard.geo import layers
+from dashboard.warehouse.ingest.names import exact_key, folded_key  # one matcher for boundaries and dossiers
 from dashboard.warehouse.units import read_units_csv
 
-PREFIX = re.compile(r"^(xã|phường|thị trấn|huyện|thị xã|thành phố|quận|tỉnh|tp\.?|tx\.?|tt\.?)\s+", re.I)
-# old-style tone placement (hoà) and its modern form (hòa) are the same name
-OLD_TONES = {
-    "oà": "òa",
-    "oá": "óa",
-    "oả": "ỏa",
-    "oã": "õa",
-    "oạ": "ọa",
-    "oè": "òe",
-    "oé": "óe",
-    "oẻ": "ỏe",
-    "oẽ": "õe",
-    "oẹ": "ọe",
-    "uỳ": "ùy",
-    "uý": "úy",
-    "uỷ": "ủy",
-    "uỹ": "ũy",
-    "uỵ": "ụy",
-}
 LEVEL_PROPS = {
     "district": ("district_code", "district_full_name"),
     "commune": ("commune_code", "commune_full_name"),
     "province": ("province_code", "province_name"),
 }
-
-
-def exact_key(name: str) -> str:
-    """Case-, prefix- and spacing-insensitive, diacritics kept."""
-    s = unicodedata.normalize("NFC", str(name)).strip().lower()
-    s = re.sub(r"[’'`]", "'", s)
-    s = re.sub(r"\s+", " ", s)
-    while PREFIX.match(s):
-        s = PREFIX.sub("", s, count=1)
-    for old, new in OLD_TONES.items():
-        s = s.replace(old, new)
-    return s.replace("'", "").replace("-", " ").strip()
-
-
-def folded_key(name: str) -> str:
-    """exact_key without diacritics (đ → d)."""
-    return strip_diacritics(exact_key(name)).replace(" ", "")
 
 
 class _Table(HTMLParser):

@@ -11,7 +11,7 @@ excluded. All comparisons use calendar dates. ``end`` is NgayKetThucXuLy for sta
 - withdrawn: status 7 and D1 ≤ end ≤ D2 (counts as on time)
 - open: received ≤ D2 and (end is none or end > D2); split into paused (status 5, 6 or 8 with no end:
   the clock is stopped, counts as on time), open_in_time (due ≥ D2 or no due) and open_overdue (due < D2)
-- overdue = finished_late + open_overdue; overdue_without_apology: those without CoPhieuXinLoi = 1
+- overdue = finished_late + open_overdue; overdue_without_apology: those whose CoPhieuXinLoi is known and not 1
 - conservation: received + carried_in = finished + withdrawn + open
 
 Rates (percent; ``None`` — "không có dữ liệu" — when the denominator is 0):
@@ -19,10 +19,15 @@ Rates (percent; ``None`` — "không có dữ liệu" — when the denominator i
 - on_time_rate (official: 766 and Quảng Nam reports) =
   (finished_early + finished_on_time + withdrawn + paused + open_in_time) / (received + carried_in)
 - on_time_rate_finished (press convention) = (finished_early + finished_on_time) / finished
-- online_rate = received online (KenhThucHien = 2) / received
-- online_payment_rate = received and paid online (DuocThanhToanTrucTuyen 1 or 2) / received with a fee
-- digitised_rate = received with digitised components / received
+- online_rate = received online (KenhThucHien = 2) / received whose channel is known
+- online_payment_rate = received and paid online (DuocThanhToanTrucTuyen 1 or 2) / received with a fee whose
+  payment is known
+- digitised_rate = received with digitised components / received whose digitisation is known
 - satisfaction_rate = rated 1 or 2 / rated, over dossiers finished in the period
+
+A fact is unknown (None) when the file the dossier came from had no column for it (SPEC §2): a rate counts in
+its denominator only the dossiers whose fact is known, and COVERAGE names, for each figure that rests on such a
+fact, the count of dossiers it rests on and the count it would rest on were every fact known.
 
 Territory figures sum the counts of a unit and all its descendants valid in the period, then
 compute the rates (metrics/hierarchy.py). Everything here is pure: the definitions are given once as a
@@ -65,6 +70,10 @@ COUNT_FIELDS = (
     "received_digitised",
     "rated",
     "rated_satisfied",
+    "received_channel_known",
+    "received_digitised_known",
+    "received_fee_known",
+    "overdue_apology_known",
 )
 
 #: rate name -> (numerator counts, denominator counts)
@@ -74,12 +83,20 @@ RATE_DEFS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("received", "carried_in"),
     ),
     "on_time_rate_finished": (("finished_early", "finished_on_time"), ("finished",)),
-    "online_rate": (("received_online",), ("received",)),
-    "online_payment_rate": (("received_paid_online",), ("received_with_fee",)),
-    "digitised_rate": (("received_digitised",), ("received",)),
+    "online_rate": (("received_online",), ("received_channel_known",)),
+    "online_payment_rate": (("received_paid_online",), ("received_fee_known",)),
+    "digitised_rate": (("received_digitised",), ("received_digitised_known",)),
     "satisfaction_rate": (("rated_satisfied",), ("rated",)),
 }
 RATE_FIELDS = tuple(RATE_DEFS)
+
+#: figure → (dossiers whose fact is known, dossiers it would rest on with every fact known)
+COVERAGE: dict[str, tuple[str, str]] = {
+    "online_rate": ("received_channel_known", "received"),
+    "digitised_rate": ("received_digitised_known", "received"),
+    "online_payment_rate": ("received_fee_known", "received_with_fee"),
+    "overdue_without_apology": ("overdue_apology_known", "overdue"),
+}
 
 #: The exact columns of `python -m dashboard report`.
 REPORT_FIELDS = (
@@ -109,7 +126,7 @@ class Dossier:
     status: int
     due: date | None = None
     end: date | None = None  # NgayKetThucXuLy as recorded
-    channel: int | None = None  # KenhThucHien; none means 1 (trực tiếp)
+    channel: int | None = None  # KenhThucHien; none = unknown (the file had no such column)
     paid_online: int | None = None  # DuocThanhToanTrucTuyen
     has_fee: int | None = None  # CoPhiLePhi
     digitised: int | None = None  # HoSoCoThanhPhanSoHoa
@@ -130,12 +147,14 @@ def classify(d: Dossier, d1: date, d2: date) -> dict[str, int]:
     end = kpi_end(d.status, d.end)
     if d1 <= d.received <= d2:
         out["received"] = 1
-        channel = d.channel or 1
-        out["received_online"] = int(channel == 2)
-        out["received_direct"] = int(channel == 1)
-        out["received_postal"] = int(channel == 3)
+        out["received_channel_known"] = int(d.channel is not None)
+        out["received_online"] = int(d.channel == 2)
+        out["received_direct"] = int(d.channel == 1)
+        out["received_postal"] = int(d.channel == 3)
         out["received_with_fee"] = int(d.has_fee == 1)
+        out["received_fee_known"] = int(d.has_fee == 1 and d.paid_online is not None)
         out["received_paid_online"] = int(d.paid_online in (1, 2))
+        out["received_digitised_known"] = int(d.digitised is not None)
         out["received_digitised"] = int(d.digitised == 1)
     if d.received < d1 and (end is None or end >= d1):
         out["carried_in"] = 1
@@ -162,8 +181,9 @@ def classify(d: Dossier, d1: date, d2: date) -> dict[str, int]:
         else:
             out["open_overdue"] = 1
             late = True
-    if late and d.apology != 1:
-        out["overdue_without_apology"] = 1
+    if late and d.apology is not None:
+        out["overdue_apology_known"] = 1
+        out["overdue_without_apology"] = int(d.apology != 1)
     return out
 
 
@@ -218,6 +238,10 @@ class KpiRow:
     received_digitised: int = 0
     rated: int = 0
     rated_satisfied: int = 0
+    received_channel_known: int = 0
+    received_digitised_known: int = 0
+    received_fee_known: int = 0
+    overdue_apology_known: int = 0
 
     @classmethod
     def from_counts(cls, counts: Mapping[str, int]) -> KpiRow:
@@ -242,6 +266,19 @@ class KpiRow:
 
     def rates(self) -> dict[str, float | None]:
         return {name: self.rate(name) for name in RATE_FIELDS}
+
+    def coverage(self, name: str) -> tuple[int, int] | None:
+        """(known, total) when the figure rests on part of its dossiers only, else None."""
+        if name not in COVERAGE:
+            return None
+        known_f, total_f = COVERAGE[name]
+        known, total = getattr(self, known_f), getattr(self, total_f) if total_f != "overdue" else self.overdue
+        return (known, total) if known < total else None
+
+    @property
+    def overdue_without_apology_shown(self) -> int | None:
+        """The count, or None ("không có dữ liệu") when no overdue dossier says whether it had a letter."""
+        return None if self.overdue and not self.overdue_apology_known else self.overdue_without_apology
 
 
 assert tuple(f.name for f in fields(KpiRow)) == COUNT_FIELDS

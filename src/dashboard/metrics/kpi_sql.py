@@ -70,7 +70,6 @@ def count_conditions(c, d1: date, d2: date) -> dict[str, sa.ColumnElement]:
     unpaused_open = sa.and_(is_open, c.status.notin_(PAUSED_STATUSES))
     finished_late = sa.and_(finished, c.due_date.is_not(None), c.end_date > c.due_date)
     open_overdue = sa.and_(unpaused_open, c.due_date.is_not(None), c.due_date < d2)
-    channel = sa.func.coalesce(c.channel, 1)
     rated = sa.and_(finished, c.rating.in_((1, 2, 3, 4)))
     return {
         "received": received,
@@ -83,15 +82,19 @@ def count_conditions(c, d1: date, d2: date) -> dict[str, sa.ColumnElement]:
         "paused": paused,
         "open_in_time": sa.and_(unpaused_open, sa.or_(c.due_date.is_(None), c.due_date >= d2)),
         "open_overdue": open_overdue,
-        "overdue_without_apology": sa.and_(sa.or_(finished_late, open_overdue), sa.func.coalesce(c.apology, 0) != 1),
-        "received_online": sa.and_(received, channel == 2),
-        "received_direct": sa.and_(received, channel == 1),
-        "received_postal": sa.and_(received, channel == 3),
+        "overdue_without_apology": sa.and_(sa.or_(finished_late, open_overdue), c.apology != 1),
+        "received_online": sa.and_(received, c.channel == 2),
+        "received_direct": sa.and_(received, c.channel == 1),
+        "received_postal": sa.and_(received, c.channel == 3),
         "received_with_fee": sa.and_(received, c.has_fee == 1),
         "received_paid_online": sa.and_(received, c.paid_online.in_((1, 2))),
         "received_digitised": sa.and_(received, c.digitised == 1),
         "rated": rated,
         "rated_satisfied": sa.and_(rated, c.rating.in_((1, 2))),
+        "received_channel_known": sa.and_(received, c.channel.is_not(None)),
+        "received_digitised_known": sa.and_(received, c.digitised.is_not(None)),
+        "received_fee_known": sa.and_(received, c.has_fee == 1, c.paid_online.is_not(None)),
+        "overdue_apology_known": sa.and_(sa.or_(finished_late, open_overdue), c.apology.is_not(None)),
     }
 
 

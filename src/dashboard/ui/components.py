@@ -69,7 +69,13 @@ def kpi_cards(row: KpiRow, previous: KpiRow, lang: str) -> None:
             f"{t('open_overdue', lang)}: {fmt.number(row.open_overdue, lang)}"
         )
     with c4:
-        st.metric(t("overdue_without_apology", lang), fmt.number(row.overdue_without_apology, lang), border=True)
+        shown = row.overdue_without_apology_shown
+        st.metric(
+            t("overdue_without_apology", lang),
+            t("no_data", lang) if shown is None else fmt.number(shown, lang),
+            border=True,
+        )
+        coverage_note(row, "overdue_without_apology", lang)
     cols = st.columns(6)
     small = [("received", fmt.number(row.received, lang)), ("carried_in", fmt.number(row.carried_in, lang))]
     small += [
@@ -79,6 +85,15 @@ def kpi_cards(row: KpiRow, previous: KpiRow, lang: str) -> None:
     for col, (key, value) in zip(cols, small):
         with col:
             st.metric(t(key, lang), value, border=True)
+            coverage_note(row, key, lang)
+
+
+def coverage_note(row: KpiRow, name: str, lang: str) -> None:
+    """'dựa trên 1.234/2.000 hồ sơ' under a figure that rests on part of its dossiers (a file without the
+    column left the others unknown); nothing when every dossier's fact is known or none is."""
+    cov = row.coverage(name)
+    if cov and cov[0]:
+        st.caption(t("based_on", lang, known=fmt.number(cov[0], lang), total=fmt.number(cov[1], lang)))
 
 
 TABLE_CSS = """<style>

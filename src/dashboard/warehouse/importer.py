@@ -1,194 +1,287 @@
-"""Import of dossier exports (SPEC §2): CSV (UTF-8, with or without BOM) or the first sheet of an XLSX.
+"""Import of dossier exports (SPEC §2) as they come from one-stop systems and the national sync record.
 
-Every row lands in the warehouse or in quarantine with a reason in Vietnamese and English; a file with
-a required column missing is refused whole. One file is one transaction. Rows are upserted by MaHoSo,
-and a row whose content is already stored is left untouched, so importing a file twice changes nothing.
+The pipeline, one file at a time and in one transaction:
+read (ingest/readers: CSV in any common encoding, any XLSX sheet, JSON, JSON Lines, gzip; the header found
+below any title block) → columns (ingest/columns: national names, Vietnamese headers, a mapping file) → clean
+cells (NFKC, control characters, long texts cut) → values (codes, words such as "Đã trả kết quả", dates) →
+units (by code or by name, valid on the received date) → checks → quarantine / upsert → import log.
+
+Every data row is loaded, quarantined with its file line, column and reason, or skipped (blank or summary
+row) and counted; a final check inside the transaction holds rows read = loaded + quarantined + skipped.
+Only structural problems refuse a file. A column absent from the file leaves its fact unknown (NULL); an
+empty cell of a present column keeps the SPEC §2 meaning. Rows are upserted by MaHoSo; a row whose content
+is already stored is left untouched, so importing a file twice changes nothing.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
+import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from dashboard import config
 from dashboard.i18n import reasons
 from dashboard.warehouse import schema
-from dashboard.warehouse.engine import bulk_insert, bump_data_version, next_id, reserve_ids
+from dashboard.warehouse.engine import bulk_insert, bump_data_version, next_id
+from dashboard.warehouse.ingest import columns as C
+from dashboard.warehouse.ingest import pipeline, readers
+from dashboard.warehouse.ingest.mapping import Mapping
+from dashboard.warehouse.ingest.names import fold
+from dashboard.warehouse.ingest.pipeline import ImportFailed, log_refusal  # noqa: F401  (re-exported)
+from dashboard.warehouse.ingest.readers import ImportRefused
+from dashboard.warehouse.ingest.unitmatch import UnitIndex
 
-REQUIRED_COLUMNS = ("MaHoSo", "MaTTHC", "MaDonVi", "NgayTiepNhan", "TrangThaiHoSo")
-OPTIONAL_COLUMNS = (
-    "TenTTHC",
-    "MaLinhVuc",
-    "TenLinhVuc",
-    "NgayHenTra",
-    "NgayKetThucXuLy",
-    "NgayTra",
-    "KenhThucHien",
-    "MucDo",
-    "DuocThanhToanTrucTuyen",
-    "CoPhiLePhi",
-    "HoSoCoThanhPhanSoHoa",
-    "CoPhieuXinLoi",
-    "SoLanBoSung",
-    "DanhGiaHaiLong",
-)
-KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-DATE_COLUMNS = ("NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra")
-#: coded columns and the values they accept
-CODES = {
-    "KenhThucHien": (1, 2, 3),
-    "MucDo": (2, 3, 4),
-    "DuocThanhToanTrucTuyen": (0, 1, 2),
-    "CoPhiLePhi": (0, 1),
-    "HoSoCoThanhPhanSoHoa": (0, 1),
-    "CoPhieuXinLoi": (0, 1),
-    "DanhGiaHaiLong": (1, 2, 3, 4),
-}
-TARGET = {  # import column -> dossier column for coded values
-    "KenhThucHien": "channel",
-    "MucDo": "online_level",
-    "DuocThanhToanTrucTuyen": "paid_online",
-    "CoPhiLePhi": "has_fee",
-    "HoSoCoThanhPhanSoHoa": "digitised",
-    "CoPhieuXinLoi": "apology",
-    "DanhGiaHaiLong": "rating",
-    "SoLanBoSung": "supplement_count",
-}
+REQUIRED_COLUMNS = C.REQUIRED
+OPTIONAL_COLUMNS = C.OPTIONAL
+KNOWN_COLUMNS = C.CANONICAL
+DATE_COLUMNS = C.DATES
 
 #: quarantine reasons: code → (Vietnamese, English) templates (the catalogues' [reasons.dossiers])
 REASONS = reasons("dossiers")
-
-
-class ImportRefused(Exception):
-    """The whole file is refused (nothing from it is written to the warehouse)."""
+_SUMMARY = re.compile(r"^(tongcong|tongso|tong|cong|total|sum)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
 class ImportResult:
     file: str
-    rows: int = 0
+    rows: int = 0  # data rows read (below the header)
     loaded: int = 0  # new + updated + unchanged
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    quarantined: int = 0  # includes superseded
+    quarantined: int = 0  # rows, including superseded
     superseded: int = 0
+    skipped_blank: int = 0
+    skipped_summary: int = 0
+    title_rows: int = 0
     refused: str | None = None
+    status: str = "loaded"  # loaded, refused, failed, dry-run
     import_id: int | None = None
+    format: str | None = None
+    encoding: str | None = None
+    separator: str | None = None
+    sheet: str | None = None
+    header_line: int | None = None
+    compressed: bool = False
+    columns: dict[str, str] = dc_field(default_factory=dict)  # canonical → header in the file
+    absent: list[str] = dc_field(default_factory=list)  # optional columns the file lacks (facts unknown)
+    extra_columns: list[str] = dc_field(default_factory=list)
+    units_by_name: dict[str, str] = dc_field(default_factory=dict)  # name in the file → code
+    other_sheets: list[tuple[str, int]] = dc_field(default_factory=list)
+    reasons: dict[str, int] = dc_field(default_factory=dict)  # reason code → rows
+    cut_cells: int = 0
     problems: list[dict] = dc_field(default_factory=list)  # first quarantine entries, for display
 
     @property
     def changed(self) -> bool:
         return bool(self.new or self.updated)
 
+    @property
+    def skipped(self) -> int:
+        return self.skipped_blank + self.skipped_summary
 
-# ---- reading --------------------------------------------------------------------------------
-
-
-def _cell_text(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, datetime):
-        return v.isoformat(sep=" ")
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if hasattr(v, "isoformat"):  # date or time
-        return v.isoformat()
-    return str(v).strip()
-
-
-def read_table(path: Path) -> pd.DataFrame:
-    """The file's rows as strings ('' for empty), columns as in the header."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises several types for broken files
-            raise ImportRefused(f"{path.name}: không đọc được tệp XLSX / cannot read the XLSX file ({exc})") from exc
-        try:
-            rows = [[_cell_text(v) for v in r] for r in wb.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            wb.close()
-        while rows and not any(rows[-1]):
-            rows.pop()
-        if not rows:
-            raise ImportRefused(f"{path.name}: tệp rỗng / the file is empty")
-        header = rows[0]
-        while header and header[-1] == "":
-            header = header[:-1]
-        width = len(header)
-        body = [(r + [""] * width)[:width] for r in rows[1:]]
-        return pd.DataFrame(body, columns=header, dtype=str)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRefused(
-            f"{path.name}: tệp không phải UTF-8 (byte {exc.start}) / the file is not UTF-8 (byte {exc.start})"
-        ) from exc
-    if not text.strip():
-        raise ImportRefused(f"{path.name}: tệp rỗng / the file is empty")
-    first = text.splitlines()[0]
-    sep = ";" if first.count(";") > first.count(",") else ","
-    df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
-    return df.apply(lambda s: s.str.strip())
-
-
-def map_columns(df: pd.DataFrame, file_name: str) -> tuple[pd.DataFrame, list[str]]:
-    """Rename known columns (case-insensitive) to their canonical names; refuse on a missing one."""
-    canon = {c.lower(): c for c in KNOWN_COLUMNS}
-    rename, seen = {}, {}
-    for col in df.columns:
-        key = str(col).strip().lower()
-        if key in canon:
-            if canon[key] in seen:
-                raise ImportRefused(
-                    f"{file_name}: cột {canon[key]} xuất hiện hai lần / column {canon[key]} appears twice"
-                )
-            seen[canon[key]] = col
-            rename[col] = canon[key]
-    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
-    if missing:
-        raise ImportRefused(
-            f"{file_name}: thiếu cột bắt buộc {', '.join(missing)} / required column missing: {', '.join(missing)}"
+    def details(self) -> dict:
+        return dict(
+            format=self.format,
+            encoding=self.encoding,
+            separator=self.separator,
+            sheet=self.sheet,
+            header_line=self.header_line,
+            title_rows=self.title_rows,
+            compressed=self.compressed,
+            columns=self.columns,
+            absent=self.absent,
+            units_by_name=self.units_by_name,
+            other_sheets=self.other_sheets,
+            skipped_blank=self.skipped_blank,
+            skipped_summary=self.skipped_summary,
+            reasons=self.reasons,
+            cut_cells=self.cut_cells,
         )
-    out = df.rename(columns=rename)
-    extra = [c for c in out.columns if c not in KNOWN_COLUMNS]
-    for c in OPTIONAL_COLUMNS:
-        if c not in out.columns:
-            out[c] = ""
-    return out, extra
 
 
-# ---- parsing --------------------------------------------------------------------------------
+# ---- columns ------------------------------------------------------------------------------------
+
+
+def _header_score(mapping: Mapping | None):
+    mapped = {fold(h) for h in mapping.columns.values()} if mapping else set()
+
+    def score(cells: list[str]) -> int:
+        hits = set()
+        for c in cells:
+            if fold(c) in mapped:
+                hits.add(("m", fold(c)))
+            elif (canon := C.canonical(c)) is not None:
+                hits.add(("c", canon))
+        return len(hits)
+
+    return score
+
+
+def resolve_columns(
+    header: list[str], mapping: Mapping | None, name: str
+) -> tuple[dict[str, int], list[tuple[str, int]]]:
+    """canonical → index in the row, and the extra columns (header, index) kept as they are."""
+    names = [h if h else f"(cột {i + 1})" for i, h in enumerate(header)]
+    taken: dict[str, int] = {}
+    if mapping:
+        for canon, wanted in mapping.columns.items():
+            hits = [i for i, h in enumerate(header) if h == wanted] or [
+                i for i, h in enumerate(header) if fold(h) == fold(wanted)
+            ]
+            if not hits:
+                raise ImportRefused(
+                    f"{name}: tệp ánh xạ {mapping.file} gán {canon} = '{wanted}' nhưng tệp không có cột đó / mapping "
+                    f"{mapping.file} maps {canon} to '{wanted}', which the file lacks (it has: {', '.join(names)})"
+                )
+            taken[canon] = hits[0]
+        if mapping.units_by == "name" and "MaDonVi" in taken and C.UNIT_NAME not in taken:
+            taken[C.UNIT_NAME] = taken.pop("MaDonVi")
+    used = set(taken.values())
+    found: dict[str, list[int]] = {}
+    for i, h in enumerate(header):
+        if i in used:
+            continue
+        hit = C.canonical(h)
+        if hit is not None and hit not in taken:
+            found.setdefault(hit, []).append(i)
+    for canon, idx in found.items():
+        if len(idx) > 1:
+            both = ", ".join(f"'{names[i]}'" for i in idx)
+            raise ImportRefused(
+                f"{name}: nhiều cột cùng là {canon} ({both}); chọn một bằng --mapping / several columns name "
+                f"{canon} ({both}): choose one with --mapping"
+            )
+        taken[canon] = idx[0]
+    if mapping and mapping.units_by == "code" and C.UNIT_NAME in taken and "MaDonVi" not in taken:
+        taken["MaDonVi"] = taken.pop(C.UNIT_NAME)
+    missing = [c for c in C.REQUIRED if c not in taken and not (c == "MaDonVi" and C.UNIT_NAME in taken)]
+    if missing:
+        hint = "; ".join(f"{c} ({', '.join(C.SYNONYMS.get(c, ())[:3])})" for c in missing)
+        raise ImportRefused(f"{name}: thiếu cột bắt buộc {', '.join(missing)} / required column missing: {hint}")
+    idx_used = set(taken.values())
+    extra, seen = [], set()
+    for i, h in enumerate(names):
+        if i in idx_used:
+            continue
+        label = h
+        k = 2
+        while label in seen:
+            label, k = f"{h} ({k})", k + 1
+        seen.add(label)
+        extra.append((label, i))
+    return taken, extra
+
+
+# ---- cells and values ---------------------------------------------------------------------------
+
+
+def tidy(values: list[str], limit: int) -> tuple[list[str], list[bool]]:
+    """NFKC (full-width digits and the like become plain), control characters to spaces, stripped, cut to
+    `limit` characters. Returns the values and, per value, whether it was cut."""
+    out, cut = [], []
+    for v in values:
+        if not (v.isascii() and v.isprintable()):
+            v = _CONTROL.sub(" ", unicodedata.normalize("NFKC", v)).replace("\xa0", " ")
+        v = v.strip()
+        if len(v) > limit:
+            out.append(v[:limit])
+            cut.append(True)
+        else:
+            out.append(v)
+            cut.append(False)
+    return out, cut
+
+
+_INT = re.compile(r"[+-]?\d{1,9}(\.0+)?")
+_AMOUNT = re.compile(r"\d{1,3}([.,\s]\d{3})+|\d{1,12}([.,]\d{1,2})?")
+
+
+def coded(col: str, s: pd.Series, mapped: dict[str, str] | None) -> tuple[pd.Series, pd.Series]:
+    """Codes of a coded column from numbers or words (and a mapping's [values]). Returns (values, bad); an
+    empty cell takes the SPEC §2 default of a present column."""
+    allowed = C.CODES[col]
+    words = C.WORDS.get(col, {})
+    folded_map = {fold(k): v for k, v in (mapped or {}).items()}
+
+    def one(v: str):
+        if v == "":
+            return C.EMPTY_MEANS.get(col, pd.NA), False
+        if mapped:
+            v = mapped.get(v, folded_map.get(fold(v), v))
+        if _INT.fullmatch(v):
+            n = int(float(v))
+            if n in allowed:
+                return n, False
+            if col == "CoPhiLePhi" and n > 0:  # a fee amount: the dossier carries a fee
+                return 1, False
+            return pd.NA, True
+        k = fold(v)
+        if k in words:
+            return words[k], False
+        if col == "CoPhiLePhi" and v[:1] == "[":  # the sync record's list of fees: any fee listed
+            try:
+                fees = json.loads(v)
+            except ValueError:
+                return pd.NA, True
+            return (1 if fees else 0), False
+        if col == "CoPhiLePhi" and _AMOUNT.fullmatch(v.replace("đ", "").replace("VNĐ", "").strip()):
+            return (1 if any(ch in "123456789" for ch in v) else 0), False
+        return pd.NA, True
+
+    table = {v: one(v) for v in s.unique()}
+    vals = pd.array([table[v][0] for v in s], dtype="Int64")
+    bad = np.fromiter((table[v][1] for v in s), dtype=bool, count=len(s))
+    return pd.Series(vals, index=s.index), pd.Series(bad, index=s.index)
+
+
+def whole_numbers(s: pd.Series, low: int, high: int) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers within [low, high] ('' → NA). Returns (values, bad)."""
+    table = {}
+    for v in s.unique():
+        if v == "":
+            table[v] = (pd.NA, False)
+        elif _INT.fullmatch(v) and low <= int(float(v)) <= high:
+            table[v] = (int(float(v)), False)
+        else:
+            table[v] = (pd.NA, True)
+    vals = pd.array([table[v][0] for v in s], dtype="Int64")
+    bad = np.fromiter((table[v][1] for v in s), dtype=bool, count=len(s))
+    return pd.Series(vals, index=s.index), pd.Series(bad, index=s.index)
+
 
 _DMY_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 
 
 def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse yyyyMMddHHmmss, ISO 8601 or dd/MM/yyyy[ HH:mm[:ss]] (local time). Returns (values, bad)."""
+    """Parse yyyyMMddHHmmss, ISO 8601 or dd/MM/yyyy[ HH:mm[:ss]] (also with - or . between the parts; local
+    time). Returns (values, bad)."""
     s = s.astype(str).str.strip()
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
     empty = s == ""
     national = s.str.fullmatch(r"\d{14}")
     if national.any():
         out[national] = pd.to_datetime(s[national], format="%Y%m%d%H%M%S", errors="coerce")
-    dmy = s.str.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?")
-    for fmt in _DMY_FORMATS:
-        todo = dmy & out.isna()
-        if todo.any():
-            out[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+    dmy = s.str.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}( \d{1,2}:\d{2}(:\d{2})?)?")
+    if dmy.any():
+        s_dmy = s[dmy].str.replace(r"^(\d{1,2})[.-](\d{1,2})[.-]", r"\1/\2/", regex=True)
+        for fmt in _DMY_FORMATS:
+            todo = out[dmy].isna()
+            idx = todo[todo].index
+            if len(idx):
+                out[idx] = pd.to_datetime(s_dmy[idx], format=fmt, errors="coerce")
     iso = ~empty & ~national & ~dmy
     if iso.any():
         out[iso] = [_parse_iso(v) for v in s[iso]]
@@ -199,66 +292,34 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _parse_iso(v: str):
     try:
         ts = pd.Timestamp(datetime.fromisoformat(v.replace("Z", "+00:00")))
-    except ValueError:
+    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
         return pd.NaT
     if ts.tzinfo is not None:  # convert to Vietnam local time, which the warehouse stores
         ts = ts.tz_convert("Asia/Ho_Chi_Minh").tz_localize(None)
     return ts
 
 
-def _ints(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Whole numbers (''→ NA). Returns (values, bad) where bad marks non-empty non-integers."""
-    s = s.astype(str).str.strip()
-    ok = s.str.fullmatch(r"[+-]?\d+(\.0+)?")
-    vals = pd.Series(pd.NA, index=s.index, dtype="Int64")
-    if ok.any():
-        vals[ok] = pd.to_numeric(s[ok]).astype("int64")
-    return vals, (s != "") & ~ok
+# ---- the import ---------------------------------------------------------------------------------
 
 
-# ---- the import -----------------------------------------------------------------------------
+@dataclass
+class _Problems:
+    """Per row, the (reason, field, value, extra) problems found."""
 
+    n: int
 
-def validate(df: pd.DataFrame, unit_codes: set[str]) -> tuple[pd.DataFrame, list[list[tuple]]]:
-    """Parse and check every row. Returns the parsed frame and, per row, a list of (reason, field, value)."""
-    n = len(df)
-    problems: list[list[tuple]] = [[] for _ in range(n)]
+    def __post_init__(self):
+        self.rows: list[list[tuple]] = [[] for _ in range(self.n)]
 
-    def flag(mask, reason, fieldname, values=None, **extra):
+    def flag(self, mask, reason, fieldname, values=None, **extra):
         for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
-            problems[i].append((reason, fieldname, "" if values is None else str(values.iloc[i]), extra))
-
-    for c in REQUIRED_COLUMNS:
-        flag(df[c] == "", "missing_value", c)
-    parsed = pd.DataFrame(index=df.index)
-    for c in DATE_COLUMNS:
-        parsed[c], bad = parse_dates(df[c])
-        flag(bad, "bad_date", c, df[c])
-    status, bad_status = _ints(df["TrangThaiHoSo"])
-    out_of_range = bad_status | (status.notna() & ~status.isin(range(1, 11))).fillna(False)
-    flag(out_of_range & (df["TrangThaiHoSo"] != ""), "bad_status", "TrangThaiHoSo", df["TrangThaiHoSo"])
-    status = status.where(~out_of_range)
-    parsed["status"] = status
-    needs_end = status.isin([7, 9, 10]).fillna(False) & (df["NgayKetThucXuLy"] == "")
-    flag(needs_end, "missing_end_date", "NgayKetThucXuLy", status)
-    rec_d, end_d = parsed["NgayTiepNhan"].dt.normalize(), parsed["NgayKetThucXuLy"].dt.normalize()
-    flag((end_d < rec_d).fillna(False), "end_before_received", "NgayKetThucXuLy", df["NgayKetThucXuLy"])
-    flag((df["MaDonVi"] != "") & ~df["MaDonVi"].isin(unit_codes), "unknown_unit", "MaDonVi", df["MaDonVi"])
-    for c, allowed in CODES.items():
-        vals, bad = _ints(df[c])
-        wrong = bad | (vals.notna() & ~vals.isin(allowed)).fillna(False)
-        flag(wrong, "code_out_of_range", c, df[c], allowed=", ".join(map(str, allowed)))
-        parsed[TARGET[c]] = vals.where(~wrong)
-    sup, bad = _ints(df["SoLanBoSung"])
-    wrong = bad | (sup < 0).fillna(False)
-    flag(wrong, "code_out_of_range", "SoLanBoSung", df["SoLanBoSung"], allowed="0, 1, 2, …")
-    parsed["supplement_count"] = sup.where(~wrong)
-    return parsed, problems
+            v = "" if values is None else values[i] if isinstance(values, list) else str(values.iloc[i])
+            self.rows[i].append((reason, fieldname, v, extra))
 
 
 def _reason_texts(reason: str, fieldname: str, value: str, extra: dict) -> tuple[str, str]:
     vi, en = REASONS[reason]
-    args = dict(field=fieldname, value=value, allowed=extra.get("allowed", ""))
+    args = dict(field=fieldname, value=value[:200], allowed=extra.get("allowed", ""), detail=extra.get("detail", ""))
     return vi.format(**args), en.format(**args)
 
 
@@ -266,89 +327,222 @@ def _none(v):
     return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
 
 
-def import_file(conn: sa.Connection, path: Path, *, max_problems: int = 20) -> ImportResult:
-    """Import one file inside the caller's transaction. Raises ImportRefused for a refused file."""
+def import_file(
+    conn: sa.Connection,
+    path: Path,
+    *,
+    mapping: Mapping | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    encoding: str | None = None,
+    dry_run: bool = False,
+    max_problems: int = 20,
+) -> ImportResult:
+    """Import one file inside the caller's transaction. Raises ImportRefused for a refused file; with
+    dry_run, nothing is written (the caller rolls back) and the result says what would happen."""
     path = Path(path)
     name = path.name
-    result = ImportResult(file=str(path))
-    if not path.exists():
-        raise ImportRefused(f"{path}: không tìm thấy tệp / file not found")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    df, extra_cols = map_columns(read_table(path), name)
-    df = df.reset_index(drop=True)
-    n = result.rows = len(df)
     started = datetime.now()
-    import_id = next_id(conn, schema.import_log)
-    result.import_id = import_id
+    result = ImportResult(file=str(path), status="dry-run" if dry_run else "loaded")
+    table = readers.read(
+        path,
+        _header_score(mapping),
+        sheet=sheet or (mapping.sheet if mapping else None),
+        header_row=header_row or (mapping.header_row if mapping else None),
+        encoding=encoding or (mapping.encoding if mapping else None),
+    )
+    for attr in ("format", "encoding", "separator", "sheet", "header_line", "title_rows", "compressed", "other_sheets"):
+        setattr(result, attr, getattr(table, attr))
+    cols, extras = resolve_columns(table.header, mapping, name)
+    header_names = [h if h else f"(cột {i + 1})" for i, h in enumerate(table.header)]
+    result.columns = {c: header_names[i] for c, i in cols.items()}
+    result.absent = [c for c in C.OPTIONAL if c not in cols]
+    result.extra_columns = [h for h, _ in extras]
+    width = len(table.header)
 
-    unit_codes = set(conn.execute(sa.select(schema.unit.c.code).distinct()).scalars())
-    parsed, problems = validate(df, unit_codes)
-    row_numbers = np.arange(n) + 2  # header is row 1
+    # ---- classify rows: blank and summary rows are skipped and counted; ragged rows are quarantined
+    kept_cells: list[list[str]] = []
+    kept_lines: list[int] = []
+    early: list[tuple[int, str, str, str]] = []  # (line, reason, value, raw) of rows quarantined unread
+    proc_i = cols.get("MaTTHC")
+    for line, cells in zip(table.lines, table.rows):
+        first = next((c for c in cells if c.strip()), None)
+        if first is None:
+            result.skipped_blank += 1
+            continue
+        if len(cells) > width and not any(c.strip() for c in cells[width:]):
+            cells = cells[:width]
+        elif len(cells) < width and table.format == "xlsx":  # a sheet row ends at its last filled cell
+            cells = cells + [""] * (width - len(cells))
+        # "Tổng cộng …" under the data: a summary word first and no procedure code
+        if _SUMMARY.match(fold(first)) and (
+            proc_i is None or proc_i >= len(cells) or not cells[proc_i].strip() or cells[proc_i] == first
+        ):
+            result.skipped_summary += 1
+            continue
+        if len(cells) != width:
+            raw = json.dumps(cells, ensure_ascii=False)
+            early.append((line, "ragged_row", f"{len(cells)}/{width}", raw))
+            continue
+        kept_cells.append(cells)
+        kept_lines.append(line)
+    for line, reason in table.bad_records:
+        early.append((line, reason, "", ""))
+    result.rows = len(table.rows) + len(table.bad_records)
 
-    # within one file the last row of a MaHoSo wins; earlier ones are superseded
+    n = len(kept_cells)
+    limit = config.TEXT_CELL_MAX
+    raw_df = pd.DataFrame(kept_cells, columns=header_names, dtype=object) if n else pd.DataFrame(columns=header_names)
+    df = pd.DataFrame(index=range(n))
+    cut_any = np.zeros(n, dtype=bool)
+    notes: list[list[str]] = [[] for _ in range(n)]
+    for canon, i in cols.items():
+        vals, cut = tidy(raw_df.iloc[:, i].tolist(), limit) if n else ([], [])
+        df[canon] = pd.Series(vals, dtype=object)
+        for j in np.flatnonzero(cut):
+            notes[j].append(f"{canon}: {limit}")
+        cut_any |= np.asarray(cut, dtype=bool)
+    extra_vals = {}
+    for label, i in extras:
+        vals, cut = tidy(raw_df.iloc[:, i].tolist(), limit) if n else ([], [])
+        extra_vals[label] = vals
+        for j in np.flatnonzero(cut):
+            notes[j].append(f"{label}: {limit}")
+        cut_any |= np.asarray(cut, dtype=bool)
+    result.cut_cells = int(cut_any.sum())
+    for c in (*C.CANONICAL, C.UNIT_NAME):
+        if c not in df:
+            df[c] = pd.Series([""] * n, dtype=object)
+
+    problems = _Problems(n)
+    required = [c for c in C.REQUIRED if c != "MaDonVi"]
+    for c in required:
+        problems.flag(df[c] == "", "missing_value", c)
+    unit_col = "MaDonVi" if "MaDonVi" in cols else C.UNIT_NAME
+    problems.flag(df[unit_col] == "", "missing_value", result.columns.get(unit_col, unit_col))
+
+    parsed = pd.DataFrame(index=df.index)
+    first_day, last_day = config.date_window()
+    lo, hi = pd.Timestamp(first_day), pd.Timestamp(last_day) + pd.Timedelta(days=1)
+    window = f"{first_day:%d/%m/%Y} – {last_day:%d/%m/%Y}"
+    for c in C.DATES:
+        vals, bad = parse_dates(df[c])
+        problems.flag(bad, "bad_date", c, df[c])
+        outside = vals.notna() & ((vals < lo) | (vals >= hi))
+        problems.flag(outside, "date_out_of_window", c, df[c], allowed=window)
+        parsed[c] = vals.where(~outside)
+    mapped_values = mapping.values if mapping else {}
+    status, bad_status = coded("TrangThaiHoSo", df["TrangThaiHoSo"], mapped_values.get("TrangThaiHoSo"))
+    problems.flag(bad_status & (df["TrangThaiHoSo"] != ""), "bad_status", "TrangThaiHoSo", df["TrangThaiHoSo"])
+    parsed["status"] = status
+    needs_end = status.isin([7, 9, 10]).fillna(False) & parsed["NgayKetThucXuLy"].isna() & (df["NgayKetThucXuLy"] == "")
+    problems.flag(needs_end, "missing_end_date", "NgayKetThucXuLy", status.astype(str))
+    rec_d, end_d = parsed["NgayTiepNhan"].dt.normalize(), parsed["NgayKetThucXuLy"].dt.normalize()
+    problems.flag((end_d < rec_d).fillna(False), "end_before_received", "NgayKetThucXuLy", df["NgayKetThucXuLy"])
+    for c, target in C.TARGET.items():
+        if c == "SoLanBoSung":
+            continue
+        if c not in cols:
+            parsed[target] = pd.Series(pd.NA, index=df.index, dtype="Int64")  # absent column: unknown
+            continue
+        vals, wrong = coded(c, df[c], mapped_values.get(c))
+        allowed = ", ".join(map(str, C.CODES[c]))
+        problems.flag(wrong, "code_out_of_range", c, df[c], allowed=allowed)
+        parsed[target] = vals.where(~wrong)
+    sup, wrong = whole_numbers(df["SoLanBoSung"], 0, 10_000)
+    problems.flag(wrong, "code_out_of_range", "SoLanBoSung", df["SoLanBoSung"], allowed="0, 1, 2, …")
+    parsed["supplement_count"] = sup.where(~wrong)
+
+    # ---- units: by code, or by name, valid on the received date
+    index = UnitIndex(conn)
+    received_day = parsed["NgayTiepNhan"].dt.normalize()
+    if unit_col == "MaDonVi":
+        unit_codes = df["MaDonVi"]
+        reasons_u, details = index.check_codes(unit_codes, received_day)
+        for reason in ("unknown_unit", "unit_not_valid"):
+            mask = (reasons_u == reason).to_numpy()
+            for row_i in np.flatnonzero(mask):
+                problems.rows[row_i].append(
+                    (reason, "MaDonVi", df["MaDonVi"].iat[row_i], {"detail": details[row_i] or ""})
+                )
+    else:
+        unit_codes, reasons_u, details, by_name = index.resolve_names(df[C.UNIT_NAME], received_day)
+        result.units_by_name = {k: v for k, v in zip(df[C.UNIT_NAME], unit_codes) if v and k in by_name}
+        label = result.columns[C.UNIT_NAME]
+        for row_i in np.flatnonzero(reasons_u.notna().to_numpy()):
+            problems.rows[row_i].append(
+                (reasons_u.iat[row_i], label, df[C.UNIT_NAME].iat[row_i], {"detail": details[row_i] or ""})
+            )
+
+    # field names → field codes where the field list knows them
+    field_codes = df["MaLinhVuc"].replace("", None)
+    if "MaLinhVuc" not in cols and "TenLinhVuc" in cols:
+        known = {
+            fold(nm): code for code, nm in conn.execute(sa.select(schema.field.c.code, schema.field.c.name)).all() if nm
+        }
+        field_codes = df["TenLinhVuc"].map(lambda v: known.get(fold(v)) if v else None)
+
+    # ---- within one file the last row of a MaHoSo wins; earlier ones are superseded
+    line_numbers = np.asarray(kept_lines, dtype=np.int64)
     codes = df["MaHoSo"]
-    has_code = codes != ""
-    last_pos = pd.Series(np.arange(n)).groupby(codes.values).transform("max").values
-    superseded = has_code.values & (np.arange(n) != last_pos)
-    for i in np.flatnonzero(superseded):
-        problems[i] = [("superseded", "MaHoSo", str(row_numbers[last_pos[i]]), {})]
-    bad = np.array([bool(p) for p in problems])
+    has_code = (codes != "").to_numpy()
+    last_pos = pd.Series(np.arange(n)).groupby(codes.values).transform("max").to_numpy() if n else np.array([], int)
+    superseded = has_code & (np.arange(n) != last_pos)
+    for row_i in np.flatnonzero(superseded):
+        problems.rows[row_i] = [("superseded", "MaHoSo", str(line_numbers[last_pos[row_i]]), {})]
+    bad = np.array([bool(p) for p in problems.rows], dtype=bool)
     result.superseded = int(superseded.sum())
-    result.quarantined = int(bad.sum())
+    result.quarantined = int(bad.sum()) + len(early)
 
-    # quarantine entries (an identical entry from an earlier import of the same rows is not repeated)
-    q_rows = []
-    raw_cols = list(df.columns)
-    for i in np.flatnonzero(bad):
-        raw = json.dumps({c: df.at[i, c] for c in raw_cols}, ensure_ascii=False)
-        for reason, fieldname, value, extra in problems[i]:
+    # ---- quarantine entries
+    q_rows: list[dict[str, Any]] = []
+    for line, reason, value, raw in early:
+        vi, en = _reason_texts(reason, "", value, {})
+        q_rows.append(
+            dict(
+                row_number=line,
+                dossier_code=None,
+                reason_code=reason,
+                field=None,
+                reason_vi=vi,
+                reason_en=en,
+                raw=raw or "{}",
+            )
+        )
+    counts: Counter = Counter(reason for _, reason, _, _ in early)
+    for row_i in np.flatnonzero(bad):
+        raw = json.dumps(dict(zip(header_names, raw_df.iloc[row_i].tolist())), ensure_ascii=False)
+        seen = set()
+        for reason, fieldname, value, extra in problems.rows[row_i]:
             vi, en = _reason_texts(reason, fieldname, value, extra)
+            seen.add(reason)
             q_rows.append(
                 dict(
-                    import_id=import_id,
-                    file_name=name,
-                    row_number=int(row_numbers[i]),
-                    dossier_code=codes.iat[i] or None,
+                    row_number=int(line_numbers[row_i]),
+                    dossier_code=codes.iat[row_i][:100] or None,
                     reason_code=reason,
-                    field=fieldname,
+                    field=fieldname[:64],
                     reason_vi=vi,
                     reason_en=en,
                     raw=raw,
                 )
             )
-    result.problems = q_rows[:max_problems]
-    if q_rows:
-        q = pd.DataFrame(q_rows)
-        existing = pd.DataFrame(
-            conn.execute(
-                sa.select(
-                    schema.quarantine.c.row_number,
-                    schema.quarantine.c.reason_code,
-                    schema.quarantine.c.field,
-                    schema.quarantine.c.raw,
-                ).where(schema.quarantine.c.file_name == name)
-            ).all(),
-            columns=["row_number", "reason_code", "field", "raw"],
-        )
-        if len(existing):
-            key = ["row_number", "reason_code", "field", "raw"]
-            q = q.merge(existing.drop_duplicates(), on=key, how="left", indicator=True)
-            q = q[q["_merge"] == "left_only"].drop(columns="_merge")
-        if len(q):
-            q.insert(0, "id", reserve_ids(conn, schema.quarantine, len(q)))
-            bulk_insert(conn, schema.quarantine, q)
+        counts.update(seen)
+    q_rows.sort(key=lambda r: r["row_number"])
+    result.reasons = dict(counts)
+    result.problems = [dict(r, file_name=name) for r in q_rows[:max_problems]]
 
     good = ~bad
     g = df[good]
     p = parsed[good]
     rows = pd.DataFrame(
         {
-            "code": g["MaHoSo"],
-            "procedure_code": g["MaTTHC"],
+            "code": g["MaHoSo"].str.slice(0, 100),
+            "procedure_code": g["MaTTHC"].str.slice(0, 64),
             "procedure_name": g["TenTTHC"].replace("", None),
-            "field_code": g["MaLinhVuc"].replace("", None),
+            "field_code": field_codes[good],
             "field_name": g["TenLinhVuc"].replace("", None),
-            "unit_code": g["MaDonVi"],
+            "unit_code": unit_codes[good],
             "received_at": p["NgayTiepNhan"],
             "received_date": p["NgayTiepNhan"].dt.date,
             "due_at": p["NgayHenTra"],
@@ -370,77 +564,92 @@ def import_file(conn: sa.Connection, path: Path, *, max_problems: int = 20) -> I
         "rating",
     ):
         rows[col] = p[col]
+    good_idx = np.flatnonzero(good)
     rows["extra"] = (
-        [
-            json.dumps({c: v for c, v in zip(extra_cols, vals)}, ensure_ascii=False)
-            for vals in g[extra_cols].itertuples(index=False, name=None)
-        ]
-        if extra_cols
+        [json.dumps({k: extra_vals[k][i] for k in extra_vals}, ensure_ascii=False) for i in good_idx]
+        if extras
         else None
     )
     rows["row_hash"] = [
         hashlib.sha1("\x1f".join(map(str, vals)).encode()).hexdigest()
         for vals in rows.itertuples(index=False, name=None)
     ]
-    rows["source_file"] = name
-    rows["source_row"] = row_numbers[good]
-    rows["import_id"] = import_id
+    rows["source_file"] = name[:500]
+    rows["source_row"] = line_numbers[good]
+    rows["notes"] = [("; ".join(notes[i]) if notes[i] else None) for i in good_idx]
     rows = rows.reset_index(drop=True)
 
-    # upsert by code; rows with identical content stay as they are
+    import_id = None if dry_run else next_id(conn, schema.import_log)
+    result.import_id = import_id
+    if import_id is not None and q_rows:
+        pipeline.write_quarantine(conn, import_id, name, q_rows)
+    rows["import_id"] = import_id
+
+    # ---- upsert by code; rows with identical content stay as they are
     if len(rows):
-        stage = sa.Table(
-            f"import_stage_{import_id}",
-            sa.MetaData(),
-            sa.Column("code", sa.String(100)),
-            sa.Column("row_hash", sa.String(64)),
-            prefixes=["TEMPORARY"],
-        )
-        stage.create(conn)
-        try:
-            bulk_insert(conn, stage, rows[["code", "row_hash"]])
-            d = schema.dossier
-            stored = dict(conn.execute(sa.select(d.c.code, d.c.row_hash).join(stage, stage.c.code == d.c.code)).all())
-            is_stored = rows["code"].isin(stored.keys())
-            same = is_stored & (rows["row_hash"] == rows["code"].map(stored))
-            changed = is_stored & ~same
-            result.new = int((~is_stored).sum())
-            result.updated = int(changed.sum())
-            result.unchanged = int(same.sum())
-            if result.updated:
-                conn.execute(
-                    d.delete().where(
-                        d.c.code.in_(
-                            sa.select(stage.c.code).where(stage.c.code == d.c.code, stage.c.row_hash != d.c.row_hash)
-                        )
-                    )
-                )
-            bulk_insert(conn, d, rows[~same])
-        finally:
-            stage.drop(conn)
-        _add_catalogue(conn, rows[~same])
+        _upsert(conn, rows, result, dry_run)
     result.loaded = len(rows)
+    if result.rows != result.loaded + result.quarantined + result.skipped:
+        raise ImportFailed(
+            f"{result.rows} dòng đọc ≠ {result.loaded} nạp + {result.quarantined} cách ly + {result.skipped} bỏ qua / "
+            f"{result.rows} rows read ≠ {result.loaded} loaded + {result.quarantined} quarantined + "
+            f"{result.skipped} skipped"
+        )
+    if import_id is None:  # a dry run
+        return result
     if result.changed:
         bump_data_version(conn)
-    conn.execute(
-        schema.import_log.insert().values(
-            id=import_id,
-            file_name=name,
-            file_sha256=digest,
-            started_at=started,
-            finished_at=datetime.now(),
-            status="loaded",
-            rows_total=n,
-            rows_new=result.new,
-            rows_updated=result.updated,
-            rows_unchanged=result.unchanged,
-            rows_quarantined=result.quarantined,
-            rows_superseded=result.superseded,
-            extra_columns=json.dumps(extra_cols, ensure_ascii=False),
-            message=None,
-        )
+    pipeline.write_log(
+        conn,
+        import_id,
+        path,
+        "loaded",
+        started_at=started,
+        rows_total=result.rows,
+        rows_new=result.new,
+        rows_updated=result.updated,
+        rows_unchanged=result.unchanged,
+        rows_quarantined=result.quarantined,
+        rows_superseded=result.superseded,
+        rows_skipped=result.skipped,
+        extra_columns=result.extra_columns,
+        details=result.details(),
+        message=None,
     )
     return result
+
+
+def _upsert(conn: sa.Connection, rows: pd.DataFrame, result: ImportResult, dry_run: bool) -> None:
+    stage = sa.Table(
+        f"import_stage_{datetime.now():%H%M%S%f}",
+        sa.MetaData(),
+        sa.Column("code", sa.String(100)),
+        sa.Column("row_hash", sa.String(64)),
+        prefixes=["TEMPORARY"],
+    )
+    stage.create(conn)
+    bulk_insert(conn, stage, rows[["code", "row_hash"]])
+    d = schema.dossier
+    stored = dict(conn.execute(sa.select(d.c.code, d.c.row_hash).join(stage, stage.c.code == d.c.code)).all())
+    is_stored = rows["code"].isin(stored.keys())
+    same = is_stored & (rows["row_hash"] == rows["code"].map(stored))
+    changed = is_stored & ~same
+    result.new = int((~is_stored).sum())
+    result.updated = int(changed.sum())
+    result.unchanged = int(same.sum())
+    if not dry_run:
+        if result.updated:
+            conn.execute(
+                d.delete().where(
+                    d.c.code.in_(
+                        sa.select(stage.c.code).where(stage.c.code == d.c.code, stage.c.row_hash != d.c.row_hash)
+                    )
+                )
+            )
+        bulk_insert(conn, d, rows[~same])
+        _add_catalogue(conn, rows[~same])
+    # dropped in the transaction: on an error the rollback removes it, and nothing here masks that error
+    stage.drop(conn)
 
 
 def _add_catalogue(conn: sa.Connection, rows: pd.DataFrame) -> None:
@@ -455,39 +664,51 @@ def _add_catalogue(conn: sa.Connection, rows: pd.DataFrame) -> None:
         known = set(conn.execute(sa.select(table.c.code)).scalars())
         new = seen[~seen[code_col].isin(known)]
         if len(new):
-            frame = pd.DataFrame({"code": new[code_col], "name": new[name_col]})
+            frame = pd.DataFrame(
+                {
+                    "code": new[code_col],
+                    "name": new[name_col].str.slice(0, getattr(table.c.name.type, "length", None) or 500),
+                }
+            )
             for target, src in extra.items():
                 frame[target] = new[src]
             conn.execute(table.insert(), [{k: _none(v) for k, v in r.items()} for r in frame.to_dict("records")])
 
 
-def log_refusal(conn: sa.Connection, path: Path, message: str) -> None:
-    path = Path(path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
-    now = datetime.now()
-    conn.execute(
-        schema.import_log.insert().values(
-            id=next_id(conn, schema.import_log),
-            file_name=path.name,
-            file_sha256=digest,
-            started_at=now,
-            finished_at=now,
-            status="refused",
-            rows_total=None,
-            message=message,
-        )
+def _failed(path: Path, message: str, status: str) -> ImportResult:
+    return ImportResult(file=str(path), refused=message, status=status)
+
+
+def import_files(engine: sa.Engine, paths: list[Path], **options) -> list[ImportResult]:
+    """Import each file in its own transaction; a refused or failing file leaves the warehouse unchanged and
+    the other files are imported all the same. With dry_run=True nothing is written."""
+    if options.get("dry_run"):
+        results = []
+        for path in paths:
+            with engine.connect() as conn:
+                trans = conn.begin()
+                try:
+                    results.append(import_file(conn, Path(path), **options))
+                except (ImportRefused, ImportFailed) as exc:
+                    results.append(_failed(Path(path), str(exc), "refused"))
+                finally:
+                    trans.rollback()
+        return results
+    return pipeline.run_files(
+        engine, [Path(p) for p in paths], lambda conn, p: import_file(conn, p, **options), _failed
     )
 
 
-def import_files(engine: sa.Engine, paths: list[Path]) -> list[ImportResult]:
-    """Import each file in its own transaction; a refused file leaves the warehouse unchanged."""
-    results = []
-    for path in paths:
-        try:
-            with engine.begin() as conn:
-                results.append(import_file(conn, Path(path)))
-        except ImportRefused as exc:
-            with engine.begin() as conn:
-                log_refusal(conn, Path(path), str(exc))
-            results.append(ImportResult(file=str(path), refused=str(exc)))
-    return results
+def read_table(path: Path, known: tuple[str, ...]) -> tuple[pd.DataFrame, list[int]]:
+    """A table whose header names some of `known` (case-insensitive), as strings, with each row's line:
+    for importers with their own columns (the official 766 scores)."""
+    keys = {fold(k) for k in known}
+    table = readers.read(Path(path), lambda cells: sum(1 for c in cells if fold(c) in keys) * 3)
+    width = len(table.header)
+    rows, lines = [], []
+    for line, cells in zip(table.lines, table.rows):
+        if not any(c.strip() for c in cells):
+            continue
+        rows.append([c.strip() for c in (cells + [""] * width)[:width]])
+        lines.append(line)
+    return pd.DataFrame(rows, columns=table.header, dtype=str), lines

@@ -86,7 +86,7 @@ def import_scores(conn: sa.Connection, path: Path, cutoff: int) -> OfficialResul
     if not path.exists():
         raise ImportRefused(f"{path}: không tìm thấy tệp / file not found")
     name = path.name
-    raw = read_table(path)
+    raw, lines = read_table(path, COLUMNS)
     canon = {str(c).strip().lower(): c for c in raw.columns}
     missing = [c for c in COLUMNS if c not in canon]
     if missing:
@@ -101,7 +101,7 @@ def import_scores(conn: sa.Connection, path: Path, cutoff: int) -> OfficialResul
 
     good, bad = [], []
     for i, r in enumerate(df.to_dict("records")):
-        row_no = i + 2  # header is row 1
+        row_no = lines[i]  # the row's line in the file (sheet row in an XLSX)
 
         def fail(reason, fieldname, value, row_no=row_no, r=r, **extra):
             vi, en = REASONS[reason]

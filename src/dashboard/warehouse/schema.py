@@ -79,6 +79,7 @@ dossier = sa.Table(
     sa.Column("source_file", sa.String(500)),
     sa.Column("source_row", sa.Integer),
     sa.Column("import_id", sa.Integer),
+    sa.Column("notes", sa.Text),  # what the importer changed in the row (a text cut to its first 4 000 characters)
 )
 sa.Index("ix_dossier_unit_received", dossier.c.unit_code, dossier.c.received_date)
 sa.Index("ix_dossier_end", dossier.c.end_date)
@@ -135,6 +136,18 @@ import_log = sa.Table(
     sa.Column("rows_superseded", sa.Integer),
     sa.Column("extra_columns", sa.Text),  # JSON list of columns beyond SPEC §2 (values kept per dossier)
     sa.Column("message", sa.Text),
+    sa.Column("rows_skipped", sa.Integer),  # title, blank and summary rows (counted, never loaded)
+    sa.Column("details", sa.Text),  # JSON: encoding, header row, columns used, units resolved by name, …
+)
+
+#: Deliberate name → unit matches (`python -m dashboard units alias`), used by every import; key = names.fold
+unit_alias = sa.Table(
+    "unit_alias",
+    metadata,
+    sa.Column("alias_key", sa.String(300), primary_key=True),
+    sa.Column("alias", sa.String(300), nullable=False),
+    sa.Column("unit_code", sa.String(32), nullable=False),
+    sa.Column("created_at", sa.DateTime),
 )
 
 quarantine = sa.Table(

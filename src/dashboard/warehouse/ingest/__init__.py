@@ -1,0 +1,1 @@
+"""The import pipeline: readers, column and word tables, unit matching, mapping files, shared steps."""
