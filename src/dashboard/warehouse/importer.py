@@ -539,9 +539,9 @@ def import_file(
         {
             "code": g["MaHoSo"].str.slice(0, 100),
             "procedure_code": g["MaTTHC"].str.slice(0, 64),
-            "procedure_name": g["TenTTHC"].replace("", None),
+            "procedure_name": g["TenTTHC"].str.slice(0, 500).replace("", None),  # the columns' lengths
             "field_code": field_codes[good],
-            "field_name": g["TenLinhVuc"].replace("", None),
+            "field_name": g["TenLinhVuc"].str.slice(0, 300).replace("", None),
             "unit_code": unit_codes[good],
             "received_at": p["NgayTiepNhan"],
             "received_date": p["NgayTiepNhan"].dt.date,
