@@ -37,8 +37,13 @@ def _fresh_warehouse(engine) -> None:
         units.load_published(conn)
 
 
+def _cutoffs() -> list[int]:
+    """The cut-off days the rollup is kept for: the configured one and calendar months."""
+    return sorted({config.cutoff_day(), 1})
+
+
 def _refresh_rollups(engine, quiet: bool = False) -> None:
-    cutoffs = sorted({config.cutoff_day(), 1})
+    cutoffs = _cutoffs()
     with engine.connect() as conn:
         span = rollups.data_range(conn)
     n = sum(len(periods.named_periods(*span, cutoff=c)) for c in cutoffs) if span else 0
@@ -123,7 +128,7 @@ def _rollups_stale(engine) -> bool:
         if rollups.data_range(conn) is None:
             return False
         listable = get_meta(conn, rollups.LISTABLE_VERSION) == (get_meta(conn, "data_version") or "0")
-        return not listable or not all(rollups.is_current(conn, c) for c in sorted({config.cutoff_day(), 1}))
+        return not listable or not all(rollups.is_current(conn, c) for c in _cutoffs())
 
 
 def _print_result(r, dry_run: bool) -> None:

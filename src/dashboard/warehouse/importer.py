@@ -130,11 +130,16 @@ def _header_score(mapping: Mapping | None):
     return score
 
 
+def header_labels(header: list[str]) -> list[str]:
+    """The header cells as labels: an empty cell is named by its position."""
+    return [h if h else f"(cột {i + 1})" for i, h in enumerate(header)]
+
+
 def resolve_columns(
     header: list[str], mapping: Mapping | None, name: str
 ) -> tuple[dict[str, int], list[tuple[str, int]]]:
     """canonical → index in the row, and the extra columns (header, index) kept as they are."""
-    names = [h if h else f"(cột {i + 1})" for i, h in enumerate(header)]
+    names = header_labels(header)
     taken: dict[str, int] = {}
     if mapping:
         for canon, wanted in mapping.columns.items():
@@ -241,22 +246,26 @@ def coded(col: str, s: pd.Series, mapped: dict[str, str] | None) -> tuple[pd.Ser
             return (1 if any(ch in "123456789" for ch in v) else 0), False
         return pd.NA, True
 
-    table = {v: one(v) for v in s.unique()}
-    vals = pd.array([table[v][0] for v in s], dtype="Int64")
-    bad = np.fromiter((table[v][1] for v in s), dtype=bool, count=len(s))
-    return pd.Series(vals, index=s.index), pd.Series(bad, index=s.index)
+    return _per_value(s, one)
 
 
 def whole_numbers(s: pd.Series, low: int, high: int) -> tuple[pd.Series, pd.Series]:
     """Whole numbers within [low, high] ('' → NA). Returns (values, bad)."""
-    table = {}
-    for v in s.unique():
+
+    def one(v: str):
         if v == "":
-            table[v] = (pd.NA, False)
-        elif _INT.fullmatch(v) and low <= int(float(v)) <= high:
-            table[v] = (int(float(v)), False)
-        else:
-            table[v] = (pd.NA, True)
+            return pd.NA, False
+        if _INT.fullmatch(v) and low <= int(float(v)) <= high:
+            return int(float(v)), False
+        return pd.NA, True
+
+    return _per_value(s, one)
+
+
+def _per_value(s: pd.Series, one) -> tuple[pd.Series, pd.Series]:
+    """(values as Int64, bad) from `one(cell) -> (value, bad)`, called once per distinct cell: a column holds
+    few distinct codes, so this is a dictionary look-up per row."""
+    table = {v: one(v) for v in s.unique()}
     vals = pd.array([table[v][0] for v in s], dtype="Int64")
     bad = np.fromiter((table[v][1] for v in s), dtype=bool, count=len(s))
     return pd.Series(vals, index=s.index), pd.Series(bad, index=s.index)
@@ -354,7 +363,7 @@ def import_file(
     for attr in ("format", "encoding", "separator", "sheet", "header_line", "title_rows", "compressed", "other_sheets"):
         setattr(result, attr, getattr(table, attr))
     cols, extras = resolve_columns(table.header, mapping, name)
-    header_names = [h if h else f"(cột {i + 1})" for i, h in enumerate(table.header)]
+    header_names = header_labels(table.header)
     result.columns = {c: header_names[i] for c, i in cols.items()}
     result.absent = [c for c in C.OPTIONAL if c not in cols]
     result.extra_columns = [h for h, _ in extras]
@@ -396,16 +405,13 @@ def import_file(
     df = pd.DataFrame(index=range(n))
     cut_any = np.zeros(n, dtype=bool)
     notes: list[list[str]] = [[] for _ in range(n)]
-    for canon, i in cols.items():
+    extra_vals: dict[str, list[str]] = {}
+    for label, i, is_extra in [(c, i, False) for c, i in cols.items()] + [(h, i, True) for h, i in extras]:
         vals, cut = tidy(raw_df.iloc[:, i].tolist(), limit) if n else ([], [])
-        df[canon] = pd.Series(vals, dtype=object)
-        for j in np.flatnonzero(cut):
-            notes[j].append(f"{canon}: {limit}")
-        cut_any |= np.asarray(cut, dtype=bool)
-    extra_vals = {}
-    for label, i in extras:
-        vals, cut = tidy(raw_df.iloc[:, i].tolist(), limit) if n else ([], [])
-        extra_vals[label] = vals
+        if is_extra:
+            extra_vals[label] = vals
+        else:
+            df[label] = pd.Series(vals, dtype=object)
         for j in np.flatnonzero(cut):
             notes[j].append(f"{label}: {limit}")
         cut_any |= np.asarray(cut, dtype=bool)
@@ -459,20 +465,15 @@ def import_file(
     if unit_col == "MaDonVi":
         unit_codes = df["MaDonVi"]
         reasons_u, details = index.check_codes(unit_codes, received_day)
-        for reason in ("unknown_unit", "unit_not_valid"):
-            mask = (reasons_u == reason).to_numpy()
-            for row_i in np.flatnonzero(mask):
-                problems.rows[row_i].append(
-                    (reason, "MaDonVi", df["MaDonVi"].iat[row_i], {"detail": details[row_i] or ""})
-                )
+        label = "MaDonVi"
     else:
         unit_codes, reasons_u, details, by_name = index.resolve_names(df[C.UNIT_NAME], received_day)
         result.units_by_name = {k: v for k, v in zip(df[C.UNIT_NAME], unit_codes) if v and k in by_name}
         label = result.columns[C.UNIT_NAME]
-        for row_i in np.flatnonzero(reasons_u.notna().to_numpy()):
-            problems.rows[row_i].append(
-                (reasons_u.iat[row_i], label, df[C.UNIT_NAME].iat[row_i], {"detail": details[row_i] or ""})
-            )
+    for row_i in np.flatnonzero(reasons_u.notna().to_numpy()):
+        problems.rows[row_i].append(
+            (reasons_u.iat[row_i], label, df[unit_col].iat[row_i], {"detail": details[row_i] or ""})
+        )
 
     # field names → field codes where the field list knows them
     field_codes = df["MaLinhVuc"].replace("", None)
@@ -612,6 +613,7 @@ def import_file(
         rows_quarantined=result.quarantined,
         rows_superseded=result.superseded,
         rows_skipped=result.skipped,
+        file_sha256=table.sha256,
         extra_columns=result.extra_columns,
         details=result.details(),
         message=None,

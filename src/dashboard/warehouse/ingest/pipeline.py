@@ -62,11 +62,12 @@ def write_quarantine(conn: sa.Connection, import_id: int, file_name: str, entrie
 def write_log(conn: sa.Connection, import_id: int, path: Path, status: str, **values: Any) -> None:
     details = values.pop("details", None)
     extra = values.pop("extra_columns", None)
+    digest = values.pop("file_sha256", None) or file_digest(path)
     conn.execute(
         schema.import_log.insert().values(
             id=import_id,
             file_name=Path(path).name,
-            file_sha256=file_digest(path),
+            file_sha256=digest,
             finished_at=datetime.now(),
             status=status,
             extra_columns=None if extra is None else json.dumps(extra, ensure_ascii=False),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
 import unicodedata
@@ -51,6 +52,7 @@ class Table:
     compressed: bool = False
     other_sheets: list[tuple[str, int]] = field(default_factory=list)  # (name, non-empty rows) not read
     bad_records: list[tuple[int, str]] = field(default_factory=list)  # (line, reason code) of unreadable records
+    sha256: str | None = None  # of the file as stored (compressed or not), for the import log
 
 
 #: (header cells) → how many known columns they name; the pipeline's column matcher
@@ -75,6 +77,7 @@ def read(
         raw = path.read_bytes()
     except OSError as exc:
         raise ImportRefused(f"{name}: không đọc được tệp / cannot read the file ({exc.strerror})") from exc
+    digest = hashlib.sha256(raw).hexdigest()
     compressed = raw[:2] == b"\x1f\x8b"
     if compressed:
         try:
@@ -100,6 +103,7 @@ def read(
             table = _read_csv(text, name, score, header_row)
         table.encoding = enc
     table.compressed = compressed
+    table.sha256 = digest
     if table.format in ("json", "jsonl") and score(table.header) == 0:
         raise ImportRefused(f"{name}: không có khóa nào là tên cột đã biết / no key names a known column")
     return table
@@ -183,7 +187,7 @@ def _csv_records(text: str, sep: str, strict: bool = True) -> Iterator[tuple[int
 
 def _read_csv(text: str, name: str, score: HeaderScore, header_row: int | None) -> Table:
     head_text = "\n".join(text.splitlines()[: HEADER_SEARCH_ROWS + 5])
-    best: tuple[int, int, str] | None = None  # (score, fields, sep)
+    best: tuple[int, int, str, int] | None = None  # (score, fields, sep, header line)
     for sep in SEPARATORS:
         try:
             sample = list(_csv_records(head_text, sep, strict=False))
@@ -192,12 +196,12 @@ def _read_csv(text: str, name: str, score: HeaderScore, header_row: int | None) 
         i = _find_header(sample, score, header_row)
         if i < 0:
             continue
-        s = (score(sample[i][1]), len(sample[i][1]), sep)
+        s = (score(sample[i][1]), len(sample[i][1]), sep, sample[i][0])
         if best is None or s[:2] > best[:2]:
             best = s
     if best is None:
         raise _no_header(name, header_row)
-    sep = best[2]
+    sep, header_at = best[2], best[3]
     header: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -207,7 +211,7 @@ def _read_csv(text: str, name: str, score: HeaderScore, header_row: int | None) 
     try:
         for line, cells in records:
             if header is None:
-                if (header_row is None and score(cells) >= MIN_HEADER_SCORE) or header_row == line:
+                if line == header_at:
                     header, header_line = [c.strip() for c in cells], line
                 elif any(c.strip() for c in cells):
                     title += 1
