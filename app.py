@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.ui import FAVICON, auth, data, filters
+from dashboard.ui import FAVICON, auth, data, errors, filters
 
 lang = filters.language()
 # the tab's icon is a file of ours: a Material icon as page_icon is fetched from Google's font server
@@ -43,5 +43,12 @@ if not state.current:  # readable as it is, but the operator should upgrade it b
 page = st.navigation(pages, position="hidden" if filters.presenting() else "sidebar")
 if filters.presenting() and page.url_path != present.url_path:
     st.switch_page(present, query_params=st.query_params.to_dict())
-filters.set_current(filters.sidebar(state, cfg, user, draw=not filters.presenting()))
-page.run()
+# Data a page cannot show stops that page with a message, not the app: the sidebar and the other pages
+# stay usable, and the traceback goes to the operator's log.
+if not errors.shielded(
+    lambda: filters.set_current(filters.sidebar(state, cfg, user, draw=not filters.presenting())), "sidebar", lang
+):
+    st.stop()
+for note in filters.link_notes():
+    st.info(note, icon=":material/link:")
+errors.shielded(page.run, f"page {page.url_path or 'overview'}", lang)

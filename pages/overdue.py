@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import config, fmt
 from dashboard.i18n import t
 from dashboard.reports import excel
-from dashboard.ui import components, data, filters, overdue_view
+from dashboard.ui import components, data, filters, overdue_view, state
 from dashboard.warehouse.overdue import LISTS, ListQuery
 
 PAGE_SIZES = (25, 50, 100)
@@ -30,8 +30,7 @@ components.demo_banner(f)
 if "ov_list" not in st.session_state:
     st.session_state["ov_list"] = qp.get("list") if qp.get("list") in LISTS else "finished_late"
 if "ov_days" not in st.session_state:
-    days = qp.get("days", "")
-    st.session_state["ov_days"] = int(days) if days.isdigit() and 1 <= int(days) <= 60 else config.due_soon_days()
+    st.session_state["ov_days"] = state.whole(qp.get("days"), 1, 60) or config.due_soon_days()
 due_days = int(st.session_state["ov_days"])
 
 query = ListQuery(period, f.unit_code, f.territory, as_of, due_days)

@@ -6,13 +6,23 @@ each in a schema of its own. Under CI=true an unreachable server fails the run; 
 
 from __future__ import annotations
 
-import pytest
-from geopack import install_geo_pack
-from helpers import demo_warehouse
-from pg import drop_pg_schema, pg_engine_in_fresh_schema
+import os
 
-from dashboard.warehouse import units
-from dashboard.warehouse.engine import create_schema, make_engine
+# Set before Streamlit reads its configuration: a broken page fails its test (at.exception) instead of
+# showing the visitors' message, and says what broke (.streamlit/config.toml hides details from visitors).
+os.environ.setdefault("DASHBOARD_PAGE_ERRORS", "raise")
+
+import pytest  # noqa: E402
+from streamlit import config as st_config  # noqa: E402
+
+st_config.get_option("client.showErrorDetails")  # parse .streamlit/config.toml first, then override it
+st_config.set_option("client.showErrorDetails", "full")
+from geopack import install_geo_pack  # noqa: E402
+from helpers import demo_warehouse  # noqa: E402
+from pg import drop_pg_schema, pg_engine_in_fresh_schema  # noqa: E402
+
+from dashboard.warehouse import units  # noqa: E402
+from dashboard.warehouse.engine import create_schema, make_engine  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)

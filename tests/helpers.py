@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from dashboard.metrics import kpi
 from dashboard.warehouse import queries, schema
-from dashboard.warehouse.engine import bulk_insert, bump_data_version
+from dashboard.warehouse.engine import bulk_insert, bump_data_version, make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the dashboard's pages as AppTest switches to them
@@ -176,3 +176,16 @@ def page_cards(at) -> dict[str, str]:
 def page_tables(at) -> list[pd.DataFrame]:
     """The static tables an AppTest run drew (components.table draws them as HTML), in page order."""
     return [df for e in at.get("html") for df in html_tables(e.proto.body)]
+
+
+def snapshot(url: str) -> dict[str, list[tuple]]:
+    """Every table's rows, sorted: two warehouses with the same snapshot hold the same data."""
+    e = make_engine(url, read_only=True)
+    try:
+        with e.connect() as conn:
+            return {
+                name: sorted((tuple(map(str, r)) for r in conn.execute(sa.select(t))), key=repr)
+                for name, t in schema.metadata.tables.items()
+            }
+    finally:
+        e.dispose()

@@ -111,3 +111,42 @@ def test_the_example_users_file_loads_and_its_placeholders_let_nobody_in():
     cfg = auth.load(ROOT / "docs" / "users.example.toml")
     assert cfg.mode == "password" and cfg.users["lan"].root == "509" and cfg.users["chu_tich"].root is None
     assert not any(auth.verify_password(u, "") or auth.verify_password(u, "password") for u in cfg.users.values())
+
+
+def test_sign_ins_are_throttled_per_key_with_doubling_delays():
+    th = auth.Throttle(free=5, base=1.0, cap=8.0)
+    lan, client = ("user", "lan"), ("client", "10.0.0.9")
+    now = 1000.0
+    for i in range(5):  # five mistakes are free
+        assert th.wait((lan, client), now) == 0
+        assert th.failed((lan, client), now) == i + 1
+    assert th.wait((lan, client), now) == 0
+    delays = []
+    for _ in range(6):
+        th.failed((lan, client), now)
+        delays.append(th.wait((lan, client), now))
+        now += delays[-1]  # the attempt is made once the wait is over
+    assert delays == [1.0, 2.0, 4.0, 8.0, 8.0, 8.0]  # doubling, up to the cap
+    # another user from another client is not held back; the same user from another client is
+    assert th.wait((("user", "boss"), ("client", "10.0.0.7")), now - 1) == 0
+    assert th.wait((lan, ("client", "10.0.0.7")), now - 1) == 1.0
+    th.succeeded((lan, client))
+    assert th.wait((lan, client), now - 1) == 0
+
+
+def test_the_throttle_forgets_unlocked_keys_when_full():
+    th = auth.Throttle(free=0, base=1.0, size=3)
+    for i in range(3):
+        th.failed([("client", str(i))], 0.0)  # each locked until 1.0
+    th.failed([("client", "new")], 5.0)  # full: the three unlocked keys are forgotten
+    assert len(th._fails) == 1
+
+
+def test_users_file_is_private_and_a_world_readable_one_is_reported(tmp_path):
+    path = tmp_path / "users.toml"
+    auth.save_user(path, auth.User("lan", "Lan", "leader", password_hash=auth.hash_password("x")))
+    assert path.stat().st_mode & 0o077 == 0
+    assert auth.permission_problem(path) is None
+    path.chmod(0o644)
+    problem = auth.permission_problem(path)
+    assert problem and str(path) in problem and "chmod 600" in problem

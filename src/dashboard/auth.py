@@ -19,6 +19,8 @@ No users file: the dashboard runs open (everyone sees everything) and says so.
 
 from __future__ import annotations
 
+import stat
+import threading
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -160,3 +162,56 @@ def save_user(path: Path, user: User) -> None:
     raw.setdefault("users", {})[user.username] = rec
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    path.chmod(0o600)  # password hashes: for the dashboard's own account only
+
+
+def permission_problem(path: Path) -> str | None:
+    """Why the users file's permissions are unsafe (readable or writable by every account), or None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if mode & (stat.S_IROTH | stat.S_IWOTH):
+        return (
+            f"{path}: readable or writable by every account on this machine (mode {stat.filemode(mode)}): "
+            f"it holds password hashes; run `chmod 600 {path}`"
+        )
+    return None
+
+
+class Throttle:
+    """Failed sign-ins, counted per key (a username, a client address): after `free` failures in a row each
+    further attempt on that key waits twice as long as the last, from `base` seconds up to `cap`. A success
+    clears the keys. Shared by every session of the server process (a module-level instance in ui/auth)."""
+
+    def __init__(self, free: int = 5, base: float = 1.0, cap: float = 900.0, size: int = 10_000):
+        self.free, self.base, self.cap, self.size = free, base, cap, size
+        self._fails: dict[tuple[str, str], tuple[int, float]] = {}  # key -> (failures in a row, locked until)
+        self._lock = threading.Lock()
+
+    def wait(self, keys, now: float) -> float:
+        """Seconds before any of `keys` may try again (0: now)."""
+        with self._lock:
+            return max([0.0, *(self._fails.get(k, (0, 0.0))[1] - now for k in keys)])
+
+    def failed(self, keys, now: float) -> int:
+        """Count a failure on every key; returns the largest run of failures among them."""
+        with self._lock:
+            if len(self._fails) >= self.size:  # forget keys that are no longer locked (bounded memory)
+                self._fails = {k: v for k, v in self._fails.items() if v[1] > now}
+            worst = 0
+            for k in keys:
+                n = self._fails.get(k, (0, 0.0))[0] + 1
+                delay = min(self.cap, self.base * 2 ** (n - self.free - 1)) if n > self.free else 0.0
+                self._fails[k] = (n, now + delay)
+                worst = max(worst, n)
+            return worst
+
+    def reset(self) -> None:
+        with self._lock:
+            self._fails.clear()
+
+    def succeeded(self, keys) -> None:
+        with self._lock:
+            for k in keys:
+                self._fails.pop(k, None)

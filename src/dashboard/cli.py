@@ -37,21 +37,13 @@ def _fresh_warehouse(engine) -> None:
         units.load_published(conn)
 
 
-def _cutoffs() -> list[int]:
-    """The cut-off days the rollup is kept for: the configured one and calendar months."""
-    return sorted({config.cutoff_day(), 1})
-
-
 def _refresh_rollups(engine, quiet: bool = False) -> None:
-    cutoffs = _cutoffs()
     with engine.connect() as conn:
         span = rollups.data_range(conn)
-    n = sum(len(periods.named_periods(*span, cutoff=c)) for c in cutoffs) if span else 0
+    n = sum(len(periods.named_periods(*span, cutoff=c)) for c in rollups.cutoffs()) if span else 0
     with tqdm(total=n, desc="rollups", unit="period", disable=quiet or n == 0, file=sys.stderr) as bar:
         with engine.begin() as conn:
-            for c in cutoffs:
-                rollups.refresh(conn, c, progress=bar.update)
-            rollups.refresh_listable(conn)
+            rollups.rebuild(conn, progress=bar.update)
 
 
 def cmd_init(args) -> int:
@@ -122,13 +114,8 @@ def cmd_upgrade(args) -> int:
 
 
 def _rollups_stale(engine) -> bool:
-    """Whether a rollup or the overdue-list table is behind the dossiers (after a crash, an interrupted
-    rebuild, or an import whose refresh did not run)."""
     with engine.connect() as conn:
-        if rollups.data_range(conn) is None:
-            return False
-        listable = get_meta(conn, rollups.LISTABLE_VERSION) == (get_meta(conn, "data_version") or "0")
-        return not listable or not all(rollups.is_current(conn, c) for c in _cutoffs())
+        return rollups.stale(conn)
 
 
 def _print_result(r, dry_run: bool) -> None:
@@ -409,6 +396,24 @@ def cmd_users(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from dashboard.warehouse import backup
+
+    counts = backup.backup(config.db_url(), Path(args.file))
+    print(f"Đã sao lưu / backed up {sum(counts.values()):,} rows in {len(counts)} tables -> {args.file}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from dashboard.warehouse import backup
+
+    counts, kept = backup.restore(config.db_url(), Path(args.file))
+    print(f"Đã khôi phục / restored {sum(counts.values()):,} rows in {len(counts)} tables from {args.file}")
+    if kept:
+        print(f"the warehouse it replaced is kept as {kept} / kho cũ được giữ tại {kept}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m dashboard", description="Bản đồ thể chế — warehouse and reports")
     sub = p.add_subparsers(dest="command", required=True)
@@ -485,6 +490,12 @@ def build_parser() -> argparse.ArgumentParser:
     ua.add_argument("--email", help='matched against the OIDC identity when [auth] mode = "oidc"')
     ua.add_argument("--password-stdin", action="store_true", help="read the password (one line) from standard input")
     ua.add_argument("--file", help="default: $DASHBOARD_USERS_FILE or data/users.toml")
+    b = sub.add_parser("backup", help="copy the embedded warehouse into a new file (safe while the dashboard serves)")
+    b.add_argument("file")
+    rs = sub.add_parser(
+        "restore", help="replace the embedded warehouse by a backup (stop the dashboard first; the old one is kept)"
+    )
+    rs.add_argument("file")
     ul = usub.add_parser("list", help="list the users")
     ul.add_argument("--file", help="default: $DASHBOARD_USERS_FILE or data/users.toml")
     return p
@@ -502,6 +513,8 @@ def main(argv: list[str] | None = None) -> int:
         "geo": cmd_geo,
         "users": cmd_users,
         "units": cmd_units,
+        "backup": cmd_backup,
+        "restore": cmd_restore,
     }[args.command]
     try:
         return handler(args)

@@ -50,6 +50,20 @@ def users_file() -> Path:
     return Path(os.environ.get("DASHBOARD_USERS_FILE") or DATA_DIR / "users.toml")
 
 
+def session_hours() -> float:
+    """How long a password sign-in lasts: $DASHBOARD_SESSION_HOURS (default 12; a working day)."""
+    value = float(os.environ.get("DASHBOARD_SESSION_HOURS") or 12)
+    if not 0 < value <= 24 * 30:
+        raise ValueError(f"DASHBOARD_SESSION_HOURS must be more than 0 and at most 720, got {value}")
+    return value
+
+
+def page_errors_raise() -> bool:
+    """$DASHBOARD_PAGE_ERRORS=raise: a page's error is raised, not shown as a message (development and
+    the tests, where a shown message would hide a broken page from `at.exception`)."""
+    return os.environ.get("DASHBOARD_PAGE_ERRORS") == "raise"
+
+
 def due_soon_days() -> int:
     """The early-warning window: dossiers due within this many days of the as-of date
     ($DASHBOARD_DUE_SOON_DAYS, default 3)."""

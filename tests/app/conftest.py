@@ -41,3 +41,13 @@ def demo_env(request, tmp_path_factory):
         os.environ["DASHBOARD_DB_URL"] = old
     if pg_schema:
         drop_pg_schema(pg_schema)
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle():
+    """Failed sign-ins are counted per server process: each test starts with none."""
+    from dashboard.ui import auth as ui_auth
+
+    ui_auth.THROTTLE.reset()
+    yield
+    ui_auth.THROTTLE.reset()

@@ -116,9 +116,43 @@ def test_a_wrong_password_or_a_forged_session_does_not_sign_in(signed_env):
     assert "Tên đăng nhập hoặc mật khẩu không đúng." in [e.value for e in at.error]
     assert not at.metric
     at = app()
-    at.session_state["_auth"] = ("boss", "0" * 64)  # a leader's name without the server's signature
+    at.session_state["_auth"] = ("boss", 2**31, "0" * 64)  # a leader's name without the server's signature
     at.run()
     assert not at.metric and [b.label for b in at.button] == ["Đăng nhập"]
+
+
+def test_repeated_failures_are_throttled_and_logged_then_a_wait_lets_her_in(signed_env, caplog, monkeypatch):
+    from dashboard.ui import auth as ui_auth
+
+    monkeypatch.setattr(ui_auth, "THROTTLE", auth.Throttle(base=600.0))  # no run outlasts the first wait
+
+    for _ in range(5):
+        at = sign_in(app(), "lan", "wrong")
+        assert "Tên đăng nhập hoặc mật khẩu không đúng." in [e.value for e in at.error]
+    at = sign_in(app(), "lan", "wrong")  # the sixth: counted, and from now on she must wait
+    with caplog.at_level("WARNING", logger="dashboard.auth"):
+        at = sign_in(app(), "lan", PASSWORDS["lan"])  # even the right password is not checked yet
+    assert any("thử lại sau" in e.value for e in at.error) and not at.metric
+    assert any("throttled" in r.getMessage() for r in caplog.records)
+    at = sign_in(app(), "boss", PASSWORDS["boss"])  # the lock is on her name and on this client...
+    assert any("thử lại sau" in e.value for e in at.error)
+    ui_auth.THROTTLE.reset()  # ... until the wait is over
+    at = sign_in(app(), "lan", PASSWORDS["lan"])
+    assert not at.exception and at.selectbox(key="unit").value == "509"
+
+
+def test_a_sign_in_lasts_its_configured_lifetime(signed_env, monkeypatch):
+    at = sign_in(app(), "boss", PASSWORDS["boss"])
+    assert at.metric
+    monkeypatch.setenv("DASHBOARD_SESSION_HOURS", "0.0001")  # 0.36 s: already over when the next run starts
+    record = at.session_state["_auth"]
+    at.session_state["_auth"] = record  # the same signed record, now older than the lifetime
+    import time
+
+    monkeypatch.setattr(time, "time", lambda: record[1] + 1.0)
+    at.run()
+    assert not at.metric and [b.label for b in at.button] == ["Đăng nhập"]
+    assert any("đăng nhập lại" in i.value for i in at.info)
 
 
 def test_a_leader_sees_the_province(signed_env):

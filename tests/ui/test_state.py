@@ -45,3 +45,61 @@ def test_every_page_has_a_name_and_no_link_is_built_by_hand():
     for p in [*(ROOT / "pages").glob("*.py"), *(ROOT / "src/dashboard/ui").glob("*.py")]:
         text = p.read_text(encoding="utf-8")
         assert '"./' not in text and 'f"./' not in text and '"pages/' not in text or p.name == "state.py", p.name
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("12", 12),
+        ("1", 1),
+        ("60", 60),
+        ("0", None),
+        ("61", None),
+        ("²", None),
+        ("١٢", None),
+        ("１２", None),
+        ("-5", None),
+        ("+5", None),
+        ("5.0", None),
+        (" 5", None),
+        ("", None),
+        (None, None),
+        ("99999999999999999999", None),
+        (["12"], None),
+    ],
+)
+def test_whole_numbers_from_a_url_are_ascii_digits_in_range(text, value):
+    assert state.whole(text, 1, 60) == value
+
+
+def test_a_url_value_quoted_in_a_note_cannot_write_markdown():
+    assert state.shown("[x](javascript:alert(1))") == "xjavascript:alert1"
+    assert state.shown("**<b>bold</b>**") == "bboldb"
+    assert state.shown("a" * 100) == "a" * 40 + "…"
+    assert state.shown("Tân Thạnh, 2025-Q1") == "Tân Thạnh, 2025-Q1"
+
+
+@pytest.mark.parametrize(
+    "link, key, note",
+    [
+        (None, None, None),
+        ("2025-Q1", "2025-Q1", None),
+        ("2022", "2022", None),  # the data start on 02/01: a named period with some data is kept
+        ("2022-01-01..2025-06-30", "2022-01-02..2025-06-30", "link_period_cut"),
+        ("0001-01-01..9999-12-31", "2022-01-02..2025-06-30", "link_period_cut"),
+        ("2019", None, "link_period_outside"),
+        ("9999-12", None, "link_period_outside"),
+        ("1900-01-01..1900-02-01", None, "link_period_outside"),
+        ("2025-Q9", None, "link_period_unknown"),
+        ("10000", None, "link_period_unknown"),
+        ("٢٠٢٥", None, "link_period_unknown"),  # other scripts' digits are not a year
+        ("2025-02-01..2025-01-01", None, "link_period_unknown"),
+        ("' OR 1=1 --", None, "link_period_unknown"),
+    ],
+)
+def test_a_links_period_is_settled_against_the_data(link, key, note):
+    from datetime import date
+
+    from dashboard.ui import filters
+
+    assert filters.from_link(link, date(2022, 1, 2), date(2025, 6, 30), 15) == (key, note)

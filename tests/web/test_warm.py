@@ -54,3 +54,16 @@ def test_warm_up_with_no_warehouse_still_returns(tmp_path, legacy_pages):
     done = warm.warm_up(ROOT, f"duckdb:///{tmp_path / 'missing' / 'w.duckdb'}")
     assert done["warehouse"] is False
     assert PagesManager.uses_pages_directory is False
+
+
+def test_warm_up_warns_about_a_users_file_every_account_can_read(tmp_path, legacy_pages, monkeypatch, caplog):
+    from dashboard import auth
+
+    path = tmp_path / "users.toml"
+    auth.save_user(path, auth.User("boss", "Boss", "leader", password_hash=auth.hash_password("x")))
+    path.chmod(0o644)
+    monkeypatch.setenv("DASHBOARD_USERS_FILE", str(path))
+    with caplog.at_level("WARNING", logger="dashboard.warm"):
+        done = warm.warm_up(ROOT, f"duckdb:///{tmp_path / 'missing.duckdb'}")
+    assert done["rollups"] == "skipped" and not (tmp_path / "missing.duckdb").exists()
+    assert any("chmod 600" in r.getMessage() for r in caplog.records)

@@ -97,11 +97,11 @@ def custom(start: date, end: date) -> Period:
 
 
 _PATTERNS = (
-    (re.compile(r"^(\d{4})-Q([1-4])$", re.I), lambda m, c: quarter(int(m[1]), int(m[2]), c)),
-    (re.compile(r"^(\d{4})-(\d{1,2})$"), lambda m, c: month(int(m[1]), int(m[2]), c)),
-    (re.compile(r"^(\d{4})$"), lambda m, c: year(int(m[1]), c)),
+    (re.compile(r"^(\d{4})-Q([1-4])$", re.I | re.A), lambda m, c: quarter(int(m[1]), int(m[2]), c)),
+    (re.compile(r"^(\d{4})-(\d{1,2})$", re.A), lambda m, c: month(int(m[1]), int(m[2]), c)),
+    (re.compile(r"^(\d{4})$", re.A), lambda m, c: year(int(m[1]), c)),
     (
-        re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$"),
+        re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$", re.A),
         lambda m, c: custom(date.fromisoformat(m[1]), date.fromisoformat(m[2])),
     ),
 )

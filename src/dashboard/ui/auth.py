@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
+import time
 
 import streamlit as st
 
@@ -17,10 +19,23 @@ from dashboard.i18n import t
 # sign-in in this server process is ignored. Sessions do not outlive the process anyway.
 _SECRET = secrets.token_bytes(32)
 _KEY = "_auth"
+#: failed password sign-ins of this server process, per username and per client address
+THROTTLE = auth.Throttle()
+log = logging.getLogger("dashboard.auth")
 
 
-def _sign(username: str) -> str:
-    return hmac.new(_SECRET, username.encode(), hashlib.sha256).hexdigest()
+def _sign(username: str, issued: int) -> str:
+    return hmac.new(_SECRET, f"{username}\n{issued}".encode(), hashlib.sha256).hexdigest()
+
+
+def _client() -> str:
+    """The visitor's address as the server saw it (behind a proxy: the proxy's, so the per-user count is the
+    one that holds)."""
+    try:
+        ip = st.context.ip_address
+    except Exception:  # no request context
+        ip = None
+    return ip if isinstance(ip, str) and ip else "local"
 
 
 def settings() -> AuthConfig:
@@ -42,21 +57,38 @@ def current_user(cfg: AuthConfig) -> User | None:
         record = st.session_state.get(_KEY)
         if (
             isinstance(record, tuple)
-            and len(record) == 2
-            and hmac.compare_digest(str(record[1]), _sign(str(record[0])))
+            and len(record) == 3
+            and isinstance(record[1], int)
+            and hmac.compare_digest(str(record[2]), _sign(str(record[0]), record[1]))
         ):
-            user = cfg.users.get(record[0])
+            if time.time() - record[1] <= config.session_hours() * 3600:
+                user = cfg.users.get(record[0])
+            else:  # the sign-in has lived its configured lifetime: sign in again
+                st.session_state.pop(_KEY, None)
+                st.session_state["_signin_expired"] = True
     if user is None and cfg.anonymous:
         return auth.ANONYMOUS
     return user
 
 
-def sign_in(cfg: AuthConfig, username: str, password: str) -> bool:
-    """Check a password and remember the user in this session."""
-    user = cfg.users.get(username.strip())
+def sign_in(cfg: AuthConfig, username: str, password: str) -> bool | float:
+    """Check a password and remember the user in this session: True, False, or (throttled: the password
+    was not even checked) the seconds to wait."""
+    name = username.strip()
+    keys = (("user", name.lower()), ("client", _client()))
+    now = time.monotonic()
+    wait = THROTTLE.wait(keys, now)
+    if wait > 0:
+        log.warning("sign-in as %r from %s refused: throttled for %.0f s more", name[:64], keys[1][1], wait)
+        return wait
+    user = cfg.users.get(name)
     if not auth.verify_password(user, password):
+        n = THROTTLE.failed(keys, now)
+        log.warning("failed sign-in as %r from %s (%d in a row)", name[:64], keys[1][1], n)
         return False
-    st.session_state[_KEY] = (user.username, _sign(user.username))
+    THROTTLE.succeeded(keys)
+    issued = int(time.time())
+    st.session_state[_KEY] = (user.username, issued, _sign(user.username, issued))
     return True
 
 
@@ -98,14 +130,19 @@ def sign_in_screen(cfg: AuthConfig, lang: str) -> None:
             st.text_input(t("auth_password", lang), type="password", key="_signin_pw")
             # a callback: it runs once, before the script, however the run is then repeated
             st.form_submit_button(t("auth_sign_in", lang), type="primary", on_click=_submit, args=(cfg,))
-        if st.session_state.pop("_signin_failed", False):
+        failed = st.session_state.pop("_signin_failed", None)
+        if isinstance(failed, float):
+            st.error(t("auth_throttled", lang, seconds=max(1, round(failed))))
+        elif failed:
             st.error(t("auth_failed", lang))
+        if st.session_state.pop("_signin_expired", False):
+            st.info(t("auth_expired", lang, hours=config.session_hours()))
 
 
 def _submit(cfg: AuthConfig) -> None:
     ok = sign_in(cfg, st.session_state.get("_signin_user", ""), st.session_state.get("_signin_pw", ""))
     st.session_state["_signin_pw"] = ""  # the password does not stay in the session
-    st.session_state["_signin_failed"] = not ok
+    st.session_state["_signin_failed"] = ok if isinstance(ok, float) else not ok
 
 
 def sidebar_status(cfg: AuthConfig, user: User, unit_name: str | None, lang: str, notes: tuple[str, ...] = ()) -> None:

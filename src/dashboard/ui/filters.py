@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import streamlit as st
 
@@ -13,6 +14,7 @@ from dashboard.metrics import periods
 from dashboard.metrics.periods import Period
 from dashboard.ui import auth as ui_auth
 from dashboard.ui import data
+from dashboard.ui import state as view
 
 KINDS = ("month", "quarter", "year", "custom")
 URL_KEYS = ("period", "unit", "scope", "lang")
@@ -83,7 +85,11 @@ def sidebar(state: data.WarehouseState, cfg: AuthConfig, user: User, draw: bool 
     lang = st.session_state["lang"]
     if "period" not in st.session_state:
         default = periods.latest_complete(state.as_of, "quarter", cutoff).key
-        st.session_state["period"] = _valid_period(qp.get("period"), cutoff) or default
+        key, note = from_link(qp.get("period"), state.first_day, state.as_of, cutoff)
+        if note:
+            shown = fmt.period(periods.parse(key or default, cutoff), lang)
+            _note(t(note, lang, link=view.shown(qp.get("period")), period=shown))
+        st.session_state["period"] = key or default
     if "scope" not in st.session_state:
         st.session_state["scope"] = qp.get("scope") if qp.get("scope") in ("own", "territory") else "territory"
 
@@ -133,11 +139,10 @@ def _draw(state: data.WarehouseState, cfg: AuthConfig, user: User, src: data.Sou
     )
     kind = kind or kind_now
     if kind == "custom":
-        current = (
-            periods.parse(st.session_state["period"], cutoff)
-            if _kind_of(st.session_state["period"]) == "custom"
-            else periods.latest_complete(state.as_of, "month", cutoff)
-        )
+        current = periods.parse(st.session_state["period"], cutoff)
+        if current.kind != "custom" or current.start < state.first_day or current.end > state.as_of:
+            # the picker refuses a value outside its bounds (the data may have changed under the session)
+            current = periods.latest_complete(state.as_of, "month", cutoff)
         picked = st.date_input(
             t("custom_range", lang),
             value=(current.start, current.end),
@@ -219,13 +224,32 @@ def _kind_changed(state: data.WarehouseState, cutoff: int) -> None:
         st.session_state["period"] = periods.custom(p.start, p.end).key
 
 
-def _valid_period(text: str | None, cutoff: int) -> str | None:
+def from_link(text: str | None, first: date, last: date, cutoff: int) -> tuple[str | None, str | None]:
+    """A link's period settled against the data's days [first, last]: its key (None: use the default)
+    and the catalogue key of a note when it was not taken as it came. A custom range is cut to the
+    data's days (the date picker refuses a value outside them); a period with no data day, or text that
+    is no period, falls back to the default."""
     if not text:
-        return None
+        return None, None
     try:
-        return periods.parse(text, cutoff).key
-    except ValueError:
-        return None
+        p = periods.parse(text, cutoff)
+    except (ValueError, OverflowError):
+        return None, "link_period_unknown"
+    if p.end < first or p.start > last:
+        return None, "link_period_outside"
+    if p.kind == "custom" and (p.start < first or p.end > last):
+        return periods.custom(max(p.start, first), min(p.end, last)).key, "link_period_cut"
+    return p.key, None
+
+
+def _note(text: str) -> None:
+    """A note about the link, shown once above the page (app.py draws them)."""
+    st.session_state.setdefault("_link_notes", []).append(text)
+
+
+def link_notes() -> list[str]:
+    """The notes about this run's link, taken (each is shown once)."""
+    return st.session_state.pop("_link_notes", [])
 
 
 def current() -> Filters:

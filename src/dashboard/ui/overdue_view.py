@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import fmt
 from dashboard.i18n import t
 from dashboard.reports.excel import list_columns, readable
+from dashboard.ui import state as view
 from dashboard.ui.components import Card, cards, panels, table, table_html
 from dashboard.warehouse.overdue import Summary
 
@@ -23,7 +24,7 @@ def keep_known(key: str, from_link: str, offered: dict, known: set, what: str, l
     unknown = [c for c in wanted if c not in known]
     if unknown:
         msg = "filter_dropped_some" if st.session_state[key] else "filter_dropped"  # some codes still filter
-        st.info(t(msg, lang, what=what.lower(), codes=", ".join(unknown)))
+        st.info(t(msg, lang, what=what.lower(), codes=view.shown(", ".join(unknown), 80)))
 
 
 def summary_metrics(s: Summary, due_days: int, lang: str) -> None:

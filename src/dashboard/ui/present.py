@@ -44,8 +44,9 @@ CSS = """
 def seconds() -> int:
     """Seconds per slide: ?every=N in the URL, else $DASHBOARD_PRESENT_SECONDS, else 20 (5–600)."""
     for raw in (st.query_params.get("every"), os.environ.get("DASHBOARD_PRESENT_SECONDS")):
-        if raw and str(raw).isdigit() and 5 <= int(raw) <= 600:
-            return int(raw)
+        value = view.whole(raw, 5, 600)
+        if value is not None:
+            return value
     return DEFAULT_SECONDS
 
 

@@ -3,7 +3,11 @@ link to any page with them (a relative URL for tables' link columns, a query dic
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
+
+# ASCII digits only: str.isdigit() also takes "²" and "١٢", which int() then refuses or reads otherwise
+_WHOLE = re.compile(r"[0-9]{1,6}")
 
 #: page name → its URL path (the file names in pages/, which st.navigation serves)
 PAGES = ("overview", "map", "overdue", "trends", "scorecard", "rankings", "report", "present")
@@ -33,3 +37,19 @@ def page_file(page: str) -> str:
     if page not in PAGES:
         raise KeyError(page)  # a programming error: PAGES lists every page
     return f"pages/{page}.py"
+
+
+def whole(text: object, lo: int, hi: int) -> int | None:
+    """A URL's whole number in [lo, hi], or None for anything else (signs, superscripts, other scripts'
+    digits, decimals, too long): a hostile parameter falls back to the default, never to an exception."""
+    if not isinstance(text, str) or not _WHOLE.fullmatch(text):
+        return None
+    value = int(text)
+    return value if lo <= value <= hi else None
+
+
+def shown(text: object, limit: int = 40) -> str:
+    """A value from the URL as a note may quote it: letters, digits and - . , : only, cut to `limit`
+    (a note is Markdown; a link must not be able to write into it)."""
+    kept = "".join(c for c in str(text) if c.isalnum() or c in "-.,: ")
+    return kept[:limit] + ("…" if len(kept) > limit else "")

@@ -126,3 +126,13 @@ def reserve_ids(conn: sa.Connection, table: sa.Table, n: int) -> list[int]:
         return list(range(start, start + n))
     series = sa.func.generate_series(1, n).table_valued("i")
     return [int(r[0]) for r in conn.execute(sa.select(seq.next_value()).select_from(series))]
+
+
+def crash_point(name: str) -> None:
+    """$DASHBOARD_CRASH_AT=name kills this process here with SIGKILL, as `kill -9` would: the tests use it
+    to crash an import or a rebuild at a known step instead of at a moment picked by a timer."""
+    import os
+    import signal
+
+    if os.environ.get("DASHBOARD_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -37,6 +37,11 @@ def head() -> str:
     return rev
 
 
+def revisions() -> set[str]:
+    """Every revision this version knows (a warehouse at another one was made by a newer version)."""
+    return {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
 def current(conn: sa.Connection) -> str | None:
     """The revision a warehouse is at (None: built before migrations, or empty)."""
     return MigrationContext.configure(conn).get_current_revision()

@@ -11,15 +11,25 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from dashboard import config
 from dashboard.metrics import kpi, kpi_sql, periods
 from dashboard.warehouse import schema
-from dashboard.warehouse.engine import get_meta, set_meta
+from dashboard.warehouse.engine import crash_point, get_meta, set_meta
 
 
 def data_range(conn: sa.Connection) -> tuple[date, date] | None:
+    """The first and last day with data, within the plausible window (config.date_window): a dossier an
+    earlier version loaded with a date in 1900 or 9999 does not stretch every page's periods and the
+    rollups over centuries (the importer now quarantines such rows)."""
     d = schema.dossier
+    lo, hi = config.date_window()
+    plausible_received, plausible_end = d.c.received_date.between(lo, hi), d.c.end_date.between(lo, hi)
     first, last_rec, last_end = conn.execute(
-        sa.select(sa.func.min(d.c.received_date), sa.func.max(d.c.received_date), sa.func.max(d.c.end_date))
+        sa.select(
+            sa.func.min(d.c.received_date).filter(plausible_received),
+            sa.func.max(d.c.received_date).filter(plausible_received),
+            sa.func.max(d.c.end_date).filter(plausible_end),
+        )
     ).one()
     if first is None:
         return None
@@ -97,3 +107,25 @@ def list_source(conn: sa.Connection, as_of: date) -> sa.Table:
     """The table that overdue lists and due-soon counts at `as_of` read: dossier_listable while it
     serves them, else the dossiers (same columns, same conditions)."""
     return schema.dossier_listable if listable_serves(conn, as_of) else schema.dossier
+
+
+def cutoffs() -> list[int]:
+    """The cut-off days the rollup is kept for: the configured one and calendar months."""
+    return sorted({config.cutoff_day(), 1})
+
+
+def stale(conn: sa.Connection) -> bool:
+    """Whether a rollup or the overdue-list table is behind the dossiers (after a crash, an interrupted
+    rebuild, or an import whose refresh did not run)."""
+    if data_range(conn) is None:
+        return False
+    listable = get_meta(conn, LISTABLE_VERSION) == (get_meta(conn, "data_version") or "0")
+    return not listable or not all(is_current(conn, c) for c in cutoffs())
+
+
+def rebuild(conn: sa.Connection, progress=None) -> None:
+    """Every rollup and the overdue-list table, in the caller's transaction (all or nothing)."""
+    for c in cutoffs():
+        refresh(conn, c, progress=progress)
+    crash_point("rollups-before-listable")
+    refresh_listable(conn)

@@ -39,6 +39,40 @@ def _import(name: str) -> str | None:
     return None
 
 
+def refresh_stale(url: str) -> str:
+    """Rebuild rollups that are behind the dossiers (a crash or an interrupted rebuild left them so) before
+    the dashboard opens the warehouse to read: "fresh", "rebuilt", or "skipped" (logged: no warehouse yet,
+    one that needs `upgrade` first, or a writer holding it — the next import rebuilds them then)."""
+    import sqlalchemy as sa
+
+    from dashboard.warehouse import migrate, rollups
+    from dashboard.warehouse.engine import has_schema, make_engine
+
+    u = sa.make_url(url)
+    if u.get_backend_name() == "duckdb" and not (u.database and Path(u.database).is_file()):
+        return "skipped"  # opening it to write would create an empty file
+    engine = make_engine(url)
+    try:
+        if not has_schema(engine):
+            return "skipped"
+        with engine.connect() as conn:
+            if not migrate.is_current(conn):
+                log.warning("the warehouse needs `python -m dashboard upgrade`; its rollups were not checked")
+                return "skipped"
+            if not rollups.stale(conn):
+                return "fresh"
+        t0 = time.perf_counter()
+        with engine.begin() as conn:
+            rollups.rebuild(conn)
+        log.warning("rollups were behind the dossiers: rebuilt in %.1f s", time.perf_counter() - t0)
+        return "rebuilt"
+    except Exception:  # a lock held by an import, a server that is down: the pages still read the dossiers
+        log.exception("could not check or rebuild the rollups at start")
+        return "skipped"
+    finally:
+        engine.dispose()
+
+
 def warm_up(root: Path, url: str) -> dict:
     """Import what app.py and the pages import, take Streamlit off the legacy pages/ folder (app.py's
     st.navigation names the pages), and open the warehouse at `url`. A warehouse that is missing or broken
@@ -50,6 +84,13 @@ def warm_up(root: Path, url: str) -> dict:
     # once outside app.py and again through it (see filters.current).
     PagesManager.uses_pages_directory = False
     modules = [m for m in map(_import, page_imports(root)) if m]
+    from dashboard import auth, config
+
+    problem = auth.permission_problem(config.users_file())
+    if problem:
+        log.warning(problem)
+    # before the read-only handle below: DuckDB takes no writer in a process that holds a reader
+    rollup_state = refresh_stale(url)
     from dashboard.ui import data
 
     # cache_resource called outside a script run: Streamlit warns about the missing script context
@@ -62,4 +103,9 @@ def warm_up(root: Path, url: str) -> dict:
         quiet.setLevel(level)
     if not opened:
         log.warning("warm-up could not open the warehouse %s (the first page will say why)", url)
-    return {"modules": len(set(modules)), "warehouse": opened, "seconds": round(time.perf_counter() - t0, 2)}
+    return {
+        "modules": len(set(modules)),
+        "warehouse": opened,
+        "rollups": rollup_state,
+        "seconds": round(time.perf_counter() - t0, 2),
+    }

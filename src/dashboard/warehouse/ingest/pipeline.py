@@ -15,7 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from dashboard.warehouse import schema
-from dashboard.warehouse.engine import bulk_insert, next_id, reserve_ids
+from dashboard.warehouse.engine import bulk_insert, crash_point, next_id, reserve_ids
 from dashboard.warehouse.ingest.readers import ImportRefused
 
 log = logging.getLogger("dashboard.import")
@@ -91,6 +91,7 @@ def run_files(engine: sa.Engine, paths: list[Path], import_one: Callable[[sa.Con
         try:
             with engine.begin() as conn:
                 results.append(import_one(conn, path))
+                crash_point("import-before-commit")
             continue
         except ImportRefused as exc:
             message, status = str(exc), "refused"

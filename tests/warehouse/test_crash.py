@@ -1,0 +1,119 @@
+"""kill -9 in the middle of an import and of the rollup rebuild, on both engines: the warehouse is exactly
+as before (the import) or its rollups are recorded as stale and rebuilt by the next import or at server
+start (the rebuild). The crash is a real SIGKILL, sent by the process to itself at a named step
+($DASHBOARD_CRASH_AT) so the test does not depend on a timer."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import snapshot
+
+from dashboard.config import ROOT
+from dashboard.warehouse import rollups
+from dashboard.warehouse.engine import make_engine
+
+HEADER = ["MaHoSo", "MaTTHC", "MaDonVi", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "TrangThaiHoSo"]
+
+
+def _csv(path: Path, prefix: str, n: int) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        for i in range(n):
+            day = 1 + i % 28
+            status = (10, 4, 9)[i % 3]
+            end = f"2025{(i % 5) + 2:02d}{day:02d}160000" if status in (9, 10) else ""
+            w.writerow(
+                [
+                    f"{prefix}-{i}",
+                    "1.001",
+                    ("20335", "502", "SO_TP")[i % 3],
+                    f"2025{(i % 5) + 1:02d}{day:02d}080000",
+                    f"2025{(i % 5) + 2:02d}{day:02d}170000",
+                    end,
+                    status,
+                ]
+            )
+        w.writerow([f"{prefix}-bad", "1.001", "NO_SUCH_UNIT", "20250105080000", "", "", 2])  # quarantined
+    return path
+
+
+def _cli(url: str, *args: str, crash: str | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "DASHBOARD_CRASH_AT"}
+    env["DASHBOARD_DB_URL"] = url
+    if crash:
+        env["DASHBOARD_CRASH_AT"] = crash
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.fixture
+def warehouse(backend_url, tmp_path):
+    assert _cli(backend_url, "init").returncode == 0
+    done = _cli(backend_url, "import", str(_csv(tmp_path / "a.csv", "A", 3000)))
+    assert done.returncode == 0, done.stderr
+    return backend_url
+
+
+def test_kill_9_during_an_import_leaves_the_warehouse_as_it_was(warehouse, tmp_path):
+    before = snapshot(warehouse)
+    b = _csv(tmp_path / "b.csv", "B", 3000)
+    crashed = _cli(warehouse, "import", str(b), crash="import-before-commit")
+    assert crashed.returncode == -signal.SIGKILL
+    assert snapshot(warehouse) == before  # not a row, not a log line, not a meta value
+    again = _cli(warehouse, "import", str(b))
+    assert again.returncode == 0, again.stderr
+    after = snapshot(warehouse)
+    assert len(after["dossier"]) == len(before["dossier"]) + 3000
+    assert len(after["quarantine"]) == len(before["quarantine"]) + 1
+
+
+def test_kill_9_during_the_rollup_rebuild_is_repaired_by_the_next_import(warehouse, tmp_path):
+    b = _csv(tmp_path / "b.csv", "B", 3000)
+    crashed = _cli(warehouse, "import", str(b), crash="rollups-before-listable")
+    assert crashed.returncode == -signal.SIGKILL
+    e = make_engine(warehouse, read_only=True)
+    with e.connect() as conn:
+        assert rollups.stale(conn)  # the file is in, its rollups are not: recorded, not guessed
+    e.dispose()
+    again = _cli(warehouse, "import", str(b))  # nothing new to load, but the rollups are rebuilt
+    assert again.returncode == 0, again.stderr
+    assert "unchanged" in again.stdout.lower() or "không đổi" in again.stdout.lower()
+    _assert_fresh_and_equal_to_a_full_rebuild(warehouse)
+
+
+def test_kill_9_during_the_rollup_rebuild_is_repaired_at_server_start(warehouse, tmp_path):
+    from dashboard.web import warm
+
+    crashed = _cli(warehouse, "import", str(_csv(tmp_path / "b.csv", "B", 3000)), crash="rollups-before-listable")
+    assert crashed.returncode == -signal.SIGKILL
+    assert warm.refresh_stale(warehouse) == "rebuilt"
+    assert warm.refresh_stale(warehouse) == "fresh"
+    _assert_fresh_and_equal_to_a_full_rebuild(warehouse)
+
+
+def _assert_fresh_and_equal_to_a_full_rebuild(url: str) -> None:
+    e = make_engine(url)
+    try:
+        with e.connect() as conn:
+            assert not rollups.stale(conn)
+    finally:
+        e.dispose()
+    repaired = snapshot(url)
+    e = make_engine(url)
+    try:
+        with e.begin() as conn:
+            rollups.rebuild(conn)
+    finally:
+        e.dispose()
+    rebuilt = snapshot(url)
+    for table in ("rollup", "dossier_listable"):
+        assert repaired[table] == rebuilt[table], table
