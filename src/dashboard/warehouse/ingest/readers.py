@@ -180,9 +180,21 @@ def _csv_records(text: str, sep: str, strict: bool = True) -> Iterator[tuple[int
     """(first line of the record, cells); blank lines come as []. Raises csv.Error on an unterminated quote."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=strict)
     end = 0
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # name the line the broken record starts on, not the last good one
+            raise CsvRecordError(end + 1, str(exc)) from exc
         yield end + 1, cells
         end = reader.line_num
+
+
+class CsvRecordError(csv.Error):
+    def __init__(self, line: int, reason: str):
+        super().__init__(reason)
+        self.line, self.reason = line, reason
 
 
 def _read_csv(text: str, name: str, score: HeaderScore, header_row: int | None) -> Table:
@@ -218,11 +230,10 @@ def _read_csv(text: str, name: str, score: HeaderScore, header_row: int | None) 
                 continue
             rows.append(cells)
             lines.append(line)
-    except csv.Error as exc:
-        last = lines[-1] if lines else header_line
+    except CsvRecordError as exc:
         raise ImportRefused(
-            f"{name}: lỗi cấu trúc CSV sau dòng {last} (dấu ngoặc kép không đóng?) / CSV structure error after "
-            f"line {last} (unterminated quote?): {exc}"
+            f"{name}: lỗi cấu trúc CSV ở bản ghi bắt đầu từ dòng {exc.line} (dấu ngoặc kép không đóng?) / CSV "
+            f"structure error in the record starting at line {exc.line} (unterminated quote?): {exc.reason}"
         ) from exc
     assert header is not None
     return Table(header, rows, lines, "csv", header_line=header_line, title_rows=title, separator=sep)
