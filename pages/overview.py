@@ -1,13 +1,12 @@
 """Tổng quan: headline KPIs of the chosen unit and period, and the rankings beneath it."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import config, fmt
 from dashboard.charts.ranking import ranking_svg
 from dashboard.i18n import t
 from dashboard.metrics.kpi import COUNT_FIELDS, KpiRow
-from dashboard.metrics.warning import DROP_POINTS, early_warning, territory_sum
+from dashboard.metrics.warning import DROP_POINTS
 from dashboard.ui import components, data, filters, state
 
 f = filters.current()
@@ -36,34 +35,9 @@ st.page_link(
 )
 
 target = config.TARGETS["on_time_rate"]
-if f.unit_kind == "district":
-    sections = [("rank_communes", "commune", True, lambda d: d[d["parent_code"] == f.unit_code])]
-elif f.unit_kind == "province":
-    sections = [
-        ("rank_districts", "district", True, None),
-        ("rank_departments", "department", False, lambda d: d[d["kind"] == "department"]),
-        ("rank_branches", "department", False, lambda d: d[d["kind"] == "land_registry_branch"]),
-    ]
-else:  # a department or office: rank the units under it, if any
-    sections = [("rank_children", "all", True, lambda d: d[d["parent_code"] == f.unit_code])]
-
-
-def section_table(period, level, territory, select):
-    table = data.kpi_table(src, period, level, territory)
-    return select(table) if select is not None else table
-
-
-# Early warning over the units ranked below: this period against the previous one, and what falls due soon
 due_days = config.due_soon_days()
-own_due = data.due_soon_counts(src, f.state.as_of, due_days)
-units = data.units_in_period(src, f.period.start, f.period.end)
-tables = {title: section_table(f.period, level, territory, select) for title, level, territory, select in sections}
-watch = []
-for title, level, territory, select in sections:
-    now = tables[title]
-    before = section_table(f.period.previous(), level, territory, select) if f.period.kind != "custom" else None
-    due = territory_sum(own_due, units, "due_soon") if territory else own_due.set_index("unit_code")["due_soon"]
-    watch.append(early_warning(now, before, due, target=target).assign(scope="territory" if territory else "own"))
+# the rankings and the early warning of this unit and period: computed once, shared by every session
+tables, warning = data.overview_sections(src, f.period, f.unit_code, f.unit_kind, f.state.as_of, due_days, target)
 st.subheader(t("warning_title", lang))
 st.caption(
     t(
@@ -75,7 +49,7 @@ st.caption(
         asof=fmt.day(f.state.as_of, lang),
     )
 )
-components.warning_table(pd.concat(watch, ignore_index=True), f.period, lang, target)
+components.warning_table(warning, f.period, lang, target)
 
 for title, table in tables.items():
     st.subheader(t(title, lang))

@@ -86,6 +86,46 @@ def kpi_table(src: Source, period: Period, level: str, territory: bool) -> pd.Da
         return queries.kpi_table(conn, period, level=level, territory=territory, root=src.root)
 
 
+#: the overview's rankings per kind of unit: (title, level, territory, which rows: by parent or by kind)
+OVERVIEW_SECTIONS: dict[str, list[tuple[str, str, bool, tuple[str, str | None] | None]]] = {
+    "district": [("rank_communes", "commune", True, ("parent", None))],
+    "province": [
+        ("rank_districts", "district", True, None),
+        ("rank_departments", "department", False, ("kind", "department")),
+        ("rank_branches", "department", False, ("kind", "land_registry_branch")),
+    ],
+    "other": [("rank_children", "all", True, ("parent", None))],
+}
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=2000)
+def overview_sections(
+    src: Source, period: Period, unit_code: str, unit_kind: str, as_of: date, due_days: int, target: float
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The overview's rankings (title → units) and their early warning: this period against the previous
+    one, with what falls due soon. Cached as a whole: fifty sessions on one unit compute it once."""
+    from dashboard.metrics.warning import early_warning, territory_sum
+
+    sections = OVERVIEW_SECTIONS.get(unit_kind, OVERVIEW_SECTIONS["other"])
+
+    def rows(p: Period, level: str, territory: bool, select) -> pd.DataFrame:
+        table = kpi_table(src, p, level, territory)
+        if select is None:
+            return table
+        column, value = select
+        return table[table["parent_code"] == unit_code] if column == "parent" else table[table[column] == value]
+
+    own_due = due_soon_counts(src, as_of, due_days)
+    units = units_in_period(src, period.start, period.end)
+    tables, watch = {}, []
+    for title, level, territory, select in sections:
+        now = tables[title] = rows(period, level, territory, select)
+        before = rows(period.previous(), level, territory, select) if period.kind != "custom" else None
+        due = territory_sum(own_due, units, "due_soon") if territory else own_due.set_index("unit_code")["due_soon"]
+        watch.append(early_warning(now, before, due, target=target).assign(scope="territory" if territory else "own"))
+    return tables, pd.concat(watch, ignore_index=True)
+
+
 @st.cache_data(ttl=3600, show_spinner=False)
 def published(src: Source) -> pd.DataFrame:
     """The published indices (public figures of provinces: not scoped)."""
