@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -189,3 +191,30 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
             }
     finally:
         e.dispose()
+
+
+class Reader:
+    """Another process holding the warehouse open read-only, as the dashboard does while it serves."""
+
+    def __init__(self, path: Path):
+        code = (
+            "import duckdb,sys;c=duckdb.connect(sys.argv[1],read_only=True);q='select count(*) from dossier'\n"
+            "c.execute(q).fetchall();print('ready',flush=True)\n"
+            "for _ in sys.stdin: print(c.execute(q).fetchone()[0],flush=True)"
+        )
+        self.p = subprocess.Popen(
+            [sys.executable, "-c", code, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert self.p.stdout is not None and self.p.stdout.readline().strip() == "ready"
+
+    def dossiers(self) -> int:
+        """The dossiers this reader sees now, on the file it opened."""
+        assert self.p.stdin is not None and self.p.stdout is not None
+        self.p.stdin.write("?\n")
+        self.p.stdin.flush()
+        return int(self.p.stdout.readline())
+
+    def close(self) -> None:
+        assert self.p.stdin is not None
+        self.p.stdin.close()
+        self.p.wait(timeout=60)

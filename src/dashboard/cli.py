@@ -4,10 +4,12 @@ $DASHBOARD_DB_URL) | users (the sign-in file, $DASHBOARD_USERS_FILE)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import sys
 import time
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -158,25 +160,110 @@ def _print_result(r, dry_run: bool) -> None:
         print(f"  … see the quarantine table for all {r.quarantined} rows", file=sys.stderr)
 
 
+def _waiting() -> None:
+    print("đang chờ lượt nhập khác xong / waiting for another import to finish…", file=sys.stderr)
+
+
+@contextmanager
+def _writable(dry_run: bool = False):
+    """An engine to write with while the dashboard keeps serving: on the embedded warehouse, a copy swapped
+    in when the block succeeds (warehouse/live.py); on PostgreSQL the warehouse itself."""
+    from dashboard.warehouse import live
+
+    target = live.duckdb_file(config.db_url())
+    if target is not None and not target.exists():
+        raise ValueError(f"no warehouse at {target}: run `python -m dashboard init` or `demo`")
+    with live.snapshot_write(config.db_url(), _waiting, discard=dry_run) as url:
+        engine = make_engine(url)
+        try:
+            _require_warehouse(engine)
+            yield engine
+        finally:
+            engine.dispose()  # checkpointed and closed before the copy is swapped in
+
+
 def cmd_import(args) -> int:
     from dashboard.warehouse.ingest import mapping as mapping_file
     from dashboard.warehouse.ingest.readers import ImportRefused
 
-    engine = _engine()
-    _require_warehouse(engine)
-    if not args.dry_run:
-        _upgrade(engine)
     try:
         mapping = mapping_file.load(Path(args.mapping)) if args.mapping else None
     except ImportRefused as exc:
         print(f"REFUSED / TỪ CHỐI — {exc}", file=sys.stderr)
         return 1
+    with _writable(dry_run=args.dry_run) as engine:
+        results = _import_into(engine, args, mapping)
+    return _report_import(results, args.dry_run)
+
+
+def cmd_watch(args) -> int:
+    """Import every file dropped in DIR, then move it to DIR/done or DIR/failed with its report beside it.
+    A file is taken once its size and time stop changing between two looks (it is not still being copied);
+    --once takes what is there and returns (cron, tests)."""
+    folder = Path(args.dir)
+    if not folder.is_dir():
+        raise ValueError(f"{folder}: not a folder / không phải thư mục")
+    for sub in ("done", "failed"):
+        (folder / sub).mkdir(exist_ok=True)
+    print(f"watching {folder} (every {args.every} s; Ctrl-C stops) / đang theo dõi {folder}", file=sys.stderr)
+    seen: dict[Path, tuple[int, int]] = {}
+    try:
+        while True:
+            now = {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in _dropped(folder)}
+            ready = sorted(p for p, sig in now.items() if args.once or seen.get(p) == sig)
+            seen = now
+            if ready:
+                _import_dropped(folder, ready)
+            if args.once:
+                return 0
+            time.sleep(args.every)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _dropped(folder: Path) -> list[Path]:
+    return [
+        p
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith((".", "~$")) and not p.name.endswith((".report.txt", ".part"))
+    ]
+
+
+def _import_dropped(folder: Path, files: list[Path]) -> None:
+    """One snapshot for the batch; each file then moved with its report (what `import` prints for it)."""
+    args = argparse.Namespace(files=[str(p) for p in files], dry_run=False, sheet=None, header_row=None, encoding=None)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    try:
+        with _writable() as engine:
+            results = _import_into(engine, args, None)
+    except Exception as exc:  # the warehouse itself could not be written: leave the files for the next look
+        print(f"{stamp}: import failed, files left in place / nhập lỗi, tệp để nguyên: {exc}", file=sys.stderr)
+        return
+    for path, r in zip(files, results):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            _report_import([r], False)
+        target = folder / ("failed" if r.refused else "done") / path.name
+        if target.exists():
+            target = target.with_name(f"{target.stem}.{stamp}{target.suffix}")
+        path.replace(target)
+        target.with_name(target.name + ".report.txt").write_text(out.getvalue(), encoding="utf-8")
+        print(f"{stamp}: {path.name} → {target.parent.name}/ — {out.getvalue().splitlines()[0][:200]}")
+
+
+def _import_into(engine, args, mapping) -> list:
+    if not args.dry_run:
+        _upgrade(engine)
     options = dict(
         mapping=mapping, sheet=args.sheet, header_row=args.header_row, encoding=args.encoding, dry_run=args.dry_run
     )
     results = importer.import_files(engine, [Path(f) for f in args.files], **options)
     if not args.dry_run and (any(r.changed for r in results) or _rollups_stale(engine)):
         _refresh_rollups(engine, quiet=True)
+    return results
+
+
+def _report_import(results: list, dry_run: bool) -> int:
     failed = 0
     for r in results:
         if r.refused:
@@ -186,26 +273,27 @@ def cmd_import(args) -> int:
                 file=sys.stderr,
             )
             continue
-        _print_result(r, args.dry_run)
+        _print_result(r, dry_run)
     n = len(results)
     if failed:
         print(f"{failed} of {n} file(s) failed, {n - failed} imported / {failed}/{n} tệp lỗi", file=sys.stderr)
     elif n > 1:
-        print(f"all {n} files {'read' if args.dry_run else 'imported'} / {n} tệp đã xử lý")
+        print(f"all {n} files {'read' if dry_run else 'imported'} / {n} tệp đã xử lý")
     return 1 if failed else 0
 
 
 def cmd_units(args) -> int:
     from dashboard.warehouse.ingest import unitmatch
 
-    engine = _engine()
-    _require_warehouse(engine)
-    _upgrade(engine)
     if args.units_command == "alias":
-        with engine.begin() as conn:
-            unitmatch.add_alias(conn, args.name, args.code)
+        with _writable() as engine:
+            _upgrade(engine)
+            with engine.begin() as conn:
+                unitmatch.add_alias(conn, args.name, args.code)
         print(f"'{args.name}' → {args.code}")
         return 0
+    engine = _engine(read_only=True)
+    _require_warehouse(engine)
     with engine.connect() as conn:
         rows = unitmatch.list_aliases(conn)
     for alias, code in rows:
@@ -217,12 +305,15 @@ def cmd_units(args) -> int:
 
 def cmd_import_766(args) -> int:
     """Official 766 scores: each file in its own transaction; a refused file changes nothing."""
+    with _writable() as engine:
+        _upgrade(engine)
+        return _import_scores(engine, args)
+
+
+def _import_scores(engine, args) -> int:
     from dashboard.warehouse import official
     from dashboard.warehouse.importer import ImportRefused, log_refusal
 
-    engine = _engine()
-    _require_warehouse(engine)
-    _upgrade(engine)
     failed = 0
     for f in args.files:
         try:
@@ -490,6 +581,12 @@ def build_parser() -> argparse.ArgumentParser:
     ua.add_argument("--email", help='matched against the OIDC identity when [auth] mode = "oidc"')
     ua.add_argument("--password-stdin", action="store_true", help="read the password (one line) from standard input")
     ua.add_argument("--file", help="default: $DASHBOARD_USERS_FILE or data/users.toml")
+    w = sub.add_parser(
+        "watch", help="import every file dropped in DIR (then DIR/done or DIR/failed, with a report beside it)"
+    )
+    w.add_argument("dir")
+    w.add_argument("--every", type=float, default=10.0, help="seconds between looks at the folder (default 10)")
+    w.add_argument("--once", action="store_true", help="import what is there now and stop (cron)")
     b = sub.add_parser("backup", help="copy the embedded warehouse into a new file (safe while the dashboard serves)")
     b.add_argument("file")
     rs = sub.add_parser(
@@ -514,6 +611,7 @@ def main(argv: list[str] | None = None) -> int:
         "users": cmd_users,
         "units": cmd_units,
         "backup": cmd_backup,
+        "watch": cmd_watch,
         "restore": cmd_restore,
     }[args.command]
     try:

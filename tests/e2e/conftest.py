@@ -104,6 +104,23 @@ def fresh_app_url(demo_dir):
     yield from _serve(demo_dir, None, "streamlit-fresh.log")
 
 
+@pytest.fixture
+def own_demo(demo_dir, tmp_path):
+    """A copy of the e2e demo warehouse that a test may change."""
+    import shutil
+
+    d = tmp_path / "data"
+    d.mkdir()
+    shutil.copy(demo_dir / "warehouse.duckdb", d / "warehouse.duckdb")
+    return d
+
+
+@pytest.fixture
+def own_app_url(own_demo):
+    """A dashboard server of its own on `own_demo` (no boundary pack)."""
+    yield from _serve(own_demo, None, "streamlit-own.log")
+
+
 @pytest.fixture(scope="session")
 def signed_app_url(demo_dir, geo_for_e2e, tmp_path_factory):
     """The same dashboard with a users file: a department head of Huyện Quế Sơn (509)."""

@@ -6,11 +6,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from helpers import demo_warehouse, snapshot
+from helpers import Reader, demo_warehouse, snapshot
 
 from dashboard.config import ROOT
 
@@ -24,25 +23,6 @@ def _cli(url: str, *args: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=600,
     )
-
-
-class Reader:
-    """Another process holding the warehouse open read-only, as the dashboard does while it serves."""
-
-    def __init__(self, path: Path):
-        code = (
-            "import duckdb,sys;c=duckdb.connect(sys.argv[1],read_only=True);"
-            "c.execute('select count(*) from dossier').fetchall();print('ready',flush=True);sys.stdin.read()"
-        )
-        self.p = subprocess.Popen(
-            [sys.executable, "-c", code, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
-        assert self.p.stdout is not None and self.p.stdout.readline().strip() == "ready"
-
-    def close(self) -> None:
-        assert self.p.stdin is not None
-        self.p.stdin.close()
-        self.p.wait(timeout=60)
 
 
 @pytest.fixture

@@ -436,6 +436,7 @@ def test_unit_code_not_valid_on_the_received_date(engine, tmp_path):
 
 def test_units_alias_commands(engine, monkeypatch, capsys):
     monkeypatch.setenv("DASHBOARD_DB_URL", engine.url.render_as_string(hide_password=False))
+    engine.dispose()  # the command is another process in real use: it opens the file its own way
     assert cli.main(["units", "alias", "Chi nhánh VP ĐKĐĐ Tam Kỳ", "CN_502"]) == 0
     assert cli.main(["units", "aliases"]) == 0
     assert "Chi nhánh VP ĐKĐĐ Tam Kỳ\tCN_502" in capsys.readouterr().out
@@ -543,6 +544,7 @@ def test_dry_run_writes_nothing_and_says_what_would_happen(engine, tmp_path, mon
     (r,) = run(engine, path, dry_run=True)
     assert (r.new, r.quarantined, r.status) == (1, 1, "dry-run") and tables(engine) == before
     monkeypatch.setenv("DASHBOARD_DB_URL", engine.url.render_as_string(hide_password=False))
+    engine.dispose()  # the command is another process in real use: it opens the file its own way
     assert cli.main(["import", str(path), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "DRY RUN" in out and "header: line 4" in out and "UBND phường An Mỹ → 20341" in out
@@ -649,6 +651,7 @@ def test_cli_reports_failed_files_and_exit_status(engine, tmp_path, monkeypatch,
     bad.write_text("không,phải,tiêu đề\n")
     good2 = write_vi_csv(tmp_path / "c.csv", [vi_row(2)])
     monkeypatch.setenv("DASHBOARD_DB_URL", engine.url.render_as_string(hide_password=False))
+    engine.dispose()  # the command is another process in real use: it opens the file its own way
     assert cli.main(["import", str(good), str(bad), str(good2)]) == 1
     err = capsys.readouterr().err
     assert "1 of 3 file(s) failed" in err.splitlines()[-1] and "Traceback" not in err

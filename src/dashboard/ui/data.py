@@ -5,6 +5,7 @@ never filters applied after a shared cached call."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +16,7 @@ import streamlit as st
 from dashboard import config
 from dashboard.metrics import hierarchy
 from dashboard.metrics.periods import Period
-from dashboard.warehouse import queries
+from dashboard.warehouse import live, queries
 from dashboard.warehouse.engine import get_meta, has_schema, make_engine
 
 
@@ -40,18 +41,39 @@ class Source:
     root: str | None = None
 
 
-@st.cache_resource(show_spinner=False)
 def engine(url: str) -> sa.Engine:
-    return make_engine(url, read_only=True)
+    """The read-only engine of the warehouse file as it is now: an import swaps a new file in
+    (warehouse/live.py), and the next query after that opens the new one."""
+    return _engine(url, live.identity(url))
+
+
+_OPEN: dict[str, tuple[str, sa.Engine]] = {}  # url -> the identity and engine last opened
+_OPEN_LOCK = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _engine(url: str, identity: str) -> sa.Engine:
+    e = make_engine(url, read_only=True)
+    with _OPEN_LOCK:
+        previous = _OPEN.get(url)
+        _OPEN[url] = (identity, e)
+    if previous is not None and previous[0] != identity:
+        previous[1].dispose()  # the swapped-out file: its running queries finish, then it is closed
+    return e
 
 
 def db_url() -> str:
     return config.db_url()
 
 
-@st.cache_data(ttl=30, show_spinner=False)
 def state(url: str) -> WarehouseState:
-    """What the warehouse holds now (cheap; refreshed every 30 s)."""
+    """What the warehouse holds now: read again every 30 s, and at once when an import swapped a new
+    embedded file in (its identity is part of the key)."""
+    return _state(url, live.identity(url))
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _state(url: str, identity: str) -> WarehouseState:
     try:
         e = engine(url)
         if not has_schema(e):
@@ -70,7 +92,7 @@ def state(url: str) -> WarehouseState:
                 current=migrate.is_current(conn),
             )
     except Exception:  # a missing DuckDB file cannot be opened read-only
-        engine.clear()
+        _engine.clear()
         return WarehouseState(url=url, ready=False)
 
 
