@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashboard.auth import may_import
 from dashboard.i18n import t
 from dashboard.ui import FAVICON, auth, data, errors, filters
 
@@ -31,6 +32,8 @@ if user is None:
     st.navigation(pages, position="hidden")
     auth.sign_in_screen(cfg, lang)
     st.stop()
+if may_import(user):  # leaders and administrators; not listed (nor served) for a department head
+    pages.insert(-1, st.Page("pages/import.py", title=t("page_import", lang), icon=":material/upload_file:"))
 if not state.ready or state.as_of is None:
     st.title(t("app_title", lang))
     st.warning(t("no_warehouse", lang, url=state.url) if not state.ready else t("no_data_yet", lang))

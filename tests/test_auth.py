@@ -56,7 +56,7 @@ def test_roles_and_scope_roots(tmp_path):
 @pytest.mark.parametrize(
     "text, field",
     [
-        ('[users.a]\nrole = "admin"\npassword_hash = "$argon2id$x"\n', "role"),
+        ('[users.a]\nrole = "superuser"\npassword_hash = "$argon2id$x"\n', "role"),
         ('[users.a]\nrole = "department_head"\npassword_hash = "$argon2id$x"\n', "unit"),
         ('[users.a]\nrole = "leader"\npassword_hash = "plain-text"\n', "password_hash"),
         ('[users.a]\nrole = "leader"\n', "password_hash"),

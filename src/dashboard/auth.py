@@ -9,7 +9,7 @@ The users file is TOML ($DASHBOARD_USERS_FILE, default data/users.toml):
 
     [users.lan]
     name = "Nguyễn Thị Lan"
-    role = "department_head"   # or "leader"
+    role = "department_head"   # or "leader", or "admin" (sees everything; may import, as leaders may)
     unit = "509"               # the unit she heads: her scope is it and everything under it
     email = "lan@quangnam.gov.vn"  # matched against the OIDC identity (mode = "oidc")
     password_hash = "$argon2id$..."  # python -m dashboard users add lan ...
@@ -30,7 +30,7 @@ import tomli_w
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-ROLES = ("leader", "department_head")
+ROLES = ("leader", "admin", "department_head")
 MODES = ("password", "oidc", "header")
 _hasher = PasswordHasher()  # argon2id, the library's defaults (RFC 9106 low-memory profile)
 
@@ -52,7 +52,7 @@ class User:
     @property
     def root(self) -> str | None:
         """The scope root bound into every query: None (everything) for leaders."""
-        return None if self.role == "leader" else self.unit
+        return None if self.role in ("leader", "admin") else self.unit
 
 
 #: who a visitor is when no users file is configured
@@ -82,6 +82,11 @@ class AuthConfig:
             if u.username.lower() == key or (u.email and u.email.lower() == key):
                 return u
         return None
+
+
+def may_import(user: User) -> bool:
+    """Who may load data from the browser: leaders and administrators (and everyone on an open demo)."""
+    return user.open_access or user.role in ("leader", "admin")
 
 
 def hash_password(password: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import io
 import json
 import sys
@@ -17,7 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 from tqdm import tqdm
 
-from dashboard import config
+from dashboard import auth, config
 from dashboard.metrics import periods
 from dashboard.warehouse import demo, importer, queries, rollups, units
 from dashboard.warehouse.engine import create_schema, drop_schema, get_meta, has_schema, make_engine
@@ -191,9 +192,32 @@ def cmd_import(args) -> int:
     except ImportRefused as exc:
         print(f"REFUSED / TỪ CHỐI — {exc}", file=sys.stderr)
         return 1
+    step = _progress_lines(len(args.files)) if args.progress_lines else None
+    if step:
+        step("copy")
     with _writable(dry_run=args.dry_run) as engine:
-        results = _import_into(engine, args, mapping)
+        results = _import_into(engine, args, mapping, step)
+    if step:
+        step("done")
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps([dataclasses.asdict(r) for r in results], ensure_ascii=False, default=str), encoding="utf-8"
+        )
     return _report_import(results, args.dry_run)
+
+
+def _progress_lines(files: int):
+    """For the upload page: "@progress <done> <total> <step> <name>" lines on standard error, one per step
+    (the copy, each file, the rollups), so it can draw a progress bar."""
+    total = files + 2
+    done = [0]
+
+    def step(name: str, label: str = "") -> None:
+        print(f"@progress {done[0]} {total} {name} {label}", file=sys.stderr, flush=True)
+        if name != "done":
+            done[0] += 1
+
+    return step
 
 
 def cmd_watch(args) -> int:
@@ -232,6 +256,7 @@ def _dropped(folder: Path) -> list[Path]:
 def _import_dropped(folder: Path, files: list[Path]) -> None:
     """One snapshot for the batch; each file then moved with its report (what `import` prints for it)."""
     args = argparse.Namespace(files=[str(p) for p in files], dry_run=False, sheet=None, header_row=None, encoding=None)
+    # (watch: no progress lines, no JSON)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     try:
         with _writable() as engine:
@@ -251,13 +276,19 @@ def _import_dropped(folder: Path, files: list[Path]) -> None:
         print(f"{stamp}: {path.name} → {target.parent.name}/ — {out.getvalue().splitlines()[0][:200]}")
 
 
-def _import_into(engine, args, mapping) -> list:
+def _import_into(engine, args, mapping, step=None) -> list:
     if not args.dry_run:
         _upgrade(engine)
     options = dict(
         mapping=mapping, sheet=args.sheet, header_row=args.header_row, encoding=args.encoding, dry_run=args.dry_run
     )
-    results = importer.import_files(engine, [Path(f) for f in args.files], **options)
+    results = []
+    for f in args.files:  # each file its own transaction, as import_files does for a list
+        if step:
+            step("file", Path(f).name)
+        results += importer.import_files(engine, [Path(f)], **options)
+    if step and not args.dry_run:
+        step("rollups")
     if not args.dry_run and (any(r.changed for r in results) or _rollups_stale(engine)):
         _refresh_rollups(engine, quiet=True)
     return results
@@ -524,6 +555,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     i.add_argument("files", nargs="+")
     i.add_argument("--dry-run", action="store_true", help="read, map, resolve and check; write nothing")
+    i.add_argument("--json", help="also write each file's result to this JSON file")
+    i.add_argument("--progress-lines", action="store_true", help=argparse.SUPPRESS)  # for the upload page
     i.add_argument("--mapping", help="TOML file naming columns, values and how units are given (docs/import-format.md)")
     i.add_argument("--sheet", help="XLSX sheet to read (default: the first with a recognisable header)")
     i.add_argument("--header-row", type=int, help="1-based line of the header (default: detected)")
@@ -575,7 +608,7 @@ def build_parser() -> argparse.ArgumentParser:
         "one line from standard input with --password-stdin",
     )
     ua.add_argument("username")
-    ua.add_argument("--role", required=True, choices=["leader", "department_head"])
+    ua.add_argument("--role", required=True, choices=list(auth.ROLES))
     ua.add_argument("--unit", help="unit code a department head is scoped to (e.g. 509)")
     ua.add_argument("--name", help="full name shown in the sidebar")
     ua.add_argument("--email", help='matched against the OIDC identity when [auth] mode = "oidc"')

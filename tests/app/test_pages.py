@@ -26,6 +26,7 @@ def run_app(**query) -> AppTest:
 
 def test_pages_are_registered():
     assert PAGES == [
+        "pages/import.py",
         "pages/map.py",
         "pages/overdue.py",
         "pages/overview.py",

@@ -325,3 +325,41 @@ def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | N
         sh4.ws.set_column(j, j, w)
     wb.close()
     return buf.getvalue()
+
+
+def quarantine_workbook(rows: pd.DataFrame, lang: str = "vi") -> bytes:
+    """The quarantined rows of an import: file, line, dossier, column and reason, then the row's own values
+    as the file had them (one column per field), every text neutralised."""
+    import json
+
+    raw = [json.loads(r) if isinstance(r, str) and r.startswith(("{", "[")) else {} for r in rows["raw"]]
+    fields: list[str] = []
+    for r in raw:
+        for k in r if isinstance(r, dict) else ():
+            if k not in fields:
+                fields.append(k)
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": True})
+    sh = _Sheet(wb, t("import_quarantine_sheet", lang)[:31])
+    reason = "reason_vi" if lang == "vi" else "reason_en"
+    head = [
+        t(k, lang)
+        for k in ("import_col_file", "import_col_line", "import_col_code", "import_col_column", "import_col_reason")
+    ]
+    for j, h in enumerate([*head, *fields]):
+        sh.put(0, j, h, sh.f_head)
+    for i, (rec, values) in enumerate(zip(rows.itertuples(index=False), raw), start=1):
+        cells = [
+            str(rec.file_name or "").rsplit("/", 1)[-1],
+            rec.row_number,
+            rec.dossier_code,
+            rec.field,
+            getattr(rec, reason),
+        ]
+        cells += [values.get(k) if isinstance(values, dict) else None for k in fields]
+        for j, v in enumerate(cells):
+            sh.put(i, j, v if not isinstance(v, (dict, list)) else json.dumps(v, ensure_ascii=False))
+    sh.ws.set_column(0, 0, 24)
+    sh.ws.set_column(4, 4, 60)
+    wb.close()
+    return out.getvalue()

@@ -269,3 +269,9 @@ def series(src: Source, months: tuple[Period, ...], code: str, territory: bool, 
         territory=territory,
         merged=merged,
     )
+
+
+def quarantine_rows(src: Source, import_ids: tuple[int, ...]) -> pd.DataFrame:
+    """The quarantined rows of these imports, in file and line order (for the upload page; not cached)."""
+    with engine(src.url).connect() as conn:
+        return queries.quarantine_rows(conn, import_ids)

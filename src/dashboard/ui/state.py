@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 _WHOLE = re.compile(r"[0-9]{1,6}")
 
 #: page name → its URL path (the file names in pages/, which st.navigation serves)
-PAGES = ("overview", "map", "overdue", "trends", "scorecard", "rankings", "report", "present")
+PAGES = ("overview", "map", "overdue", "trends", "scorecard", "rankings", "report", "present", "import")
 
 
 def params(f, **changes) -> dict[str, str]:

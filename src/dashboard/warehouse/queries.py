@@ -178,3 +178,20 @@ def published(conn: sa.Connection, index_name: str | None = None) -> pd.DataFram
 
 def dossier_count(conn: sa.Connection) -> int:
     return int(conn.execute(sa.select(sa.func.count()).select_from(schema.dossier)).scalar_one())
+
+
+def quarantine_rows(conn: sa.Connection, import_ids) -> pd.DataFrame:
+    """Quarantined rows of the given imports (file, line, dossier, column, reasons, raw values)."""
+    q = schema.quarantine
+    cols = [
+        q.c.file_name,
+        q.c.row_number,
+        q.c.dossier_code,
+        q.c.field,
+        q.c.reason_code,
+        q.c.reason_vi,
+        q.c.reason_en,
+        q.c.raw,
+    ]
+    sel = sa.select(*cols).where(q.c.import_id.in_(list(import_ids))).order_by(q.c.import_id, q.c.row_number, q.c.id)
+    return pd.DataFrame(conn.execute(sel).all(), columns=[c.name for c in cols])
