@@ -27,6 +27,7 @@ if not uploads:
 signature = tuple((u.name, hashlib.blake2b(u.getvalue(), digest_size=16).hexdigest()) for u in uploads)
 if st.session_state.get("_imp_signature") != signature:  # new files: saved once, previewed once
     st.session_state["_imp_signature"] = signature
+    job.discard(st.session_state.get("_imp_paths"))  # the previous upload's copies
     st.session_state["_imp_paths"] = job.save([(u.name, u.getvalue()) for u in uploads])
     st.session_state.pop("_imp_done", None)
     with st.spinner(t("import_previewing", lang)):
@@ -94,6 +95,7 @@ if done is None:
             bar.progress(min(1.0, step_done / max(total, 1)), text=t(f"import_step_{step}", lang, file=name))
 
         result = job.run(paths, dry_run=False, on_progress=progress)
+        job.discard(paths)  # imported (or refused and reported): the uploaded copies are not kept
         bar.empty()
         st.session_state["_imp_done"] = result
         st.rerun()

@@ -44,6 +44,14 @@ def save(files: list[tuple[str, bytes]], folder: Path | None = None) -> list[Pat
     return out
 
 
+def discard(paths: list[Path] | None) -> None:
+    """Remove the folder `save` wrote these files into."""
+    import shutil
+
+    if paths:
+        shutil.rmtree(Path(paths[0]).parent, ignore_errors=True)
+
+
 def run(paths: list[Path], dry_run: bool, on_progress: Callable[[int, int, str, str], None] | None = None) -> dict:
     """Import (or with dry_run, preview) `paths` in a child process; returns {"status": exit code,
     "results": [one dict per file], "error": last lines of its output when it failed outright}."""
