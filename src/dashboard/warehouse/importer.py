@@ -50,6 +50,9 @@ DATE_COLUMNS = C.DATES
 #: quarantine reasons: code → (Vietnamese, English) templates (the catalogues' [reasons.dossiers])
 REASONS = reasons("dossiers")
 _SUMMARY = re.compile(r"^(tongcong|tongso|tong|cong|total|sum)")
+#: first letters a summary word can start with as written ("Tổng", "TỔNG", "cộng", "Σ" is not one): folding
+#: every row's first cell cost a fifth of an import
+_SUMMARY_FIRST = frozenset("tTcCsS")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -196,6 +199,11 @@ def resolve_columns(
 def tidy(values: list[str], limit: int) -> tuple[list[str], list[bool]]:
     """NFKC (full-width digits and the like become plain), control characters to spaces, stripped, cut to
     `limit` characters. Returns the values and, per value, whether it was cut."""
+    joined = "".join(values)
+    if joined.isascii() and joined.isprintable():  # codes, dates, numbers: nothing to normalise
+        out = [v.strip() for v in values]
+        if max(map(len, out), default=0) <= limit:
+            return out, [False] * len(out)
     out, cut = [], []
     for v in values:
         if not (v.isascii() and v.isprintable()):
@@ -384,7 +392,7 @@ def import_file(
         elif len(cells) < width and table.format == "xlsx":  # a sheet row ends at its last filled cell
             cells = cells + [""] * (width - len(cells))
         # "Tổng cộng …" under the data: a summary word first and no procedure code
-        if _SUMMARY.match(fold(first)) and (
+        if first.lstrip()[:1] in _SUMMARY_FIRST and _SUMMARY.match(fold(first)) and (
             proc_i is None or proc_i >= len(cells) or not cells[proc_i].strip() or cells[proc_i] == first
         ):
             result.skipped_summary += 1

@@ -29,6 +29,9 @@ csv.field_size_limit(256 * 1024 * 1024)
 # bytes that Windows-1258 uses for Vietnamese letters and tone marks (ă â đ ơ ư, combining tones); in a file
 # that is not UTF-8 their presence tells Vietnamese Windows text from Western (cp1252) text
 _CP1258_VIETNAMESE = frozenset(b"\xc3\xe3\xd5\xf5\xdd\xfd\xd0\xf0\xcc\xec\xd2\xde\xf2\xc2\xe2\xca\xea\xd4\xf4")
+# every other byte: deleting them leaves the Vietnamese-only bytes (bytes.translate runs in C, a Python
+# loop over a 12 MB export took 0.8 s)
+_NOT_CP1258_VIETNAMESE = bytes(b for b in range(256) if b not in _CP1258_VIETNAMESE)
 
 
 class ImportRefused(Exception):
@@ -134,7 +137,7 @@ def decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str, str
         else:
             candidates = ["utf-8"]
             if raw.count(0) <= len(raw) // 100:
-                vietnamese = any(b in _CP1258_VIETNAMESE for b in raw)
+                vietnamese = bool(raw.translate(None, _NOT_CP1258_VIETNAMESE))
                 candidates += ["cp1258", "cp1252"] if vietnamese else ["cp1252", "cp1258"]
     for enc in candidates:
         try:
