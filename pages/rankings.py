@@ -27,6 +27,7 @@ SOURCE = {
     "department": ("department", False),
     "land_registry_branch": ("department", False),
 }
+SCORE_FACTS = ("online_rate", "online_payment_rate", "digitised_rate")
 qp = st.query_params
 if "rk_group" not in st.session_state:
     st.session_state["rk_group"] = (
@@ -143,6 +144,8 @@ st.dataframe(
 )
 previous = fmt.period(period.previous(), lang) if period.kind != "custom" else "—"
 st.caption(t("rank_help", lang, previous=previous) + " " + t("rank_bands", lang, bands=components.band_cutoffs(lang)))
+# the 766 score rests on the online, payment and digitisation rates: say when they rest on part of the dossiers
+components.coverage_caption(now, SCORE_FACTS if measure == "score_100" else (measure,), lang)
 
 fell = r[r["movement"].notna() & (r["movement"] < 0)].sort_values(["movement", "name"]).head(5)
 st.subheader(t("rank_fell", lang))

@@ -7,6 +7,7 @@ from dashboard import fmt
 from dashboard.charts import palette
 from dashboard.geo import layers
 from dashboard.i18n import t
+from dashboard.metrics.kpi import COVERAGE
 from dashboard.reports import excel, pdf
 from dashboard.reports import period as pr
 from dashboard.ui import components, data, filters
@@ -101,3 +102,5 @@ st.dataframe(
         t("col_unit", lang): st.column_config.TextColumn(t("col_unit", lang), pinned=True, width=340),
     },
 )
+# every unit's own dossiers once: which rates rest on part of them
+components.coverage_caption(data.kpi_table(src, period, "all", False), tuple(COVERAGE), lang)

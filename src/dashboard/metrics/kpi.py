@@ -294,3 +294,19 @@ def add_derived(df: pd.DataFrame) -> pd.DataFrame:
         d = out[list(den)].sum(axis=1).astype("float64")
         out[name] = (100.0 * n / d).where(d > 0)
     return out
+
+
+def table_coverage(table, metrics) -> list[tuple[str, int, int, int]]:
+    """For each of `metrics` that rests on a fact some dossiers lack (COVERAGE): (metric, dossiers it rests on,
+    dossiers it would rest on, units with dossiers that lack the fact), summed over the rows of a table of
+    units of one level; metrics whose fact every dossier has are left out."""
+    out = []
+    for m in metrics:
+        if m not in COVERAGE or not len(table):
+            continue
+        known_f, total_f = COVERAGE[m]
+        known, total = table[known_f], table[total_f]
+        partial = int((known < total).sum())
+        if int(known.sum()) < int(total.sum()):
+            out.append((m, int(known.sum()), int(total.sum()), partial))
+    return out

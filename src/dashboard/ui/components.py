@@ -96,6 +96,26 @@ def coverage_note(row: KpiRow, name: str, lang: str) -> None:
         st.caption(t("based_on", lang, known=fmt.number(cov[0], lang), total=fmt.number(cov[1], lang)))
 
 
+def coverage_caption(table: pd.DataFrame, metrics, lang: str) -> None:
+    """Under a table of units: which of its figures rest on part of the dossiers (a file without the column
+    left the fact unknown), 'dựa trên 1.234/2.000 hồ sơ'; nothing when every fact is known."""
+    from dashboard.metrics.kpi import table_coverage
+
+    lines = [
+        t(
+            "based_on_table",
+            lang,
+            metric=t(m, lang),
+            known=fmt.number(k, lang),
+            total=fmt.number(n, lang),
+            units=fmt.number(u, lang),
+        )
+        for m, k, n, u in table_coverage(table, metrics)
+    ]
+    if lines:
+        st.caption("\n\n".join(lines))
+
+
 TABLE_CSS = """<style>
 .bdtc-table { border-collapse: collapse; width: 100%; margin: 0 0 1rem 0; font-size: .875rem; line-height: 1.45;
   color: inherit; border: 1px solid rgba(49, 51, 63, .1); }
@@ -258,6 +278,7 @@ def ranked_table(
     below = sum(b in ("near", "low") for b in bands)
     if below and target:
         st.caption(t("below_target", lang, n=below, target=fmt.percent(target, lang, 0)))
+    coverage_caption(df, (metric, *extras), lang)
 
 
 def band_cutoffs(lang: str) -> str:

@@ -392,8 +392,10 @@ def import_file(
         elif len(cells) < width and table.format == "xlsx":  # a sheet row ends at its last filled cell
             cells = cells + [""] * (width - len(cells))
         # "Tổng cộng …" under the data: a summary word first and no procedure code
-        if first.lstrip()[:1] in _SUMMARY_FIRST and _SUMMARY.match(fold(first)) and (
-            proc_i is None or proc_i >= len(cells) or not cells[proc_i].strip() or cells[proc_i] == first
+        if (
+            first.lstrip()[:1] in _SUMMARY_FIRST
+            and _SUMMARY.match(fold(first))
+            and (proc_i is None or proc_i >= len(cells) or not cells[proc_i].strip() or cells[proc_i] == first)
         ):
             result.skipped_summary += 1
             continue
