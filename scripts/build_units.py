@@ -46,8 +46,33 @@ DEPARTMENTS = [
 
 
 def main(shared_geo: Path) -> None:
-    old = list(csv.DictReader(open(shared_geo / "units_quang_nam_2020_2024.csv", encoding="utf-8")))
-    new = list(csv.DictReader(open(shared_geo / "units_quang_nam.csv", encoding="utf-8")))
+    rows = province_rows(
+        shared_geo / "units_quang_nam_2020_2024.csv",
+        shared_geo / "units_quang_nam.csv",
+        "49",
+        "Tỉnh Quảng Nam",
+        DEPARTMENTS,
+        "",
+    )
+    write(rows, OUT)
+
+
+def write(rows: list[dict], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    print(f"wrote {len(rows)} unit versions to {out}")
+
+
+def province_rows(
+    old_csv: Path, new_csv: Path, province: str, province_name: str, departments, prefix: str
+) -> list[dict]:
+    """One province's unit versions 2020-02-01 … 2025-06-30 from the GSO lists before and after its
+    01/01/2025 changes; departments and land-registry branches with `prefix` before their project codes."""
+    old = list(csv.DictReader(open(old_csv, encoding="utf-8")))
+    new = list(csv.DictReader(open(new_csv, encoding="utf-8")))
     rows: list[dict] = []
 
     def add(code, name, kind, parent, vfrom, vto, successor="", area="", source=GSO):
@@ -65,21 +90,21 @@ def main(shared_geo: Path) -> None:
             )
         )
 
-    add("49", "Tỉnh Quảng Nam", "province", "", OLD_FROM, END)
+    add(province, province_name, "province", "", OLD_FROM, END)
     districts_old = {r["district_code"]: r for r in old}
     districts_new = {r["district_code"]: r for r in new}
     for code, r in sorted(districts_old.items()):
         if code in districts_new:
             n = districts_new[code]
             if n["district_full_name"] == r["district_full_name"]:
-                add(code, r["district_full_name"], "district", "49", OLD_FROM, END, area=code)
+                add(code, r["district_full_name"], "district", province, OLD_FROM, END, area=code)
             else:
-                add(code, r["district_full_name"], "district", "49", OLD_FROM, OLD_TO, area=code)
-                add(code, n["district_full_name"], "district", "49", NEW_FROM, END, area=code)
+                add(code, r["district_full_name"], "district", province, OLD_FROM, OLD_TO, area=code)
+                add(code, n["district_full_name"], "district", province, NEW_FROM, END, area=code)
         else:
             succ = {x["district_code_2025"] for x in old if x["district_code"] == code}
             assert len(succ) == 1, (code, succ)
-            add(code, r["district_full_name"], "district", "49", OLD_FROM, OLD_TO, succ.pop(), area=code)
+            add(code, r["district_full_name"], "district", province, OLD_FROM, OLD_TO, succ.pop(), area=code)
     new_by_code = {r["commune_code"]: r for r in new}
     for r in old:
         code, n = r["commune_code"], new_by_code.get(r["commune_code"])
@@ -101,32 +126,29 @@ def main(shared_geo: Path) -> None:
             add(code, r["commune_full_name"], "commune", r["district_code"], OLD_FROM, OLD_TO, area=r["district_code"])
             add(code, n["commune_full_name"], "commune", n["district_code"], NEW_FROM, END, area=n["district_code"])
     assert not set(new_by_code) - {r["commune_code"] for r in old}
-    for code, name in DEPARTMENTS:
-        add(code, name, "department", "49", OLD_FROM, END, source=PROJECT)
-    add("VPDKDD", "Văn phòng Đăng ký đất đai tỉnh", "department", "SO_TNMT", OLD_FROM, END, source=PROJECT)
+    for code, name in departments:
+        add(prefix + code, name, "department", province, OLD_FROM, END, source=PROJECT)
+    office = prefix + "VPDKDD"
+    title = "thành phố" if province_name.startswith("Thành phố") else "tỉnh"
+    add(office, f"Văn phòng Đăng ký đất đai {title}", "department", prefix + "SO_TNMT", OLD_FROM, END, source=PROJECT)
     for code, r in sorted(districts_old.items()):
         name = f"Chi nhánh VPĐKĐĐ {r['district_name']}"
         if code in districts_new:
-            add(f"CN_{code}", name, "land_registry_branch", "VPDKDD", OLD_FROM, END, area=code, source=PROJECT)
+            add(f"{prefix}CN_{code}", name, "land_registry_branch", office, OLD_FROM, END, area=code, source=PROJECT)
         else:
             succ = next(x["district_code_2025"] for x in old if x["district_code"] == code)
             add(
-                f"CN_{code}",
+                f"{prefix}CN_{code}",
                 name,
                 "land_registry_branch",
-                "VPDKDD",
+                office,
                 OLD_FROM,
                 OLD_TO,
-                f"CN_{succ}",
+                f"{prefix}CN_{succ}",
                 area=code,
                 source=PROJECT,
             )
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with open(OUT, "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    print(f"wrote {len(rows)} unit versions to {OUT}")
+    return rows
 
 
 if __name__ == "__main__":

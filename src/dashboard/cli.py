@@ -21,7 +21,7 @@ from tqdm import tqdm
 from dashboard import auth, config
 from dashboard.metrics import periods
 from dashboard.warehouse import demo, importer, queries, rollups, units
-from dashboard.warehouse.engine import create_schema, drop_schema, get_meta, has_schema, make_engine
+from dashboard.warehouse.engine import bump_data_version, create_schema, drop_schema, get_meta, has_schema, make_engine
 
 _ENGINES: list = []
 
@@ -32,11 +32,11 @@ def _engine(read_only: bool = False):
     return engine
 
 
-def _fresh_warehouse(engine) -> None:
+def _fresh_warehouse(engine, unit_list: Path | None = None) -> None:
     drop_schema(engine)
     create_schema(engine)
     with engine.begin() as conn:
-        units.load_units(conn)
+        units.load_units(conn, unit_list or config.UNITS_CSV)
         units.load_published(conn)
 
 
@@ -50,8 +50,10 @@ def _refresh_rollups(engine, quiet: bool = False) -> None:
 
 
 def cmd_init(args) -> int:
+    path = Path(args.units) if args.units else config.UNITS_CSV
+    units.read_units_csv(path)  # a list with problems is refused before anything is created
     engine = _engine()
-    _fresh_warehouse(engine)
+    _fresh_warehouse(engine, path)
     print(f"Đã tạo kho dữ liệu trống / created an empty warehouse: {engine.url.render_as_string()}")
     return 0
 
@@ -316,6 +318,8 @@ def _report_import(results: list, dry_run: bool) -> int:
 def cmd_units(args) -> int:
     from dashboard.warehouse.ingest import unitmatch
 
+    if args.units_command == "import":
+        return _import_units(Path(args.file))
     if args.units_command == "alias":
         with _writable() as engine:
             _upgrade(engine)
@@ -331,6 +335,28 @@ def cmd_units(args) -> int:
         print(f"{alias}\t{code}")
     if not rows:
         print("(no aliases / chưa có tên nào được ghi nhận)", file=sys.stderr)
+    return 0
+
+
+def _import_units(path: Path) -> int:
+    """Replace the unit list (validity dates and crosswalk) with the one in `path`; dossiers stay, and those
+    naming a code the new list lacks, or no version of it valid on their received date, are counted."""
+    df = units.read_units_csv(path)
+    with _writable() as engine:
+        _upgrade(engine)
+        with engine.begin() as conn:
+            n = units.load_units(conn, path)
+            orphans = units.dossiers_without_unit(conn)
+            bump_data_version(conn)
+        _refresh_rollups(engine, quiet=True)
+    links = int((df["successor_code"] != "").sum())
+    print(f"{path}: {n} unit versions of {df['code'].nunique()} codes, {links} successor links loaded")
+    if orphans:
+        print(
+            f"  {orphans:,} dossiers name a unit with no version valid on their received date in this list "
+            "(kept; shown under no unit until a list has it) / hồ sơ không có đơn vị hợp lệ",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -539,7 +565,8 @@ def cmd_restore(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m dashboard", description="Bản đồ thể chế — warehouse and reports")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("init", help="create an empty warehouse with the official unit list, no dossiers")
+    ini = sub.add_parser("init", help="create an empty warehouse with the official unit list, no dossiers")
+    ini.add_argument("--units", help="start from this unit list instead of the demo territory's (docs/units-format.md)")
     sub.add_parser(
         "upgrade",
         help="bring a warehouse built by older code to the newest schema, keeping its data "
@@ -567,6 +594,10 @@ def build_parser() -> argparse.ArgumentParser:
     ual.add_argument("name")
     ual.add_argument("code")
     unsub.add_parser("aliases", help="list the recorded names")
+    uim = unsub.add_parser(
+        "import", help="replace the unit list: codes, names, parents, validity dates, successors (docs/units-format.md)"
+    )
+    uim.add_argument("file")
     o = sub.add_parser("import-766", help="official 766 scores (CSV or XLSX: unit, period, group, score, max_score)")
     o.add_argument("files", nargs="+")
     o.add_argument("--cutoff", type=int, help=f"cut-off day for the periods (default {config.DEFAULT_CUTOFF_DAY})")

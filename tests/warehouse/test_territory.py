@@ -1,0 +1,191 @@
+"""Today's territory (issue 20, the unit list): Quảng Nam and old Đà Nẵng with every vintage until
+30/06/2025 and the city's 94 communes from 01/07/2025, loaded as any province's list would be
+(`init --units`, `units import`); imports checked against the units valid on each received date, open
+dossiers of merged-away units counted at their successor across the two provinces, and scope by vintage."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from dashboard import cli
+from dashboard.config import ROOT
+from dashboard.metrics import periods
+from dashboard.warehouse import queries, scope, units
+from dashboard.warehouse.engine import make_engine
+
+TERRITORY = ROOT / "data" / "units" / "da_nang_territory_units.csv"
+
+
+@pytest.fixture(scope="module")
+def crosswalk(geo_pack) -> Path:
+    """The pack's crosswalk of the 281 old units (its source, beside the clone or $DASHBOARD_GEO_SOURCE)."""
+    from dashboard.geo import layers
+
+    return Path(layers.default_source()) / "da_nang" / "crosswalk_2025_07.csv"
+
+
+REFORM = date(2025, 7, 1)
+
+
+@pytest.fixture(scope="module")
+def listed() -> pd.DataFrame:
+    return units.read_units_csv(TERRITORY)
+
+
+def _valid(df: pd.DataFrame, day: date) -> pd.DataFrame:
+    start = pd.to_datetime(df["valid_from"]).dt.date
+    end = [date.fromisoformat(v) if v else date.max for v in df["valid_to"]]
+    return df[(start <= day) & (pd.Series(end, index=df.index) >= day)]
+
+
+def test_the_city_has_94_communes_directly_under_it_and_no_district(listed):
+    now = _valid(listed, REFORM)
+    communes = now[now["kind"] == "commune"]
+    assert len(communes) == 94 and set(communes["parent_code"]) == {"48"}
+    assert not len(now[now["kind"] == "district"])
+    assert set(now[now["kind"] == "province"]["code"]) == {"48"}
+    before = _valid(listed, date(2025, 6, 30))
+    assert set(before[before["kind"] == "province"]["code"]) == {"48", "49"}
+    assert len(before[before["kind"] == "district"]) == 17 + 8  # Quảng Nam's and old Đà Nẵng's (with Hoàng Sa)
+
+
+def test_every_old_unit_maps_and_every_new_unit_has_predecessors(listed, crosswalk):
+    old = _valid(listed, date(2025, 6, 30))
+    new = _valid(listed, REFORM)
+    new_codes = set(new["code"])
+    for r in old.to_dict("records"):
+        # a unit ending on 30/06 goes on under its successor, or its code names a unit of the new list
+        assert r["successor_code"] in new_codes or (not r["successor_code"] and r["code"] in new_codes), r
+    xw = pd.read_csv(crosswalk, dtype=str, keep_default_na=False)
+    assert len(set(xw["old_code"])) == 281
+    commune_or_hs = old[(old["kind"] == "commune") | (old["code"] == "498")]
+    assert set(commune_or_hs["code"]) == set(xw["old_code"])  # the crosswalk's 281 old units, all here
+    target = {r["code"]: (r["successor_code"] or r["code"]) for r in commune_or_hs.to_dict("records")}
+    for code in new[new["kind"] == "commune"]["code"]:
+        assert any(t == code for t in target.values()), code
+    assert target["20296"] == "20197"  # Hòa Liên, split: its dossiers go to Liên Chiểu, which took most of it
+
+
+def test_a_code_names_different_units_in_different_vintages(listed):
+    rows = listed[listed["code"] == "20341"]
+    assert list(rows["name"]) == ["Phường An Mỹ", "Phường Tam Kỳ"]
+    assert list(rows["parent_code"]) == ["502", "48"]
+
+
+@pytest.fixture
+def territory(backend_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB_URL", backend_url)
+    assert cli.main(["init", "--units", str(TERRITORY)]) == 0
+    f = tmp_path / "mixed.csv"
+    f.write_text(
+        "MaHoSo,MaTTHC,MaDonVi,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy,TrangThaiHoSo\n"
+        "T1,1.001,20341,20250806080000,20250810,20250809160000,10\n"  # Phường Tam Kỳ (new)
+        "T2,1.001,502,20250806080000,20250810,20250809160000,10\n"  # TP Tam Kỳ: a district, abolished
+        "T3,1.001,20341,20250306080000,20250310,20250309160000,10\n"  # Phường An Mỹ (old)
+        "T4,1.001,20347,20250620080000,20250625,,4\n"  # An Xuân, open after the reform → Tam Kỳ
+        "T5,1.001,20218,20250620080000,20250625,,4\n"  # Thạc Gián (old Đà Nẵng), open → Thanh Khê
+        "T6,1.001,SO_TP,20250806080000,20250810,,4\n"  # the city's Sở Tư pháp
+        "T7,1.001,DN_SO_TP,20250806080000,20250810,,4\n"  # old Đà Nẵng's: ended 30/06/2025
+        "T8,1.001,DN_SO_TP,20250616080000,20250620,,4\n"  # ... before: valid; open → the city's
+        "T9,1.001,20335,20250306080000,20250310,20250309160000,10\n"  # Tân Thạnh (Quảng Nam)
+        "T10,1.001,20194,20250306080000,20250310,20250309160000,10\n"  # Hòa Hiệp Bắc (old Đà Nẵng)
+    )
+    assert cli.main(["import", str(f)]) == 0
+    return backend_url
+
+
+def _codes(url: str) -> dict[str, str]:
+    e = make_engine(url, read_only=True)
+    try:
+        with e.connect() as conn:
+            return dict(conn.execute(sa.text("SELECT dossier_code, reason_code FROM quarantine")).all())
+    finally:
+        e.dispose()
+
+
+def test_imports_are_checked_against_the_units_of_the_received_date(territory):
+    assert _codes(territory) == {"T2": "unit_not_valid", "T7": "unit_not_valid"}
+
+
+def _report(url: str, key: str, territorial: bool) -> pd.DataFrame:
+    e = make_engine(url, read_only=True)
+    try:
+        with e.connect() as conn:
+            return queries.kpi_table(conn, periods.parse(key, 1), level="all", territory=territorial).set_index("code")
+    finally:
+        e.dispose()
+
+
+def test_open_dossiers_of_merged_away_units_count_at_their_successor_across_provinces(territory):
+    after = _report(territory, "2025-08", territorial=False)
+    assert after.loc["20341", "carried_in"] == 1 and after.loc["20209", "carried_in"] == 1
+    assert after.loc["SO_TP", "carried_in"] == 1 and after.loc["SO_TP", "received"] == 1
+    city = _report(territory, "2025-08", territorial=True).loc["48"]
+    # conservation: the city's total is the sum of its units' own counts, and every dossier of the month
+    assert city["received"] == after["received"].sum() == 2
+    assert city["carried_in"] == after["carried_in"].sum() == 3
+
+
+def test_a_month_before_the_reform_is_the_two_provinces(territory):
+    t = _report(territory, "2025-03", territorial=True)
+    assert t.loc["49", "received"] == 2 and t.loc["48", "received"] == 1  # old Đà Nẵng in March 2025
+    own = _report(territory, "2025-03", territorial=False)
+    assert t.loc["49", "received"] + t.loc["48", "received"] == own["received"].sum() == 3
+
+
+def test_scope_by_vintage(territory):
+    e = make_engine(territory, read_only=True)
+    try:
+        with e.connect() as conn:
+            q4 = periods.parse("2025-Q4", 1)
+            before = periods.parse("2025-Q1", 1)
+            tam_ky_now = scope.codes(conn, "20341", q4.start, q4.end)
+            tam_ky_then = scope.codes(conn, "20341", before.start, before.end)
+            district_now = scope.codes(conn, "502", q4.start, q4.end)
+    finally:
+        e.dispose()
+    # the head of the new Phường Tam Kỳ sees her ward and the old wards that formed it, never a neighbour
+    assert {"20341", "20347", "20353"} <= tam_ky_now and "20335" not in tam_ky_now and "48" not in tam_ky_now
+    assert {"20341", "20347"} <= tam_ky_then
+    # the head of the old TP Tam Kỳ sees her district's history only: after the reform nothing is under it
+    assert "20341" not in district_now and "48" not in district_now
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (lambda d: d.assign(kind=d["kind"].where(d.index != 3, "hamlet")), "line 5 [kind]"),
+        (lambda d: d.assign(valid_to=d["valid_to"].where(d.index != 3, "2019-01-01")), "line 5 [valid_to]"),
+        (lambda d: d.assign(parent_code=d["parent_code"].where(d.index != 3, "NOPE")), "line 5 [parent_code]"),
+        (
+            lambda d: d.assign(successor_code=d["successor_code"].where(d["code"] != "502", "20341x")),
+            "[successor_code]",
+        ),
+        (lambda d: pd.concat([d, d.iloc[[3]]]), "already has a version"),
+        (
+            lambda d: d.assign(valid_from=d["valid_from"].where(d.index != 3, "01/02/2020")),
+            "line 5 [valid_from/valid_to]",
+        ),
+    ],
+)
+def test_a_bad_unit_list_is_refused_naming_line_and_column(tmp_path, listed, change, problem, monkeypatch):
+    bad = tmp_path / "bad_units.csv"
+    change(listed.reset_index(drop=True)).to_csv(bad, index=False)
+    with pytest.raises(ValueError) as e:
+        units.read_units_csv(bad)
+    assert "bad_units.csv" in str(e.value) and problem in str(e.value)
+    monkeypatch.setenv("DASHBOARD_DB_URL", f"duckdb:///{tmp_path / 'w.duckdb'}")
+    assert cli.main(["init", "--units", str(bad)]) == 2
+    assert not (tmp_path / "w.duckdb").exists()  # refused before anything was created
+
+
+def test_units_import_replaces_the_list_and_counts_dossiers_it_leaves_without_a_unit(territory, capsys):
+    assert cli.main(["units", "import", str(ROOT / "data" / "units" / "quang_nam_units.csv")]) == 0
+    out = capsys.readouterr()
+    assert "305 unit versions" in out.out
+    assert "dossiers name a unit with no version valid" in out.err  # the city's units are gone again
