@@ -36,10 +36,14 @@ if view == "units":
         st.session_state["metric"] = qp.get("metric") if qp.get("metric") in mapview.METRICS else "on_time_rate"
     districts = data.kpi_table(src, period, "district", f.territory)
     names = dict(zip(districts["code"], districts["name"]))
-    if not names:  # a scope with no district (a commune's or a department's head)
+    # two-tier local government (no district at all in the period, as from 01/07/2025): communes directly
+    flat = not data.has_districts(src, period)
+    if not names and not flat:  # a scope with no district (a commune's or a department's head)
         st.info(t("scope_no_map_units", lang))
         st.stop()
-    if "district" not in st.session_state or (
+    if flat:
+        st.session_state["district"] = ""
+    elif "district" not in st.session_state or (
         st.session_state["district"] and st.session_state["district"] not in names
     ):
         # a district's head starts on her communes
@@ -58,22 +62,26 @@ if view == "units":
     with metric_col:
         metric = st.selectbox(t("metric", lang), mapview.METRICS, key="metric", format_func=lambda m: t(m, lang))
     with pick:
-        st.selectbox(
-            t("district_pick", lang),
-            ["", *sorted(names, key=names.get)],
-            key="district",
-            format_func=lambda c: names.get(c, t("whole_province", lang)),
-        )
+        if flat:
+            st.caption(t("map_no_districts", lang))
+        else:
+            st.selectbox(
+                t("district_pick", lang),
+                ["", *sorted(names, key=names.get)],
+                key="district",
+                format_func=lambda c: names.get(c, t("whole_province", lang)),
+            )
     district = st.session_state["district"]
-    level = "commune" if district else "district"
+    level = "commune" if district or flat else "district"
     st.query_params.update({"metric": metric, **({"district": district} if district else {})})
     if not district and "district" in st.query_params:
         del st.query_params["district"]
 
-    layer = layers.layer_for(level, period.start, period.end)
-    table = districts if level == "district" else data.kpi_table(src, period, "commune", f.territory)
+    layer = layers.layer_for(level, period.start, period.end, provinces=data.provinces(src, period))
+    table = districts if level == "district" else data.kpi_table(src, period, "commune", f.territory, at_end=flat)
     if district:
         table = table[table["parent_code"] == district]
+    if district or flat:
         commune_names = dict(zip(table["code"], table["name"]))
         if st.session_state.get("commune") not in ("", None, *commune_names):
             st.session_state["commune"] = ""  # a commune of the district shown before
@@ -85,7 +93,7 @@ if view == "units":
                 format_func=lambda c: commune_names.get(c, "—"),
             )
         back, link = st.columns([1, 3], vertical_alignment="center")
-        if back.button(t("back_to_districts", lang)):
+        if not flat and back.button(t("back_to_districts", lang)):
             st.session_state["district"] = ""
             st.rerun()
         if commune:
@@ -106,6 +114,8 @@ if view == "units":
             missing = frame
         else:
             gj = layers.load(layer)
+            if layer.valid_from > period.start:  # a period that straddles a change of the units
+                st.caption(t("map_layer_of_end", lang, day=fmt.day(layer.valid_from, lang)))
             if district or src.root is not None:  # a scoped viewer's map holds her units only
                 gj = maps.subset(gj, table["code"])
             drawn = {x["id"] for x in gj["features"]}
@@ -124,10 +134,12 @@ if view == "units":
             # the hint names the picker it means (both sit in the row above the map)
             st.caption(
                 t("map_hint", lang, picker=t("district_pick", lang))
-                if not district
+                if level == "district"
                 else t("map_hint_commune", lang, picker=t("commune_pick", lang))
             )
-            mapview.draw(fig, key="map_chart", on_click=on_click if not district else on_commune)
+            if any(x["properties"].get("inset") for x in gj["features"]):
+                st.caption(t("map_inset", lang))
+            mapview.draw(fig, key="map_chart", on_click=on_click if level == "district" else on_commune)
             missing = frame[~frame["code"].isin(drawn)]
         if len(missing):
             st.markdown(f"**{t('no_polygon', lang)}**")
@@ -137,7 +149,7 @@ if view == "units":
                 ].rename(columns={"name": t("col_unit", lang), "value": t(metric, lang)})
             )
     with right:
-        st.subheader(t("rank_communes" if district else "rank_districts", lang))
+        st.subheader(t("rank_communes" if level == "commune" else "rank_districts", lang))
         components.ranked_table(table, lang, metric, extras=("overdue",) if is_rate else ("on_time_rate",))
 
 else:

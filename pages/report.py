@@ -62,7 +62,10 @@ def build_xlsx() -> bytes:  # runs when the button is pressed
 
 
 def build_pdf() -> bytes:
-    layer = layers.layer_for("district", period.start, period.end)
+    # the district map; none in a period without districts (the one-pager's other parts still come)
+    layer = layers.layer_for("district", period.start, period.end, provinces=data.provinces(src, period))
+    if layer is not None and not data.has_districts(src, period):
+        layer = None
     return pdf.one_pager(
         rep, layers.load(layer) if layer else None, lang=lang, **({"province_name": scope_name} if scope_name else {})
     )

@@ -459,7 +459,11 @@ def _write_document(conn, df: pd.DataFrame, period: periods.Period, args) -> int
 
         if not pdf.available():
             raise ValueError(f"the PDF needs fpdf2 and matplotlib: {pdf.EXTRA}")
-        layer = layers.layer_for("district", period.start, period.end)
+        u = queries.units_in_period(conn, period.start, period.end, None)
+        provinces = set(u.loc[u["kind"] == "province", "code"])
+        layer = layers.layer_for("district", period.start, period.end, provinces=provinces)
+        if not (u["kind"] == "district").any():  # no district level in the period: no district map
+            layer = None
         data = pdf.one_pager(rep, layers.load(layer) if layer else None, lang=args.lang)
     Path(args.output).write_bytes(data)
     print(f"{args.output}: {len(data):,} bytes")

@@ -122,6 +122,23 @@ def own_app_url(own_demo):
 
 
 @pytest.fixture(scope="session")
+def territory_app_url(tmp_path_factory, geo_for_e2e):
+    """The dashboard on a small warehouse of today's territory (tests/territory.py), with the boundary pack."""
+    import os
+
+    from territory import build
+
+    d = tmp_path_factory.mktemp("e2e-territory")
+    before = os.environ.get("DASHBOARD_DB_URL")
+    build(f"duckdb:///{d / 'warehouse.duckdb'}", d)
+    if before is None:
+        os.environ.pop("DASHBOARD_DB_URL", None)
+    else:
+        os.environ["DASHBOARD_DB_URL"] = before
+    yield from _serve(d, geo_for_e2e, "streamlit-territory.log")
+
+
+@pytest.fixture(scope="session")
 def signed_app_url(demo_dir, geo_for_e2e, tmp_path_factory):
     """The same dashboard with a users file: a department head of Huyện Quế Sơn (509)."""
     from dashboard import auth

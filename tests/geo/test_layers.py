@@ -96,3 +96,33 @@ def test_loaded_layer_is_simplified_rounded_clockwise_and_labelled(geo_dir):
     raw = json.loads(layer.path().read_text())
     raw_area = sum(shape(f["geometry"]).area for f in raw["features"])
     assert abs(tot - raw_area) / raw_area < 0.01  # simplification keeps the shape
+
+
+def test_layers_follow_the_provinces_the_units_have(geo_dir):
+    """Before 07/2025 today's Đà Nẵng was two provinces (one layer of each, drawn together); after, the city."""
+    q4_24, q4_25, q3_25 = (periods.parse(k, 15) for k in ("2024-Q4", "2025-Q4", "2025-Q3"))
+    both = layers.layer_for("district", q4_24.start, q4_24.end, provinces={"48", "49"})
+    assert both.name == "qn_districts_2020+dn_districts_2020"
+    gj = layers.load(both)
+    assert len(gj["features"]) == 18 + 8
+    assert layers.layer_for("district", q4_24.start, q4_24.end, provinces={"49"}).name == "qn_districts_2020"
+    city = layers.layer_for("commune", q4_25.start, q4_25.end, provinces={"48"})
+    assert city.name == "dn_city_communes_2025_07" and len(layers.load(city)["features"]) == 94
+    # a period that straddles 01/07/2025 is drawn as it ends: the city only, not the old provinces too
+    assert (
+        layers.layer_for("commune", q3_25.start, q3_25.end, provinces={"48", "49"}).name == "dn_city_communes_2025_07"
+    )
+
+
+def test_a_unit_far_out_at_sea_is_an_inset_beside_the_mainland(geo_dir):
+    p = periods.parse("2025-Q4", 15)
+    feats = layers.load(layers.layer_for("commune", p.start, p.end, provinces={"48"}))["features"]
+    inset = [f for f in feats if f["properties"].get("inset")]
+    assert [f["id"] for f in inset] == ["20333"]  # Đặc khu Hoàng Sa; Tân Hiệp (Cù Lao Chàm) stays in place
+    mainland = [shape(f["geometry"]) for f in feats if not f["properties"].get("inset")]
+    east = max(g.bounds[2] for g in mainland)
+    hs = shape(inset[0]["geometry"])
+    assert east < hs.bounds[0] < east + 0.2  # just beyond the coast, not 300 km out
+    assert hs.bounds[2] - hs.bounds[0] < 0.8  # drawn smaller
+    assert inset[0]["properties"]["x"] > east
+    assert layers.inset_far_islands(feats[:2]) == feats[:2]  # too few units to tell an island

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import shapely
+import shapely.affinity
 from shapely.geometry import mapping, shape
 
 from dashboard import config
@@ -47,6 +48,8 @@ class Layer:
     file: str
     sha256: str
     source: str = ""
+    province: str = ""  # the province code its features belong to ("" = any: the layers of all provinces)
+    parts: tuple = ()  # a layer made of several files (two provinces' layers for one period)
 
     def covers(self, d: date) -> bool:
         return self.valid_from <= d and (self.valid_to is None or d <= self.valid_to)
@@ -69,6 +72,7 @@ class Layer:
             file=self.file,
             sha256=self.sha256,
             source=self.source,
+            **({"province": self.province} if self.province else {}),
         )
 
 
@@ -117,14 +121,47 @@ def install(source: Path, folder: Path | None = None) -> list[tuple[str, str]]:
         elif sha256(src) != layer.sha256:
             out.append((layer.file, "checksum mismatch: not copied"))
         else:
+            dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, dst)
             out.append((layer.file, "installed"))
     return out
 
 
-def layer_for(level: str, start: date, end: date, folder: Path | None = None) -> Layer | None:
-    """The installed layer of `level` for the period: valid on its last day, else the largest overlap."""
+def layer_for(
+    level: str, start: date, end: date, folder: Path | None = None, provinces: set[str] | None = None
+) -> Layer | None:
+    """The installed layer of `level` for the period: valid on its last day, else the largest overlap — for
+    each of `provinces` (the province codes the warehouse's units have in the period), joined into one
+    layer when there are several (before 07/2025 today's Đà Nẵng was two provinces). Without `provinces`,
+    the first province of the manifest (the demo territory's)."""
     cands = [l for l in read_manifest(folder) if l.level == level and l.path(folder).exists()]
+    groups: dict[str, list[Layer]] = {}
+    for l in cands:
+        groups.setdefault(l.province, []).append(l)
+    if provinces is None:
+        keys = list(groups)[:1]
+    else:
+        keys = [k for k in groups if k == "" or k in provinces]
+    # a period that straddles a reform is drawn as it ends: only the provinces with a layer on its last day
+    at_end = [k for k in keys if any(l.covers(end) for l in groups[k])]
+    chosen = [c for c in (_pick(groups[k], start, end) for k in (at_end or keys)) if c is not None]
+    if len(chosen) <= 1:
+        return chosen[0] if chosen else None
+    return Layer(
+        name="+".join(c.name for c in chosen),
+        level=level,
+        valid_from=max(c.valid_from for c in chosen),
+        valid_to=min((c.valid_to for c in chosen if c.valid_to), default=None),
+        code_property=chosen[0].code_property,
+        name_property=chosen[0].name_property,
+        file=chosen[0].file,
+        sha256="",
+        source="; ".join(c.source for c in chosen),
+        parts=tuple(chosen),
+    )
+
+
+def _pick(cands: list[Layer], start: date, end: date) -> Layer | None:
     at_end = [l for l in cands if l.covers(end)]
     if at_end:
         return at_end[0]
@@ -170,6 +207,60 @@ def _load(path: str, mtime: float, code_property: str, name_property: str, toler
 
 def load(layer: Layer, folder: Path | None = None) -> dict:
     """The layer as GeoJSON for plotting: id = unit code, simplified, rounded, clockwise rings,
-    with a label point (x, y) per feature. Cached per file version."""
-    p = layer.path(folder)
-    return _load(str(p), p.stat().st_mtime, layer.code_property, layer.name_property, SIMPLIFY.get(layer.level, 0))
+    with a label point (x, y) per feature; a layer of several files is their features together, and units
+    far out at sea are drawn as an inset beside the mainland (`inset_far_islands`). Cached per file version."""
+    parts = layer.parts or (layer,)
+    feats: list[dict] = []
+    for part in parts:
+        p = part.path(folder)
+        got = _load(str(p), p.stat().st_mtime, part.code_property, part.name_property, SIMPLIFY.get(part.level, 0))
+        feats += got["features"]
+    return {"type": "FeatureCollection", "features": inset_far_islands(feats)}
+
+
+#: a unit whose shape lies this far (degrees) beyond the others' bounding box is drawn as an inset
+FAR = 1.0
+INSET_SCALE = 0.35
+
+
+def inset_far_islands(features: list[dict]) -> list[dict]:
+    """Units far offshore (Đặc khu Hoàng Sa is 300 km east of the coast) would shrink the mainland to a
+    strip: each is drawn smaller (INSET_SCALE) just beyond the mainland's east edge, its properties marked
+    `inset` so the map can say its place and size are not to scale. Features are not changed otherwise."""
+    if len(features) < 3:
+        return features
+    shapes = [shape(f["geometry"]) for f in features]
+    boxes = [g.bounds for g in shapes]
+    # the mainland: units around the median centre; a unit whose box stays FAR from its box is an island
+    cx = sorted((b[0] + b[2]) / 2 for b in boxes)[len(boxes) // 2]
+    cy = sorted((b[1] + b[3]) / 2 for b in boxes)[len(boxes) // 2]
+    near = [b for b in boxes if abs((b[0] + b[2]) / 2 - cx) < 2 * FAR and abs((b[1] + b[3]) / 2 - cy) < 2 * FAR]
+    ox0, oy0 = min(b[0] for b in near), min(b[1] for b in near)
+    ox1, oy1 = max(b[2] for b in near), max(b[3] for b in near)
+    far = [i for i, (x0, y0, x1, y1) in enumerate(boxes) if max(x0 - ox1, ox0 - x1, y0 - oy1, oy0 - y1) > FAR]
+    if not far or len(far) * 2 >= len(features):
+        return features
+    main = [boxes[i] for i in range(len(features)) if i not in far]
+    mx1 = max(b[2] for b in main)
+    my0, my1 = min(b[1] for b in main), max(b[3] for b in main)
+    out = list(features)
+    y = my1  # insets stack down from the mainland's top, right of its east edge
+    for i in far:
+        g = shapely.affinity.scale(shapes[i], INSET_SCALE, INSET_SCALE, origin="centroid")
+        gx0, gy0, gx1, gy1 = g.bounds
+        g = shapely.affinity.translate(g, mx1 + 0.05 - gx0, (y - (gy1 - gy0)) - gy0)
+        y -= (gy1 - gy0) + 0.05
+        if y < my0:
+            y = my1
+        m = mapping(shapely.orient_polygons(g, exterior_cw=True))
+        label = g.representative_point()
+        f = dict(features[i])
+        f["properties"] = {
+            **f["properties"],
+            "x": round(label.x, DECIMALS),
+            "y": round(label.y, DECIMALS),
+            "inset": True,
+        }
+        f["geometry"] = {"type": m["type"], "coordinates": _round(m["coordinates"], DECIMALS)}
+        out[i] = f
+    return out

@@ -103,9 +103,25 @@ def units_in_period(src: Source, start: date, end: date) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
-def kpi_table(src: Source, period: Period, level: str, territory: bool) -> pd.DataFrame:
+def provinces(src: Source, period: Period) -> set[str]:
+    """The province codes with units in the period (not scoped: they choose the map's layers, not figures)."""
     with engine(src.url).connect() as conn:
-        return queries.kpi_table(conn, period, level=level, territory=territory, root=src.root)
+        u = queries.units_in_period(conn, period.start, period.end, None)
+    return set(u.loc[u["kind"] == "province", "code"])
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def has_districts(src: Source, period: Period) -> bool:
+    """Whether the period ends with a district level (not scoped): none since 01/07/2025."""
+    with engine(src.url).connect() as conn:
+        u = queries.units_in_period(conn, period.end, period.end, None)
+    return bool((u["kind"] == "district").any())
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def kpi_table(src: Source, period: Period, level: str, territory: bool, at_end: bool = False) -> pd.DataFrame:
+    with engine(src.url).connect() as conn:
+        return queries.kpi_table(conn, period, level=level, territory=territory, root=src.root, at_end=at_end)
 
 
 #: the overview's rankings per kind of unit: (title, level, territory, which rows: by parent or by kind)

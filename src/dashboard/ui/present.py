@@ -64,7 +64,10 @@ def _children(f: Filters) -> tuple[pd.DataFrame, str | None]:
     """The units the map and the worst-units slides show, and the map level (None: no map): the
     districts of the province, the communes of a district, else the units directly under the unit."""
     if f.unit_kind == "province":
-        return data.kpi_table(f.src, f.period, "district", True), "district"
+        if data.has_districts(f.src, f.period):
+            return data.kpi_table(f.src, f.period, "district", True), "district"
+        communes = data.kpi_table(f.src, f.period, "commune", True, at_end=True)  # two-tier: under the province
+        return communes[communes["parent_code"] == f.unit_code], "commune"
     if f.unit_kind == "district":
         table = data.kpi_table(f.src, f.period, "commune", True)
         return table[table["parent_code"] == f.unit_code], "commune"
@@ -73,7 +76,8 @@ def _children(f: Filters) -> tuple[pd.DataFrame, str | None]:
 
 
 def _map(f: Filters, table: pd.DataFrame, level: str | None) -> bool:
-    layer = layers.layer_for(level, f.period.start, f.period.end) if level else None
+    provinces = data.provinces(f.src, f.period)
+    layer = layers.layer_for(level, f.period.start, f.period.end, provinces=provinces) if level else None
     if layer is None or table.empty:
         return False
     gj = maps.subset(layers.load(layer), table["code"])

@@ -133,16 +133,24 @@ def _frame(rows, cols) -> pd.DataFrame:
 
 
 def kpi_table(
-    conn: sa.Connection, period: Period, *, level: str = "all", territory: bool = False, root: str | None = None
+    conn: sa.Connection,
+    period: Period,
+    *,
+    level: str = "all",
+    territory: bool = False,
+    root: str | None = None,
+    at_end: bool = False,
 ) -> pd.DataFrame:
     """One row per unit valid in the period at `level` (under `root`, when given): name, kind, parent,
     counts, overdue and rates.
 
     territory=True sums each unit's counts with those of its descendants valid in the period.
+    at_end=True takes the units as they are on the period's last day (a period that straddles a reform,
+    drawn as it ends): the dossiers of units gone by then count at their successors.
     """
     if level not in LEVEL_KINDS:
         raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVEL_KINDS)}")
-    units = units_in_period(conn, period.start, period.end, root)
+    units = units_in_period(conn, period.end if at_end else period.start, period.end, root)
     counts = hierarchy.attribute_retired(unit_counts(conn, period, root=root), set(units["code"]), successor_map(conn))
     if territory:
         summed = hierarchy.territory_totals(counts, units)
