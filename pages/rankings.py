@@ -29,10 +29,10 @@ SOURCE = {
 }
 SCORE_FACTS = ("online_rate", "online_payment_rate", "digitised_rate")
 qp = st.query_params
+# a district's communes; else the districts — or, in a period without districts (from 07/2025), the communes
+default_group = "commune" if f.unit_kind == "district" or not data.has_districts(src, period) else "district"
 if "rk_group" not in st.session_state:
-    st.session_state["rk_group"] = (
-        qp.get("group") if qp.get("group") in GROUPS else ("commune" if f.unit_kind == "district" else "district")
-    )
+    st.session_state["rk_group"] = qp.get("group") if qp.get("group") in GROUPS else default_group
 if "rk_measure" not in st.session_state:
     measures = [m for m, _ in ranking.MEASURES]
     st.session_state["rk_measure"] = qp.get("measure") if qp.get("measure") in measures else "score_100"
@@ -57,14 +57,15 @@ st.query_params.update({"group": group, "measure": measure})
 
 def table_for(p):
     level, territory = SOURCE[group]
-    d = data.kpi_table(src, p, level, territory)
+    # a period that ends without districts: its units as they are at its end (merged ones at successors)
+    d = data.kpi_table(src, p, level, territory, at_end=not data.has_districts(src, p))
     d = d[d["kind"] == group]
     return scorecard.score_columns(d)
 
 
 now = table_for(period)
 before = table_for(period.previous()) if period.kind != "custom" else None
-if group == "commune":
+if group == "commune" and data.has_districts(src, period):
     districts = data.kpi_table(src, period, "district", True)
     dnames = dict(zip(districts["code"], districts["name"]))
     if "rk_district" not in st.session_state or st.session_state["rk_district"] not in ("", *dnames):

@@ -66,3 +66,19 @@ def test_a_straddling_period_says_which_units_it_draws(territory_url, monkeypatc
     at = _open(territory_url, monkeypatch, geo_dir, period="2025-Q3", unit="48")  # 15/06–14/09/2025
     captions = " ".join(c.value for c in at.caption)
     assert "như từ ngày 01/07/2025" in captions
+
+
+def test_after_the_reform_the_overview_and_the_rankings_rank_the_communes(territory_url, monkeypatch, geo_dir):
+    monkeypatch.setenv("DASHBOARD_DB_URL", territory_url)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["period"] = "2025-Q4"
+    at.query_params["unit"] = "48"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    heads = [h.value for h in at.subheader]
+    assert "Xếp hạng cấp xã" in heads and "Xếp hạng cấp huyện (toàn địa bàn)" not in heads
+    at.switch_page("pages/rankings.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["rk_group"] == "commune"
+    assert len(at.dataframe[0].value) == 94  # the city's communes, no old one beside them

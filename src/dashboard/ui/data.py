@@ -145,9 +145,12 @@ def overview_sections(
     from dashboard.metrics.warning import early_warning, territory_sum
 
     sections = OVERVIEW_SECTIONS.get(unit_kind, OVERVIEW_SECTIONS["other"])
+    flat = unit_kind == "province" and not has_districts(src, period)
+    if flat:  # two-tier (no districts at the period's end): the communes directly, as they are at its end
+        sections = [("rank_communes", "commune", True, ("parent", None)), *sections[1:]]
 
     def rows(p: Period, level: str, territory: bool, select) -> pd.DataFrame:
-        table = kpi_table(src, p, level, territory)
+        table = kpi_table(src, p, level, territory, at_end=flat and level == "commune")
         if select is None:
             return table
         column, value = select
