@@ -83,6 +83,7 @@ dossier = sa.Table(
 )
 sa.Index("ix_dossier_unit_received", dossier.c.unit_code, dossier.c.received_date)
 sa.Index("ix_dossier_end", dossier.c.end_date)
+sa.Index("ix_dossier_received", dossier.c.received_date)
 
 #: Published figures (SPEC §5): PAR Index, SIPAS, PAPI, official 766 scores, with their source.
 published_index = sa.Table(
