@@ -32,8 +32,16 @@ if user is None:
     st.navigation(pages, position="hidden")
     auth.sign_in_screen(cfg, lang)
     st.stop()
+importing = st.Page("pages/import.py", title=t("page_import", lang), icon=":material/upload_file:")
 if may_import(user):  # leaders and administrators; not listed (nor served) for a department head
-    pages.insert(-1, st.Page("pages/import.py", title=t("page_import", lang), icon=":material/upload_file:"))
+    pages.insert(-1, importing)
+filters.set_access(user, data.Source(state.url, state.data_version, user.root))
+if state.ready and state.as_of is None and may_import(user):
+    # an empty warehouse (just `init`): the first data can come from the browser, on the import page
+    st.warning(t("no_data_yet_import", lang), icon=":material/upload_file:")
+    filters.set_current(filters.NO_DATA)
+    errors.shielded(st.navigation([importing], position="hidden").run, "page import", lang)
+    st.stop()
 if not state.ready or state.as_of is None:
     st.title(t("app_title", lang))
     st.warning(t("no_warehouse", lang, url=state.url) if not state.ready else t("no_data_yet", lang))

@@ -12,10 +12,11 @@ from dashboard.reports import excel
 from dashboard.ui import components, data, filters
 from dashboard.warehouse.ingest import job
 
-f = filters.current()
-lang = f.lang
+filters.current()  # drawn by app.py this run (or NO_DATA: an empty warehouse, no period to draw)
+user, src = filters.access()
+lang = filters.language()
 st.title(t("page_import", lang))
-if not auth.may_import(f.user):  # the page is not even listed for her; a typed URL meets this
+if not auth.may_import(user):  # the page is not even listed for her; a typed URL meets this
     st.error(t("import_refused_role", lang), icon=":material/block:")
     st.stop()
 st.caption(t("import_intro", lang))
@@ -111,7 +112,7 @@ failed = sum(1 for r in done["results"] if r.get("refused"))
 )
 components.table(outcome_table(done["results"], done=True))
 ids = tuple(r["import_id"] for r in done["results"] if r.get("import_id") is not None)
-quarantined = data.quarantine_rows(f.src, ids) if ids else pd.DataFrame()
+quarantined = data.quarantine_rows(src, ids) if ids else pd.DataFrame()
 if len(quarantined):
     st.subheader(t("import_quarantine_title", lang, n=fmt.number(len(quarantined), lang)))
     reason = "reason_vi" if lang == "vi" else "reason_en"

@@ -118,3 +118,21 @@ def test_a_department_head_has_no_import_page_and_an_admin_has(head_env):
     at.run()
     assert not at.exception and at.title[0].value == "Nhập dữ liệu" and at.file_uploader
     assert at.selectbox(key="unit").value == "49"  # an administrator sees everything
+
+
+def test_an_empty_warehouse_offers_the_import_page(tmp_path, monkeypatch):
+    """Just after `init` there is no dossier: leaders land on the import page to load the first export."""
+    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    from dashboard import cli
+
+    assert cli.main(["init"]) == 0
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("nhập tệp xuất đầu tiên" in w.value for w in at.warning)
+    assert at.title[0].value == "Nhập dữ liệu" and at.file_uploader
+    at.file_uploader[0].set_value([("dau-tien.csv", GOOD.encode("utf-8"), "text/csv")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "sẽ nhập 2 mới" in text_of(at)

@@ -252,19 +252,41 @@ def link_notes() -> list[str]:
     return st.session_state.pop("_link_notes", [])
 
 
-def current() -> Filters:
-    """The filters app.py drew for this run; a page reads them once, at its top."""
+#: what app.py hands the import page of an empty warehouse, where no period can be drawn
+NO_DATA = object()
+
+
+def current():
+    """The filters app.py drew for this run (NO_DATA for an empty warehouse's import page); a page reads
+    them once, at its top."""
     f = st.session_state.pop("_filters", None)
     if f is None:
-        # The first run after the server starts treats pages/ as a legacy multipage folder and runs the
-        # requested page without app.py. Switch Streamlit to st.navigation (what app.py's first call
-        # would do) and run again through app.py, which resolves the same page.
-        from streamlit.runtime.pages_manager import PagesManager
-
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        _through_app()
     return f
 
 
-def set_current(f: Filters) -> None:
+def access() -> tuple[User, data.Source]:
+    """Who is looking and the warehouse as she may read it, for a page that needs no period (the import
+    page, which also serves an empty warehouse)."""
+    got = st.session_state.get("_access")
+    if got is None:
+        _through_app()
+    return got
+
+
+def set_access(user: User, src: data.Source) -> None:
+    st.session_state["_access"] = (user, src)
+
+
+def _through_app() -> None:
+    # The first run after the server starts treats pages/ as a legacy multipage folder and runs the
+    # requested page without app.py. Switch Streamlit to st.navigation (what app.py's first call would
+    # do) and run again through app.py, which resolves the same page.
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
+def set_current(f) -> None:
     st.session_state["_filters"] = f
