@@ -40,7 +40,7 @@ if state.ready and state.as_of is None and may_import(user):
     # an empty warehouse (just `init`): the first data can come from the browser, on the import page
     st.warning(t("no_data_yet_import", lang), icon=":material/upload_file:")
     filters.set_current(filters.NO_DATA)
-    errors.shielded(st.navigation([importing], position="hidden").run, "page import", lang)
+    errors.shielded(st.navigation([importing], position="hidden").run, f"page {importing.url_path}", lang)
     st.stop()
 if not state.ready or state.as_of is None:
     st.title(t("app_title", lang))
