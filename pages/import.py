@@ -115,14 +115,7 @@ ids = tuple(r["import_id"] for r in done["results"] if r.get("import_id") is not
 quarantined = data.quarantine_rows(src, ids) if ids else pd.DataFrame()
 if len(quarantined):
     st.subheader(t("import_quarantine_title", lang, n=fmt.number(len(quarantined), lang)))
-    reason = "reason_vi" if lang == "vi" else "reason_en"
-    names = {
-        "file_name": t("import_col_file", lang),
-        "row_number": t("import_col_line", lang),
-        "dossier_code": t("import_col_code", lang),
-        "field": t("import_col_column", lang),
-        reason: t("import_col_reason", lang),
-    }
+    names = excel.quarantine_columns(lang)
     shown = quarantined.head(200)[list(names)].rename(columns=names)
     shown[names["file_name"]] = shown[names["file_name"]].map(job.display_name)
     shown[names["row_number"]] = shown[names["row_number"]].map(lambda n: fmt.number(n, lang))

@@ -28,7 +28,7 @@ import csv
 import sys
 from pathlib import Path
 
-from build_units import DEPARTMENTS, END, GSO, PROJECT, ROOT, province_rows, write
+from build_units import DEPARTMENTS, END, GSO, PROJECT, ROOT, province_rows, unit_row, write
 
 OUT = ROOT / "data" / "units" / "da_nang_territory_units.csv"
 REFORM = "2025-07-01"
@@ -79,19 +79,8 @@ def main(shared: Path) -> None:
         DEPARTMENTS,
         "DN_",
     )
-    old_dn.append(  # Huyện Hoàng Sa: a district with no commune-level units (only in the district layers)
-        dict(
-            code="498",
-            name="Huyện Hoàng Sa",
-            kind="district",
-            parent_code=CITY,
-            valid_from="2020-02-01",
-            valid_to=END,
-            successor_code="",
-            area_code="498",
-            source=GSO,
-        )
-    )
+    # Huyện Hoàng Sa: a district with no commune-level units (only in the district layers)
+    old_dn.append(unit_row("498", "Huyện Hoàng Sa", "district", CITY, "2020-02-01", END, area="498"))
     crosswalk = list(csv.DictReader(open(dn / "crosswalk_2025_07.csv", encoding="utf-8")))
     successor = {r["old_code"]: r["new_code"] for r in crosswalk if r["polygon_assigned"] == "yes"}
     city = list(csv.DictReader(open(dn / "units_da_nang_city_2025_07.csv", encoding="utf-8")))
@@ -117,19 +106,7 @@ def main(shared: Path) -> None:
     assert set(successor.values()) == new_codes
 
     def add(code, name, kind, parent, area="", source=GSO):
-        rows.append(
-            dict(
-                code=code,
-                name=name,
-                kind=kind,
-                parent_code=parent,
-                valid_from=REFORM,
-                valid_to="",
-                successor_code="",
-                area_code=area,
-                source=source,
-            )
-        )
+        rows.append(unit_row(code, name, kind, parent, REFORM, "", "", area, source))
 
     add(CITY, "Thành phố Đà Nẵng", "province", "", source="Resolution 202/2025/QH15; Công văn 915/CTK-CSCL")
     for r in city:

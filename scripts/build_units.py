@@ -57,6 +57,21 @@ def main(shared_geo: Path) -> None:
     write(rows, OUT)
 
 
+def unit_row(code, name, kind, parent, vfrom, vto, successor="", area="", source=GSO) -> dict:
+    """One version of a unit in the columns of data/units/*.csv."""
+    return dict(
+        code=code,
+        name=name,
+        kind=kind,
+        parent_code=parent,
+        valid_from=vfrom,
+        valid_to=vto,
+        successor_code=successor,
+        area_code=area,
+        source=source,
+    )
+
+
 def write(rows: list[dict], out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", encoding="utf-8", newline="") as f:
@@ -76,19 +91,7 @@ def province_rows(
     rows: list[dict] = []
 
     def add(code, name, kind, parent, vfrom, vto, successor="", area="", source=GSO):
-        rows.append(
-            dict(
-                code=code,
-                name=name,
-                kind=kind,
-                parent_code=parent,
-                valid_from=vfrom,
-                valid_to=vto,
-                successor_code=successor,
-                area_code=area,
-                source=source,
-            )
-        )
+        rows.append(unit_row(code, name, kind, parent, vfrom, vto, successor, area, source))
 
     add(province, province_name, "province", "", OLD_FROM, END)
     districts_old = {r["district_code"]: r for r in old}

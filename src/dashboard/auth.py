@@ -31,6 +31,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 ROLES = ("leader", "admin", "department_head")
+#: roles that see every unit (and may import data)
+SEES_ALL = ("leader", "admin")
 MODES = ("password", "oidc", "header")
 _hasher = PasswordHasher()  # argon2id, the library's defaults (RFC 9106 low-memory profile)
 
@@ -52,7 +54,7 @@ class User:
     @property
     def root(self) -> str | None:
         """The scope root bound into every query: None (everything) for leaders."""
-        return None if self.role in ("leader", "admin") else self.unit
+        return None if self.role in SEES_ALL else self.unit
 
 
 #: who a visitor is when no users file is configured
@@ -86,7 +88,7 @@ class AuthConfig:
 
 def may_import(user: User) -> bool:
     """Who may load data from the browser: leaders and administrators (and everyone on an open demo)."""
-    return user.open_access or user.role in ("leader", "admin")
+    return user.open_access or user.role in SEES_ALL
 
 
 def hash_password(password: str) -> str:

@@ -211,11 +211,13 @@ def cmd_import(args) -> int:
 def _progress_lines(files: int):
     """For the upload page: "@progress <done> <total> <step> <name>" lines on standard error, one per step
     (the copy, each file, the rollups), so it can draw a progress bar."""
+    from dashboard.warehouse.ingest.job import PROGRESS
+
     total = files + 2
     done = [0]
 
     def step(name: str, label: str = "") -> None:
-        print(f"@progress {done[0]} {total} {name} {label}", file=sys.stderr, flush=True)
+        print(f"{PROGRESS}{done[0]} {total} {name} {label}", file=sys.stderr, flush=True)
         if name != "done":
             done[0] += 1
 
@@ -459,10 +461,9 @@ def _write_document(conn, df: pd.DataFrame, period: periods.Period, args) -> int
 
         if not pdf.available():
             raise ValueError(f"the PDF needs fpdf2 and matplotlib: {pdf.EXTRA}")
-        u = queries.units_in_period(conn, period.start, period.end, None)
-        provinces = set(u.loc[u["kind"] == "province", "code"])
+        provinces = queries.provinces(conn, period.start, period.end)
         layer = layers.layer_for("district", period.start, period.end, provinces=provinces)
-        if not (u["kind"] == "district").any():  # no district level in the period: no district map
+        if not queries.has_districts(conn, period.end):  # the period ends without districts: no district map
             layer = None
         data = pdf.one_pager(rep, layers.load(layer) if layer else None, lang=args.lang)
     Path(args.output).write_bytes(data)

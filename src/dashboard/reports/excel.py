@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
@@ -327,6 +328,17 @@ def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | N
     return buf.getvalue()
 
 
+def quarantine_columns(lang: str) -> dict[str, str]:
+    """The quarantine's columns as the upload page and its workbook show them: column → heading."""
+    return {
+        "file_name": t("import_col_file", lang),
+        "row_number": t("import_col_line", lang),
+        "dossier_code": t("import_col_code", lang),
+        "field": t("import_col_column", lang),
+        "reason_vi" if lang == "vi" else "reason_en": t("import_col_reason", lang),
+    }
+
+
 def quarantine_workbook(rows: pd.DataFrame, lang: str = "vi") -> bytes:
     """The quarantined rows of an import: file, line, dossier, column and reason, then the row's own values
     as the file had them (one column per field), every text neutralised."""
@@ -341,21 +353,11 @@ def quarantine_workbook(rows: pd.DataFrame, lang: str = "vi") -> bytes:
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": True})
     sh = _Sheet(wb, t("import_quarantine_sheet", lang)[:31])
-    reason = "reason_vi" if lang == "vi" else "reason_en"
-    head = [
-        t(k, lang)
-        for k in ("import_col_file", "import_col_line", "import_col_code", "import_col_column", "import_col_reason")
-    ]
-    for j, h in enumerate([*head, *fields]):
+    columns = quarantine_columns(lang)
+    for j, h in enumerate([*columns.values(), *fields]):
         sh.put(0, j, h, sh.f_head)
-    for i, (rec, values) in enumerate(zip(rows.itertuples(index=False), raw), start=1):
-        cells = [
-            str(rec.file_name or "").rsplit("/", 1)[-1],
-            rec.row_number,
-            rec.dossier_code,
-            rec.field,
-            getattr(rec, reason),
-        ]
+    for i, (rec, values) in enumerate(zip(rows[list(columns)].itertuples(index=False, name=None), raw), start=1):
+        cells = [Path(str(rec[0] or "")).name, *rec[1:]]  # the file as the user named it, not its upload folder
         cells += [values.get(k) if isinstance(values, dict) else None for k in fields]
         for j, v in enumerate(cells):
             sh.put(i, j, v if not isinstance(v, (dict, list)) else json.dumps(v, ensure_ascii=False))

@@ -106,16 +106,14 @@ def units_in_period(src: Source, start: date, end: date) -> pd.DataFrame:
 def provinces(src: Source, period: Period) -> set[str]:
     """The province codes with units in the period (not scoped: they choose the map's layers, not figures)."""
     with engine(src.url).connect() as conn:
-        u = queries.units_in_period(conn, period.start, period.end, None)
-    return set(u.loc[u["kind"] == "province", "code"])
+        return queries.provinces(conn, period.start, period.end)
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
 def has_districts(src: Source, period: Period) -> bool:
     """Whether the period ends with a district level (not scoped): none since 01/07/2025."""
     with engine(src.url).connect() as conn:
-        u = queries.units_in_period(conn, period.end, period.end, None)
-    return bool((u["kind"] == "district").any())
+        return queries.has_districts(conn, period.end)
 
 
 @st.cache_data(ttl=3600, show_spinner=False)

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import sqlalchemy as sa
 
-from dashboard.warehouse import migrate
+from dashboard.warehouse import live, migrate
 
 
 class BackupError(ValueError):
@@ -21,20 +21,20 @@ class BackupError(ValueError):
 
 
 def _file_of(url: str) -> Path:
-    u = sa.make_url(url)
-    if u.get_backend_name() != "duckdb" or u.database in (None, "", ":memory:"):
+    path = live.duckdb_file(url)
+    if path is None:
         raise BackupError(
             "backup and restore work on the embedded warehouse file; for PostgreSQL use pg_dump and pg_restore "
             "(docs/operations.md) / sao lưu PostgreSQL bằng pg_dump và pg_restore"
         )
-    return Path(str(u.database))
+    return path
 
 
 def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no bound parameters; the path is the operator's
 
 
-def _copy(source: Path, target: Path) -> dict[str, int]:
+def copy_database(source: Path, target: Path) -> dict[str, int]:
     """COPY FROM DATABASE source (read-only) into a new file target; the row count of every table."""
     con = duckdb.connect(":memory:")
     try:
@@ -89,7 +89,7 @@ def backup(url: str, target: Path) -> dict[str, int]:
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
-        counts = _copy(source, partial)
+        counts = copy_database(source, partial)
         os.replace(partial, target)  # a backup file is whole or absent
     finally:
         partial.unlink(missing_ok=True)
@@ -115,7 +115,7 @@ def restore(url: str, source: Path) -> tuple[dict[str, int], Path | None]:
     partial.unlink(missing_ok=True)
     kept = None
     try:
-        counts = _copy(source, partial)
+        counts = copy_database(source, partial)
         if target.exists():
             kept = target.with_name(target.stem + ".before-restore" + target.suffix)
             os.replace(target, kept)

@@ -69,14 +69,14 @@ def snapshot_write(url: str, wait_note=None, discard: bool = False) -> Iterator[
     if path is None or not path.exists():
         yield url
         return
-    from dashboard.warehouse.backup import _copy
+    from dashboard.warehouse.backup import copy_database  # backup imports this module: here, not at the top
 
     with writer_lock(path, wait_note):
         work = path.with_name(path.name + ".importing")
         for leftover in (work, work.with_name(work.name + ".wal")):  # from a writer that was killed
             leftover.unlink(missing_ok=True)
         try:
-            _copy(path, work)
+            copy_database(path, work)
             yield sa.make_url(url).set(database=str(work)).render_as_string(hide_password=False)
             if discard:
                 return

@@ -45,6 +45,17 @@ def units_in_period(conn: sa.Connection, start: date, end: date, root: str | Non
     return df.drop_duplicates("code", keep="last").reset_index(drop=True)
 
 
+def provinces(conn: sa.Connection, start: date, end: date) -> set[str]:
+    """The province codes with units in [start, end] (not scoped: they choose the map's layers)."""
+    u = units_in_period(conn, start, end, None)
+    return set(u.loc[u["kind"] == "province", "code"])
+
+
+def has_districts(conn: sa.Connection, day: date) -> bool:
+    """Whether `day` has a district level at all (not scoped): none since 01/07/2025."""
+    return bool((units_in_period(conn, day, day, None)["kind"] == "district").any())
+
+
 def crosswalk(conn: sa.Connection) -> pd.DataFrame:
     """The crosswalk rows: code → successor_code from effective_date."""
     s = schema.unit_successor

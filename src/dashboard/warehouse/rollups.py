@@ -24,10 +24,8 @@ def data_range(conn: sa.Connection) -> tuple[date, date] | None:
     earlier version loaded with a date in 1900 or 9999 does not stretch every page's periods and the
     rollups over centuries (the importer now quarantines such rows). Read from meta when the last rebuild
     recorded it for the current data and window (every page asks; on PostgreSQL the scan took 0.4 s)."""
-    lo, hi = config.date_window()
-    stamp = f"{get_meta(conn, 'data_version') or '0'}|{lo.isoformat()}|{hi.isoformat()}"
     kept = get_meta(conn, DATA_RANGE)
-    if kept and kept.partition("|")[2].partition("|")[2] == stamp:
+    if kept and kept.partition("|")[2].partition("|")[2] == _range_stamp(conn):
         first, last = kept.split("|")[:2]
         return (date.fromisoformat(first), date.fromisoformat(last)) if first else None
     return scan_data_range(conn)
@@ -52,11 +50,15 @@ def scan_data_range(conn: sa.Connection) -> tuple[date, date] | None:
 
 def record_data_range(conn: sa.Connection) -> None:
     """Keep the data's range in meta for the current data version and window (rebuild does it)."""
-    lo, hi = config.date_window()
     span = scan_data_range(conn)
     first, last = (span[0].isoformat(), span[1].isoformat()) if span else ("", "")
-    version = get_meta(conn, "data_version") or "0"
-    set_meta(conn, DATA_RANGE, f"{first}|{last}|{version}|{lo.isoformat()}|{hi.isoformat()}")
+    set_meta(conn, DATA_RANGE, f"{first}|{last}|{_range_stamp(conn)}")
+
+
+def _range_stamp(conn: sa.Connection) -> str:
+    """What a kept data range holds for: the data version and the plausible window."""
+    lo, hi = config.date_window()
+    return f"{get_meta(conn, 'data_version') or '0'}|{lo.isoformat()}|{hi.isoformat()}"
 
 
 def _version_key(cutoff: int) -> str:

@@ -17,6 +17,7 @@ KINDS = ("province", "district", "commune", "department", "land_registry_branch"
 
 
 COLUMNS = ("code", "name", "kind", "parent_code", "valid_from", "valid_to", "successor_code", "area_code", "source")
+OPTIONAL = ("successor_code", "area_code", "source")  # an absent one is empty in every row
 
 
 def read_units_csv(path: Path = config.UNITS_CSV) -> pd.DataFrame:
@@ -26,10 +27,10 @@ def read_units_csv(path: Path = config.UNITS_CSV) -> pd.DataFrame:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as e:
         raise ValueError(f"{path}: cannot read the unit list ({e})") from e
-    missing = [c for c in COLUMNS if c not in df.columns and c not in ("area_code", "source", "successor_code")]
+    missing = [c for c in COLUMNS if c not in df.columns and c not in OPTIONAL]
     if missing:
         raise ValueError(f"{path}: columns missing: {', '.join(missing)} (expected {', '.join(COLUMNS)})")
-    for c in ("area_code", "source", "successor_code"):
+    for c in OPTIONAL:
         if c not in df.columns:
             df[c] = ""
     df = df.apply(lambda col: col.str.strip())

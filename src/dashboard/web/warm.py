@@ -43,13 +43,11 @@ def refresh_stale(url: str) -> str:
     """Rebuild rollups that are behind the dossiers (a crash or an interrupted rebuild left them so) before
     the dashboard opens the warehouse to read: "fresh", "rebuilt", or "skipped" (logged: no warehouse yet,
     one that needs `upgrade` first, or a writer holding it — the next import rebuilds them then)."""
-    import sqlalchemy as sa
-
-    from dashboard.warehouse import migrate, rollups
+    from dashboard.warehouse import live, migrate, rollups
     from dashboard.warehouse.engine import has_schema, make_engine
 
-    u = sa.make_url(url)
-    if u.get_backend_name() == "duckdb" and not (u.database and Path(u.database).is_file()):
+    path = live.duckdb_file(url)
+    if path is not None and not path.is_file():
         return "skipped"  # opening it to write would create an empty file
     engine = make_engine(url)
     try:

@@ -34,10 +34,11 @@ def save(files: list[tuple[str, bytes]], folder: Path | None = None) -> list[Pat
     folder = folder or Path(tempfile.mkdtemp(prefix="dashboard-upload-"))
     out: list[Path] = []
     for name, content in files:
-        target = folder / safe_name(name)
+        safe = Path(safe_name(name))
+        target = folder / safe
         n = 1
         while target in out or target.exists():
-            target = folder / f"{Path(safe_name(name)).stem}-{n}{''.join(Path(safe_name(name)).suffixes)}"
+            target = folder / f"{safe.stem}-{n}{''.join(safe.suffixes)}"
             n += 1
         target.write_bytes(content)
         out.append(target)
