@@ -218,3 +218,23 @@ class Reader:
         assert self.p.stdin is not None
         self.p.stdin.close()
         self.p.wait(timeout=60)
+
+
+#: the national sync record's required columns, as the small exports the tests write have them
+SYNC_HEADER = ["MaHoSo", "MaTTHC", "MaDonVi", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "TrangThaiHoSo"]
+
+
+def run_cli(url: str, *args: str, crash: str | None = None) -> subprocess.CompletedProcess:
+    """`python -m dashboard ARGS` in its own process on the warehouse at `url`; with `crash`, the process kills
+    itself at that step ($DASHBOARD_CRASH_AT)."""
+    import os
+
+    from dashboard.config import ROOT as ROOT_DIR
+
+    env = {k: v for k, v in os.environ.items() if k != "DASHBOARD_CRASH_AT"}
+    env["DASHBOARD_DB_URL"] = url
+    if crash:
+        env["DASHBOARD_CRASH_AT"] = crash
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *args], env=env, cwd=ROOT_DIR, capture_output=True, text=True, timeout=600
+    )

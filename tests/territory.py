@@ -9,11 +9,12 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from helpers import SYNC_HEADER
+
 from dashboard import cli
 from dashboard.config import ROOT
 
 TERRITORY = ROOT / "data" / "units" / "da_nang_territory_units.csv"
-HEADER = ["MaHoSo", "MaTTHC", "MaDonVi", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "TrangThaiHoSo"]
 
 
 def _era(rows, w, units, first: datetime, days: int, rnd: random.Random, prefix: str) -> None:
@@ -50,7 +51,7 @@ def build(url: str, folder: Path, rows: int = 6) -> str:
     path = folder / "territory.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(HEADER)
+        w.writerow(SYNC_HEADER)
         _era(rows, w, old, datetime(2024, 1, 20), 300, rnd, "OLD")
         _era(rows, w, new, datetime(2025, 8, 1), 130, rnd, "NEW")
     assert cli.main(["import", str(path)]) == 0

@@ -6,26 +6,20 @@ start (the rebuild). The crash is a real SIGKILL, sent by the process to itself 
 from __future__ import annotations
 
 import csv
-import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import snapshot
+from helpers import SYNC_HEADER, run_cli, snapshot
 
-from dashboard.config import ROOT
 from dashboard.warehouse import rollups
 from dashboard.warehouse.engine import make_engine
-
-HEADER = ["MaHoSo", "MaTTHC", "MaDonVi", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "TrangThaiHoSo"]
 
 
 def _csv(path: Path, prefix: str, n: int) -> Path:
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(HEADER)
+        w.writerow(SYNC_HEADER)
         for i in range(n):
             day = 1 + i % 28
             status = (10, 4, 9)[i % 3]
@@ -45,19 +39,9 @@ def _csv(path: Path, prefix: str, n: int) -> Path:
     return path
 
 
-def _cli(url: str, *args: str, crash: str | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "DASHBOARD_CRASH_AT"}
-    env["DASHBOARD_DB_URL"] = url
-    if crash:
-        env["DASHBOARD_CRASH_AT"] = crash
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600
-    )
-
-
 def _warehouse(url: str, tmp_path: Path) -> str:
-    assert _cli(url, "init").returncode == 0
-    done = _cli(url, "import", str(_csv(tmp_path / "a.csv", "A", 3000)))
+    assert run_cli(url, "init").returncode == 0
+    done = run_cli(url, "import", str(_csv(tmp_path / "a.csv", "A", 3000)))
     assert done.returncode == 0, done.stderr
     return url
 
@@ -76,10 +60,10 @@ def embedded(tmp_path):
 def test_kill_9_during_an_import_leaves_the_warehouse_as_it_was(warehouse, tmp_path):
     before = snapshot(warehouse)
     b = _csv(tmp_path / "b.csv", "B", 3000)
-    crashed = _cli(warehouse, "import", str(b), crash="import-before-commit")
+    crashed = run_cli(warehouse, "import", str(b), crash="import-before-commit")
     assert crashed.returncode == -signal.SIGKILL
     assert snapshot(warehouse) == before  # not a row, not a log line, not a meta value
-    again = _cli(warehouse, "import", str(b))
+    again = run_cli(warehouse, "import", str(b))
     assert again.returncode == 0, again.stderr
     after = snapshot(warehouse)
     assert len(after["dossier"]) == len(before["dossier"]) + 3000
@@ -90,10 +74,10 @@ def test_kill_9_before_the_snapshot_is_swapped_in_leaves_the_served_file(embedde
     warehouse = embedded
     before = snapshot(warehouse)
     b = _csv(tmp_path / "b.csv", "B", 3000)
-    crashed = _cli(warehouse, "import", str(b), crash="snapshot-before-swap")
+    crashed = run_cli(warehouse, "import", str(b), crash="snapshot-before-swap")
     assert crashed.returncode == -signal.SIGKILL
     assert snapshot(warehouse) == before
-    again = _cli(warehouse, "import", str(b))  # the copy the killed import left is discarded first
+    again = run_cli(warehouse, "import", str(b))  # the copy the killed import left is discarded first
     assert again.returncode == 0, again.stderr
     path = Path(warehouse.removeprefix("duckdb:///"))
     assert not path.with_name(path.name + ".importing").exists()
@@ -103,7 +87,7 @@ def test_kill_9_before_the_snapshot_is_swapped_in_leaves_the_served_file(embedde
 def test_kill_9_during_the_rollup_rebuild_is_repaired_by_the_next_import(warehouse, tmp_path):
     before = snapshot(warehouse)
     b = _csv(tmp_path / "b.csv", "B", 3000)
-    crashed = _cli(warehouse, "import", str(b), crash="rollups-before-listable")
+    crashed = run_cli(warehouse, "import", str(b), crash="rollups-before-listable")
     assert crashed.returncode == -signal.SIGKILL
     if warehouse.startswith("duckdb"):
         # the import wrote a copy that was never swapped in: the served warehouse is as it was, and fresh
@@ -113,7 +97,7 @@ def test_kill_9_during_the_rollup_rebuild_is_repaired_by_the_next_import(warehou
         with e.connect() as conn:
             assert rollups.stale(conn)  # the file is in, its rollups are not: recorded, not guessed
         e.dispose()
-    again = _cli(warehouse, "import", str(b))  # PostgreSQL: nothing new to load, but the rollups are rebuilt
+    again = run_cli(warehouse, "import", str(b))  # PostgreSQL: nothing new to load, but the rollups are rebuilt
     assert again.returncode == 0, again.stderr
     _assert_fresh_and_equal_to_a_full_rebuild(warehouse)
 
@@ -122,7 +106,7 @@ def test_kill_9_during_the_rollup_rebuild_is_repaired_at_server_start(backend_ur
     from dashboard.web import warm
 
     # demo writes in place on both engines (the dashboard is not serving yet): its rebuild is killed
-    crashed = _cli(backend_url, "demo", "--scale", "0.002", "--quiet", crash="rollups-before-listable")
+    crashed = run_cli(backend_url, "demo", "--scale", "0.002", "--quiet", crash="rollups-before-listable")
     assert crashed.returncode == -signal.SIGKILL
     e = make_engine(backend_url, read_only=True)
     with e.connect() as conn:

@@ -12,33 +12,20 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from helpers import Reader
+from helpers import SYNC_HEADER, Reader, run_cli
 
 from dashboard.config import ROOT
 from dashboard.warehouse import live
 from dashboard.warehouse.engine import make_engine
 
-HEADER = ["MaHoSo", "MaTTHC", "MaDonVi", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "TrangThaiHoSo"]
-
 
 def _csv(path: Path, prefix: str, n: int) -> Path:
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(HEADER)
+        w.writerow(SYNC_HEADER)
         for i in range(n):
             w.writerow([f"{prefix}-{i}", "1.001", "20335", "20250106080000", "20250110", "20250109160000", 10])
     return path
-
-
-def _cli(url: str, *args: str, **popen) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard", *args],
-        env=dict(os.environ, DASHBOARD_DB_URL=url),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def _count(url: str) -> int:
@@ -53,8 +40,8 @@ def _count(url: str) -> int:
 @pytest.fixture
 def served(tmp_path):
     url = f"duckdb:///{tmp_path / 'warehouse.duckdb'}"
-    assert _cli(url, "init").returncode == 0
-    assert _cli(url, "import", str(_csv(tmp_path / "a.csv", "A", 100))).returncode == 0
+    assert run_cli(url, "init").returncode == 0
+    assert run_cli(url, "import", str(_csv(tmp_path / "a.csv", "A", 100))).returncode == 0
     return url, tmp_path / "warehouse.duckdb"
 
 
@@ -64,7 +51,7 @@ def test_an_import_while_a_reader_has_the_file_open_is_swapped_in(served, tmp_pa
     try:
         assert reader.dossiers() == 100
         before = live.identity(url)
-        done = _cli(url, "import", str(_csv(tmp_path / "b.csv", "B", 50)))
+        done = run_cli(url, "import", str(_csv(tmp_path / "b.csv", "B", 50)))
         assert done.returncode == 0, done.stderr  # no lock message: the reader did not stop the import
         assert reader.dossiers() == 100  # a query already open finishes on the file it opened
         assert live.identity(url) != before  # ... and the dashboard can tell a new file is there
@@ -98,7 +85,7 @@ def test_watch_once_files_each_drop_in_done_or_failed_with_its_report(served, tm
     _csv(drop / "sang-nay.csv", "W", 20)
     (drop / "hong.csv").write_text("không,phải,tiêu đề\n1,2,3\n", encoding="utf-8")
     (drop / "dang-chep.csv.part").write_text("partial")  # a copy in progress is left alone
-    done = _cli(url, "watch", str(drop), "--once")
+    done = run_cli(url, "watch", str(drop), "--once")
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (drop / "done").iterdir()) == ["sang-nay.csv", "sang-nay.csv.report.txt"]
     assert sorted(p.name for p in (drop / "failed").iterdir()) == ["hong.csv", "hong.csv.report.txt"]
@@ -106,11 +93,11 @@ def test_watch_once_files_each_drop_in_done_or_failed_with_its_report(served, tm
     assert "header" in (drop / "failed" / "hong.csv.report.txt").read_text(encoding="utf-8")
     assert (drop / "dang-chep.csv.part").exists()
     assert _count(url) == 120
-    again = _cli(url, "watch", str(drop), "--once")  # nothing new: nothing happens
+    again = run_cli(url, "watch", str(drop), "--once")  # nothing new: nothing happens
     assert again.returncode == 0 and _count(url) == 120
 
 
 def test_watch_refuses_a_folder_that_is_not_one(served, tmp_path):
     url, _ = served
-    done = _cli(url, "watch", str(tmp_path / "nope"))
+    done = run_cli(url, "watch", str(tmp_path / "nope"))
     assert done.returncode == 2 and "not a folder" in done.stderr
