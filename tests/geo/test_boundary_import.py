@@ -46,6 +46,7 @@ def test_raw_kmz_automatic_match_report(raw_kmz, out_dir):
         valid_from=date(2020, 2, 1),
         valid_to=date(2024, 12, 31),
         geo_dir=out_dir,
+        province="49",  # the KMZ draws Quảng Nam: the other province's units are not "without polygon"
     )
     assert rep.features == 240
     assert rep.by_method == {"exact": 230, "folded": 1}  # 231 of 240 automatically
@@ -69,6 +70,7 @@ def test_raw_kmz_with_overrides_and_the_2025_crosswalk(raw_kmz, out_dir):
         valid_from=date(2025, 1, 1),
         valid_to=date(2025, 6, 30),
         geo_dir=out_dir,
+        province="49",
     )
     assert rep.matched == 240 and rep.by_method["override"] == 9
     assert len(rep.merged) == 8  # the 8 communes absorbed on 01/01/2025 are dissolved into their successors

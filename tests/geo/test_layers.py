@@ -59,7 +59,9 @@ def test_every_unit_is_joined_or_listed_missing(geo_dir, name, missing):
     layer = next(l for l in layers.read_manifest() if l.name == name)
     gj = layers.load(layer)
     drawn = {f["id"] for f in gj["features"]}
-    u = read_units_csv()
+    from dashboard.geo.importer import under
+
+    u = under(read_units_csv(), layer.province)  # the layer's province (the list is the whole territory)
     d = layer.valid_to
     valid = u[
         (u["kind"] == layer.level)

@@ -116,6 +116,21 @@ class MatchReport:
         return out
 
 
+def under(units: pd.DataFrame, province: str | None) -> pd.DataFrame:
+    """The unit versions of the list that sit under `province` (all of them for None): a layer drawn for one
+    province matches, and misses, that province's units only. By version: a reused code belongs where its
+    version's parent does."""
+    if not province:
+        return units
+    allowed, keep = {province}, units["code"] == province
+    while True:
+        rows = keep | units["parent_code"].isin(allowed)
+        if rows.sum() == keep.sum():
+            return units[keep]
+        keep = rows
+        allowed |= set(units.loc[rows, "code"])
+
+
 def _candidates(units: pd.DataFrame, level: str, start: date, end: date, versions: bool = False) -> pd.DataFrame:
     """Units of `level` valid at some day of [start, end] (every version of a code with versions=True)."""
     u = units[units["kind"] == level].copy()
@@ -150,9 +165,10 @@ def match(
     overrides: pd.DataFrame | None = None,
     valid_from: date,
     valid_to: date | None,
+    province: str | None = None,
 ) -> tuple[list[str | None], MatchReport]:
     """The unit code of each feature (None when unmatched) and the report."""
-    units = read_units_csv()
+    units = under(read_units_csv(), province)
     end = valid_to or date(2100, 1, 1)
     # any unit (and version) that existed up to the layer's end: a file drawn before a merger still
     # matches the old units, which are then dissolved into their successors
@@ -203,6 +219,7 @@ def import_layer(
     valid_to: date | None = None,
     geo_dir: Path | None = None,
     tolerance: float = 0.0002,
+    province: str | None = None,
 ) -> MatchReport:
     """Read, match, dissolve (including units merged through the crosswalk), simplify and write a layer."""
     if not (code_field or name_field):
@@ -222,11 +239,12 @@ def import_layer(
         overrides=overrides,
         valid_from=valid_from,
         valid_to=valid_to,
+        province=province,
     )
     gdf = gdf.assign(code=codes)
     gdf = gdf[gdf["code"].notna()]
     # units retired before the layer starts are drawn as part of their successor
-    units = read_units_csv()
+    units = under(read_units_csv(), province)
     retired = units[(units["successor_code"] != "") & (units["valid_to"] != "")]
     succ = {r.code: r.successor_code for r in retired.itertuples() if date.fromisoformat(r.valid_to) < valid_from}
     report.merged = sorted({f"{c} → {succ[c]}" for c in gdf["code"] if c in succ})
@@ -262,6 +280,7 @@ def import_layer(
         file=out.name,
         sha256=layers.sha256(out),
         source=f"imported from {Path(path).name}",
+        province=province or "",
     )
     manifest = [l for l in layers.read_manifest(gd) if l.name != name]
     # the imported layer takes precedence for its period: listed first
