@@ -42,7 +42,11 @@ events = [e for e in trends.events_for(f.unit_code, walk) if months[0].start <= 
 
 merged = False
 if trends.predecessors(f.unit_code, succ):
-    merged = st.toggle(t("trend_merged", lang), key="tr_merged", help=t("trend_merged_help", lang))
+    # a province that others joined runs like-for-like from its first month (its own code names only a
+    # part of it before); a commune's merger is a toggle
+    merged = st.toggle(
+        t("trend_merged", lang), value=f.unit_kind == "province", key="tr_merged", help=t("trend_merged_help", lang)
+    )
 s = data.series(src, tuple(months), f.unit_code, f.territory, merged)
 for e in events:
     if e.retired == f.unit_code:

@@ -131,3 +131,23 @@ def test_score_by_month_band_lines_run_under_the_bars_and_months_read_in_english
     fig = score_by_month(df, "en")
     assert fig.layout.shapes and all(s.layer == "below" for s in fig.layout.shapes)
     assert list(fig.data[0].x) == ["Jul 2024"]
+
+
+def test_a_reform_that_retires_many_units_into_one_is_one_line_and_one_note():
+    """On 01/07/2025 a province and its districts went into the city: one dashed line and one readable
+    note naming how many, not a pile of overlapping labels."""
+    events = [Event(date(2025, 7, 1), code, "48") for code in ("49", "502", "503")]
+    events.append(Event(date(2025, 1, 1), "519", "509"))
+    fig = charts.rates_with_counts(
+        rows(),
+        ["on_time_rate"],
+        {},
+        "en",
+        events=events,
+        names={"48": "Thành phố Đà Nẵng", "519": "Huyện Nông Sơn", "509": "Huyện Quế Sơn"},
+        cutoff=15,
+    )
+    texts = [a.text for a in fig.layout.annotations]
+    assert "1 Jul 2025: 3 units → Thành phố Đà Nẵng" in texts
+    assert sum("→" in t for t in texts) == 2
+    assert len({s.x0 for s in fig.layout.shapes if s.line.dash == "dot"}) == 2  # one place per reform (both subplots)

@@ -36,10 +36,14 @@ def _events(fig: go.Figure, events: list[Event], names: dict[str, str], lang: st
     """A dashed line where a merger changes what the series covers, with who joined whom."""
     from dashboard.metrics import periods
 
-    for e in events:
-        p = periods.containing(e.effective, "month", cutoff)
+    by_day: dict[tuple[date, str], list[Event]] = {}
+    for e in events:  # a reform retires many units on one day into one successor: one line, one note
+        by_day.setdefault((e.effective, e.successor), []).append(e)
+    for (day, successor), group in sorted(by_day.items()):
+        p = periods.containing(day, "month", cutoff)
         x = date(p.year, p.number, 1) - timedelta(days=15)  # between the last month before and the first after
         fig.add_vline(x=x, line_dash="dot", line_color=palette.MUTED, line_width=1.5)
+        retired = sorted(names.get(e.retired, e.retired) for e in group)
         fig.add_annotation(
             x=x,
             y=1.0,
@@ -49,11 +53,12 @@ def _events(fig: go.Figure, events: list[Event], names: dict[str, str], lang: st
             showarrow=False,
             font=dict(size=12),
             text=t(
-                "merger_note",
+                "merger_note" if len(retired) == 1 else "merger_note_many",
                 lang,
-                date=fmt.day(e.effective, lang),
-                retired=names.get(e.retired, e.retired),
-                successor=names.get(e.successor, e.successor),
+                date=fmt.day(day, lang),
+                retired=retired[0],
+                count=fmt.number(len(retired), lang),
+                successor=names.get(successor, successor),
             ),
         )
 
