@@ -103,6 +103,15 @@ def units_in_period(src: Source, start: date, end: date) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
+def last_valid_day(src: Source) -> date | None:
+    """The last day the viewer's own unit is valid (None: unscoped, or still valid)."""
+    if src.root is None:
+        return None
+    with engine(src.url).connect() as conn:
+        return queries.last_valid_day(conn, src.root)
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
 def provinces(src: Source, period: Period) -> set[str]:
     """The province codes with units in the period (not scoped: they choose the map's layers, not figures)."""
     with engine(src.url).connect() as conn:

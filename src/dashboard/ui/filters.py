@@ -84,7 +84,9 @@ def sidebar(state: data.WarehouseState, cfg: AuthConfig, user: User, draw: bool 
         st.session_state["lang"] = qp.get("lang") if qp.get("lang") in LANGS else "vi"
     lang = st.session_state["lang"]
     if "period" not in st.session_state:
-        default = periods.latest_complete(state.as_of, "quarter", cutoff).key
+        # a head of a unit abolished since (a district before 01/07/2025) opens on its last quarter
+        ended = data.last_valid_day(src)
+        default = periods.latest_complete(min(state.as_of, ended or state.as_of), "quarter", cutoff).key
         key, note = from_link(qp.get("period"), state.first_day, state.as_of, cutoff)
         if note:
             shown = fmt.period(periods.parse(key or default, cutoff), lang)

@@ -45,6 +45,16 @@ def units_in_period(conn: sa.Connection, start: date, end: date, root: str | Non
     return df.drop_duplicates("code", keep="last").reset_index(drop=True)
 
 
+def last_valid_day(conn: sa.Connection, code: str) -> date | None:
+    """The last day a unit code is valid (None: still valid, or no such unit): a scoped viewer whose unit
+    was abolished opens on its last period, not on an empty one."""
+    u = schema.unit
+    rows = conn.execute(sa.select(u.c.valid_to).where(u.c.code == code)).scalars().all()
+    if not rows or any(r is None for r in rows):
+        return None
+    return max(rows)
+
+
 def provinces(conn: sa.Connection, start: date, end: date) -> set[str]:
     """The province codes with units in [start, end] (not scoped: they choose the map's layers)."""
     u = units_in_period(conn, start, end, None)
