@@ -125,19 +125,34 @@ def figure_sizes(data_dir: Path, geo_dir: Path) -> None:
     with make_engine(f"duckdb:///{data_dir / 'warehouse.duckdb'}", read_only=True).connect() as conn:
         dist = queries.kpi_table(conn, p, level="district", territory=True)
         comm = queries.kpi_table(conn, p, level="commune", territory=True)
+        provinces = queries.provinces(conn, p.start, p.end)
+        # today's city: the latest complete quarter, communes directly (no districts since 01/07/2025)
+        now = periods.latest_complete(queries.as_of(conn), "quarter", 15)
+        city = queries.kpi_table(conn, now, level="commune", territory=True, at_end=True)
+        city_provinces = queries.provinces(conn, now.start, now.end)
+    gj = layers.load(layers.layer_for("commune", now.start, now.end, provinces=city_provinces))
+    t0 = time.perf_counter()
+    fig = maps.choropleth(
+        gj, mapview.map_frame(city, "on_time_rate", "vi"), lang="vi", is_rate=True, target=95.0, clickable=True
+    )
+    print(
+        f"city map payload ({now.key}, {len(gj['features'])} communes): {fig.size / 1000:.0f} KB (budget 300 KB), "
+        f"built in {(time.perf_counter() - t0) * 1000:.0f} ms"
+    )
     for level, table in (("district", dist), ("commune", comm)):
-        gj = layers.load(layers.layer_for(level, p.start, p.end))
+        gj = layers.load(layers.layer_for(level, p.start, p.end, provinces=provinces))
         frame = mapview.map_frame(table, "on_time_rate", "vi")
         t0 = time.perf_counter()
         fig = maps.choropleth(gj, frame, lang="vi", is_rate=True, target=config.TARGETS["on_time_rate"], clickable=True)
         ms = (time.perf_counter() - t0) * 1000
         budget = 150_000 if level == "district" else 350_000
         print(
-            f"{level} map payload (whole province, {len(gj['features'])} polygons): {fig.size / 1000:.0f} KB "
+            f"{level} map payload ({p.key}, both old provinces, {len(gj['features'])} polygons): "
+            f"{fig.size / 1000:.0f} KB "
             f"(budget {budget / 1000:.0f} KB), built in {ms:.0f} ms"
         )
     biggest = comm.groupby("parent_code").size().idxmax()
-    gj = layers.load(layers.layer_for("commune", p.start, p.end))
+    gj = layers.load(layers.layer_for("commune", p.start, p.end, provinces=provinces))
     sub = comm[comm["parent_code"] == biggest]
     gj = maps.subset(gj, sub["code"])
     fig = maps.choropleth(gj, mapview.map_frame(sub, "on_time_rate", "vi"), lang="vi", is_rate=True, target=95.0)

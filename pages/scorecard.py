@@ -4,7 +4,7 @@ official scores when they have been imported."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, fmt
+from dashboard import fmt
 from dashboard.charts import palette
 from dashboard.charts.scorecard import score_by_month
 from dashboard.i18n import t
@@ -138,12 +138,11 @@ if f.period.kind != "month" and card.score_100 is not None:  # a quarter can ran
         )
     )
 
-if f.unit_code == config.HOME_PROVINCE:
-    pub = data.published(src)
-    p766 = pub[(pub["index_name"] == "766") & (pub["area_code"] == config.HOME_PROVINCE)]
-    if len(p766):
-        st.markdown(f"**{t('score_published', lang)}**")
-        components.published_table(p766, lang, by_year=True)
+pub = data.published(src)
+p766 = pub[(pub["index_name"] == "766") & (pub["area_code"] == f.unit_code)]  # a province's published scores
+if len(p766):
+    st.markdown(f"**{t('score_published', lang)}**")
+    components.published_table(p766, lang, by_year=True)
 
 with st.expander(t("score_method", lang)):
     st.markdown(t("score_method_text", lang))

@@ -59,6 +59,19 @@ def engine(backend_url):
     e.dispose()
 
 
+@pytest.fixture
+def qn_engine(backend_url):
+    """A warehouse with Quảng Nam's own unit list (2020 … 06/2025), for facts of that province's lists."""
+    from dashboard.config import ROOT
+
+    e = make_engine(backend_url)
+    create_schema(e)
+    with e.begin() as conn:
+        units.load_units(conn, ROOT / "data" / "units" / "quang_nam_units.csv")
+    yield e
+    e.dispose()
+
+
 @pytest.fixture(scope="session")
 def geo_pack(tmp_path_factory):
     """A geo/ folder with the boundary pack from $DASHBOARD_GEO_SOURCE or ../shared/geo

@@ -81,8 +81,15 @@ def pure_counts(dossiers: list[kpi.Dossier], d1: date, d2: date) -> dict[str, in
     return total
 
 
+#: the tests' demo ends here (the demo's default, the last complete month, moves with the calendar)
+DEMO_UNTIL = date(2025, 12, 31)
+DEMO_UNTIL_ARG = ("--until", "2025-12")
+#: the period the pages open on for that demo (the latest complete quarter) and its Vietnamese name
+DEMO_QUARTER, DEMO_QUARTER_VI = "2025-Q4", "Quý 4/2025"
+
+
 def demo_warehouse(url: str) -> sa.Engine:
-    """A small demo warehouse (scale 0.01, seed 7) with rollups for cut-offs 15 and 1 and the listable
+    """A small demo warehouse (scale 0.02, seed 7) with rollups for cut-offs 15 and 1 and the listable
     dossiers."""
     from dashboard.warehouse import demo, rollups, units
     from dashboard.warehouse.engine import create_schema, make_engine
@@ -91,7 +98,7 @@ def demo_warehouse(url: str) -> sa.Engine:
     create_schema(e)
     with e.begin() as conn:
         units.load_units(conn)
-        demo.build(conn, queries.all_units(conn), scale=0.01, seed=7)
+        demo.build(conn, queries.all_units(conn), scale=0.02, seed=7, until=DEMO_UNTIL)
         for c in (15, 1):
             rollups.refresh(conn, c)
         rollups.refresh_listable(conn)

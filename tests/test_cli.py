@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
+from helpers import DEMO_UNTIL_ARG
 from openpyxl import load_workbook
 
 from dashboard.cli import main
@@ -238,7 +239,8 @@ def test_territory_and_custom_range(warehouse, tmp_path, capsys):
     tam_ky = own.reindex(["502", "20335", "20341", "20344"]).fillna(0).sum()
     want = expected_rows(pd.DataFrame([tam_ky], index=["502"]))["502"]
     assert {k: got["502"][k] for k in want} == want
-    assert set(got) == {str(c) for c in range(502, 519)}  # 17 district-level units in 2025
+    # the district-level units of early 2025: Quảng Nam's 17 and old Đà Nẵng's 8 (Hoàng Sa included)
+    assert set(got) == {str(c) for c in range(502, 519)} | {"490", "491", "492", "493", "494", "495", "497", "498"}
 
 
 def test_csv_and_xlsx_output(warehouse, tmp_path, capsys):
@@ -247,13 +249,13 @@ def test_csv_and_xlsx_output(warehouse, tmp_path, capsys):
     capsys.readouterr()
     assert main(["report", "--period", "2025-Q2", "--level", "commune"]) == 0
     df = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"unit_code": str})
-    assert len(df) == 233 and df["on_time_rate"].dropna().between(0, 100).all()
+    assert len(df) == 233 + 47 and df["on_time_rate"].dropna().between(0, 100).all()  # both provinces' communes
     out = tmp_path / "r.xlsx"
     assert main(["report", "--period", "2025", "--level", "province", "--format", "xlsx", "--output", str(out)]) == 0
     wb = load_workbook(out)
     assert wb.sheetnames[0] == "Báo cáo"  # the official layout first, the exact rows on "report"
     ws = wb["report"]
-    assert ws["A1"].value == "unit_code" and ws["A2"].value == "49"
+    assert ws["A1"].value == "unit_code" and ws["A2"].value == "48"  # old Đà Nẵng, then Quảng Nam
     pdf = tmp_path / "r.pdf"
     assert main(["report", "--period", "2025-Q2", "--format", "pdf", "--output", str(pdf), "--lang", "en"]) == 0
     assert pdf.read_bytes().startswith(b"%PDF-")
@@ -282,7 +284,7 @@ def test_demo_if_empty_keeps_an_existing_warehouse(warehouse, tmp_path, capsys):
     write(tmp_path / "u.csv", random_dossiers(20, seed=3))
     main(["import", str(tmp_path / "u.csv")])
     capsys.readouterr()
-    assert main(["demo", "--if-empty", "--quiet"]) == 0
+    assert main(["demo", "--if-empty", "--quiet", *DEMO_UNTIL_ARG]) == 0
     assert "kept" in capsys.readouterr().out
     got = report(capsys, "--period", "2025")
     assert sum(r["received"] for r in got) <= 20  # the imported dossiers, not a demo

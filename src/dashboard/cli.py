@@ -74,16 +74,17 @@ def cmd_demo(args) -> int:
     _fresh_warehouse(engine)
     with engine.connect() as conn:
         unit_df = queries.all_units(conn)
-    total = int(round(args.scale * demo.PER_YEAR_FULL * (demo.AS_OF - demo.START).days / 365.25))
+        total = demo.expected_total(unit_df, args.scale, args.until, queries.crosswalk(conn))
     with tqdm(
         total=total, desc="demo dossiers", unit="row", unit_scale=True, file=sys.stderr, disable=args.quiet
     ) as bar:
         with engine.begin() as conn:
-            summary = demo.build(conn, unit_df, scale=args.scale, seed=args.seed, progress=bar.update)
+            summary = demo.build(conn, unit_df, scale=args.scale, seed=args.seed, progress=bar.update, until=args.until)
     _refresh_rollups(engine, quiet=args.quiet)
     print(
         f"Dữ liệu minh họa / demo warehouse: {summary.dossiers:,} dossiers, scale {summary.scale}, "
-        f"seed {summary.seed}, {time.perf_counter() - t0:.1f} s -> {engine.url.render_as_string()}"
+        f"seed {summary.seed}, {demo.START:%m/%Y}–{summary.until:%m/%Y}, {time.perf_counter() - t0:.1f} s -> "
+        f"{engine.url.render_as_string()}"
     )
     return 0
 
@@ -501,6 +502,7 @@ def cmd_geo(args) -> int:
         overrides_path=Path(args.overrides) if args.overrides else None,
         valid_from=date.fromisoformat(args.valid_from) if args.valid_from else None,
         valid_to=date.fromisoformat(args.valid_to) if args.valid_to else None,
+        province=args.province,
     )
     print("\n".join(report.lines()))
     return 0
@@ -567,6 +569,17 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def _month_end(text: str) -> date:
+    """`--until YYYY-MM`: the last day of that month."""
+    try:
+        year, month = (int(x) for x in text.split("-"))
+        if not (2000 <= year <= 2100 and 1 <= month <= 12):
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a month as YYYY-MM, e.g. 2025-12") from None
+    return demo.month_end(year, month)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m dashboard", description="Bản đồ thể chế — warehouse and reports")
     sub = p.add_subparsers(dest="command", required=True)
@@ -580,6 +593,11 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="build the seeded demo warehouse")
     d.add_argument("--scale", type=float, default=0.1, help="1.0 = full scale (~850 000 dossiers a year)")
     d.add_argument("--seed", type=int, default=2025)
+    d.add_argument(
+        "--until",
+        type=_month_end,
+        help="last month of the demo, YYYY-MM (default: the last complete month before today)",
+    )
     d.add_argument("--quiet", action="store_true", help="no progress bar")
     d.add_argument("--if-empty", action="store_true", help="only when the warehouse has no dossiers yet")
     i = sub.add_parser(
@@ -636,6 +654,9 @@ def build_parser() -> argparse.ArgumentParser:
     gm.add_argument("--overrides", help="CSV name,parent,code of deliberate matches")
     gm.add_argument("--valid-from", help="YYYY-MM-DD (default 2020-02-01)")
     gm.add_argument("--valid-to", help="YYYY-MM-DD (default: open)")
+    gm.add_argument(
+        "--province", help="code of the province the file draws (its units only are matched; default: every unit)"
+    )
     us = sub.add_parser("users", help="who may sign in: add a user (password hashed with argon2) or list them")
     usub = us.add_subparsers(dest="users_command", required=True)
     ua = usub.add_parser(

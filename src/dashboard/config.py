@@ -7,13 +7,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("DASHBOARD_DATA_DIR", ROOT / "data"))
-UNITS_CSV = ROOT / "data" / "units" / "quang_nam_units.csv"
+#: the demo territory's unit list: today's Thành phố Đà Nẵng in every period (data/units/README.md)
+UNITS_CSV = ROOT / "data" / "units" / "da_nang_territory_units.csv"
 PUBLISHED_CSV = ROOT / "data" / "published_indices.csv"
 DEFAULT_DB_FILE = DATA_DIR / "warehouse.duckdb"
 
 #: Quảng Nam's official reports run from the 15th of one month to the 14th of the next.
 DEFAULT_CUTOFF_DAY = 15
-HOME_PROVINCE = "49"
+#: the province the dashboard opens on (GSO code; the demo's: Thành phố Đà Nẵng, which Quảng Nam joined)
+HOME_PROVINCE = "48"
 DEFAULT_DUE_SOON_DAYS = 3
 
 #: Targets shown next to the rates (percent). The on-time target is the province's 95 % line.
@@ -33,8 +35,9 @@ TARGETS = {
 BANDS_766 = (("excellent", 90.0), ("good", 80.0), ("fair", 70.0), ("average", 50.0), ("weak", 0.0))
 
 #: Peer provinces drawn next to the home province in the PAR Index / SIPAS trends by default
-#: (GSO codes: Đà Nẵng, Thừa Thiên Huế, Quảng Ninh — the neighbours and the national leader).
-DEFAULT_PEERS = ("48", "46", "22")
+#: (GSO codes: Quảng Nam, which joined the city on 01/07/2025, Thừa Thiên Huế, Quảng Ninh — the neighbours
+#: and the national leader).
+DEFAULT_PEERS = ("49", "46", "22")
 
 #: Units compared on one trend chart at most.
 MAX_COMPARED = 5

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import DEMO_UNTIL_ARG
 from pg import drop_pg_schema, pg_engine_in_fresh_schema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +27,7 @@ def demo_env(request, tmp_path_factory):
         pg.dispose()
     env = dict(os.environ, DASHBOARD_DB_URL=url)
     subprocess.run(
-        [sys.executable, "-m", "dashboard", "demo", "--scale", "0.01", "--quiet"],
+        [sys.executable, "-m", "dashboard", "demo", "--scale", "0.02", "--quiet", *DEMO_UNTIL_ARG],
         env=env,
         check=True,
         cwd=ROOT,

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from helpers import PAGES, ROOT, demo_warehouse
+from helpers import DEMO_QUARTER, DEMO_QUARTER_VI, DEMO_UNTIL, PAGES, ROOT, demo_warehouse
 from streamlit.testing.v1 import AppTest
+
+from dashboard import config
 
 #: every parameter a page reads, each with a value it must not take as it is
 PAGE_PARAMS = {
@@ -26,7 +28,7 @@ PAGE_PARAMS = {
     "present": "2",
 }
 PERIODS = {
-    "2022-01-01..2025-06-30": "link_period_cut",  # the natural full range: the data start on 02/01
+    f"2022-01-01..{DEMO_UNTIL}": "link_period_cut",  # the natural full range: the data start on 02/01
     "0001-01-01..9999-12-31": "link_period_cut",
     "9999-Q4": "link_period_outside",
     "１２": "link_period_unknown",
@@ -50,11 +52,11 @@ def test_hostile_parameters_give_notes_not_exceptions(demo_env, geo_dir, page, p
     assert not _visible_errors(at), _visible_errors(at)
     notes = " ".join(i.value for i in at.info)
     # the first run showed the period note; the page shows the fallback it chose and the unit is home
-    assert at.selectbox(key="unit").value == "49"
+    assert at.selectbox(key="unit").value == config.HOME_PROVINCE
     if PERIODS[period] == "link_period_cut":
-        assert at.session_state["period"] == "2022-01-02..2025-06-30"
+        assert at.session_state["period"] == f"2022-01-02..{DEMO_UNTIL}"
     else:
-        assert at.session_state["period"] == "2025-Q2"
+        assert at.session_state["period"] == DEMO_QUARTER
     assert "<script>" not in notes and "](javascript" not in notes  # what a link writes is quoted as text
 
 
@@ -64,7 +66,7 @@ def test_the_period_note_is_shown_once_on_the_page_the_link_opens(demo_env):
     at.run()
     assert not at.exception
     [note] = [i.value for i in at.info if "9999-Q4" in i.value]
-    assert "không có ngày nào có số liệu" in note and "Quý 2/2025" in note
+    assert "không có ngày nào có số liệu" in note and DEMO_QUARTER_VI in note
     at.run()
     assert not [i.value for i in at.info if "9999-Q4" in i.value]  # once, not on every run
 
@@ -110,7 +112,7 @@ def test_rows_no_page_can_draw_do_not_take_the_dashboard_down(poisoned, geo_dir)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     # the periods on offer come from the plausible days only: the sidebar is not stretched to 1900 or 10000
-    assert at.session_state["period"] == "2025-Q2"
+    assert at.session_state["period"] == DEMO_QUARTER
     failed = {}
     for page in PAGES:
         at.switch_page(page)

@@ -6,8 +6,10 @@ import json
 
 import pandas as pd
 import pytest
-from helpers import PAGES, ROOT, page_cards, page_tables
+from helpers import DEMO_QUARTER, DEMO_QUARTER_VI, PAGES, ROOT, page_cards, page_tables
 from streamlit.testing.v1 import AppTest
+
+from dashboard import config
 
 
 def maps(at: AppTest) -> list[dict]:
@@ -58,7 +60,8 @@ def test_overview_figures_equal_the_report(demo_env):
     values = {m.label: m.value for m in at.metric}
     # same configuration as the app's engine: DuckDB refuses mixed read-only/read-write handles in one process
     with make_engine(config.db_url(), read_only=True).connect() as conn:
-        row = report_frame(conn, periods.parse("2025-Q1", 15), "province", True).iloc[0]
+        rows = report_frame(conn, periods.parse("2025-Q1", 15), "province", True)
+        row = rows.set_index("unit_code").loc["49"]
     want = f"{row['on_time_rate']:.2f}".replace(".", ",") + " %"
     assert values["Tỷ lệ đúng hạn (chính thức)"] == want
     assert values["Hồ sơ quá hạn"] == f"{row['overdue']:,}".replace(",", ".")
@@ -75,7 +78,7 @@ def test_filters_follow_the_url_and_language_toggle(demo_env):
 
 def test_bad_url_values_fall_back_to_defaults(demo_env):
     at = run_app(period="'; DROP TABLE dossier; --", unit="nope", scope="x")
-    assert any("Tỉnh Quảng Nam · Quý 2/2025" in m.value for m in at.markdown)
+    assert any(f"Thành phố Đà Nẵng · {DEMO_QUARTER_VI}" in m.value for m in at.markdown)
 
 
 def test_an_office_ranks_its_subordinate_units(demo_env):
@@ -89,7 +92,8 @@ def test_map_page_drills_from_district_to_commune_and_links_the_overdue_list(dem
     at.switch_page("pages/map.py").run()
     assert not at.exception
     assert len(maps(at)) == 1  # the district map (the provinces view is drawn on demand)
-    assert maps(at)[0]["html"].count('<path d="') == 17 and maps(at)[0]["clickable"]
+    # both provinces' districts: Quảng Nam's 17 and old Đà Nẵng's 8 (with Hoàng Sa) of 01/01/2025
+    assert maps(at)[0]["html"].count('<path d="') == 17 + 8 and maps(at)[0]["clickable"]
     assert "Xếp hạng cấp huyện (toàn địa bàn)" in [h.value for h in at.main.subheader]
     at.selectbox(key="district").set_value("503").run()
     assert "Xếp hạng cấp xã" in [h.value for h in at.main.subheader]
@@ -223,7 +227,8 @@ def test_rankings_page_ranks_districts_with_movement_and_links(demo_env):
     at.switch_page("pages/rankings.py").run()
     assert not at.exception
     grid = at.dataframe[0].value
-    assert len(grid) == 18  # Nông Sơn still counts in Q1/2025 (15/12/2024–14/03/2025)
+    # Quảng Nam's 18 (Nông Sơn still counts in Q1/2025, 15/12/2024–14/03/2025) and old Đà Nẵng's 8
+    assert len(grid) == 18 + 8
     ranks = [int(r) for r in grid["Hạng"] if r != "–"]
     assert ranks == sorted(ranks) and ranks[0] == 1
     assert all(v.startswith(("↑", "↓", "=", "–")) for v in grid["Thay đổi"])
@@ -283,7 +288,7 @@ def test_trends_page_names_the_chosen_provinces_without_a_published_figure(demo_
     at = run_app(period="2025-Q2")
     at.switch_page("pages/trends.py").run()
     pub = published_frame()
-    chosen = set(at.multiselect(key="tr_peers").value) | {"49"}
+    chosen = set(at.multiselect(key="tr_peers").value) | {config.HOME_PROVINCE}
     names = dict(zip(pub["area_code"], pub["area_name"]))
     for index in ("SIPAS", "PAR"):
         have = set(pub.loc[(pub["index_name"] == index) & pub["component"].isna() & pub["score"].notna(), "area_code"])
@@ -294,3 +299,36 @@ def test_trends_page_names_the_chosen_provinces_without_a_published_figure(demo_
         else:
             assert not notes
     assert any(c.value.startswith("Không có số liệu") for c in at.caption)  # the default peers lack one
+
+
+@pytest.mark.parametrize("unit, like_for_like", [("48", True), ("20341", False)])
+def test_the_city_trend_runs_like_for_like_from_2022_and_a_commune_offers_it(demo_env, unit, like_for_like):
+    """Today's city runs from its first month as the sum of the two provinces that formed it (its own code
+    named only old Đà Nẵng before 07/2025); a new commune's series offers its old units as a toggle."""
+    from dashboard import config
+    from dashboard.metrics import periods
+    from dashboard.warehouse import queries
+    from dashboard.warehouse.engine import make_engine
+
+    at = run_app(period=DEMO_QUARTER, unit=unit, scope="territory")
+    at.switch_page("pages/trends.py").run()
+    assert not at.exception
+    assert at.toggle(key="tr_merged").value is like_for_like
+    if not like_for_like:
+        return
+    at.segmented_control(key="tr_span").set_value(0).run()  # every month, from 01/2022
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    received = next(t for t in spec["data"] if t.get("type") == "bar" and t["name"] == "Tiếp nhận trong kỳ")
+    y = received["y"]
+    if isinstance(y, dict):  # plotly's typed array
+        import base64
+
+        import numpy as np
+
+        y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist()
+    by_month = dict(zip((x[:7] for x in received["x"]), y))
+    assert min(by_month) == "2022-01"
+    with make_engine(config.db_url(), read_only=True).connect() as conn:
+        before = queries.kpi_table(conn, periods.parse("2024-05", 15), level="province", territory=True)
+    assert set(before["code"]) == {"48", "49"}
+    assert by_month["2024-05"] == before["received"].sum()  # both old provinces, not old Đà Nẵng alone

@@ -158,8 +158,8 @@ def test_a_sign_in_lasts_its_configured_lifetime(signed_env, monkeypatch):
 def test_a_leader_sees_the_province(signed_env):
     at = sign_in(app(), "boss", PASSWORDS["boss"])
     assert not at.exception
-    assert at.selectbox(key="unit").value == "49"
-    assert "Tỉnh Quảng Nam" in visible_text(at)
+    assert at.selectbox(key="unit").value == "48"
+    assert "Thành phố Đà Nẵng" in visible_text(at)
     assert any("Trần Văn Bình" in c.value for c in at.caption)
 
 

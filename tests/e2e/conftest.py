@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from browser import CHROMIUM, HEAD, LAUNCH_ARGS, ROOT, _free_port, need_browser
 from geopack import install_geo_pack
+from helpers import DEMO_UNTIL_ARG
 
 from dashboard.web import SERVE
 
@@ -26,7 +27,7 @@ def demo_dir(tmp_path_factory) -> Path:
     env = dict(os.environ, DASHBOARD_DATA_DIR=str(d))
     env.pop("DASHBOARD_DB_URL", None)
     subprocess.run(
-        [sys.executable, "-m", "dashboard", "demo", "--scale", "0.02", "--quiet"],
+        [sys.executable, "-m", "dashboard", "demo", "--scale", "0.02", "--quiet", *DEMO_UNTIL_ARG],
         env=env,
         check=True,
         cwd=ROOT,

@@ -22,12 +22,12 @@ def test_watch_imports_while_the_dashboard_serves(own_demo, own_app_url, page, t
     with (drop / "sang-nay.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["MaHoSo", "MaTTHC", "MaDonVi", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "TrangThaiHoSo"])
-        for i in range(2000):  # received before the reform, finished after the demo's last day
-            w.writerow([f"LIVE-{i}", "1.001", "20335", "20250628080000", "20250705", "20250703160000", 10])
+        for i in range(2000):  # received before the demo's last day at Phường Tam Kỳ, finished after it
+            w.writerow([f"LIVE-{i}", "1.001", "20341", "20251229080000", "20260107", "20260105160000", 10])
     url = own_app_url
-    page.goto(f"{url}/overdue?unit=49")
+    page.goto(f"{url}/overdue?unit=48")
     wait_for_app(page)
-    expect(page.get_by_text("Dữ liệu đến ngày 30/06/2025")).to_be_visible()
+    expect(page.get_by_text("Dữ liệu đến ngày 31/12/2025")).to_be_visible()
     env = dict(os.environ, DASHBOARD_DATA_DIR=str(own_demo))
     env.pop("DASHBOARD_DB_URL", None)
     watcher = subprocess.Popen(
@@ -52,5 +52,5 @@ def test_watch_imports_while_the_dashboard_serves(own_demo, own_app_url, page, t
     page.reload()
     wait_for_app(page)
     # the swapped-in file is seen on the next run: the new last day, without a restart
-    expect(page.get_by_text("Dữ liệu đến ngày 03/07/2025")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Dữ liệu đến ngày 05/01/2026")).to_be_visible(timeout=60_000)
     assert not [e for e in page.errors if "favicon" not in e], page.errors

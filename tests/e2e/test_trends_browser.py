@@ -43,7 +43,7 @@ def test_trends_page_draws_the_merger_and_the_published_indices(app_url, page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "trends_1920.png"))
     page.get_by_text("SIPAS và PAR Index theo năm").scroll_into_view_if_needed()
-    page.locator("text=59/63").first.wait_for()  # Quảng Nam's SIPAS 2023 rank on its line
+    page.locator("text=12/63").first.wait_for()  # Đà Nẵng's PAR Index 2023 rank on the home line
     page.screenshot(path=str(SCREENSHOTS / "trends_published_1920.png"))
     assert not _errors(page), page.errors
 

@@ -279,7 +279,7 @@ def test_territory_through_the_warehouse(engine):
     assert terr.loc["502", "received"] == 3
     assert terr.loc["502", "on_time_rate"] == pytest.approx(200 / 3)
     assert pd.isna(terr.loc["503", "on_time_rate"])  # Hội An: no dossiers, no data
-    assert len(terr) == 17  # 17 district-level units in January 2025
+    assert len(terr) == 17 + 8  # district-level units in January 2025: Quảng Nam's 17, old Đà Nẵng's 8
 
 
 # ---- property: conservation, and SQL equals the reference, for random dossiers and periods ----

@@ -310,8 +310,13 @@ def corpus() -> list[Case]:
         ("end_before_received", {"NgayKetThucXuLy": "2025-01-02"}, "NgayKetThucXuLy", "end_before_received"),
         ("status9_no_end", {"TrangThaiHoSo": "9", "NgayKetThucXuLy": ""}, "NgayKetThucXuLy", "missing_end_date"),
         (
-            "unit_before_its_time",
-            {"NgayTiepNhan": "2025-07-02", "NgayHenTra": "2025-07-10", "NgayKetThucXuLy": "2025-07-09"},
+            "unit_after_its_time",  # Thành phố Tam Kỳ, a district abolished on 01/07/2025
+            {
+                "MaDonVi": "502",
+                "NgayTiepNhan": "2025-07-02",
+                "NgayHenTra": "2025-07-10",
+                "NgayKetThucXuLy": "2025-07-09",
+            },
             "MaDonVi",
             "unit_not_valid",
         ),

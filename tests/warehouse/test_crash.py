@@ -10,7 +10,7 @@ import signal
 from pathlib import Path
 
 import pytest
-from helpers import SYNC_HEADER, run_cli, snapshot
+from helpers import DEMO_UNTIL_ARG, SYNC_HEADER, run_cli, snapshot
 
 from dashboard.warehouse import rollups
 from dashboard.warehouse.engine import make_engine
@@ -106,7 +106,9 @@ def test_kill_9_during_the_rollup_rebuild_is_repaired_at_server_start(backend_ur
     from dashboard.web import warm
 
     # demo writes in place on both engines (the dashboard is not serving yet): its rebuild is killed
-    crashed = run_cli(backend_url, "demo", "--scale", "0.002", "--quiet", crash="rollups-before-listable")
+    crashed = run_cli(
+        backend_url, "demo", "--scale", "0.002", "--quiet", *DEMO_UNTIL_ARG, crash="rollups-before-listable"
+    )
     assert crashed.returncode == -signal.SIGKILL
     e = make_engine(backend_url, read_only=True)
     with e.connect() as conn:

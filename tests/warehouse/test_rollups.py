@@ -6,8 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard.metrics import kpi, periods
-from dashboard.warehouse import demo, queries, rollups, units
-from dashboard.warehouse.engine import create_schema, make_engine
+from dashboard.warehouse import queries, rollups
 
 
 @pytest.mark.parametrize(
@@ -39,27 +38,6 @@ def test_stale_rollup_is_not_used(backend_url):
     assert served["received"].sum() == 1
 
 
-def test_demo_is_deterministic_and_shaped_like_spec(tmp_path):
-    e = make_engine(f"duckdb:///{tmp_path / 'a.duckdb'}")
-    create_schema(e)
-    with e.begin() as conn:
-        units.load_units(conn)
-        all_units = queries.all_units(conn)
-    a = pd.concat(demo.generate(all_units, scale=0.01, seed=3))
-    b = pd.concat(demo.generate(all_units, scale=0.01, seed=3))
-    pd.testing.assert_frame_equal(a, b)
-    assert abs(len(a) - 0.01 * 850_000 * 3.5) < 0.01 * 850_000 * 0.1
-    ended = a["end_date"].notna()
-    assert set(a.loc[ended, "status"]) <= {7, 9, 10}
-    assert (a.loc[ended, "end_date"] >= a.loc[ended, "received_date"]).all()
-    online = a.groupby(pd.to_datetime(a["received_date"]).dt.year)["channel"].apply(lambda s: (s == 2).mean())
-    assert online[2022] < 0.45 and online[2025] > 0.75  # online share rises from ~30 % to ~85 %
-    last = all_units.groupby("code")["valid_to"].max().astype(str)
-    retired = last[last == "2024-12-31"].index
-    late_for_retired = a[a["unit_code"].isin(retired) & (pd.to_datetime(a["received_date"]) >= "2025-01-01")]
-    assert late_for_retired.empty  # no dossier is received by a unit after it was merged away
-
-
 def test_demo_land_branches_below_target_in_early_2025(demo_engine):
     p = periods.parse("2025-Q1", 15)
     with demo_engine.connect() as conn:
@@ -75,7 +53,7 @@ def test_the_data_range_is_kept_for_its_data_version_and_window(backend_url, mon
     from datetime import date
 
     import sqlalchemy as sa
-    from helpers import demo_warehouse
+    from helpers import DEMO_UNTIL, demo_warehouse
 
     from dashboard.warehouse.engine import bump_data_version, get_meta, set_meta
 
@@ -83,7 +61,7 @@ def test_the_data_range_is_kept_for_its_data_version_and_window(backend_url, mon
     with e.begin() as conn:
         rollups.rebuild(conn)
         real = rollups.scan_data_range(conn)
-        assert rollups.data_range(conn) == real and real[1] == demo.AS_OF
+        assert rollups.data_range(conn) == real and real[1] == DEMO_UNTIL
         kept = get_meta(conn, rollups.DATA_RANGE)
         set_meta(conn, rollups.DATA_RANGE, "2023-01-01|2023-02-02|" + kept.split("|", 2)[2])
         assert rollups.data_range(conn) == (date(2023, 1, 1), date(2023, 2, 2))  # meta, not a scan

