@@ -75,7 +75,7 @@ def test_the_period_note_is_shown_once_on_the_page_the_link_opens(demo_env):
 def poisoned(backend_url, monkeypatch):
     """A small demo warehouse into which rows no importer would load were written (as an earlier version
     let them in): a receipt in year 10000 and in 1900, an end in year 10000 of a dossier received in 2025."""
-    e = demo_warehouse(backend_url)
+    e = demo_warehouse(backend_url, scale=0.005)
     with e.begin() as conn:
         model = conn.execute(sa.text("SELECT min(code) FROM dossier WHERE status = 10")).scalar()
         cols = list(conn.execute(sa.text("SELECT * FROM dossier LIMIT 0")).keys())

@@ -45,7 +45,10 @@ def test_every_list_sums_to_the_headline(demo_engine, key, root):
         assert sum(s.by_unit["overdue"].sum() for s in summs) == total.overdue
         # each unit's own list, as its row of the table says
         own = queries.kpi_table(conn, p, level="all", territory=False, root=root)
-        for u in own[own["received"] + own["carried_in"] > 0].itertuples():
+        active = own[own["received"] + own["carried_in"] > 0].reset_index(drop=True)
+        # every unit with an overdue dossier, and every fifth of the others (the territory has ~500 units)
+        picked = active[(active["finished_late"] + active["open_overdue"] > 0) | (active.index % 5 == 0)]
+        for u in picked.itertuples():
             su = overdue.Scope(p, tuple(queries.scope_codes(conn, p, u.code, False, root)), rep.as_of, root=root)
             c = overdue.counts(conn, su)
             assert (c["finished_late"], c["open_overdue"]) == (u.finished_late, u.open_overdue), u.code

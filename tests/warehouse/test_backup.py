@@ -11,7 +11,7 @@ from helpers import Reader, demo_warehouse, run_cli, snapshot
 @pytest.fixture
 def warehouse(tmp_path):
     path = tmp_path / "warehouse.duckdb"
-    demo_warehouse(f"duckdb:///{path}").dispose()
+    demo_warehouse(f"duckdb:///{path}", scale=0.005).dispose()
     return path
 
 

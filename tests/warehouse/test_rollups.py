@@ -29,7 +29,7 @@ def test_stale_rollup_is_not_used(backend_url):
 
     from dashboard.metrics.kpi import Dossier
 
-    demo_engine = demo_warehouse(backend_url)
+    demo_engine = demo_warehouse(backend_url, scale=0.005)
     put(demo_engine, [Dossier(date(2025, 1, 2), 4, due=date(2025, 3, 1))])  # replaces the demo dossiers
     p = periods.parse("2025-Q1", 15)
     with demo_engine.connect() as conn:
@@ -57,7 +57,7 @@ def test_the_data_range_is_kept_for_its_data_version_and_window(backend_url, mon
 
     from dashboard.warehouse.engine import bump_data_version, get_meta, set_meta
 
-    e = demo_warehouse(backend_url)
+    e = demo_warehouse(backend_url, scale=0.005)
     with e.begin() as conn:
         rollups.rebuild(conn)
         real = rollups.scan_data_range(conn)
