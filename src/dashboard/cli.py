@@ -74,7 +74,7 @@ def cmd_demo(args) -> int:
     _fresh_warehouse(engine)
     with engine.connect() as conn:
         unit_df = queries.all_units(conn)
-        total = demo.expected_total(unit_df, args.scale, args.until, queries.crosswalk(conn))
+        total = demo.expected_total(unit_df, args.scale, args.until, queries.crosswalk(conn), seed=args.seed)
     with tqdm(
         total=total, desc="demo dossiers", unit="row", unit_scale=True, file=sys.stderr, disable=args.quiet
     ) as bar:

@@ -321,17 +321,22 @@ def _successors(crosswalk: pd.DataFrame | None) -> dict[str, set[str]]:
     return out
 
 
-def generate(
-    units: pd.DataFrame,
-    scale: float = 0.1,
-    seed: int = 2025,
-    progress=None,
-    until: date | None = None,
-    crosswalk: pd.DataFrame | None = None,
-):
-    """Yield DataFrames of dossier rows (warehouse columns), chunk by chunk, received from START to `until`
-    (default: the end of the last complete month) with their status on that day. `crosswalk` (code,
-    successor_code) tells which units take over which."""
+@dataclass(frozen=True)
+class _Prepared:
+    """What every chunk of one demo shares: the unit plan, the procedures, the days and how many dossiers."""
+
+    as_of: date
+    plan: pd.DataFrame
+    cat: pd.DataFrame
+    by_owner: dict
+    days: pd.DatetimeIndex
+    weights: np.ndarray
+    era_of_day: np.ndarray
+    eras: list[date]
+    total: int
+
+
+def _prepare(units: pd.DataFrame, scale: float, seed: int, until: date | None, crosswalk) -> _Prepared:
     as_of = until or last_complete_month(date.today())
     if as_of < START:
         raise ValueError(f"the demo runs from {START:%m/%Y}: --until {as_of:%Y-%m} is before it")
@@ -356,45 +361,57 @@ def generate(
     plan.loc[plan["code"] == "SO_XD", "apology_p"] = 0.1
 
     days = pd.date_range(START, as_of, freq="D")
-    weights = _day_weights(days)
+    seasonal = _day_weights(days)
     eras = _eras(plan, as_of)
     era_of_day = (
         np.searchsorted(np.array(eras, dtype="datetime64[D]"), days.values.astype("datetime64[D]"), "right") - 1
     )
     # each day's expected count follows its era's volume; the day weights give the seasonality
     era_volume = np.array([plan["volume"].to_numpy()[_valid(plan, d)].sum() for d in eras])
-    weights = weights * era_volume[era_of_day]
-    total = int(round(scale * weights.sum() / _day_weights(days).sum() * len(days) / 365.25))
-    seqs = np.random.SeedSequence(seed).spawn(max(1, -(-total // CHUNK)))
+    weights = seasonal * era_volume[era_of_day]
+    total = int(round(scale * weights.sum() / seasonal.sum() * len(days) / 365.25))
+    return _Prepared(as_of, plan, cat, by_owner, days, weights, era_of_day, eras, total)
+
+
+def generate(
+    units: pd.DataFrame,
+    scale: float = 0.1,
+    seed: int = 2025,
+    progress=None,
+    until: date | None = None,
+    crosswalk: pd.DataFrame | None = None,
+):
+    """Yield DataFrames of dossier rows (warehouse columns), chunk by chunk, received from START to `until`
+    (default: the end of the last complete month) with their status on that day. `crosswalk` (code,
+    successor_code) tells which units take over which."""
+    p = _prepare(units, scale, seed, until, crosswalk)
+    seqs = np.random.SeedSequence(seed).spawn(max(1, -(-p.total // CHUNK)))
     done = 0
     for chunk_no, ss in enumerate(seqs):
-        n = min(CHUNK, total - done)
+        n = min(CHUNK, p.total - done)
         if n <= 0:
             break
         rng = np.random.default_rng(ss)
-        df = _chunk(rng, n, chunk_no, days, weights, era_of_day, eras, plan, cat, by_owner, as_of)
+        df = _chunk(rng, n, chunk_no, p)
         done += n
         if progress:
             progress(n)
         yield df
 
 
-def expected_total(units: pd.DataFrame, scale: float, until: date | None = None, crosswalk=None) -> int:
-    """About how many dossiers `generate` makes (for a progress bar): the planned volume over the days."""
-    as_of = until or last_complete_month(date.today())
-    plan = _unit_plan(units[units["kind"] != "province"], np.random.default_rng(0), _successors(crosswalk), as_of)
-    eras = [*_eras(plan, as_of), as_of + timedelta(days=1)]
-    return int(
-        scale
-        * sum(plan["volume"].to_numpy()[_valid(plan, a)].sum() * (b - a).days / 365.25 for a, b in zip(eras, eras[1:]))
-    )
+def expected_total(
+    units: pd.DataFrame, scale: float, until: date | None = None, crosswalk=None, seed: int = 2025
+) -> int:
+    """How many dossiers `generate` makes with the same arguments (for a progress bar)."""
+    return _prepare(units, scale, seed, until, crosswalk).total
 
 
-def _chunk(rng, n, chunk_no, days, weights, era_of_day, eras, plan, cat, by_owner, as_of_day) -> pd.DataFrame:
+def _chunk(rng, n, chunk_no, p: _Prepared) -> pd.DataFrame:
+    days, weights, eras, plan, cat, by_owner = p.days, p.weights, p.eras, p.plan, p.cat, p.by_owner
     day_idx = rng.choice(len(days), size=n, p=weights / weights.sum())
     received_day = days[day_idx]
     unit_rows = np.empty(n, dtype=np.int64)
-    day_era = era_of_day[day_idx]
+    day_era = p.era_of_day[day_idx]
     for era in np.unique(day_era):
         mask = day_era == era
         units = plan[_valid(plan, eras[era]) & (plan["volume"] > 0).to_numpy()]
@@ -445,7 +462,7 @@ def _chunk(rng, n, chunk_no, days, weights, era_of_day, eras, plan, cat, by_owne
     stuck = (fate >= 0.010) & (fate < 0.013)
     end_d = np.where(stuck, np.busday_offset(due_d, rng.integers(40, 300, n), roll="forward"), end_d)
     end_d = np.where(withdrawn, np.busday_offset(rec_d, rng.integers(0, 4, n), roll="forward"), end_d)
-    as_of = np.datetime64(as_of_day, "D")
+    as_of = np.datetime64(p.as_of, "D")
     finished_by_as_of = end_d <= as_of
 
     status = np.where(rng.random(n) < 0.85, 10, 9)
