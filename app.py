@@ -11,18 +11,21 @@ lang = filters.language()
 st.set_page_config(page_title=t("app_title", lang), page_icon=str(FAVICON), layout="wide")
 state = data.state(data.db_url())
 
-# URL paths are the file names (/map, /overdue): Streamlit knows those before the first run, so a
-# deep link opened on a freshly started server does not meet a "page not found" dialog.
+# URL paths are the file names (/overview, /overdue): Streamlit knows those before the first run, so a
+# deep link opened on a freshly started server does not meet a "page not found" dialog. The map is the
+# product, so it is the landing page (/); /map, the address of earlier links and bookmarks, stays served
+# by a hidden alias (a default page's own path is never served, and two pages may not share one).
 present = st.Page("pages/present.py", title=t("page_present", lang), icon=":material/co_present:")
 pages = [
-    st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:", default=True),
-    st.Page("pages/map.py", title=t("page_map", lang), icon=":material/map:"),
+    st.Page("pages/map.py", title=t("page_map", lang), icon=":material/map:", default=True, url_path="home"),
+    st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:"),
     st.Page("pages/overdue.py", title=t("page_overdue", lang), icon=":material/assignment_late:"),
     st.Page("pages/trends.py", title=t("page_trends", lang), icon=":material/trending_up:"),
     st.Page("pages/scorecard.py", title=t("page_scorecard", lang), icon=":material/target:"),
     st.Page("pages/rankings.py", title=t("page_rankings", lang), icon=":material/leaderboard:"),
     st.Page("pages/report.py", title=t("page_report", lang), icon=":material/description:"),
     present,
+    st.Page("pages/map.py", title=t("page_map", lang), icon=":material/map:", url_path="map", visibility="hidden"),
 ]
 
 # Sign-in first: a visitor the users file does not let in sees the sign-in screen and nothing else
@@ -34,7 +37,7 @@ if user is None:
     st.stop()
 importing = st.Page("pages/import.py", title=t("page_import", lang), icon=":material/upload_file:")
 if may_import(user):  # leaders and administrators; not listed (nor served) for a department head
-    pages.insert(-1, importing)
+    pages.insert(pages.index(present), importing)
 filters.set_access(user, data.Source(state.url, state.data_version, user.root))
 if state.ready and state.as_of is None and may_import(user):
     # an empty warehouse (just `init`): the first data can come from the browser, on the import page
@@ -62,4 +65,4 @@ if not errors.shielded(
     st.stop()
 for note in filters.link_notes():
     st.info(note, icon=":material/link:")
-errors.shielded(page.run, f"page {page.url_path or 'overview'}", lang)
+errors.shielded(page.run, f"page {page.url_path or 'map'}", lang)

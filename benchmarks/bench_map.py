@@ -218,7 +218,7 @@ def main() -> None:
                 wait_for_app(page)
                 page.get_by_text("trivial").wait_for()
 
-            # today's city on its latest complete quarter (what /map opens on), then the quarter before
+            # today's city on its latest complete quarter (what the landing page, the map, opens on), then the quarter before
             from dashboard import fmt
             from dashboard.metrics import periods as pd_
             from dashboard.warehouse import queries
@@ -230,7 +230,7 @@ def main() -> None:
             now_vi, before_vi = fmt.period(now, "vi"), fmt.period(before, "vi")
             city = "Thành phố Đà Nẵng"
             page = b.new_page(viewport={"width": 1920, "height": 1080})
-            first_map = timed(page, lambda: page.goto(f"{app_url}/map"), map_ready)
+            first_map = timed(page, lambda: page.goto(f"{app_url}/"), map_ready)
             first_tri = timed(page, lambda: page.goto(tri_url), trivial_ready)
             cold_map, cold_tri = [], []
             for _ in range(a.runs):  # a new visitor: fresh browser context (no cache), new session
@@ -240,12 +240,12 @@ def main() -> None:
                 ctx.close()
                 ctx = b.new_context(viewport={"width": 1920, "height": 1080})
                 p2 = ctx.new_page()
-                cold_map.append(timed(p2, lambda: p2.goto(f"{app_url}/map"), map_ready))
+                cold_map.append(timed(p2, lambda: p2.goto(f"{app_url}/"), map_ready))
                 ctx.close()
             warm_map, warm_tri, metric, period, drill = [], [], [], [], []
             for _ in range(a.runs):
                 warm_tri.append(timed(page, lambda: page.goto(tri_url), trivial_ready))
-                warm_map.append(timed(page, lambda: page.goto(f"{app_url}/map?period={now.key}&unit=48"), map_ready))
+                warm_map.append(timed(page, lambda: page.goto(f"{app_url}/?period={now.key}&unit=48"), map_ready))
 
                 def pick(label, option):
                     page.locator("[data-testid='stSelectbox']").filter(has_text=label).click()
@@ -266,7 +266,7 @@ def main() -> None:
                     )
                 )
                 # before the reform: both provinces' districts, a click opens a district's communes
-                page.goto(f"{app_url}/map?period=2025-Q1&unit=49&metric=on_time_rate")
+                page.goto(f"{app_url}/?period=2025-Q1&unit=49&metric=on_time_rate")
                 map_ready(page, "Tỉnh Quảng Nam · Quý 1/2025")
                 drill.append(
                     timed(

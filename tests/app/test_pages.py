@@ -17,10 +17,13 @@ def maps(at: AppTest) -> list[dict]:
     return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name.endswith("svg_map")]
 
 
-def run_app(**query) -> AppTest:
+def run_app(page: str | None = "pages/overview.py", **query) -> AppTest:
+    """The app run once on `page` (None: the landing page) with `query` in its URL."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     for k, v in query.items():
         at.query_params[k] = v
+    if page:
+        at.switch_page(page)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -48,6 +51,13 @@ def test_every_page_renders_without_error(demo_env, geo_dir, page):
     assert not at.exception, [e.value for e in at.exception]
     # the projector's slide title is a large heading of its own, not st.title
     assert at.title or any(m.value.startswith("# ") for m in at.markdown)
+
+
+def test_the_landing_page_is_the_map_of_the_latest_complete_quarter(demo_env, geo_dir):
+    at = run_app(page=None)
+    assert at.title[0].value.startswith("Bản đồ")
+    assert at.query_params["period"] in (DEMO_QUARTER, [DEMO_QUARTER])  # the latest complete quarter
+    assert at.query_params["unit"] in ("48", ["48"])  # today's city
 
 
 def test_overview_figures_equal_the_report(demo_env):

@@ -143,6 +143,7 @@ def test_repeated_failures_are_throttled_and_logged_then_a_wait_lets_her_in(sign
 
 def test_a_sign_in_lasts_its_configured_lifetime(signed_env, monkeypatch):
     at = sign_in(app(), "boss", PASSWORDS["boss"])
+    at.switch_page("pages/overview.py").run()
     assert at.metric
     monkeypatch.setenv("DASHBOARD_SESSION_HOURS", "0.0001")  # 0.36 s: already over when the next run starts
     record = at.session_state["_auth"]
@@ -170,6 +171,8 @@ def test_the_department_head_lands_on_her_unit(signed_env, outside_names):
     assert unit.value == "509"
     assert set(unit.options) <= {"Huyện Quế Sơn", *[o for o in unit.options if o.startswith(("Xã", "Thị trấn"))]}
     assert any("Nguyễn Thị Lan" in c.value and "Huyện Quế Sơn" in c.value for c in at.caption)
+    assert [x.value for x in at.title] == ["Bản đồ"]  # the landing page, on her unit
+    at.switch_page("pages/overview.py").run()
     assert at.markdown[0].value.startswith("#### Huyện Quế Sơn")
 
 

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.e2e
 
 #: (name, path and query) — the district map drills into Quế Sơn's communes, the provinces view as well
 VIEWS = [
-    ("overview", "/?period=2025-Q2"),
-    ("map", "/map?period=2025-Q2"),
+    ("overview", "/overview?period=2025-Q2"),
+    ("map", "/?period=2025-Q2"),
     ("map_communes", "/map?period=2025-Q2&district=509"),
     ("map_provinces", "/map?view=provinces"),
     ("overdue", "/overdue?period=2025-Q2"),

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from browser import SCREENSHOTS, wait_for_app
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -63,6 +64,22 @@ def test_district_map_renders_offline_with_names(app_url, offline, geo_pack):
     assert any("hồ sơ" in x for x in lines)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     offline.screenshot(path=str(SCREENSHOTS / "map_districts.png"))
+    no_real_errors(offline)
+
+
+def test_the_landing_page_is_todays_city_map_and_a_click_opens_a_communes_overdue_list(app_url, offline, geo_pack):
+    offline.goto(app_url)  # what a newcomer's `make start` opens
+    wait_for_app(offline)
+    expect(map_paths(offline)).to_have_count(94, timeout=30_000)  # the city's communes, no district level
+    assert "period=2025-Q4" in offline.url and "unit=48" in offline.url  # the latest complete quarter
+    expect(offline.get_by_role("heading", name="Bản đồ", exact=False).first).to_be_visible()
+    code = map_paths(offline).first.get_attribute("data-code")
+    map_paths(offline).first.click()
+    link = offline.get_by_role("link", name=re.compile("Mở danh sách hồ sơ quá hạn"))
+    expect(link).to_have_attribute("href", re.compile(f"unit={code}\\b.*period=2025-Q4"))
+    link.click()
+    expect(offline.get_by_role("heading", name="Hồ sơ quá hạn", exact=True)).to_be_visible(timeout=30_000)
+    assert f"unit={code}" in offline.url
     no_real_errors(offline)
 
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_overview_loads_with_numbers_and_saves_a_screenshot(app_url, page):
-    page.goto(app_url)
+    page.goto(f"{app_url}/overview")
     wait_for_app(page)
     page.get_by_text("Tỷ lệ đúng hạn (chính thức)").first.wait_for()
     # the district ranking: the first row of columns holding a chart (SVG bar chart beside its table)
@@ -23,7 +23,7 @@ def test_overview_loads_with_numbers_and_saves_a_screenshot(app_url, page):
     # the chart's top bar is the table's first unit, with the same rate
     top = ranking.first.locator("svg.bdtc-rank g").first.locator("text")
     assert top.first.text_content() == cells.nth(1).text_content()[: len(top.first.text_content())]
-    assert page.locator("[data-testid='stPlotlyChart']").count() == 0  # no plotly.js on the landing page
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 0  # no plotly.js on the overview
     assert page.get_by_role("heading", name="Cảnh báo sớm").is_visible()
     assert page.get_by_role("heading", name="Tổng quan").is_visible()
     metric = page.locator("[data-testid='stMetricValue']").first.inner_text()
@@ -35,7 +35,7 @@ def test_overview_loads_with_numbers_and_saves_a_screenshot(app_url, page):
 
 
 def test_deep_link_in_english_for_a_district(app_url, page):
-    page.goto(f"{app_url}/?period=2025-Q1&unit=503&scope=territory&lang=en")
+    page.goto(f"{app_url}/overview?period=2025-Q1&unit=503&scope=territory&lang=en")
     wait_for_app(page)
     page.get_by_text("On-time rate (official)").first.wait_for()
     assert page.get_by_role("heading", name="Overview").is_visible()

@@ -29,8 +29,8 @@ def test_links_are_relative_escaped_and_name_known_pages():
     assert state.link("overdue", unit="CN_503", period="2025-Q1", list="open_overdue") == (
         "./overdue?unit=CN_503&period=2025-Q1&list=open_overdue"
     )
-    assert state.link("overview", unit="49") == "./?unit=49"
-    assert state.link("map", unit="a&b=c", district=None) == "./map?unit=a%26b%3Dc"  # no parameter injection
+    assert state.link("map", unit="49") == "./?unit=49"  # the landing page, at the root
+    assert state.link("overview", unit="a&b=c", district=None) == "./overview?unit=a%26b%3Dc"  # no injection
     assert state.page_file("rankings") == "pages/rankings.py"
     with pytest.raises(KeyError):
         state.link("admin")

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 _WHOLE = re.compile(r"[0-9]{1,6}")
 
 #: page name → its URL path (the file names in pages/, which st.navigation serves)
-PAGES = ("overview", "map", "overdue", "trends", "scorecard", "rankings", "report", "present", "import")
+PAGES = ("map", "overview", "overdue", "trends", "scorecard", "rankings", "report", "present", "import")
 
 
 def params(f, **changes) -> dict[str, str]:
@@ -28,7 +28,7 @@ def link(page: str, **query) -> str:
     """A relative link to `page` with `query` (values written as given, None left out): "./overdue?unit=…"."""
     if page not in PAGES:
         raise KeyError(page)  # a programming error: PAGES lists every page
-    path = "" if page == "overview" else page
+    path = "" if page == "map" else page  # the landing page is served at the root
     return f"./{path}?{urlencode({k: str(v) for k, v in query.items() if v is not None})}"
 
 
