@@ -70,7 +70,12 @@ def description_attributes(html: str) -> dict[str, str]:
 
 def read_features(path: Path):
     """The file's features as a GeoDataFrame in EPSG:4326, with KML description attributes as columns."""
-    import geopandas as gpd
+    try:
+        import geopandas as gpd
+    except ImportError:  # the geo extra is for administrators: `make start` does not install it
+        raise SystemExit(
+            "geo import cần geopandas / needs geopandas: .venv/bin/pip install -r requirements-dev.txt"
+        ) from None
 
     gdf = gpd.read_file(path)
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
