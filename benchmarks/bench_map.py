@@ -218,7 +218,7 @@ def main() -> None:
                 wait_for_app(page)
                 page.get_by_text("trivial").wait_for()
 
-            # today's city on its latest complete quarter (what the landing page, the map, opens on), then the quarter before
+            # today's city on its latest complete quarter (the landing page), then the quarter before
             from dashboard import fmt
             from dashboard.metrics import periods as pd_
             from dashboard.warehouse import queries
