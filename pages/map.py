@@ -9,7 +9,7 @@ from dashboard.charts import maps
 from dashboard.geo import layers
 from dashboard.i18n import t
 from dashboard.metrics.kpi import RATE_FIELDS
-from dashboard.ui import components, data, filters, mapview, state
+from dashboard.ui import components, data, figures, filters, mapview, state
 
 f = filters.current()
 lang, src, period = f.lang, f.src, f.period
@@ -116,11 +116,13 @@ if view == "units":
             gj = layers.load(layer)
             if layer.valid_from > period.start:  # a period that straddles a change of the units
                 st.caption(t("map_layer_of_end", lang, day=fmt.day(layer.valid_from, lang)))
-            if district or src.root is not None:  # a scoped viewer's map holds her units only
-                gj = maps.subset(gj, table["code"])
+            codes = tuple(table["code"]) if district or src.root is not None else None
+            if codes is not None:  # a scoped viewer's map holds her units only
+                gj = maps.subset(gj, codes)
             drawn = {x["id"] for x in gj["features"]}
-            fig = maps.choropleth(
-                gj,
+            fig = figures.choropleth(
+                layers.version(layer),
+                codes,
                 frame,
                 lang=lang,
                 is_rate=is_rate,

@@ -209,12 +209,26 @@ def load(layer: Layer, folder: Path | None = None) -> dict:
     """The layer as GeoJSON for plotting: id = unit code, simplified, rounded, clockwise rings,
     with a label point (x, y) per feature; a layer of several files is their features together, and units
     far out at sea are drawn as an inset beside the mainland (`inset_far_islands`). Cached per file version."""
-    parts = layer.parts or (layer,)
+    return assembled(version(layer, folder))
+
+
+def version(layer: Layer, folder: Path | None = None) -> tuple[tuple[str, float, str, str, float], ...]:
+    """What `load` draws the layer from: each part's file, its modification time and reading options (a key
+    for caches of figures drawn on the layer, which a re-installed pack must not outlive)."""
+    out = []
+    for part in layer.parts or (layer,):
+        p = part.path(folder)
+        out.append((str(p), p.stat().st_mtime, part.code_property, part.name_property, SIMPLIFY.get(part.level, 0)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=16)
+def assembled(parts: tuple[tuple[str, float, str, str, float], ...]) -> dict:
+    """`load` of the layer whose `version` is `parts`."""
+    # the inset is recomputed only when a file changes: every map page run needs it (≈ 10 ms on 94 communes)
     feats: list[dict] = []
     for part in parts:
-        p = part.path(folder)
-        got = _load(str(p), p.stat().st_mtime, part.code_property, part.name_property, SIMPLIFY.get(part.level, 0))
-        feats += got["features"]
+        feats += _load(*part)["features"]
     return {"type": "FeatureCollection", "features": inset_far_islands(feats)}
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.charts import maps
 from dashboard.charts import trends as charts
+from dashboard.geo import layers
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=100)
@@ -26,3 +28,11 @@ def published(rows, home, lang):
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=10)
 def components(rows, lang):
     return charts.components(rows, lang)
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=64)
+def choropleth(layer_version, codes, frame, **kw):
+    """maps.choropleth on the layer of `layer_version` (geo.layers.version), on the units in `codes` only
+    when given: a new visitor's map page is drawn without building its SVG again (≈ 30 ms of 94 communes)."""
+    gj = layers.assembled(layer_version)
+    return maps.choropleth(maps.subset(gj, codes) if codes is not None else gj, frame, **kw)
