@@ -186,12 +186,18 @@ def _writable(dry_run: bool = False):
             engine.dispose()  # checkpointed and closed before the copy is swapped in
 
 
+PROVINCE_HELP = (
+    "code of the province whose system wrote the files: a unit name that several provinces' units carry "
+    '("Sở Tư pháp" before a merger) is taken as that province\'s'
+)
+
+
 def cmd_import(args) -> int:
     from dashboard.warehouse.ingest import mapping as mapping_file
     from dashboard.warehouse.ingest.readers import ImportRefused
 
     try:
-        mapping = mapping_file.load(Path(args.mapping)) if args.mapping else None
+        mapping = _with_province(mapping_file.load(Path(args.mapping)) if args.mapping else None, args.province)
     except ImportRefused as exc:
         print(f"REFUSED / TỪ CHỐI — {exc}", file=sys.stderr)
         return 1
@@ -225,6 +231,17 @@ def _progress_lines(files: int):
     return step
 
 
+def _with_province(mapping, province: str | None):
+    """The mapping (or none) with --province, which wins over the mapping's [units] province."""
+    if not province:
+        return mapping
+    from dataclasses import replace
+
+    from dashboard.warehouse.ingest.mapping import Mapping
+
+    return replace(mapping or Mapping(file="--province"), province=province.strip())
+
+
 def cmd_watch(args) -> int:
     """Import every file dropped in DIR, then move it to DIR/done or DIR/failed with its report beside it.
     A file is taken once its size and time stop changing between two looks (it is not still being copied);
@@ -242,7 +259,7 @@ def cmd_watch(args) -> int:
             ready = sorted(p for p, sig in now.items() if args.once or seen.get(p) == sig)
             seen = now
             if ready:
-                _import_dropped(folder, ready)
+                _import_dropped(folder, ready, args.province)
             if args.once:
                 return 0
             time.sleep(args.every)
@@ -258,14 +275,14 @@ def _dropped(folder: Path) -> list[Path]:
     ]
 
 
-def _import_dropped(folder: Path, files: list[Path]) -> None:
+def _import_dropped(folder: Path, files: list[Path], province: str | None = None) -> None:
     """One snapshot for the batch; each file then moved with its report (what `import` prints for it)."""
     args = argparse.Namespace(files=[str(p) for p in files], dry_run=False, sheet=None, header_row=None, encoding=None)
     # (watch: no progress lines, no JSON)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     try:
         with _writable() as engine:
-            results = _import_into(engine, args, None)
+            results = _import_into(engine, args, _with_province(None, province))
     except Exception as exc:  # the warehouse itself could not be written: leave the files for the next look
         print(f"{stamp}: import failed, files left in place / nhập lỗi, tệp để nguyên: {exc}", file=sys.stderr)
         return
@@ -611,6 +628,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--sheet", help="XLSX sheet to read (default: the first with a recognisable header)")
     i.add_argument("--header-row", type=int, help="1-based line of the header (default: detected)")
     i.add_argument("--encoding", help="text encoding of a CSV (default: detected)")
+    i.add_argument("--province", help=PROVINCE_HELP)
     un = sub.add_parser("units", help="unit names as exports write them: record a deliberate match, list them")
     unsub = un.add_subparsers(dest="units_command", required=True)
     ual = unsub.add_parser("alias", help='record that NAME means unit CODE, e.g. "Chi nhánh VP ĐKĐĐ Tam Kỳ" CN_502')
@@ -677,6 +695,7 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("dir")
     w.add_argument("--every", type=float, default=10.0, help="seconds between looks at the folder (default 10)")
     w.add_argument("--once", action="store_true", help="import what is there now and stop (cron)")
+    w.add_argument("--province", help=PROVINCE_HELP)
     b = sub.add_parser("backup", help="copy the embedded warehouse into a new file (safe while the dashboard serves)")
     b.add_argument("file")
     rs = sub.add_parser(

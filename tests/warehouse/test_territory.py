@@ -189,3 +189,40 @@ def test_units_import_replaces_the_list_and_counts_dossiers_it_leaves_without_a_
     out = capsys.readouterr()
     assert "305 unit versions" in out.out
     assert "dossiers name a unit with no version valid" in out.err  # the city's units are gone again
+
+
+def test_a_name_both_provinces_used_is_settled_by_the_province_of_the_file(backend_url, tmp_path, monkeypatch):
+    """"Sở Tư pháp" in 2024 names a department of Quảng Nam and one of old Đà Nẵng: ambiguous, unless the
+    import says whose system wrote the file (--province, or [units] province in a mapping)."""
+    monkeypatch.setenv("DASHBOARD_DB_URL", backend_url)
+    assert cli.main(["init", "--units", str(TERRITORY)]) == 0
+    header = "Mã hồ sơ,Mã TTHC,Đơn vị xử lý,Ngày tiếp nhận,Ngày hẹn trả,Ngày kết thúc xử lý,Trạng thái\n"
+    rows = {
+        "A": "{c}1,1.001,Sở Tư pháp,06/03/2024,10/03/2024,09/03/2024,Đã trả kết quả\n",
+        "B": "{c}2,1.001,UBND phường Tân Thạnh,06/03/2024,10/03/2024,09/03/2024,Đã trả kết quả\n",
+        "C": "{c}3,1.001,Sở Tư pháp,06/08/2025,10/08/2025,09/08/2025,Đã trả kết quả\n",  # one city department
+    }
+
+    def write(prefix: str) -> Path:
+        f = tmp_path / f"{prefix}.csv"
+        f.write_text(header + "".join(r.format(c=prefix) for r in rows.values()), encoding="utf-8")
+        return f
+
+    assert cli.main(["import", str(write("N"))]) == 0
+    assert _codes(backend_url) == {"N1": "ambiguous_unit"}
+    assert cli.main(["import", str(write("Q")), "--province", "49"]) == 0
+    mapping = tmp_path / "dn.toml"
+    mapping.write_text('[units]\nprovince = "48"\n', encoding="utf-8")
+    assert cli.main(["import", str(write("D")), "--mapping", str(mapping)]) == 0
+    assert cli.main(["import", str(write("X")), "--province", "NO_SUCH"]) == 1  # refused, named
+    e = make_engine(backend_url, read_only=True)
+    try:
+        with e.connect() as conn:
+            got = dict(conn.execute(sa.text("SELECT code, unit_code FROM dossier")).all())
+    finally:
+        e.dispose()
+    assert got["Q1"] == "SO_TP" and got["D1"] == "DN_SO_TP"  # each province's own department
+    assert got["Q2"] == got["D2"] == got["N2"] == "20335"  # a name only one unit carries: the hint changes nothing
+    assert got["Q3"] == got["D3"] == "SO_TP"  # after the merger there is one Sở Tư pháp
+    assert not any(k.startswith("X") for k in got)
+    assert set(_codes(backend_url)) == {"N1"}

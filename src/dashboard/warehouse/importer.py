@@ -471,13 +471,19 @@ def import_file(
 
     # ---- units: by code, or by name, valid on the received date
     index = UnitIndex(conn)
+    if mapping and mapping.province and mapping.province not in index.by_code:
+        raise ImportRefused(
+            f"{name}: không có đơn vị mã {mapping.province} (--province) / no unit has the code {mapping.province}"
+        )
     received_day = parsed["NgayTiepNhan"].dt.normalize()
     if unit_col == "MaDonVi":
         unit_codes = df["MaDonVi"]
         reasons_u, details = index.check_codes(unit_codes, received_day)
         label = "MaDonVi"
     else:
-        unit_codes, reasons_u, details, by_name = index.resolve_names(df[C.UNIT_NAME], received_day)
+        unit_codes, reasons_u, details, by_name = index.resolve_names(
+            df[C.UNIT_NAME], received_day, within=mapping.province if mapping else None
+        )
         result.units_by_name = {k: v for k, v in zip(df[C.UNIT_NAME], unit_codes) if v and k in by_name}
         label = result.columns[C.UNIT_NAME]
     for row_i in np.flatnonzero(reasons_u.notna().to_numpy()):

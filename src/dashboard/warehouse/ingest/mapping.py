@@ -17,6 +17,7 @@ class Mapping:
     columns: dict[str, str] = field(default_factory=dict)  # canonical → header in the file
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # canonical → value in file → canonical value
     units_by: str | None = None  # "code" or "name"
+    province: str | None = None  # the province whose system wrote the file: settles names several provinces use
     sheet: str | None = None
     header_row: int | None = None
     encoding: str | None = None
@@ -62,14 +63,23 @@ def load(path: Path) -> Mapping:
             )
         if not isinstance(table, dict):
             raise fail(f"[values.{canon}] phải là bảng", f"[values.{canon}] must be a table")
-    units_by = data.get("units", {}).get("by")
+    units = data.get("units", {})
+    unknown_keys = set(units) - {"by", "province"}
+    if unknown_keys:
+        k = ", ".join(sorted(unknown_keys))
+        raise fail(f"[units] không biết {k}", f"[units] does not know {k} (known: by, province)")
+    units_by = units.get("by")
     if units_by not in (None, "code", "name"):
         raise fail('[units] by phải là "code" hoặc "name"', '[units] by must be "code" or "name"')
+    province = units.get("province")
+    if province is not None and (not isinstance(province, str) or not province.strip()):
+        raise fail("[units] province phải là mã tỉnh (chuỗi)", '[units] province must be a province code (a string, "49")')
     return Mapping(
         file=name,
         columns={k: v.strip() for k, v in cols.items()},
         values={k: {str(a): str(b) for a, b in t.items()} for k, t in values.items()},
         units_by=units_by,
+        province=province.strip() if province else None,
         sheet=src.get("sheet"),
         header_row=header_row,
         encoding=src.get("encoding"),

@@ -28,6 +28,7 @@ class Version:
     kind: str
     valid_from: date
     valid_to: date  # FAR = still valid
+    parent: str | None = None
 
     def valid_on(self, d: date) -> bool:
         return self.valid_from <= d <= self.valid_to
@@ -43,9 +44,9 @@ class UnitIndex:
     def __init__(self, conn: sa.Connection):
         u = schema.unit
         self.versions = [
-            Version(code, name, kind, vf, vt or FAR)
-            for code, name, kind, vf, vt in conn.execute(
-                sa.select(u.c.code, u.c.name, u.c.kind, u.c.valid_from, u.c.valid_to)
+            Version(code, name, kind, vf, vt or FAR, parent)
+            for code, name, kind, vf, vt, parent in conn.execute(
+                sa.select(u.c.code, u.c.name, u.c.kind, u.c.valid_from, u.c.valid_to, u.c.parent_code)
             ).all()
         ]
         self.by_code: dict[str, list[Version]] = {}
@@ -82,6 +83,17 @@ class UnitIndex:
                 reasons[i], details[i] = reason, detail
         return pd.Series(reasons, index=codes.index, dtype=object), details
 
+    def under(self, code: str, root: str, d: date) -> bool:
+        """Whether unit `code` is `root` or sits under it on day d (parents as valid that day)."""
+        for _ in range(8):  # province → district → commune → … : a few levels; a cycle in a bad list stops here
+            if code == root:
+                return True
+            v = next((v for v in self.by_code.get(code, []) if v.valid_on(d)), None)
+            if v is None or not v.parent:
+                return False
+            code = v.parent
+        return False
+
     # ---- names ----
 
     def _candidates(self, name: str) -> tuple[list[Version], list[Version]]:
@@ -96,10 +108,11 @@ class UnitIndex:
         return keep(self.exact.get(exact_key(name), [])), keep(self.folded.get(folded_key(name), []))
 
     def resolve_names(
-        self, names: pd.Series, received: pd.Series
+        self, names: pd.Series, received: pd.Series, within: str | None = None
     ) -> tuple[pd.Series, pd.Series, list[str | None], dict[str, int]]:
         """Per row: the code (or ''), a reason (None = resolved), a detail text; and name → rows resolved by
-        name, for the import's report."""
+        name, for the import's report. `within` (a province's code: the province whose system wrote the file)
+        settles a name that several provinces' units carry, such as "Sở Tư pháp" before a merger."""
         n = len(names)
         codes = np.full(n, "", dtype=object)
         reasons: list[str | None] = [None] * n
@@ -110,7 +123,7 @@ class UnitIndex:
         for (name, day), idx in pairs.groupby(["n", "d"], dropna=False, sort=False).indices.items():
             if name == "":
                 continue
-            code, reason, detail = self._one(name, day, cache)
+            code, reason, detail = self._one(name, day, cache, within)
             for i in idx:
                 codes[i], reasons[i], details[i] = code, reason, detail
             if code:
@@ -122,7 +135,7 @@ class UnitIndex:
             resolved,
         )
 
-    def _one(self, name: str, day, cache) -> tuple[str, str | None, str | None]:
+    def _one(self, name: str, day, cache, within: str | None = None) -> tuple[str, str | None, str | None]:
         alias = self.aliases.get(alias_key(name))
         if alias is None and name in self.by_code:  # a code in the name column
             alias = name
@@ -138,6 +151,8 @@ class UnitIndex:
         d = _as_date(day)
         for pool in (exact, folded):
             valid = {v.code: v for v in pool if v.valid_on(d)}
+            if len(valid) > 1 and within:
+                valid = {c: v for c, v in valid.items() if self.under(c, within, d)} or valid
             if len(valid) == 1:
                 return next(iter(valid)), None, None
             if len(valid) > 1:
