@@ -192,7 +192,7 @@ def test_units_import_replaces_the_list_and_counts_dossiers_it_leaves_without_a_
 
 
 def test_a_name_both_provinces_used_is_settled_by_the_province_of_the_file(backend_url, tmp_path, monkeypatch):
-    """"Sở Tư pháp" in 2024 names a department of Quảng Nam and one of old Đà Nẵng: ambiguous, unless the
+    """The name "Sở Tư pháp" in 2024 names a department of Quảng Nam and one of old Đà Nẵng: ambiguous, unless the
     import says whose system wrote the file (--province, or [units] province in a mapping)."""
     monkeypatch.setenv("DASHBOARD_DB_URL", backend_url)
     assert cli.main(["init", "--units", str(TERRITORY)]) == 0

@@ -73,7 +73,7 @@ def load(path: Path) -> Mapping:
         raise fail('[units] by phải là "code" hoặc "name"', '[units] by must be "code" or "name"')
     province = units.get("province")
     if province is not None and (not isinstance(province, str) or not province.strip()):
-        raise fail("[units] province phải là mã tỉnh (chuỗi)", '[units] province must be a province code (a string, "49")')
+        raise fail("[units] province phải là mã tỉnh (chuỗi)", '[units] province must be a province code ("49")')
     return Mapping(
         file=name,
         columns={k: v.strip() for k, v in cols.items()},
