@@ -284,9 +284,9 @@ def _through_app() -> None:
     # The first run after the server starts treats pages/ as a legacy multipage folder and runs the
     # requested page without app.py. Switch Streamlit to st.navigation (what app.py's first call would
     # do) and run again through app.py, which resolves the same page.
-    from streamlit.runtime.pages_manager import PagesManager
+    from dashboard.ui import compat
 
-    PagesManager.uses_pages_directory = False
+    compat.leave_pages_directory()
     st.rerun()
 
 

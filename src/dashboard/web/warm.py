@@ -76,11 +76,11 @@ def warm_up(root: Path, url: str) -> dict:
     st.navigation names the pages), and open the warehouse at `url`. A warehouse that is missing or broken
     is logged and left to the first page to report, not a reason for the server not to start."""
     t0 = time.perf_counter()
-    from streamlit.runtime.pages_manager import PagesManager
+    from dashboard.ui import compat
 
     # What app.py's first st.navigation call would do; without it the first session's first page runs
     # once outside app.py and again through it (see filters.current).
-    PagesManager.uses_pages_directory = False
+    compat.leave_pages_directory()
     modules = [m for m in map(_import, page_imports(root)) if m]
     from dashboard import auth, config
 
@@ -92,13 +92,8 @@ def warm_up(root: Path, url: str) -> dict:
     from dashboard.ui import data
 
     # cache_resource called outside a script run: Streamlit warns about the missing script context
-    quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)
-    try:
+    with compat.no_script_context_warning():
         opened = data.state(url).ready  # catches what opening raises, as on a page
-    finally:
-        quiet.setLevel(level)
     if not opened:
         log.warning("warm-up could not open the warehouse %s (the first page will say why)", url)
     return {
