@@ -64,19 +64,61 @@ def data_part(url: str, runs: int) -> None:
             f"ranking of all {len(rank_communes())} communes by the 766 estimate, with the previous quarter: "
             f"{t * 1000:.0f} ms"
         )
+        # today's city (issue 20): its 94 communes on the latest complete quarter, and the period report of
+        # that quarter next to one of 2025-Q1 (both old provinces, every district and commune)
+        from dashboard.reports import period as period_report
+
+        now_q = periods.latest_complete(last, "quarter", 15)
+
+        def rank_city():
+            now = scorecard.score_columns(queries.kpi_table(conn, now_q, level="commune", territory=True))
+            before = scorecard.score_columns(queries.kpi_table(conn, now_q.previous(), level="commune", territory=True))
+            return ranking.ranked(now, "score_100", before)
+
+        t = med_time(rank_city, runs)
+        print(f"ranking of the {len(rank_city())} communes of {now_q.key}, previous quarter too: {t * 1000:.0f} ms")
+        for pq in (q, now_q):
+            rep = period_report.build(conn, pq)
+            t = med_time(lambda: period_report.build(conn, pq), runs)
+            print(f"period report {pq.key} ({len(rep.official())} rows): {t * 1000:.0f} ms")
     e.dispose()
+
+
+def _quarters_since_the_reform(data_dir: Path) -> list[str]:
+    """The complete quarters of the warehouse from 07/2025 (the demo territory's two-tier city), newest first."""
+    from datetime import date
+
+    from dashboard.metrics import periods
+    from dashboard.warehouse import queries
+    from dashboard.warehouse.engine import make_engine
+
+    e = make_engine(f"duckdb:///{data_dir / 'warehouse.duckdb'}", read_only=True)
+    with e.connect() as conn:
+        _, last = queries.rollups.data_range(conn)
+    e.dispose()
+    q, out = periods.latest_complete(last, "quarter", 15), []
+    while q.start >= date(2025, 6, 15) and len(out) < 8:
+        out.append(q.key)
+        q = q.previous()
+    return out or ["2025-Q4"]
 
 
 def browser_part(data_dir: Path, runs: int) -> None:
     from browser import wait_for_app
     from playwright.sync_api import sync_playwright
 
+    grid = "[data-testid='stDataFrame']"
     pages = {
         "trends (province)": ("/trends?unit=49&period={p}&scope=territory", "[data-testid='stPlotlyChart']", 5),
         "scorecard (province)": ("/scorecard?unit=49&period={p}&scope=territory", "[data-testid='stPlotlyChart']", 1),
-        "rankings (districts)": ("/rankings?unit=49&period={p}&group=district", "[data-testid='stDataFrame']", 1),
+        "rankings (districts)": ("/rankings?unit=49&period={p}&group=district", grid, 1),
+        # today's city (issue 20): the same pages on its 94 communes, quarters after 01/07/2025
+        "rankings (the city's 94 communes)": ("/rankings?unit=48&period={q}", grid, 1),
+        "report (2 provinces, districts and communes)": ("/report?unit=49&period={p}", grid, 1),
+        "report (the city, 94 communes)": ("/report?unit=48&period={q}", grid, 1),
     }
     keys = ["2025-Q1", "2024-Q4", "2024-Q3", "2024-Q2", "2024-Q1", "2023-Q4", "2023-Q3", "2023-Q2"]
+    after = _quarters_since_the_reform(data_dir)
     results: dict[str, list[float]] = {k: [] for k in pages}
     trivial: list[float] = []
     with app_and_trivial(data_dir) as (app_url, tri_url), sync_playwright() as pw:
@@ -101,7 +143,8 @@ def browser_part(data_dir: Path, runs: int) -> None:
         for i in range(runs):
             trivial.append(visit(tri_url))
             for name, (path, sel, n) in pages.items():
-                results[name].append(visit(app_url + path.format(p=keys[i % len(keys)]), sel, n))
+                path = path.format(p=keys[i % len(keys)], q=after[i % len(after)])
+                results[name].append(visit(app_url + path, sel, n))
         b.close()
     med = statistics.median
     print(f"trivial Streamlit page, new visitor: median {med(trivial):.2f} s")
