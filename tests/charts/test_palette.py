@@ -33,9 +33,9 @@ def test_bands_are_okabe_ito_hues():
 
 
 def test_no_colour_is_written_outside_the_palette():
-    """Charts, pages, reports and UI take their colours from charts/palette.py (the map component's and the
-    projector's stylesheets keep their own greys, which are CSS, not data colours)."""
-    hexes = re.compile(r"['\"]#[0-9a-fA-F]{6}['\"]")
+    """Charts, pages, reports and UI take their colours from charts/palette.py: quoted colours, and colours in
+    a stylesheet (the map component's, the projector's)."""
+    hexes = re.compile(r"['\"]#[0-9a-fA-F]{6}['\"]|(?<=: )#(?:[0-9a-fA-F]{3}){1,2}\b")
     allowed = {ROOT / "src/dashboard/charts/palette.py"}
     files = [*(ROOT / "src/dashboard").rglob("*.py"), *(ROOT / "pages").glob("*.py")]
     found = [

@@ -41,6 +41,8 @@ SHADE = "#FEE08B"
 HOME = "#D7191C"
 #: neutral greys: text, axes and lines, grid
 INK, MUTED, LINE, GRID = "#111111", "#555555", "#333333", "#EEEEEE"
+#: the map component: the page's white, leader lines of labels moved aside, the tooltip's and legend's edges
+WHITE, LEADER, TIP_EDGE, KEY_EDGE = "#FFFFFF", "#222222", "#888888", "#666666"
 #: up or down a ranking
 MOVE_UP, MOVE_DOWN = BAND_TEXT["ok"], BAND_TEXT["low"]
 #: Streamlit's named colours (badges, metric deltas) for the bands: blue / orange / red, no green

@@ -4,11 +4,13 @@ mounted as a Streamlit component (hover tooltip; a click on a unit reaches Pytho
 from __future__ import annotations
 
 from collections.abc import Callable
+from string import Template
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import fmt
+from dashboard.charts import palette
 from dashboard.charts.maps import MapFigure
 from dashboard.i18n import t
 from dashboard.metrics.kpi import RATE_DEFS
@@ -26,27 +28,36 @@ METRICS = (
     "received",
 )
 
-_CSS = """
+_CSS = Template("""
 :host { display: block; }
-.root { position: relative; font-family: inherit; color: #111; }
+.root { position: relative; font-family: inherit; color: $ink; }
 svg { display: block; width: 100%; height: auto; max-height: var(--max-height, 78vh); }
-path[data-code] { stroke: #444; stroke-width: var(--line); vector-effect: non-scaling-stroke; stroke-linejoin: round; }
+path[data-code] { stroke: $edge; stroke-width: var(--line); vector-effect: non-scaling-stroke; stroke-linejoin: round; }
 path.click { cursor: pointer; }
 path[data-code]:focus { outline: none; }
-path.hl { fill: none; stroke: #000; stroke-width: 3px; vector-effect: non-scaling-stroke; pointer-events: none; }
-path.outline { fill: none; stroke: #d7191c; stroke-width: 3.5px; vector-effect: non-scaling-stroke; pointer-events: none; }
-.labels text { font-size: var(--label); font-weight: 700; fill: #111; text-anchor: middle; paint-order: stroke;
-  stroke: #fff; stroke-width: 3.5px; stroke-linejoin: round; pointer-events: none; }
-.leaders line { stroke: #222; stroke-width: 1.2px; vector-effect: non-scaling-stroke; }
-.leaders circle { fill: #222; }
+path.hl { fill: none; stroke: $focus; stroke-width: 3px; vector-effect: non-scaling-stroke; pointer-events: none; }
+path.outline { fill: none; stroke: $home; stroke-width: 3.5px; vector-effect: non-scaling-stroke; pointer-events: none; }
+.labels text { font-size: var(--label); font-weight: 700; fill: $ink; text-anchor: middle; paint-order: stroke;
+  stroke: $white; stroke-width: 3.5px; stroke-linejoin: round; pointer-events: none; }
+.leaders line { stroke: $leader; stroke-width: 1.2px; vector-effect: non-scaling-stroke; }
+.leaders circle { fill: $leader; }
 .legend { display: flex; flex-wrap: wrap; gap: .35em 1.1em; align-items: center; margin: 0 0 .4em 0;
   font-size: var(--legend-size, 15px); }
 .legend i { display: inline-block; width: 1.1em; height: 1.1em; margin-right: .35em; vertical-align: -0.15em;
-  border: 1px solid #666; }
-.tip { position: absolute; display: none; pointer-events: none; background: #fff; border: 1px solid #888;
+  border: 1px solid $key_edge; }
+.tip { position: absolute; display: none; pointer-events: none; background: $white; border: 1px solid $tip_edge;
   border-radius: 4px; padding: 6px 9px; font-size: 14px; line-height: 1.35; white-space: nowrap;
   box-shadow: 0 2px 6px rgba(0,0,0,.2); z-index: 2; }
-"""
+""").substitute(
+    ink=palette.INK,
+    edge=palette.OUTLINE,
+    focus=palette.BLACK,
+    home=palette.HOME,
+    white=palette.WHITE,
+    leader=palette.LEADER,
+    key_edge=palette.KEY_EDGE,
+    tip_edge=palette.TIP_EDGE,
+)
 
 # Mounting replaces the markup only when it changed; hover and click are wired on every render.
 _JS = """

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import time
+from string import Template
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import config, fmt
-from dashboard.charts import maps, projector
+from dashboard.charts import maps, palette, projector
 from dashboard.geo import layers
 from dashboard.i18n import t
 from dashboard.metrics import periods
@@ -23,22 +24,22 @@ SLIDES = ("map", "worst", "trends", "overdue")
 DEFAULT_SECONDS = 20
 WORST_N = 8
 
-CSS = """
+CSS = Template("""
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
 .block-container { padding: 1.2rem 2.5rem 0 2.5rem !important; max-width: 100% !important; }
 .stMainBlockContainer p, .stMainBlockContainer li, .stMainBlockContainer td, .stMainBlockContainer th {
-  font-size: 36px !important; line-height: 1.3; color: #000 !important; }
-.stMainBlockContainer h1 { font-size: 64px !important; line-height: 1.1; color: #000; padding: 0; }
-.stMainBlockContainer h2 { font-size: 44px !important; color: #000; padding: 0; }
+  font-size: 36px !important; line-height: 1.3; color: $black !important; }
+.stMainBlockContainer h1 { font-size: 64px !important; line-height: 1.1; color: $black; padding: 0; }
+.stMainBlockContainer h2 { font-size: 44px !important; color: $black; padding: 0; }
 [data-testid="stMetricLabel"] p { font-size: 36px !important; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 110px !important; font-weight: 700;
-  color: #000; line-height: 1.1 !important; }
-[data-testid="stCaptionContainer"] p { font-size: 28px !important; color: #222; }
+  color: $black; line-height: 1.1 !important; }
+[data-testid="stCaptionContainer"] p { font-size: 28px !important; color: $caption; }
 .stButton button p { font-size: 28px !important; }
 </style>
-"""
+""").substitute(black=palette.BLACK, caption=palette.LEADER)
 
 
 def seconds() -> int:
