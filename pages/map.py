@@ -15,8 +15,7 @@ f = filters.current()
 lang, src, period = f.lang, f.src, f.period
 st.title(t("page_map", lang))
 # one view per run (tabs would draw both maps every time)
-if "map_view" not in st.session_state:
-    st.session_state["map_view"] = "provinces" if st.query_params.get("view") == "provinces" else "units"
+state.settle("map_view", st.query_params.get("view"), ("units", "provinces"), "units")
 view = (
     st.segmented_control(
         " ",
@@ -27,13 +26,12 @@ view = (
     )
     or "units"
 )
-st.query_params["view"] = view
+state.write(view=view)
 
 if view == "units":
     components.demo_banner(f)
     qp = st.query_params
-    if "metric" not in st.session_state:
-        st.session_state["metric"] = qp.get("metric") if qp.get("metric") in mapview.METRICS else "on_time_rate"
+    state.settle("metric", qp.get("metric"), mapview.METRICS, "on_time_rate")
     districts = data.kpi_table(src, period, "district", f.territory)
     names = dict(zip(districts["code"], districts["name"]))
     # two-tier local government (no district at all in the period, as from 01/07/2025): communes directly
@@ -43,12 +41,8 @@ if view == "units":
         st.stop()
     if flat:
         st.session_state["district"] = ""
-    elif "district" not in st.session_state or (
-        st.session_state["district"] and st.session_state["district"] not in names
-    ):
-        # a district's head starts on her communes
-        home = src.root if src.root in names else ""
-        st.session_state["district"] = qp.get("district") if qp.get("district") in names else home
+    else:  # a district's head starts on her communes
+        state.settle("district", qp.get("district"), ("", *names), src.root if src.root in names else "")
 
     def on_click(code: str) -> None:
         if code in names:
@@ -73,9 +67,7 @@ if view == "units":
             )
     district = st.session_state["district"]
     level = "commune" if district or flat else "district"
-    st.query_params.update({"metric": metric, **({"district": district} if district else {})})
-    if not district and "district" in st.query_params:
-        del st.query_params["district"]
+    state.write(metric=metric, district=district)
 
     layer = layers.layer_for(level, period.start, period.end, provinces=data.provinces(src, period))
     table = districts if level == "district" else data.kpi_table(src, period, "commune", f.territory, at_end=flat)
@@ -83,8 +75,7 @@ if view == "units":
         table = table[table["parent_code"] == district]
     if district or flat:
         commune_names = dict(zip(table["code"], table["name"]))
-        if st.session_state.get("commune") not in ("", None, *commune_names):
-            st.session_state["commune"] = ""  # a commune of the district shown before
+        state.settle("commune", None, ("", *commune_names), "")  # not a commune of the district shown before
         with commune_col:
             commune = st.selectbox(
                 t("commune_pick", lang),

@@ -27,11 +27,8 @@ st.markdown(
 components.demo_banner(f)
 
 # Page state starts from the URL, so a link can name the list, the fields and the window.
-if "ov_list" not in st.session_state:
-    st.session_state["ov_list"] = qp.get("list") if qp.get("list") in LISTS else "finished_late"
-if "ov_days" not in st.session_state:
-    st.session_state["ov_days"] = state.whole(qp.get("days"), 1, 60) or config.due_soon_days()
-due_days = int(st.session_state["ov_days"])
+state.settle("ov_list", qp.get("list"), LISTS, "finished_late")
+due_days = int(state.settle("ov_days", state.whole(qp.get("days"), 1, 60), range(1, 61), config.due_soon_days()))
 
 query = ListQuery(period, f.unit_code, f.territory, as_of, due_days)
 summary, options = data.overdue_summary(src, query)
@@ -115,10 +112,7 @@ st.session_state["ov_page"] = min(max(1, int(st.session_state.get("ov_page", 1))
 with c_page:
     page_no = st.number_input(t("page_no", lang), min_value=1, max_value=pages, step=1, key="ov_page")
 
-st.query_params.update({"list": kind, "days": str(due_days), "field": ",".join(fields_t), "proc": ",".join(procs_t)})
-for key in ("field", "proc"):
-    if not st.query_params.get(key):
-        del st.query_params[key]
+state.write(list=kind, days=due_days, field=",".join(fields_t), proc=",".join(procs_t))
 
 # the export sits with the list's controls (and is built only when pressed)
 if total > MAX_EXPORT:

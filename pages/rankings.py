@@ -31,11 +31,8 @@ SCORE_FACTS = ("online_rate", "online_payment_rate", "digitised_rate")
 qp = st.query_params
 # a district's communes; else the districts — or, in a period without districts (from 07/2025), the communes
 default_group = "commune" if f.unit_kind == "district" or not data.has_districts(src, period) else "district"
-if "rk_group" not in st.session_state:
-    st.session_state["rk_group"] = qp.get("group") if qp.get("group") in GROUPS else default_group
-if "rk_measure" not in st.session_state:
-    measures = [m for m, _ in ranking.MEASURES]
-    st.session_state["rk_measure"] = qp.get("measure") if qp.get("measure") in measures else "score_100"
+state.settle("rk_group", qp.get("group"), GROUPS, default_group)
+state.settle("rk_measure", qp.get("measure"), [m for m, _ in ranking.MEASURES], "score_100")
 
 c1, c2, c3 = st.columns([3, 2, 2])
 with c1:
@@ -52,7 +49,7 @@ with c2:
         key="rk_measure",
         format_func=lambda m: t("score_100_label", lang) if m == "score_100" else t(m, lang),
     )
-st.query_params.update({"group": group, "measure": measure})
+state.write(group=group, measure=measure)
 
 
 def table_for(p):
@@ -68,8 +65,7 @@ before = table_for(period.previous()) if period.kind != "custom" else None
 if group == "commune" and data.has_districts(src, period):
     districts = data.kpi_table(src, period, "district", True)
     dnames = dict(zip(districts["code"], districts["name"]))
-    if "rk_district" not in st.session_state or st.session_state["rk_district"] not in ("", *dnames):
-        st.session_state["rk_district"] = f.unit_code if f.unit_code in dnames else ""
+    state.settle("rk_district", f.unit_code, ("", *dnames), "")
     with c3:
         district = st.selectbox(
             t("rank_in_district", lang),

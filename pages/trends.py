@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import config, fmt
 from dashboard.i18n import published_term, t
 from dashboard.metrics import hierarchy, periods, trends
-from dashboard.ui import components, data, filters
+from dashboard.ui import components, data, filters, state
 from dashboard.ui import figures as charts
 
 f = filters.current()
@@ -127,10 +127,7 @@ st.subheader(t("trend_compare", lang))
 valid = data.units_in_period(src, months[0].start, months[-1].end)
 order = valid.assign(_o=valid["kind"].map(filters.KIND_ORDER)).sort_values(["_o", "name"])
 choices = set(order["code"])
-if "tr_units" not in st.session_state:
-    st.session_state["tr_units"] = [f.unit_code] if f.unit_code in choices else []
-else:  # a shorter time span may drop a unit merged away before it
-    st.session_state["tr_units"] = [c for c in st.session_state["tr_units"] if c in choices]
+state.settle_many("tr_units", [f.unit_code], choices)  # a shorter span may drop a unit merged away before it
 left, right = st.columns([3, 1])
 with right:
     rate = st.selectbox(
@@ -177,8 +174,7 @@ index_rows = pub[pub["index_name"].isin(["SIPAS", "PAR"]) & pub["component"].isn
 home = config.HOME_PROVINCE
 area_names = dict(zip(index_rows["area_code"], index_rows["area_name"]))
 peer_options = sorted(set(index_rows["area_code"]) - {home, "VN"}, key=lambda c: area_names[c])
-if "tr_peers" not in st.session_state:
-    st.session_state["tr_peers"] = [c for c in config.DEFAULT_PEERS if c in peer_options]
+state.settle_many("tr_peers", config.DEFAULT_PEERS, peer_options)
 peers = st.multiselect(
     t("published_peers", lang),
     peer_options,

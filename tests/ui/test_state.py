@@ -103,3 +103,39 @@ def test_a_links_period_is_settled_against_the_data(link, key, note):
     from dashboard.ui import filters
 
     assert filters.from_link(link, date(2022, 1, 2), date(2025, 6, 30), 15) == (key, note)
+
+
+def _view_app():
+    """A page with a picker and a multiselect started from the URL and written back to it."""
+    import streamlit as st
+
+    from dashboard.ui import state
+
+    options = st.session_state.get("_options", ["a", "b", "c"])
+    state.settle("pick", st.query_params.get("pick"), options, "a")
+    st.selectbox("pick", options, key="pick")
+    state.settle_many("many", ["b", "z"], options)
+    st.multiselect("many", options, key="many")
+    state.write(pick=st.session_state["pick"], extra=st.session_state.get("_extra"))
+
+
+def test_a_view_starts_from_the_url_falls_back_and_writes_itself_back():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_view_app)
+    at.query_params["pick"] = "c"
+    at.query_params["extra"] = "old"
+    at.run()
+    assert at.selectbox(key="pick").value == "c" and at.multiselect(key="many").value == ["b"]  # "z" not offered
+    assert at.query_params.get("pick") in ("c", ["c"]) and "extra" not in at.query_params  # None removes
+    at.selectbox(key="pick").set_value("b").run()
+    assert at.query_params.get("pick") in ("b", ["b"])  # the choice goes to the URL
+    at.session_state["_options"] = ["a", "c"]  # a new period no longer offers "b"
+    at.run()
+    assert at.selectbox(key="pick").value == "a" and at.multiselect(key="many").value == []
+    assert not at.exception
+
+    hostile = AppTest.from_function(_view_app)
+    hostile.query_params["pick"] = "'; DROP TABLE unit; --"
+    hostile.run()
+    assert hostile.selectbox(key="pick").value == "a" and not hostile.exception  # not offered: the default

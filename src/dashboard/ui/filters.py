@@ -80,9 +80,7 @@ def sidebar(state: data.WarehouseState, cfg: AuthConfig, user: User, draw: bool 
     for key in URL_KEYS:
         if qp.get(key) is not None and qp.get(key) != written.get(key) and key in st.session_state:
             del st.session_state[key]
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = qp.get("lang") if qp.get("lang") in LANGS else "vi"
-    lang = st.session_state["lang"]
+    lang = view.settle("lang", qp.get("lang"), LANGS, "vi")
     if "period" not in st.session_state:
         # a head of a unit abolished since (a district before 01/07/2025) opens on its last quarter
         ended = data.last_valid_day(src)
@@ -92,8 +90,7 @@ def sidebar(state: data.WarehouseState, cfg: AuthConfig, user: User, draw: bool 
             shown = fmt.period(periods.parse(key or default, cutoff), lang)
             _note(t(note, lang, link=view.shown(qp.get("period")), period=shown))
         st.session_state["period"] = key or default
-    if "scope" not in st.session_state:
-        st.session_state["scope"] = qp.get("scope") if qp.get("scope") in ("own", "territory") else "territory"
+    view.settle("scope", qp.get("scope"), ("own", "territory"), "territory")
 
     if draw:
         with st.sidebar:
@@ -211,9 +208,7 @@ def _settle_unit(src: data.Source, period: Period, user: User, cfg: AuthConfig, 
         ui_auth.sidebar_status(cfg, user, None, lang)
         st.stop()
     home = user.root or config.HOME_PROVINCE
-    if "unit" not in st.session_state or st.session_state["unit"] not in codes:
-        wanted = st.session_state.get("unit") or st.query_params.get("unit")
-        st.session_state["unit"] = wanted if wanted in codes else (home if home in codes else codes[0])
+    view.settle("unit", st.query_params.get("unit"), codes, home if home in codes else codes[0])
     return units, names
 
 

@@ -1,10 +1,16 @@
 """A view as a link: the parameters that name a unit, period, scope and language, and one way to write a
-link to any page with them (a relative URL for tables' link columns, a query dict for st.page_link)."""
+link to any page with them (a relative URL for tables' link columns, a query dict for st.page_link); and one
+way for a page to start its widgets from the URL and keep the URL in step (`settle`, `settle_many`, `write`),
+so that a copied address opens the same view."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
 from urllib.parse import urlencode
+
+import streamlit as st
 
 # ASCII digits only: str.isdigit() also takes "²" and "١٢", which int() then refuses or reads otherwise
 _WHOLE = re.compile(r"[0-9]{1,6}")
@@ -53,3 +59,41 @@ def shown(text: object, limit: int = 40) -> str:
     (a note is Markdown; a link must not be able to write into it)."""
     kept = "".join(c for c in str(text) if c.isalnum() or c in "-.,: ")
     return kept[:limit] + ("…" if len(kept) > limit else "")
+
+
+Allowed = Collection[Any] | Callable[[Any], bool]
+
+
+def _ok(value: Any, allowed: Allowed) -> bool:
+    return allowed(value) if callable(allowed) else value in allowed
+
+
+def settle(key: str, wanted: Any, allowed: Allowed, default: Any) -> Any:
+    """The session value of widget `key`, settled: kept while `allowed`, else `wanted` (usually the URL's
+    value) when allowed, else `default`. A page calls it before drawing the widget; a value that a new
+    period or unit no longer offers falls back instead of breaking the widget."""
+    if key not in st.session_state or not _ok(st.session_state[key], allowed):
+        st.session_state[key] = wanted if wanted is not None and _ok(wanted, allowed) else default
+    return st.session_state[key]
+
+
+def settle_many(key: str, wanted: Iterable[Any], allowed: Collection[Any]) -> list[Any]:
+    """settle for a multiselect: the session's choices that are still `allowed` (in order), or, the first
+    time, the `wanted` ones that are."""
+    if key in st.session_state:
+        st.session_state[key] = [c for c in st.session_state[key] if c in allowed]
+    else:
+        st.session_state[key] = [c for c in wanted if c in allowed]
+    return st.session_state[key]
+
+
+def write(**values: Any) -> None:
+    """Keep the URL in step with the view: each value as text, None or "" removing its parameter. Only what
+    changed is written (each write is a message to the browser)."""
+    qp = st.query_params
+    for name, value in values.items():
+        if value is None or value == "":
+            if name in qp:
+                del qp[name]
+        elif qp.get(name) != str(value):
+            qp[name] = str(value)
