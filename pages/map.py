@@ -1,4 +1,5 @@
-"""Bản đồ: districts coloured by a KPI, drill-down to communes, and the 63 provinces' PAR/SIPAS."""
+"""Bản đồ: units coloured by a KPI (districts and their communes, or a two-tier city's communes) and the
+provinces' PAR/SIPAS on the layer of their year (63 until 2024, 34 from 2025)."""
 
 from datetime import date
 
