@@ -18,6 +18,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+log = logging.getLogger("dashboard.compat")
 #: the Streamlit minor version these were checked against (pyproject.toml pins the same)
 STREAMLIT_MINOR = "1.67"
 #: the logger Streamlit warns through when a cached function runs outside a script run
@@ -29,7 +30,8 @@ def leave_pages_directory() -> None:
     from streamlit.runtime.pages_manager import PagesManager
 
     if not hasattr(PagesManager, "uses_pages_directory"):  # a release without the flag: say so, loudly
-        raise RuntimeError("Streamlit's PagesManager.uses_pages_directory is gone: see dashboard/ui/compat.py")
+        log.critical("Streamlit's PagesManager.uses_pages_directory is gone: see dashboard/ui/compat.py")
+        raise RuntimeError("PagesManager.uses_pages_directory")
     PagesManager.uses_pages_directory = False
 
 
