@@ -320,7 +320,7 @@ class _Problems:
 
     n: int
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # sparse: most rows have no problem, and a list per row cost 0,3 s of a 200 000-row import
         self.rows: defaultdict[int, list[tuple]] = defaultdict(list)
 
