@@ -27,7 +27,6 @@ view = (
     )
     or "units"
 )
-state.write(view=view)
 
 if view == "units":
     components.demo_banner(f)
@@ -68,7 +67,7 @@ if view == "units":
             )
     district = st.session_state["district"]
     level = "commune" if district or flat else "district"
-    state.write(metric=metric, district=district)
+    state.View.of("map", f, view=view, metric=metric, district=district).write()
 
     layer = layers.layer_for(level, period.start, period.end, provinces=data.provinces(src, period))
     table = districts if level == "district" else data.kpi_table(src, period, "commune", f.territory, at_end=flat)
@@ -147,6 +146,7 @@ if view == "units":
         components.ranked_table(table, lang, metric, extras=("overdue",) if is_rate else ("on_time_rate",))
 
 else:
+    state.View.of("map", f, view=view, metric=None, district=None).write()
     pub = data.published(src)
     pub = pub[pub["component"].isna()]
     c1, c2 = st.columns(2)

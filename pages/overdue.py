@@ -112,7 +112,7 @@ st.session_state["ov_page"] = min(max(1, int(st.session_state.get("ov_page", 1))
 with c_page:
     page_no = st.number_input(t("page_no", lang), min_value=1, max_value=pages, step=1, key="ov_page")
 
-state.write(list=kind, days=due_days, field=",".join(fields_t), proc=",".join(procs_t))
+state.View.of("overdue", f, list=kind, days=due_days, field=",".join(fields_t), proc=",".join(procs_t)).write()
 
 # the export sits with the list's controls (and is built only when pressed)
 if total > MAX_EXPORT:

@@ -49,7 +49,8 @@ with c2:
         key="rk_measure",
         format_func=lambda m: t("score_100_label", lang) if m == "score_100" else t(m, lang),
     )
-state.write(group=group, measure=measure)
+view = state.View.of("rankings", f, group=group, measure=measure)
+view.write()
 
 
 def table_for(p):
@@ -85,7 +86,7 @@ def map_link(row) -> str | None:
     district = {"district": row["code"], "commune": row["parent_code"]}.get(group, row.get("area_code"))
     if group == "department" or not isinstance(district, str):
         return None
-    return state.link("map", unit=row["code"], period=period.key, scope=scope, lang=lang, district=district)
+    return view.link("map", unit=row["code"], scope=scope, district=district)
 
 
 def value_text(v) -> str:
@@ -106,9 +107,7 @@ shown = pd.DataFrame(
         t("col_previous_rank", lang): [str(int(x)) if pd.notna(x) else "–" for x in r["previous_rank"]],
         t("col_movement", lang): [ranking.arrow(m) for m in r["movement"]],
         t("col_map", lang): [map_link(row) for _, row in r.iterrows()],
-        t("col_overdue_list", lang): [
-            state.link("overdue", unit=c, period=period.key, scope=scope, lang=lang) for c in r["code"]
-        ],
+        t("col_overdue_list", lang): [view.link("overdue", unit=c, scope=scope) for c in r["code"]],
     }
 )
 band_colour = {t(f"band_{k}", lang): c for k, c in BAND_766_COLOURS.items()}

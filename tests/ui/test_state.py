@@ -139,3 +139,22 @@ def test_a_view_starts_from_the_url_falls_back_and_writes_itself_back():
     hostile.query_params["pick"] = "'; DROP TABLE unit; --"
     hostile.run()
     assert hostile.selectbox(key="pick").value == "a" and not hostile.exception  # not offered: the default
+
+
+def test_a_view_is_its_link_and_removes_what_it_does_not_set():
+    from types import SimpleNamespace
+
+    from dashboard.metrics import periods
+
+    f = SimpleNamespace(unit_code="48", period=periods.parse("2026-Q3", 15), territory=True, lang="vi")
+    v = state.View.of("map", f, view="units", metric="online_rate", district=None)
+    assert v.query() == {"unit": "48", "period": "2026-Q3", "scope": "territory", "lang": "vi", "view": "units",
+                         "metric": "online_rate"}  # fmt: skip
+    assert dict(v.own)["district"] is None  # a page parameter not set: write() removes it from the URL
+    assert v.link("overdue", unit="20260", scope="own") == (
+        "./overdue?unit=20260&period=2026-Q3&scope=own&lang=vi"
+    )  # the shared filters carried, the page's own not
+    assert v.link("map", period=None) == "./?unit=48&scope=territory&lang=vi"
+    assert hash(v) == hash(state.View.of("map", f, view="units", metric="online_rate", district=None))
+    with pytest.raises(KeyError):
+        state.View.of("admin", f)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -97,3 +98,43 @@ def write(**values: Any) -> None:
                 del qp[name]
         elif qp.get(name) != str(value):
             qp[name] = str(value)
+
+
+@dataclass(frozen=True)
+class View:
+    """What a page shows, as its address says it: the shared filters' parameters (unit, period, scope,
+    language) and the page's own (its list, metric, district, …; None = not set). A page builds it once
+    its widgets are drawn; `write` keeps the URL in step (the page's parameters that are not set are
+    removed), `link` writes a link to another page from it."""
+
+    page: str
+    shared: tuple[tuple[str, str], ...]
+    own: tuple[tuple[str, str | None], ...]
+
+    @classmethod
+    def of(cls, page: str, f, **own: Any) -> View:
+        """The view of page `page` under filters `f` (ui.filters.Filters) with the page's own values."""
+        if page not in PAGES:
+            raise KeyError(page)  # a programming error: PAGES lists every page
+        return cls(
+            page,
+            tuple(params(f).items()),
+            tuple((k, None if v is None or v == "" else str(v)) for k, v in own.items()),
+        )
+
+    def query(self) -> dict[str, str]:
+        """The URL parameters of this view."""
+        return {**dict(self.shared), **{k: v for k, v in self.own if v is not None}}
+
+    def write(self) -> None:
+        write(**dict(self.own))
+
+    def link(self, page: str, **changes: Any) -> str:
+        """A link to `page` with this view's shared parameters and `changes` (None drops one)."""
+        query: dict[str, Any] = dict(self.shared)
+        for k, v in changes.items():
+            if v is None:
+                query.pop(k, None)
+            else:
+                query[k] = v
+        return link(page, **query)
