@@ -89,8 +89,8 @@ DEMO_QUARTER, DEMO_QUARTER_VI = "2025-Q4", "Quý 4/2025"
 
 
 def demo_warehouse(url: str, scale: float = 0.02) -> sa.Engine:
-    """A small demo warehouse (scale 0.02 unless told, seed 7) with rollups for cut-offs 15 and 1 and the listable
-    dossiers."""
+    """A small demo warehouse (scale 0.02 unless told, seed 7) with its derived tables rebuilt as an import does:
+    rollups for cut-offs 15 and 1, the listable dossiers, the per-day events and the data range."""
     from dashboard.warehouse import demo, rollups, units
     from dashboard.warehouse.engine import create_schema, make_engine
 
@@ -99,9 +99,7 @@ def demo_warehouse(url: str, scale: float = 0.02) -> sa.Engine:
     with e.begin() as conn:
         units.load_units(conn)
         demo.build(conn, queries.all_units(conn), scale=scale, seed=7, until=DEMO_UNTIL)
-        for c in (15, 1):
-            rollups.refresh(conn, c)
-        rollups.refresh_listable(conn)
+        rollups.rebuild(conn)
     return e
 
 

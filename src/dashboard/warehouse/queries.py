@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from dashboard.metrics import hierarchy, kpi, kpi_sql
 from dashboard.metrics.periods import Period
-from dashboard.warehouse import rollups, schema
+from dashboard.warehouse import events, rollups, schema
 from dashboard.warehouse.engine import frame
 from dashboard.warehouse.scope import ALL_TIME, within
 
@@ -123,6 +123,12 @@ def unit_counts(
         rows = conn.execute(q).all()
         if rows or not _has_dossiers_in(conn, period):
             return _frame(rows, cols)
+    if events.is_current(conn):  # any other range: from the per-day events, not from every dossier
+        e = schema.unit_day_event
+        where = [*within(e.c.unit_code, root, period.start, period.end)]
+        if unit_codes is not None:
+            where.append(e.c.unit_code.in_(unit_codes))
+        return events.unit_counts(conn, period.start, period.end, where)
     return raw_unit_counts(conn, period.start, period.end, unit_codes, root)
 
 

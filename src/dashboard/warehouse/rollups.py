@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from dashboard import config
 from dashboard.metrics import kpi, kpi_sql, periods
-from dashboard.warehouse import schema
+from dashboard.warehouse import events, schema
 from dashboard.warehouse.engine import crash_point, get_meta, set_meta
 
 DATA_RANGE = "data_range"  # meta: "first|last|data_version|window" as the last rebuild found it
@@ -145,7 +145,7 @@ def stale(conn: sa.Connection) -> bool:
     if data_range(conn) is None:
         return False
     listable = get_meta(conn, LISTABLE_VERSION) == (get_meta(conn, "data_version") or "0")
-    return not listable or not all(is_current(conn, c) for c in cutoffs())
+    return not listable or not events.is_current(conn) or not all(is_current(conn, c) for c in cutoffs())
 
 
 def rebuild(conn: sa.Connection, progress=None) -> None:
@@ -154,4 +154,5 @@ def rebuild(conn: sa.Connection, progress=None) -> None:
         refresh(conn, c, progress=progress)
     crash_point("rollups-before-listable")
     refresh_listable(conn)
+    events.refresh(conn)
     record_data_range(conn)

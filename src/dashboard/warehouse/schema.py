@@ -208,6 +208,48 @@ dossier_listable = sa.Table(
     ],
 )
 
+#: Per unit and day, what happened and what entered or left the open states (warehouse/events.py): any date
+#: range's counts without a scan of the dossiers. Rebuilt with the rollup; served while its version is current.
+EVENT_IN_RANGE = (
+    "r_received",
+    "r_online",
+    "r_direct",
+    "r_postal",
+    "r_with_fee",
+    "r_paid_online",
+    "r_digitised",
+    "r_channel_known",
+    "r_digitised_known",
+    "r_fee_known",
+    "f_finished",
+    "f_early",
+    "f_on_time",
+    "f_late",
+    "f_late_no_apology",
+    "f_late_apology_known",
+    "f_rated",
+    "f_rated_satisfied",
+    "w_withdrawn",
+)
+EVENT_STATE = (
+    "open_in",
+    "open_out",
+    "paused_in",
+    "ov_in",
+    "ov_out",
+    "ov_no_apology_in",
+    "ov_no_apology_out",
+    "ov_apology_known_in",
+    "ov_apology_known_out",
+)
+unit_day_event = sa.Table(
+    "unit_day_event",
+    metadata,
+    sa.Column("unit_code", sa.String(32), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    *[sa.Column(name, sa.Integer, nullable=False) for name in (*EVENT_IN_RANGE, *EVENT_STATE)],
+)
+
 #: Ids of these tables come from sequences (migration 0002; engine.reserve_ids), not max(id) + 1
 ID_SEQUENCES = {
     name: sa.Sequence(f"{name}_id_seq", metadata=metadata) for name in ("import_log", "quarantine", "published_index")
