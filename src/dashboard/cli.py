@@ -119,6 +119,21 @@ def cmd_upgrade(args) -> int:
     return 0
 
 
+def cmd_rebuild(args) -> int:
+    """Every derived table from the dossiers, in one transaction (on the embedded warehouse through a copy
+    swapped in as imports are, so the dashboard keeps serving)."""
+    check = make_engine(read_only=True)
+    try:
+        _require_warehouse(check)
+    finally:
+        check.dispose()  # DuckDB takes no writer in a process that holds a reader
+    with _writable() as engine:
+        _upgrade(engine)
+        _refresh_rollups(engine)
+    print("Đã dựng lại bảng tổng hợp / rebuilt the derived tables")
+    return 0
+
+
 def _rollups_stale(engine) -> bool:
     with engine.connect() as conn:
         return rollups.stale(conn)
@@ -607,6 +622,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="bring a warehouse built by older code to the newest schema, keeping its data "
         "(import, import-766 and demo --if-empty do it too)",
     )
+    sub.add_parser(
+        "rebuild",
+        help="rebuild every table derived from the dossiers (rollups, overdue lists, per-day events, data range); "
+        "imports do it themselves",
+    )
     d = sub.add_parser("demo", help="build the seeded demo warehouse")
     d.add_argument("--scale", type=float, default=0.1, help="1.0 = full scale (~850 000 dossiers a year)")
     d.add_argument("--seed", type=int, default=2025)
@@ -712,6 +732,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = {
         "init": cmd_init,
         "upgrade": cmd_upgrade,
+        "rebuild": cmd_rebuild,
         "demo": cmd_demo,
         "import": cmd_import,
         "import-766": cmd_import_766,
