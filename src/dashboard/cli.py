@@ -404,17 +404,12 @@ def cmd_import_766(args) -> int:
 
 def _import_scores(engine, args) -> int:
     from dashboard.warehouse import official
-    from dashboard.warehouse.importer import ImportRefused, log_refusal
 
     failed = 0
-    for f in args.files:
-        try:
-            with engine.begin() as conn:
-                r = official.import_scores(conn, Path(f), args.cutoff or config.cutoff_day())
-        except ImportRefused as exc:
-            with engine.begin() as conn:
-                log_refusal(conn, Path(f), str(exc))
-            print(f"{f}: REFUSED / TỪ CHỐI — {exc}", file=sys.stderr)
+    results = official.import_files(engine, [Path(f) for f in args.files], args.cutoff or config.cutoff_day())
+    for f, r in zip(args.files, results):
+        if r.refused:
+            print(f"{f}: REFUSED / TỪ CHỐI — {r.refused}", file=sys.stderr)
             failed += 1
             continue
         print(

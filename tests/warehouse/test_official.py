@@ -99,3 +99,23 @@ def test_cli_imports_scores_into_an_older_warehouse(tmp_path, monkeypatch, capsy
     with e.connect() as conn:
         assert official.scores(conn, "49", "2025-Q1")["score"].tolist() == [80.1]
     e.dispose()
+
+
+def test_files_go_through_the_shared_pipeline_one_transaction_each(engine, tmp_path):
+    """import_files: a refused file is logged and reported, the files around it are imported; the log and the
+    quarantine are written as the dossier import writes them (re-importing adds no quarantine twice)."""
+    good = tmp_path / "diem.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    bad = tmp_path / "thieu.csv"
+    bad.write_text("unit,period,score,max_score\n49,2025-03,18,20\n", encoding="utf-8")
+    first, refused, again = official.import_files(engine, [good, bad, good], 15)
+    assert first.refused is None and first.loaded > 0 and first.quarantined > 0
+    assert refused.refused and "group" in refused.refused
+    assert again.refused is None and again.unchanged == first.loaded and again.new == 0
+    with engine.connect() as conn:
+        log = conn.execute(
+            sa.select(schema.import_log.c.file_name, schema.import_log.c.status).order_by(schema.import_log.c.id)
+        ).all()
+        q = conn.execute(sa.select(sa.func.count()).select_from(schema.quarantine)).scalar_one()
+    assert [tuple(r) for r in log] == [("diem.csv", "loaded"), ("thieu.csv", "refused"), ("diem.csv", "loaded")]
+    assert q == first.quarantined  # the second import of the same file repeats none

@@ -8,7 +8,6 @@ quarantined as superseded; importing the same file twice changes nothing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -23,8 +22,9 @@ from dashboard.i18n import reasons
 from dashboard.metrics import periods
 from dashboard.metrics.scorecard import GROUPS
 from dashboard.warehouse import schema
-from dashboard.warehouse.engine import frame, next_id, reserve_ids
+from dashboard.warehouse.engine import frame, next_id
 from dashboard.warehouse.importer import ImportRefused, read_table
+from dashboard.warehouse.ingest import pipeline
 from dashboard.warehouse.scope import ALL_TIME, within
 
 COLUMNS = ("unit", "period", "group", "score", "max_score")
@@ -78,11 +78,24 @@ class OfficialResult:
     quarantined: int = 0
     superseded: int = 0
     problems: list[dict] = dc_field(default_factory=list)
+    refused: str | None = None  # the message of a refused or failed file (nothing of it imported)
+
+
+def import_files(engine: sa.Engine, paths: list[Path], cutoff: int) -> list[OfficialResult]:
+    """Each file in its own transaction through the shared pipeline: a refused file is logged and reported,
+    and the next one is tried all the same."""
+    return pipeline.run_files(
+        engine,
+        paths,
+        lambda conn, path: import_scores(conn, path, cutoff),
+        lambda path, message, status: OfficialResult(file=str(path), refused=message),
+    )
 
 
 def import_scores(conn: sa.Connection, path: Path, cutoff: int) -> OfficialResult:
     """Import one file of official scores inside the caller's transaction (ImportRefused: nothing written)."""
     path = Path(path)
+    started = datetime.now()
     if not path.exists():
         raise ImportRefused(f"{path}: không tìm thấy tệp / file not found")
     name = path.name
@@ -193,33 +206,23 @@ def import_scores(conn: sa.Connection, path: Path, cutoff: int) -> OfficialResul
     result.superseded = sum(1 for b in bad if b["reason_code"] == "superseded")
     result.quarantined = len(bad)
 
-    q = schema.quarantine
-    known = {
-        (r.row_number, r.reason_code, r.raw)
-        for r in conn.execute(sa.select(q.c.row_number, q.c.reason_code, q.c.raw).where(q.c.file_name == name)).all()
-    }
-    fresh = [b for b in bad if (b["row_number"], b["reason_code"], b["raw"]) not in known]
-    fresh = sorted(fresh, key=lambda b: b["row_number"])
-    for qid, b in zip(reserve_ids(conn, q, len(fresh)), fresh):
-        conn.execute(q.insert().values(id=qid, import_id=import_id, file_name=name, **b))
+    # the quarantine and the import log as the dossier import writes them (ingest/pipeline)
+    pipeline.write_quarantine(conn, import_id, name, sorted(bad, key=lambda b: b["row_number"]))
     result.problems = sorted(bad, key=lambda b: b["row_number"])
-    conn.execute(
-        schema.import_log.insert().values(
-            id=import_id,
-            file_name=name,
-            file_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-            started_at=datetime.now(),
-            finished_at=datetime.now(),
-            status="loaded",
-            rows_total=len(df),
-            rows_new=result.new,
-            rows_updated=result.updated,
-            rows_unchanged=result.unchanged,
-            rows_quarantined=result.quarantined,
-            rows_superseded=result.superseded,
-            extra_columns="[]",
-            message="official 766 scores",
-        )
+    pipeline.write_log(
+        conn,
+        import_id,
+        path,
+        "loaded",
+        started_at=started,
+        rows_total=len(df),
+        rows_new=result.new,
+        rows_updated=result.updated,
+        rows_unchanged=result.unchanged,
+        rows_quarantined=result.quarantined,
+        rows_superseded=result.superseded,
+        extra_columns=[],
+        message="official 766 scores",
     )
     return result
 
