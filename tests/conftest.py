@@ -107,3 +107,18 @@ def demo_engine(request, tmp_path_factory):
         e.dispose()
         pg.dispose()
         drop_pg_schema(name)
+
+
+@pytest.fixture(scope="module")
+def duck():
+    """An in-memory DuckDB warehouse with the schema and the unit list, shared by a module's property tests
+    (each example replaces its dossiers with helpers.put)."""
+    from dashboard.warehouse import units
+    from dashboard.warehouse.engine import create_schema, make_engine
+
+    e = make_engine("duckdb:///:memory:")
+    create_schema(e)
+    with e.begin() as conn:
+        units.load_units(conn)
+    yield e
+    e.dispose()

@@ -329,19 +329,6 @@ def test_conservation(ds, bounds):
     assert c["overdue_apology_known"] <= c["finished_late"] + c["open_overdue"]
 
 
-@pytest.fixture(scope="module")
-def duck():
-    from dashboard.warehouse import units
-    from dashboard.warehouse.engine import create_schema, make_engine
-
-    e = make_engine("duckdb:///:memory:")
-    create_schema(e)
-    with e.begin() as conn:
-        units.load_units(conn)
-    yield e
-    e.dispose()
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(dossiers(), min_size=1, max_size=30), period_bounds())
 def test_sql_equals_reference_definition(duck, ds, bounds):

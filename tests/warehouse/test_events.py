@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-import pytest
 from helpers import UNIT, put
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,19 +25,6 @@ def _same(conn, d1: date, d2: date) -> None:
         assert got.empty, got
         return
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
-
-
-@pytest.fixture(scope="module")
-def duck():
-    from dashboard.warehouse import units
-    from dashboard.warehouse.engine import create_schema, make_engine
-
-    e = make_engine("duckdb:///:memory:")
-    create_schema(e)
-    with e.begin() as conn:
-        units.load_units(conn)
-    yield e
-    e.dispose()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
