@@ -104,7 +104,8 @@ if view == "units":
             )
             missing = frame
         else:
-            gj = layers.load(layer)
+            layer_version = layers.version(layer)  # the files looked at once for the layer and its figure
+            gj = layers.assembled(layer_version)
             if layer.valid_from > period.start:  # a period that straddles a change of the units
                 st.caption(t("map_layer_of_end", lang, day=fmt.day(layer.valid_from, lang)))
             codes = tuple(table["code"]) if district or src.root is not None else None
@@ -112,7 +113,7 @@ if view == "units":
                 gj = maps.subset(gj, codes)
             drawn = {x["id"] for x in gj["features"]}
             fig = figures.choropleth(
-                layers.version(layer),
+                layer_version,
                 codes,
                 frame,
                 lang=lang,

@@ -31,26 +31,27 @@ IN_RANGE = schema.EVENT_IN_RANGE
 STATE = schema.EVENT_STATE
 
 
+def _n(cond) -> sa.ColumnElement:
+    """1 for a dossier that meets `cond`, else 0 (an event column of one SELECT)."""
+    return sa.case((cond, 1), else_=0)
+
+
 def _received_events(d) -> sa.Select:
     c = d.c
     one = sa.literal(1)
-
-    def n(cond) -> sa.ColumnElement:
-        return sa.case((cond, 1), else_=0)
-
     cols = {
         "r_received": one,
-        "r_online": n(c.channel == 2),
-        "r_direct": n(c.channel == 1),
-        "r_postal": n(c.channel == 3),
-        "r_with_fee": n(c.has_fee == 1),
-        "r_paid_online": n(c.paid_online.in_((1, 2))),
-        "r_digitised": n(c.digitised == 1),
-        "r_channel_known": n(c.channel.is_not(None)),
-        "r_digitised_known": n(c.digitised.is_not(None)),
-        "r_fee_known": n(sa.and_(c.has_fee == 1, c.paid_online.is_not(None))),
+        "r_online": _n(c.channel == 2),
+        "r_direct": _n(c.channel == 1),
+        "r_postal": _n(c.channel == 3),
+        "r_with_fee": _n(c.has_fee == 1),
+        "r_paid_online": _n(c.paid_online.in_((1, 2))),
+        "r_digitised": _n(c.digitised == 1),
+        "r_channel_known": _n(c.channel.is_not(None)),
+        "r_digitised_known": _n(c.digitised.is_not(None)),
+        "r_fee_known": _n(sa.and_(c.has_fee == 1, c.paid_online.is_not(None))),
         "open_in": one,
-        "paused_in": n(c.status.in_(PAUSED_STATUSES)),
+        "paused_in": _n(c.status.in_(PAUSED_STATUSES)),
     }
     return _as_events(c.unit_code, c.received_date, cols, kpi_sql.counted_sql(c))
 
@@ -61,19 +62,16 @@ def _end_events(d) -> sa.Select:
     late = sa.and_(finished, c.due_date.is_not(None), c.end_date > c.due_date)
     rated = sa.and_(finished, c.rating.in_((1, 2, 3, 4)))
 
-    def n(cond) -> sa.ColumnElement:
-        return sa.case((cond, 1), else_=0)
-
     cols = {
-        "f_finished": n(finished),
-        "f_early": n(sa.and_(finished, c.due_date.is_not(None), c.end_date < c.due_date)),
-        "f_on_time": n(sa.and_(finished, sa.or_(c.due_date.is_(None), c.end_date == c.due_date))),
-        "f_late": n(late),
-        "f_late_no_apology": n(sa.and_(late, c.apology != 1)),
-        "f_late_apology_known": n(sa.and_(late, c.apology.is_not(None))),
-        "f_rated": n(rated),
-        "f_rated_satisfied": n(sa.and_(rated, c.rating.in_((1, 2)))),
-        "w_withdrawn": n(c.status == WITHDRAWN_STATUS),
+        "f_finished": _n(finished),
+        "f_early": _n(sa.and_(finished, c.due_date.is_not(None), c.end_date < c.due_date)),
+        "f_on_time": _n(sa.and_(finished, sa.or_(c.due_date.is_(None), c.end_date == c.due_date))),
+        "f_late": _n(late),
+        "f_late_no_apology": _n(sa.and_(late, c.apology != 1)),
+        "f_late_apology_known": _n(sa.and_(late, c.apology.is_not(None))),
+        "f_rated": _n(rated),
+        "f_rated_satisfied": _n(sa.and_(rated, c.rating.in_((1, 2)))),
+        "w_withdrawn": _n(c.status == WITHDRAWN_STATUS),
         "open_out": sa.literal(1),
     }
     where = sa.and_(kpi_sql.counted_sql(c), c.status.in_(ENDING_STATUSES), c.end_date.is_not(None))
@@ -89,13 +87,10 @@ def _overdue_events(d, leaving: bool) -> sa.Select:
     s = _overdue_start(c)
     sign = "out" if leaving else "in"
 
-    def n(cond) -> sa.ColumnElement:
-        return sa.case((cond, 1), else_=0)
-
     cols = {
         f"ov_{sign}": sa.literal(1),
-        f"ov_no_apology_{sign}": n(c.apology != 1),
-        f"ov_apology_known_{sign}": n(c.apology.is_not(None)),
+        f"ov_no_apology_{sign}": _n(c.apology != 1),
+        f"ov_apology_known_{sign}": _n(c.apology.is_not(None)),
     }
     # a dossier that ends by s (on time, or late but before its receipt + 1) is never open and overdue
     ends_after_s = sa.and_(c.status.in_(ENDING_STATUSES), c.end_date.is_not(None), c.end_date > s)

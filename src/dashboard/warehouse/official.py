@@ -207,8 +207,8 @@ def import_scores(conn: sa.Connection, path: Path, cutoff: int) -> OfficialResul
     result.quarantined = len(bad)
 
     # the quarantine and the import log as the dossier import writes them (ingest/pipeline)
-    pipeline.write_quarantine(conn, import_id, name, sorted(bad, key=lambda b: b["row_number"]))
     result.problems = sorted(bad, key=lambda b: b["row_number"])
+    pipeline.write_quarantine(conn, import_id, name, result.problems)
     pipeline.write_log(
         conn,
         import_id,
