@@ -23,6 +23,12 @@ PAGES = ("map", "overview", "overdue", "trends", "scorecard", "rankings", "repor
 def params(f, **changes) -> dict[str, str]:
     """The view of filters `f` (ui.filters.Filters) as URL parameters, with `changes` (None drops a key)."""
     out = {"unit": f.unit_code, "period": f.period.key, "scope": "territory" if f.territory else "own", "lang": f.lang}
+    return _changed(out, changes)
+
+
+def _changed(query: dict[str, str], changes: dict[str, Any]) -> dict[str, str]:
+    """`query` with `changes` written as text (None drops a key)."""
+    out = dict(query)
     for key, value in changes.items():
         if value is None:
             out.pop(key, None)
@@ -131,10 +137,4 @@ class View:
 
     def link(self, page: str, **changes: Any) -> str:
         """A link to `page` with this view's shared parameters and `changes` (None drops one)."""
-        query: dict[str, Any] = dict(self.shared)
-        for k, v in changes.items():
-            if v is None:
-                query.pop(k, None)
-            else:
-                query[k] = v
-        return link(page, **query)
+        return link(page, **_changed(dict(self.shared), changes))
