@@ -326,7 +326,7 @@ def _import_into(engine, args, mapping, step=None) -> list:
         results += importer.import_files(engine, [Path(f)], **options)
     if step and not args.dry_run:
         step("rollups")
-    if not args.dry_run and (any(r.changed for r in results) or _rollups_stale(engine)):
+    if not args.dry_run and _rollups_stale(engine):  # an import refreshes what it changed (incremental.py)
         _refresh_rollups(engine, quiet=True)
     return results
 

@@ -18,9 +18,10 @@ from dashboard.metrics.kpi import (
 )
 
 
-def count_if(cond) -> sa.ColumnElement:
-    """SUM(CASE WHEN cond THEN 1 ELSE 0 END), 0 over no rows."""
-    return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
+def count_if(cond, weight=None) -> sa.ColumnElement:
+    """SUM(CASE WHEN cond THEN 1 ELSE 0 END), 0 over no rows; with `weight` (a column of +1/-1) each row
+    counts as its weight (the incremental refresh subtracts old versions and adds new ones)."""
+    return sa.func.coalesce(sa.func.sum(sa.case((cond, 1 if weight is None else weight), else_=0)), 0)
 
 
 def kpi_end_sql(c) -> sa.ColumnElement:
@@ -98,10 +99,11 @@ def count_conditions(c, d1: date, d2: date) -> dict[str, sa.ColumnElement]:
     }
 
 
-def count_columns(c, d1: date, d2: date) -> list[sa.Label]:
-    """SUM(CASE …) per count, labelled with the count's name, in COUNT_FIELDS order."""
+def count_columns(c, d1, d2, weight=None) -> list[sa.Label]:
+    """SUM(CASE …) per count, labelled with the count's name, in COUNT_FIELDS order. d1 and d2 are dates or
+    date columns (a table of periods joined to the dossiers)."""
     conds = count_conditions(c, d1, d2)
-    return [count_if(conds[name]).label(name) for name in COUNT_FIELDS]
+    return [count_if(conds[name], weight).label(name) for name in COUNT_FIELDS]
 
 
 def due_soon_sql(c, as_of: date, days: int) -> sa.ColumnElement:

@@ -36,7 +36,7 @@ def _n(cond) -> sa.ColumnElement:
     return sa.case((cond, 1), else_=0)
 
 
-def _received_events(d) -> sa.Select:
+def _received_events(d, weight=None) -> sa.Select:
     c = d.c
     one = sa.literal(1)
     cols = {
@@ -53,10 +53,10 @@ def _received_events(d) -> sa.Select:
         "open_in": one,
         "paused_in": _n(c.status.in_(PAUSED_STATUSES)),
     }
-    return _as_events(c.unit_code, c.received_date, cols, kpi_sql.counted_sql(c))
+    return _as_events(c.unit_code, c.received_date, cols, kpi_sql.counted_sql(c), weight)
 
 
-def _end_events(d) -> sa.Select:
+def _end_events(d, weight=None) -> sa.Select:
     c = d.c
     finished = c.status.in_(FINISHED_STATUSES)
     late = sa.and_(finished, c.due_date.is_not(None), c.end_date > c.due_date)
@@ -75,14 +75,14 @@ def _end_events(d) -> sa.Select:
         "open_out": sa.literal(1),
     }
     where = sa.and_(kpi_sql.counted_sql(c), c.status.in_(ENDING_STATUSES), c.end_date.is_not(None))
-    return _as_events(c.unit_code, c.end_date, cols, where)
+    return _as_events(c.unit_code, c.end_date, cols, where, weight)
 
 
 def _overdue_start(c) -> sa.ColumnElement:
     return sa.func.greatest(c.received_date, c.due_date + 1)
 
 
-def _overdue_events(d, leaving: bool) -> sa.Select:
+def _overdue_events(d, leaving: bool, weight=None) -> sa.Select:
     c = d.c
     s = _overdue_start(c)
     sign = "out" if leaving else "in"
@@ -97,30 +97,41 @@ def _overdue_events(d, leaving: bool) -> sa.Select:
     never_ends = sa.or_(c.status.notin_(ENDING_STATUSES), c.end_date.is_(None))
     where = sa.and_(kpi_sql.counted_sql(c), c.status.notin_(PAUSED_STATUSES), c.due_date.is_not(None))
     if leaving:
-        return _as_events(c.unit_code, c.end_date, cols, sa.and_(where, ends_after_s))
-    return _as_events(c.unit_code, s, cols, sa.and_(where, sa.or_(never_ends, ends_after_s)))
+        return _as_events(c.unit_code, c.end_date, cols, sa.and_(where, ends_after_s), weight)
+    return _as_events(c.unit_code, s, cols, sa.and_(where, sa.or_(never_ends, ends_after_s)), weight)
 
 
-def _as_events(unit, day, cols: dict[str, sa.ColumnElement], where) -> sa.Select:
-    """One SELECT of the union: every event column, those this kind does not set as 0."""
+def _as_events(unit, day, cols: dict[str, sa.ColumnElement], where, weight=None) -> sa.Select:
+    """One SELECT of the union: every event column, those this kind does not set as 0 (each times the row's
+    weight when there is one)."""
+    w = (lambda e: e) if weight is None else (lambda e: e * weight)
     return sa.select(
         unit.label("unit_code"),
         sa.cast(day, sa.Date).label("day"),
-        *[(cols[name] if name in cols else sa.literal(0)).label(name) for name in (*IN_RANGE, *STATE)],
+        *[(w(cols[name]) if name in cols else sa.literal(0)).label(name) for name in (*IN_RANGE, *STATE)],
     ).where(where)
+
+
+def per_day(d: sa.Table, weight=None) -> sa.Select:
+    """The events of the dossiers in `d` summed per unit and day (a dossier table, or a table of dossier
+    versions with a +1/-1 `weight` column: the change an import makes)."""
+    parts = sa.union_all(
+        _received_events(d, weight),
+        _end_events(d, weight),
+        _overdue_events(d, False, weight),
+        _overdue_events(d, True, weight),
+    )
+    u = parts.subquery("e")
+    return sa.select(u.c.unit_code, u.c.day, *[sa.func.sum(u.c[n]).label(n) for n in (*IN_RANGE, *STATE)]).group_by(
+        u.c.unit_code, u.c.day
+    )
 
 
 def refresh(conn: sa.Connection) -> int:
     """Rebuild the per-day events from the dossiers (four passes); returns their row count."""
     t, d = schema.unit_day_event, schema.dossier
     conn.execute(t.delete())
-    parts = sa.union_all(_received_events(d), _end_events(d), _overdue_events(d, False), _overdue_events(d, True))
-    u = parts.subquery("e")
-    names = [*IN_RANGE, *STATE]
-    select = sa.select(u.c.unit_code, u.c.day, *[sa.func.sum(u.c[n]).label(n) for n in names]).group_by(
-        u.c.unit_code, u.c.day
-    )
-    conn.execute(t.insert().from_select(["unit_code", "day", *names], select))
+    conn.execute(t.insert().from_select(["unit_code", "day", *IN_RANGE, *STATE], per_day(d)))
     set_meta(conn, VERSION, get_meta(conn, "data_version") or "0")
     return int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
 

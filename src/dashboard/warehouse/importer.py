@@ -31,7 +31,7 @@ import sqlalchemy as sa
 
 from dashboard import config
 from dashboard.i18n import reasons
-from dashboard.warehouse import schema
+from dashboard.warehouse import incremental, schema
 from dashboard.warehouse.engine import bulk_insert, bump_data_version, next_id
 from dashboard.warehouse.ingest import columns as C
 from dashboard.warehouse.ingest import pipeline, readers
@@ -597,8 +597,10 @@ def import_file(
     rows["import_id"] = import_id
 
     # ---- upsert by code; rows with identical content stay as they are
+    fresh = not dry_run and incremental.ready(conn)  # before the data version moves
+    delta = None
     if len(rows):
-        _upsert(conn, rows, result, dry_run)
+        delta = _upsert(conn, rows, result, dry_run, fresh)
     result.loaded = len(rows)
     if result.rows != result.loaded + result.quarantined + result.skipped:
         raise ImportFailed(
@@ -610,6 +612,8 @@ def import_file(
         return result
     if result.changed:
         bump_data_version(conn)
+        if delta is not None:
+            delta.apply()
     pipeline.write_log(
         conn,
         import_id,
@@ -644,7 +648,11 @@ def row_hashes(rows: pd.DataFrame) -> list[str]:
     return [f"{x:016x}{y:016x}" for x, y in zip(a, b)]
 
 
-def _upsert(conn: sa.Connection, rows: pd.DataFrame, result: ImportResult, dry_run: bool) -> None:
+def _upsert(
+    conn: sa.Connection, rows: pd.DataFrame, result: ImportResult, dry_run: bool, fresh: bool = False
+) -> incremental.Delta | None:
+    """Write the new and changed rows. With `fresh` (every derived table current) and a small change, returns
+    the change (old and new versions) for the incremental refresh."""
     stage = sa.Table(
         f"import_stage_{datetime.now():%H%M%S%f}",
         sa.MetaData(),
@@ -662,19 +670,24 @@ def _upsert(conn: sa.Connection, rows: pd.DataFrame, result: ImportResult, dry_r
     result.new = int((~is_stored).sum())
     result.updated = int(changed.sum())
     result.unchanged = int(same.sum())
+    delta = None
     if not dry_run:
+        if fresh and 0 < result.new + result.updated <= incremental.MAX_CHANGED:
+            delta = incremental.Delta(conn)
+        replaced = sa.select(stage.c.code).where(stage.c.code == d.c.code, stage.c.row_hash != d.c.row_hash)
         if result.updated:
-            conn.execute(
-                d.delete().where(
-                    d.c.code.in_(
-                        sa.select(stage.c.code).where(stage.c.code == d.c.code, stage.c.row_hash != d.c.row_hash)
-                    )
+            if delta is not None:
+                delta.take_old(
+                    sa.select(stage.c.code).join(d, stage.c.code == d.c.code).where(stage.c.row_hash != d.c.row_hash)
                 )
-            )
+            conn.execute(d.delete().where(d.c.code.in_(replaced)))
         bulk_insert(conn, d, rows[~same])
+        if delta is not None:
+            delta.take_new(rows[~same])
         _add_catalogue(conn, rows[~same])
     # dropped in the transaction: on an error the rollback removes it, and nothing here masks that error
     stage.drop(conn)
+    return delta
 
 
 def _add_catalogue(conn: sa.Connection, rows: pd.DataFrame) -> None:

@@ -61,6 +61,9 @@ def _range_stamp(conn: sa.Connection) -> str:
     return f"{get_meta(conn, 'data_version') or '0'}|{lo.isoformat()}|{hi.isoformat()}"
 
 
+COLUMNS = ["period_key", "cutoff", "unit_code", "start_date", "end_date", *kpi.COUNT_FIELDS]
+
+
 def _version_key(cutoff: int) -> str:
     return f"rollup_version_c{cutoff}"
 
@@ -89,8 +92,7 @@ def refresh(conn: sa.Connection, cutoff: int, progress=None) -> int:
             .where(kpi_sql.relevant_sql(d.c, p.start, p.end))
             .group_by(d.c.unit_code)
         )
-        cols = ["period_key", "cutoff", "unit_code", "start_date", "end_date", *kpi.COUNT_FIELDS]
-        conn.execute(r.insert().from_select(cols, select))
+        conn.execute(r.insert().from_select(COLUMNS, select))
         if progress:
             progress(1)
     set_meta(conn, _version_key(cutoff), get_meta(conn, "data_version") or "0")
