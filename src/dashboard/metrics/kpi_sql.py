@@ -17,6 +17,9 @@ from dashboard.metrics.kpi import (
     WITHDRAWN_STATUS,
 )
 
+#: a date, or a date column (a table of periods joined to the dossiers)
+Day = date | sa.ColumnElement
+
 
 def count_if(cond, weight=None) -> sa.ColumnElement:
     """SUM(CASE WHEN cond THEN 1 ELSE 0 END), 0 over no rows; with `weight` (a column of +1/-1) each row
@@ -42,7 +45,7 @@ def _ended(c) -> sa.ColumnElement:
     return c.status.in_(ENDING_STATUSES)
 
 
-def _not_ended_by(c, day: date, strict: bool) -> sa.ColumnElement:
+def _not_ended_by(c, day: Day, strict: bool) -> sa.ColumnElement:
     """end(d) is none or end(d) > day (strict) / >= day."""
     after = c.end_date > day if strict else c.end_date >= day
     return sa.or_(c.status.notin_(ENDING_STATUSES), c.end_date.is_(None), after)
@@ -57,12 +60,12 @@ def listable_sql(c) -> sa.ColumnElement:
     )
 
 
-def relevant_sql(c, d1: date, d2: date) -> sa.ColumnElement:
+def relevant_sql(c, d1: Day, d2: Day) -> sa.ColumnElement:
     """Dossiers that can add to any count over [d1, d2]: a filter that lets indexes help."""
     return sa.and_(counted_sql(c), c.received_date <= d2, _not_ended_by(c, d1, strict=False))
 
 
-def count_conditions(c, d1: date, d2: date) -> dict[str, sa.ColumnElement]:
+def count_conditions(c, d1: Day, d2: Day) -> dict[str, sa.ColumnElement]:
     """One boolean SQL condition per count; `c` is a column collection of the dossier table."""
     received = c.received_date.between(d1, d2)
     finished = sa.and_(c.status.in_(FINISHED_STATUSES), c.end_date.between(d1, d2))
@@ -99,7 +102,7 @@ def count_conditions(c, d1: date, d2: date) -> dict[str, sa.ColumnElement]:
     }
 
 
-def count_columns(c, d1, d2, weight=None) -> list[sa.Label]:
+def count_columns(c, d1: Day, d2: Day, weight=None) -> list[sa.Label]:
     """SUM(CASE …) per count, labelled with the count's name, in COUNT_FIELDS order. d1 and d2 are dates or
     date columns (a table of periods joined to the dossiers)."""
     conds = count_conditions(c, d1, d2)
