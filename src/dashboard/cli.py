@@ -54,6 +54,8 @@ def cmd_init(args) -> int:
     units.read_units_csv(path)  # a list with problems is refused before anything is created
     engine = _engine()
     _fresh_warehouse(engine, path)
+    with engine.begin() as conn:
+        rollups.rebuild(conn)  # empty and current, so each import refreshes only what it adds
     print(f"Đã tạo kho dữ liệu trống / created an empty warehouse: {engine.url.render_as_string()}")
     return 0
 

@@ -111,13 +111,26 @@ def test_a_moved_dossier_shrinks_the_range_and_its_periods(engine, tmp_path):
 def test_a_large_change_is_left_to_the_full_rebuild(engine, tmp_path, monkeypatch):
     monkeypatch.setattr(incremental, "MAX_CHANGED", 1)
     d = kpi.Dossier(date(2024, 2, 1), 4, due=date(2024, 2, 20))
-    put(engine, [])
+    put(engine, [d])  # a warehouse with data (into an empty one the first file is rebuilt in its transaction)
     with engine.begin() as conn:
         rollups.rebuild(conn)
     path = _write(tmp_path / "two.csv", [("A", "20335", d), ("B", "20341", d)])
     importer.import_files(engine, [path])
     with engine.connect() as conn:
         assert rollups.stale(conn)  # left for the rebuild that `import` runs after the files
+
+
+def test_the_first_file_into_an_empty_warehouse_is_counted_in_its_transaction(engine, tmp_path):
+    d = kpi.Dossier(date(2024, 2, 1), 10, due=date(2024, 2, 20), end=date(2024, 2, 10))
+    put(engine, [])
+    with engine.begin() as conn:
+        rollups.rebuild(conn)
+    (result,) = importer.import_files(engine, [_write(tmp_path / "first.csv", [("A", "20335", d)])])
+    assert result.new == 1
+    with engine.connect() as conn:
+        assert not rollups.stale(conn)
+        assert _tables(conn) == _rebuilt(engine)
+        assert rollups.data_range(conn) == (date(2024, 2, 1), date(2024, 2, 10))
 
 
 @pytest.mark.parametrize("scale", [0.003])

@@ -71,5 +71,5 @@ def test_the_data_range_is_kept_for_its_data_version_and_window(backend_url, mon
         bump_data_version(conn)
         assert rollups.data_range(conn) == real  # new data: scanned again
         names = {ix["name"] for ix in sa.inspect(conn).get_indexes("dossier")}
-        assert "ix_dossier_received" in names
+        assert ("ix_dossier_received" in names) == (conn.dialect.name == "postgresql")  # DuckDB scans by zone maps
     e.dispose()

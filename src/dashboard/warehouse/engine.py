@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 
 from dashboard import config
@@ -51,35 +55,95 @@ def has_schema(engine: sa.Engine) -> bool:
     return sa.inspect(engine).has_table("dossier")
 
 
-def bulk_insert(conn: sa.Connection, table: sa.Table, df: pd.DataFrame) -> int:
-    """Insert a DataFrame whose columns are a subset of `table`'s, fast on each backend.
+#: rows a COPY batch carries to PostgreSQL (a bounded buffer whatever the size of the import)
+COPY_BATCH = 50_000
 
-    DuckDB reads the frame directly, PostgreSQL takes COPY, anything else gets executemany.
-    """
-    if df.empty:
+
+def bulk_insert(conn: sa.Connection, table: sa.Table, rows: pd.DataFrame | pa.Table) -> int:
+    """Insert rows (a DataFrame or an Arrow table) whose columns are a subset of `table`'s, fast on each
+    backend: DuckDB reads the frame directly, PostgreSQL takes COPY, anything else gets executemany."""
+    n = rows.num_rows if isinstance(rows, pa.Table) else len(rows)
+    if n == 0:
         return 0
-    cols = list(df.columns)
+    cols = list(rows.column_names if isinstance(rows, pa.Table) else rows.columns)
     backend = conn.dialect.name
+    quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in cols)
     if backend == "duckdb":
         name = f"_stage_{next(_counter)}"
         raw: Any = conn.connection.dbapi_connection  # duckdb's own connection (register/unregister)
-        raw.register(name, df)
+        raw.register(name, rows)
         try:
-            quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in cols)
             conn.exec_driver_sql(f"INSERT INTO {table.name} ({quoted}) SELECT {quoted} FROM {name}")
         finally:
             raw.unregister(name)
     elif backend == "postgresql":
-        raw = conn.connection.dbapi_connection  # psycopg's (cursor().copy)
-        quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in cols)
-        with raw.cursor() as cur:
-            with cur.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
-                for row in df.itertuples(index=False, name=None):
-                    copy.write_row([None if _isna(v) else v for v in row])
+        copy_rows(conn, table.name, cols, rows)
     else:
-        records = [{k: (None if _isna(v) else v) for k, v in r.items()} for r in df.to_dict("records")]
+        frame = rows.to_pandas() if isinstance(rows, pa.Table) else rows
+        records = [{k: (None if _isna(v) else v) for k, v in r.items()} for r in frame.to_dict("records")]
         conn.execute(table.insert(), records)
-    return len(df)
+    return n
+
+
+def copy_rows(conn: sa.Connection, table_name: str, cols: list[str], rows: pd.DataFrame | pa.Table) -> None:
+    """COPY rows into a PostgreSQL table in batches of CSV written by Arrow (C++). psycopg's binary COPY takes
+    its rows one Python call at a time (a million rows × 30 columns is minutes); Arrow writes CSV at memory
+    speed, and CSV keeps NULL (an empty field) apart from the empty string (a quoted one)."""
+    if isinstance(rows, pd.DataFrame):
+        rows = pa.Table.from_pandas(rows, preserve_index=False)
+    rows = rows.select(cols)
+    raw: Any = conn.connection.dbapi_connection  # psycopg's (cursor().copy)
+    quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in cols)
+    options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
+    with raw.cursor() as cur:
+        with cur.copy(f"COPY {table_name} ({quoted}) FROM STDIN (FORMAT csv)") as copy:
+            for start in range(0, rows.num_rows, COPY_BATCH):
+                sink = pa.BufferOutputStream()
+                pa_csv.write_csv(rows.slice(start, COPY_BATCH), sink, write_options=options)
+                copy.write(sink.getvalue().to_pybytes())
+
+
+@contextmanager
+def bulk_source(conn: sa.Connection, rows: pa.Table, like: sa.Table | None = None) -> Iterator[sa.TableClause]:
+    """Rows made selectable inside the warehouse for the block (to join, compare, insert from): on DuckDB the
+    Arrow table itself, registered (no copy); elsewhere a temporary table they are copied into, with the
+    column types of `like` where it has the column."""
+    name = f"_source_{next(_counter)}"
+    if conn.dialect.name == "duckdb":
+        raw: Any = conn.connection.dbapi_connection
+        raw.register(name, rows)
+        try:
+            yield sa.table(name, *[sa.column(c) for c in rows.column_names])
+        finally:
+            raw.unregister(name)
+        return
+    types = {c.name: c.type for c in like.columns} if like is not None else {}
+    temp = sa.Table(
+        name,
+        sa.MetaData(),
+        *[sa.Column(c, types.get(c) or _sa_type(rows.schema.field(c).type)) for c in rows.column_names],
+        prefixes=["TEMPORARY"],
+    )
+    temp.create(conn)
+    bulk_insert(conn, temp, rows)
+    try:
+        yield temp
+    finally:
+        temp.drop(conn)
+
+
+def _sa_type(t: pa.DataType) -> sa.types.TypeEngine:
+    if pa.types.is_timestamp(t):
+        return sa.DateTime()
+    if pa.types.is_date(t):
+        return sa.Date()
+    if pa.types.is_integer(t):
+        return sa.BigInteger()
+    if pa.types.is_floating(t):
+        return sa.Float()
+    if pa.types.is_boolean(t):
+        return sa.Boolean()
+    return sa.Text()
 
 
 def _isna(v) -> bool:

@@ -21,20 +21,23 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from dashboard import config
 from dashboard.i18n import reasons
-from dashboard.warehouse import incremental, schema
-from dashboard.warehouse.engine import bulk_insert, bump_data_version, next_id
+from dashboard.warehouse import incremental, rollups, schema
+from dashboard.warehouse.engine import bulk_source, bump_data_version, next_id
+from dashboard.warehouse.ingest import cells, pipeline, readers
 from dashboard.warehouse.ingest import columns as C
-from dashboard.warehouse.ingest import pipeline, readers
+from dashboard.warehouse.ingest.cells import coded, parse_dates, tidy, whole_numbers  # noqa: F401  (re-exported)
 from dashboard.warehouse.ingest.mapping import Mapping
 from dashboard.warehouse.ingest.names import fold
 from dashboard.warehouse.ingest.pipeline import ImportFailed, log_refusal  # noqa: F401  (re-exported)
@@ -52,7 +55,6 @@ _SUMMARY = re.compile(r"^(tongcong|tongso|tong|cong|total|sum)")
 #: first letters a summary word can start with as written ("Tổng", "TỔNG", "cộng", "Σ" is not one): folding
 #: every row's first cell cost a fifth of an import
 _SUMMARY_FIRST = frozenset("tTcCsS")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -192,125 +194,6 @@ def resolve_columns(
     return taken, extra
 
 
-# ---- cells and values ---------------------------------------------------------------------------
-
-
-def tidy(values: list[str], limit: int) -> tuple[list[str], list[bool]]:
-    """NFKC (full-width digits and the like become plain), control characters to spaces, stripped, cut to
-    `limit` characters. Returns the values and, per value, whether it was cut."""
-    joined = "".join(values)
-    if joined.isascii() and joined.isprintable():  # codes, dates, numbers: nothing to normalise
-        out = [v.strip() for v in values]
-        if max(map(len, out), default=0) <= limit:
-            return out, [False] * len(out)
-    # names and words repeat (a procedure, a unit, a status): each distinct value is cleaned once
-    done: dict[str, tuple[str, bool]] = {}
-    for v in dict.fromkeys(values):
-        w = v if v.isascii() and v.isprintable() else _CONTROL.sub(" ", unicodedata.normalize("NFKC", v))
-        w = w.replace("\xa0", " ").strip()
-        done[v] = (w[:limit], True) if len(w) > limit else (w, False)
-    pairs = [done[v] for v in values]
-    return [w for w, _ in pairs], [c for _, c in pairs]
-
-
-_INT = re.compile(r"[+-]?\d{1,9}(\.0+)?")
-_AMOUNT = re.compile(r"\d{1,3}([.,\s]\d{3})+|\d{1,12}([.,]\d{1,2})?")
-
-
-def coded(col: str, s: pd.Series, mapped: dict[str, str] | None) -> tuple[pd.Series, pd.Series]:
-    """Codes of a coded column from numbers or words (and a mapping's [values]). Returns (values, bad); an
-    empty cell takes the SPEC §2 default of a present column."""
-    allowed = C.CODES[col]
-    words = C.WORDS.get(col, {})
-    folded_map = {fold(k): v for k, v in (mapped or {}).items()}
-
-    def one(v: str):
-        if v == "":
-            return C.EMPTY_MEANS.get(col, pd.NA), False
-        if mapped:
-            v = mapped.get(v, folded_map.get(fold(v), v))
-        if _INT.fullmatch(v):
-            n = int(float(v))
-            if n in allowed:
-                return n, False
-            if col == "CoPhiLePhi" and n > 0:  # a fee amount: the dossier carries a fee
-                return 1, False
-            return pd.NA, True
-        k = fold(v)
-        if k in words:
-            return words[k], False
-        if col == "CoPhiLePhi" and v[:1] == "[":  # the sync record's list of fees: any fee listed
-            try:
-                fees = json.loads(v)
-            except ValueError:
-                return pd.NA, True
-            return (1 if fees else 0), False
-        if col == "CoPhiLePhi" and _AMOUNT.fullmatch(v.replace("đ", "").replace("VNĐ", "").strip()):
-            return (1 if any(ch in "123456789" for ch in v) else 0), False
-        return pd.NA, True
-
-    return _per_value(s, one)
-
-
-def whole_numbers(s: pd.Series, low: int, high: int) -> tuple[pd.Series, pd.Series]:
-    """Whole numbers within [low, high] ('' → NA). Returns (values, bad)."""
-
-    def one(v: str):
-        if v == "":
-            return pd.NA, False
-        if _INT.fullmatch(v) and low <= int(float(v)) <= high:
-            return int(float(v)), False
-        return pd.NA, True
-
-    return _per_value(s, one)
-
-
-def _per_value(s: pd.Series, one) -> tuple[pd.Series, pd.Series]:
-    """(values as Int64, bad) from `one(cell) -> (value, bad)`, called once per distinct cell: a column holds
-    few distinct codes, so this is a dictionary look-up per row."""
-    table = {v: one(v) for v in s.unique()}
-    vals = s.map({k: r[0] for k, r in table.items()}).astype("Int64")
-    bad = s.map({k: r[1] for k, r in table.items()}).astype(bool)
-    return vals, bad
-
-
-_DMY_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
-
-
-def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse yyyyMMddHHmmss, ISO 8601 or dd/MM/yyyy[ HH:mm[:ss]] (also with - or . between the parts; local
-    time). Returns (values, bad)."""
-    s = s.astype(str).str.strip()
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
-    empty = s == ""
-    national = s.str.fullmatch(r"\d{14}")
-    if national.any():
-        out[national] = pd.to_datetime(s[national], format="%Y%m%d%H%M%S", errors="coerce")
-    dmy = s.str.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}( \d{1,2}:\d{2}(:\d{2})?)?")
-    if dmy.any():
-        s_dmy = s[dmy].str.replace(r"^(\d{1,2})[.-](\d{1,2})[.-]", r"\1/\2/", regex=True)
-        for fmt in _DMY_FORMATS:
-            todo = out[dmy].isna()
-            idx = todo[todo].index
-            if len(idx):
-                out[idx] = pd.to_datetime(s_dmy[idx], format=fmt, errors="coerce")
-    iso = ~empty & ~national & ~dmy
-    if iso.any():
-        out[iso] = [_parse_iso(v) for v in s[iso]]
-    bad = ~empty & out.isna()
-    return out, bad
-
-
-def _parse_iso(v: str):
-    try:
-        ts = pd.Timestamp(datetime.fromisoformat(v.replace("Z", "+00:00")))
-    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
-        return pd.NaT
-    if ts.tzinfo is not None:  # convert to Vietnam local time, which the warehouse stores
-        ts = ts.tz_convert("Asia/Ho_Chi_Minh").tz_localize(None)
-    return ts
-
-
 # ---- the import ---------------------------------------------------------------------------------
 
 
@@ -321,10 +204,19 @@ class _Problems:
 
     rows: defaultdict[int, list[tuple]] = dc_field(default_factory=lambda: defaultdict(list))
 
-    def flag(self, mask, reason, fieldname, values=None, **extra):
-        for i in np.flatnonzero(np.asarray(mask, dtype=bool)).tolist():
-            v = "" if values is None else values[i] if isinstance(values, list) else str(values.iloc[i])
-            self.rows[i].append((reason, fieldname, v, extra))
+    def flag(self, where, reason, fieldname, values=None, **extra):
+        for i in np.flatnonzero(np.asarray(where, dtype=bool)).tolist():
+            self.add(i, reason, fieldname, _cell(values, i), **extra)
+
+    def add(self, i: int, reason: str, fieldname: str, value: str = "", **extra):
+        self.rows[i].append((reason, fieldname, value, extra))
+
+
+def _cell(values, i: int) -> str:
+    if values is None:
+        return ""
+    v = values[i].as_py() if isinstance(values, (pa.ChunkedArray, pa.Array)) else values[i]
+    return "" if v is None else str(v)
 
 
 def _reason_texts(reason: str, fieldname: str, value: str, extra: dict) -> tuple[str, str]:
@@ -335,6 +227,55 @@ def _reason_texts(reason: str, fieldname: str, value: str, extra: dict) -> tuple
 
 def _none(v):
     return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+
+
+def _summary(first: str | None) -> bool:
+    """A "Tổng cộng …" cell: a summary word first."""
+    return first is not None and first.lstrip()[:1] in _SUMMARY_FIRST and bool(_SUMMARY.match(fold(first)))
+
+
+def _null_if_empty(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    if len(col) and pc.max(pc.binary_length(col)).as_py() == 0:  # an absent column: no cell to keep
+        return pa.chunked_array([pa.nulls(len(col), pa.string())])
+    return pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
+
+
+def _strings(n: int, value: str = "") -> pa.ChunkedArray:
+    return pa.chunked_array([pa.repeat(pa.scalar(value, pa.string()), n)])
+
+
+def _take(col: pa.ChunkedArray, rows: pa.Array | None) -> pa.ChunkedArray:
+    """The column at `rows` (None: every row, as it is)."""
+    return col if rows is None else col.take(rows)
+
+
+def _skipped_rows(table: readers.Table, tidied: list[pa.ChunkedArray], proc_i: int | None) -> tuple[np.ndarray, int]:
+    """Blank and summary rows among the data rows: (mask of the rows skipped, how many were summaries)."""
+    n = table.n
+    blank = np.ones(n, dtype=bool)
+    for col in tidied:
+        blank &= cells.is_empty(col)
+    summary = np.zeros(n, dtype=bool)
+    starts = pa.array(sorted(_SUMMARY_FIRST))
+
+    def may_start(col: pa.ChunkedArray) -> np.ndarray:
+        return cells.mask(pc.is_in(pc.utf8_slice_codeunits(col, 0, 1), starts))
+
+    # "Tổng cộng …" under the data: a summary word first and no procedure code (or the word again)
+    rows = np.arange(n)
+    if proc_i is not None:
+        proc = tidied[proc_i]
+        rows = np.flatnonzero(cells.is_empty(proc) | may_start(proc))
+        if not len(rows):
+            return blank, 0
+    sub = [c.take(pa.array(rows)) for c in tidied] if len(rows) < n else tidied
+    first = pc.coalesce(*[_null_if_empty(c) for c in sub]) if sub else _strings(len(rows))
+    maybe = may_start(first)
+    if proc_i is not None:
+        maybe &= cells.mask(pc.or_(pc.equal(sub[proc_i], ""), pc.equal(sub[proc_i], first)))
+    for i in np.flatnonzero(maybe).tolist():
+        summary[rows[i]] = _summary(first[i].as_py())
+    return blank | summary, int((summary & ~blank).sum())
 
 
 def import_file(
@@ -369,239 +310,231 @@ def import_file(
     result.absent = [c for c in C.OPTIONAL if c not in cols]
     result.extra_columns = [h for h, _ in extras]
     width = len(table.header)
-
-    # ---- classify rows: blank and summary rows are skipped and counted; ragged rows are quarantined
-    kept_cells: list[list[str]] = []
-    kept_lines: list[int] = []
-    early: list[tuple[int, str, str, str]] = []  # (line, reason, value, raw) of rows quarantined unread
+    result.rows = table.records
+    result.skipped_blank = table.blank_lines
+    limit = config.TEXT_CELL_MAX
     proc_i = cols.get("MaTTHC")
-    for line, cells in zip(table.lines, table.rows):
-        first = next((c for c in cells if c.strip()), None)
+
+    # ---- every cell tidied, a column at a time; then blank and summary rows skipped and counted
+    label_of = {i: c for c, i in cols.items()} | {i: h for h, i in extras}
+    tidied: list[pa.ChunkedArray] = []
+    cut_masks: list[np.ndarray] = []
+    for i in range(width):
+        vals, cut = cells.tidy(table.columns[i], limit)
+        tidied.append(vals)
+        cut_masks.append(cut)
+    skip, summaries = _skipped_rows(table, tidied, proc_i)
+    result.skipped_summary += summaries
+    result.skipped_blank += int(skip.sum()) - summaries
+
+    # rows of another width: blank, a summary, or ragged (quarantined unread)
+    early: list[tuple[int, str, str, str]] = []  # (line, reason, value, raw) of rows quarantined unread
+    for line, row_cells in table.odd_rows:
+        first = next((c for c in row_cells if c.strip()), None)
         if first is None:
             result.skipped_blank += 1
-            continue
-        if len(cells) > width and not any(c.strip() for c in cells[width:]):
-            cells = cells[:width]
-        elif len(cells) < width and table.format == "xlsx":  # a sheet row ends at its last filled cell
-            cells = cells + [""] * (width - len(cells))
-        # "Tổng cộng …" under the data: a summary word first and no procedure code
-        if (
-            first.lstrip()[:1] in _SUMMARY_FIRST
-            and _SUMMARY.match(fold(first))
-            and (proc_i is None or proc_i >= len(cells) or not cells[proc_i].strip() or cells[proc_i] == first)
+        elif _summary(first) and (
+            proc_i is None or proc_i >= len(row_cells) or not row_cells[proc_i].strip() or row_cells[proc_i] == first
         ):
             result.skipped_summary += 1
-            continue
-        if len(cells) != width:
-            raw = json.dumps(cells, ensure_ascii=False)
-            early.append((line, "ragged_row", f"{len(cells)}/{width}", raw))
-            continue
-        kept_cells.append(cells)
-        kept_lines.append(line)
+        else:
+            early.append((line, "ragged_row", f"{len(row_cells)}/{width}", json.dumps(row_cells, ensure_ascii=False)))
     for line, reason in table.bad_records:
         early.append((line, reason, "", ""))
-    result.rows = len(table.rows) + len(table.bad_records)
 
-    n = len(kept_cells)
-    limit = config.TEXT_CELL_MAX
-    raw_df = pd.DataFrame(kept_cells, columns=header_names, dtype=object) if n else pd.DataFrame(columns=header_names)
-    # the frame holds the cells now: the row lists go (a list per row is ≈ 180 MB at 1 000 000 rows)
-    del kept_cells
-    table.rows = []
-    df = pd.DataFrame(index=range(n))
-    cut_any = np.zeros(n, dtype=bool)
+    kept = np.flatnonzero(~skip)
+    n = len(kept)
+    if n != table.n:
+        take = pa.array(kept)
+        tidied = [c.take(take) for c in tidied]
+        raw_cols = [c.take(take) for c in table.columns]
+        cut_masks = [m[kept] for m in cut_masks]
+    else:
+        raw_cols = table.columns
+    line_numbers = table.lines[kept]
+    table.columns = []  # the raw cells are in raw_cols now
     notes: defaultdict[int, list[str]] = defaultdict(list)  # sparse, as _Problems.rows
-    extra_vals: dict[str, list[str]] = {}
-    for label, i, is_extra in [(c, i, False) for c, i in cols.items()] + [(h, i, True) for h, i in extras]:
-        vals, cut = tidy(raw_df.iloc[:, i].tolist(), limit) if n else ([], [])
-        if is_extra:
-            extra_vals[label] = vals
-        else:
-            df[label] = pd.Series(vals, dtype=object)
+    cut_any = np.zeros(n, dtype=bool)
+    for i, cut in enumerate(cut_masks):
         for j in np.flatnonzero(cut).tolist():
-            notes[j].append(f"{label}: {limit}")
-        cut_any |= np.asarray(cut, dtype=bool)
+            notes[j].append(f"{label_of[i]}: {limit}")
+        cut_any |= cut
     result.cut_cells = int(cut_any.sum())
+    col = {c: tidied[i] for c, i in cols.items()}
     for c in (*C.CANONICAL, C.UNIT_NAME):
-        if c not in df:
-            df[c] = pd.Series([""] * n, dtype=object)
+        col.setdefault(c, _strings(n))
+    empty = {c: cells.is_empty(v) for c, v in col.items()}
 
     problems = _Problems()
-    required = [c for c in C.REQUIRED if c != "MaDonVi"]
-    for c in required:
-        problems.flag(df[c] == "", "missing_value", c)
+    for c in C.REQUIRED:
+        if c != "MaDonVi":
+            problems.flag(empty[c], "missing_value", c)
     unit_col = "MaDonVi" if "MaDonVi" in cols else C.UNIT_NAME
-    problems.flag(df[unit_col] == "", "missing_value", result.columns.get(unit_col, unit_col))
+    problems.flag(empty[unit_col], "missing_value", result.columns.get(unit_col, unit_col))
 
-    parsed = pd.DataFrame(index=df.index)
+    parsed: dict[str, pa.ChunkedArray] = {}
     first_day, last_day = config.date_window()
-    lo, hi = pd.Timestamp(first_day), pd.Timestamp(last_day) + pd.Timedelta(days=1)
+    lo, hi = (
+        pa.scalar(datetime.combine(first_day, time()), pa.timestamp("us")),
+        pa.scalar(datetime.combine(last_day + timedelta(days=1), time()), pa.timestamp("us")),
+    )
     window = f"{first_day:%d/%m/%Y} – {last_day:%d/%m/%Y}"
-    for c in C.DATES:
-        vals, bad = parse_dates(df[c])
-        problems.flag(bad, "bad_date", c, df[c])
-        outside = vals.notna() & ((vals < lo) | (vals >= hi))
-        problems.flag(outside, "date_out_of_window", c, df[c], allowed=window)
-        parsed[c] = vals.where(~outside)
-    mapped_values = mapping.values if mapping else {}
-    status, bad_status = coded("TrangThaiHoSo", df["TrangThaiHoSo"], mapped_values.get("TrangThaiHoSo"))
-    problems.flag(bad_status & (df["TrangThaiHoSo"] != ""), "bad_status", "TrangThaiHoSo", df["TrangThaiHoSo"])
-    parsed["status"] = status
-    needs_end = status.isin([7, 9, 10]).fillna(False) & parsed["NgayKetThucXuLy"].isna() & (df["NgayKetThucXuLy"] == "")
-    problems.flag(needs_end, "missing_end_date", "NgayKetThucXuLy", status.astype(str))
-    rec_d, end_d = parsed["NgayTiepNhan"].dt.normalize(), parsed["NgayKetThucXuLy"].dt.normalize()
-    problems.flag((end_d < rec_d).fillna(False), "end_before_received", "NgayKetThucXuLy", df["NgayKetThucXuLy"])
-    for c, target in C.TARGET.items():
-        if c == "SoLanBoSung":
-            continue
-        if c not in cols:
-            parsed[target] = pd.Series(pd.NA, index=df.index, dtype="Int64")  # absent column: unknown
-            continue
-        vals, wrong = coded(c, df[c], mapped_values.get(c))
-        allowed = ", ".join(map(str, C.CODES[c]))
-        problems.flag(wrong, "code_out_of_range", c, df[c], allowed=allowed)
-        parsed[target] = vals.where(~wrong)
-    sup, wrong = whole_numbers(df["SoLanBoSung"], 0, 10_000)
-    problems.flag(wrong, "code_out_of_range", "SoLanBoSung", df["SoLanBoSung"], allowed="0, 1, 2, …")
-    parsed["supplement_count"] = sup.where(~wrong)
-
-    # ---- units: by code, or by name, valid on the received date
-    index = UnitIndex(conn)
-    if mapping and mapping.province and mapping.province not in index.by_code:
-        raise ImportRefused(
-            f"{name}: không có đơn vị mã {mapping.province} (--province) / no unit has the code {mapping.province}"
+    with cells.duck() as con:
+        for c in C.DATES:
+            vals, bad = cells.parse_dates(col[c], con)
+            problems.flag(bad, "bad_date", c, col[c])
+            outside = cells.mask(pc.or_(pc.less(vals, lo), pc.greater_equal(vals, hi)))
+            problems.flag(outside, "date_out_of_window", c, col[c], allowed=window)
+            parsed[c] = pc.if_else(pa.array(outside), pa.scalar(None, pa.timestamp("us")), vals)
+        mapped_values = mapping.values if mapping else {}
+        status, bad_status = cells.coded("TrangThaiHoSo", col["TrangThaiHoSo"], mapped_values.get("TrangThaiHoSo"))
+        problems.flag(bad_status & ~empty["TrangThaiHoSo"], "bad_status", "TrangThaiHoSo", col["TrangThaiHoSo"])
+        needs_end = (
+            cells.mask(pc.is_in(status, pa.array([7, 9, 10], pa.int64())))
+            & cells.mask(pc.is_null(parsed["NgayKetThucXuLy"]))
+            & empty["NgayKetThucXuLy"]
         )
-    received_day = parsed["NgayTiepNhan"].dt.normalize()
-    if unit_col == "MaDonVi":
-        unit_codes = df["MaDonVi"]
-        reasons_u, details = index.check_codes(unit_codes, received_day)
-        label = "MaDonVi"
-    else:
-        unit_codes, reasons_u, details, by_name = index.resolve_names(
-            df[C.UNIT_NAME], received_day, within=mapping.province if mapping else None
-        )
-        result.units_by_name = {k: v for k, v in zip(df[C.UNIT_NAME], unit_codes) if v and k in by_name}
-        label = result.columns[C.UNIT_NAME]
-    for row_i in np.flatnonzero(reasons_u.notna().to_numpy()).tolist():
-        problems.rows[row_i].append(
-            (reasons_u.iat[row_i], label, df[unit_col].iat[row_i], {"detail": details[row_i] or ""})
-        )
+        problems.flag(needs_end, "missing_end_date", "NgayKetThucXuLy", status)
+        day = {c: pc.cast(parsed[c], pa.date32(), safe=False) for c in ("NgayTiepNhan", "NgayKetThucXuLy")}
+        ends_early = cells.mask(pc.less(day["NgayKetThucXuLy"], day["NgayTiepNhan"]))
+        problems.flag(ends_early, "end_before_received", "NgayKetThucXuLy", col["NgayKetThucXuLy"])
+        coded_vals: dict[str, pa.ChunkedArray] = {}
+        for c, target in C.TARGET.items():
+            if c == "SoLanBoSung":
+                continue
+            if c not in cols:  # absent column: unknown
+                coded_vals[target] = pa.chunked_array([pa.nulls(n, pa.int64())])
+                continue
+            vals, wrong = cells.coded(c, col[c], mapped_values.get(c))
+            problems.flag(wrong, "code_out_of_range", c, col[c], allowed=", ".join(map(str, C.CODES[c])))
+            coded_vals[target] = pc.if_else(pa.array(wrong), pa.scalar(None, pa.int64()), vals)
+        sup, wrong = cells.whole_numbers(col["SoLanBoSung"], 0, 10_000)
+        problems.flag(wrong, "code_out_of_range", "SoLanBoSung", col["SoLanBoSung"], allowed="0, 1, 2, …")
+        coded_vals["supplement_count"] = pc.if_else(pa.array(wrong), pa.scalar(None, pa.int64()), sup)
 
-    # field names → field codes where the field list knows them
-    field_codes = df["MaLinhVuc"].replace("", None)
-    if "MaLinhVuc" not in cols and "TenLinhVuc" in cols:
-        known = {
-            fold(nm): code for code, nm in conn.execute(sa.select(schema.field.c.code, schema.field.c.name)).all() if nm
-        }
-        field_codes = df["TenLinhVuc"].map(lambda v: known.get(fold(v)) if v else None)
-
-    # ---- within one file the last row of a MaHoSo wins; earlier ones are superseded
-    line_numbers = np.asarray(kept_lines, dtype=np.int64)
-    codes = df["MaHoSo"]
-    has_code = (codes != "").to_numpy()
-    last_pos = pd.Series(np.arange(n)).groupby(codes.values).transform("max").to_numpy() if n else np.array([], int)
-    superseded = has_code & (np.arange(n) != last_pos)
-    for row_i in np.flatnonzero(superseded).tolist():
-        problems.rows[row_i] = [("superseded", "MaHoSo", str(line_numbers[last_pos[row_i]]), {})]
-    bad = np.zeros(n, dtype=bool)
-    bad[[i for i, p in problems.rows.items() if p]] = True
-    result.superseded = int(superseded.sum())
-    result.quarantined = int(bad.sum()) + len(early)
-
-    # ---- quarantine entries
-    q_rows: list[dict[str, Any]] = []
-    for line, reason, value, raw in early:
-        vi, en = _reason_texts(reason, "", value, {})
-        q_rows.append(
-            dict(
-                row_number=line,
-                dossier_code=None,
-                reason_code=reason,
-                field=None,
-                reason_vi=vi,
-                reason_en=en,
-                raw=raw or "{}",
+        # ---- units: by code, or by name, valid on the received date
+        index = UnitIndex(conn)
+        if mapping and mapping.province and mapping.province not in index.by_code:
+            raise ImportRefused(
+                f"{name}: không có đơn vị mã {mapping.province} (--province) / no unit has the code {mapping.province}"
             )
-        )
-    counts: Counter = Counter(reason for _, reason, _, _ in early)
-    for row_i in np.flatnonzero(bad).tolist():
-        raw = json.dumps(dict(zip(header_names, raw_df.iloc[row_i].tolist())), ensure_ascii=False)
-        seen = set()
-        for reason, fieldname, value, extra in problems.rows[row_i]:
-            vi, en = _reason_texts(reason, fieldname, value, extra)
-            seen.add(reason)
-            q_rows.append(
-                dict(
-                    row_number=int(line_numbers[row_i]),
-                    dossier_code=codes.iat[row_i][:100] or None,
-                    reason_code=reason,
-                    field=fieldname[:64],
-                    reason_vi=vi,
-                    reason_en=en,
-                    raw=raw,
-                )
+        received_day = day["NgayTiepNhan"].to_numpy().astype("datetime64[D]")
+        if unit_col == "MaDonVi":
+            unit_codes = col["MaDonVi"]
+            unit_problems = index.check_codes(unit_codes, received_day)
+            label = "MaDonVi"
+        else:
+            by_name, unit_problems, result.units_by_name = index.resolve_names(
+                col[C.UNIT_NAME], received_day, within=mapping.province if mapping else None
             )
-        counts.update(seen)
-    q_rows.sort(key=lambda r: r["row_number"])
-    result.reasons = dict(counts)
-    result.problems = [dict(r, file_name=name) for r in q_rows[:max_problems]]
+            unit_codes = pa.chunked_array([pa.array(by_name, pa.string())])
+            label = result.columns[C.UNIT_NAME]
+        unit_values = col[unit_col]
+        for idx, reason, detail in unit_problems:
+            for row_i in idx.tolist():
+                problems.add(row_i, reason, label, _cell(unit_values, row_i), detail=detail or "")
 
-    good = ~bad
-    g = df[good]
-    p = parsed[good]
-    rows = pd.DataFrame(
-        {
-            "code": g["MaHoSo"].str.slice(0, 100),
-            "procedure_code": g["MaTTHC"].str.slice(0, 64),
-            "procedure_name": g["TenTTHC"].str.slice(0, 500).replace("", None),  # the columns' lengths
-            "field_code": field_codes[good],
-            "field_name": g["TenLinhVuc"].str.slice(0, 300).replace("", None),
-            "unit_code": unit_codes[good],
+        # field names → field codes where the field list knows them
+        if "MaLinhVuc" not in cols and "TenLinhVuc" in cols:
+            known = {
+                fold(nm): code
+                for code, nm in conn.execute(sa.select(schema.field.c.code, schema.field.c.name)).all()
+                if nm
+            }
+            encoded = pc.dictionary_encode(col["TenLinhVuc"]).combine_chunks()
+            found = pa.array([known.get(fold(v)) if v else None for v in encoded.dictionary.to_pylist()], pa.string())
+            field_codes = pa.chunked_array([pc.take(found, encoded.indices)])
+        else:
+            field_codes = _null_if_empty(col["MaLinhVuc"])
+
+        # ---- within one file the last row of a MaHoSo wins; earlier ones are superseded
+        codes = col["MaHoSo"]
+        has_code = ~empty["MaHoSo"]
+        superseded = np.zeros(n, dtype=bool)
+        if pc.count_distinct(codes).as_py() < n:  # some code repeats (or is empty): find which rows lose
+            series = pd.Series(codes.to_numpy(zero_copy_only=False), dtype=object)
+            superseded = has_code & series.duplicated(keep="last").to_numpy()
+            if superseded.any():
+                last_line = pd.Series(line_numbers, index=series.to_numpy()).groupby(level=0).last()
+                for row_i in np.flatnonzero(superseded).tolist():
+                    problems.rows[row_i] = [("superseded", "MaHoSo", str(last_line[series.iat[row_i]]), {})]
+            del series
+        bad = np.zeros(n, dtype=bool)
+        bad[[i for i, p in problems.rows.items() if p]] = True
+        result.superseded = int(superseded.sum())
+        result.quarantined = int(bad.sum()) + len(early)
+
+        # ---- quarantine entries
+        q_rows = _quarantine_entries(early, problems, bad, raw_cols, header_names, line_numbers, codes)
+        counts: Counter = Counter(reason for _, reason, _, _ in early)
+        for row_i in np.flatnonzero(bad).tolist():
+            counts.update({reason for reason, *_ in problems.rows[row_i]})
+        result.reasons = dict(counts)
+        result.problems = [dict(r, file_name=name) for r in q_rows[:max_problems]]
+        del raw_cols  # the cells as read are needed for the quarantine only
+
+        # ---- the rows to load, as the warehouse stores them
+        good_np = np.flatnonzero(~bad)
+        good = pa.array(good_np) if bad.any() else None
+        g = {c: _take(v, good) for c, v in col.items()}
+        p = {c: _take(v, good) for c, v in parsed.items()}
+        k = {c: _take(v, good) for c, v in coded_vals.items()}
+        content = {
+            "code": pc.utf8_slice_codeunits(g["MaHoSo"], 0, 100),
+            "procedure_code": pc.utf8_slice_codeunits(g["MaTTHC"], 0, 64),
+            "procedure_name": _null_if_empty(pc.utf8_slice_codeunits(g["TenTTHC"], 0, 500)),  # the columns' lengths
+            "field_code": pc.utf8_slice_codeunits(_take(field_codes, good), 0, 64),
+            "field_name": _null_if_empty(pc.utf8_slice_codeunits(g["TenLinhVuc"], 0, 300)),
+            "unit_code": _take(unit_codes, good),
             "received_at": p["NgayTiepNhan"],
-            "received_date": p["NgayTiepNhan"].dt.normalize(),  # a DATE column takes midnight as the day
+            "received_date": pc.cast(p["NgayTiepNhan"], pa.date32(), safe=False),
             "due_at": p["NgayHenTra"],
-            "due_date": p["NgayHenTra"].dt.normalize(),  # a DATE column takes midnight as the day
+            "due_date": pc.cast(p["NgayHenTra"], pa.date32(), safe=False),
             "end_at": p["NgayKetThucXuLy"],
-            "end_date": p["NgayKetThucXuLy"].dt.normalize(),  # a DATE column takes midnight as the day
+            "end_date": pc.cast(p["NgayKetThucXuLy"], pa.date32(), safe=False),
             "returned_at": p["NgayTra"],
-            "status": p["status"],
+            "status": pc.cast(_take(status, good), pa.int16()),
         }
-    )
-    for col in (
-        "channel",
-        "online_level",
-        "paid_online",
-        "has_fee",
-        "digitised",
-        "apology",
-        "supplement_count",
-        "rating",
-    ):
-        rows[col] = p[col]
-    good_idx = np.flatnonzero(good)
-    rows["extra"] = (
-        [json.dumps({k: extra_vals[k][i] for k in extra_vals}, ensure_ascii=False) for i in good_idx]
-        if extras
-        else None
-    )
-    rows["row_hash"] = row_hashes(rows)
-    rows["source_file"] = name[:500]
-    rows["source_row"] = line_numbers[good]
-    rows["notes"] = [("; ".join(notes[i]) if i in notes else None) for i in good_idx.tolist()]
-    rows = rows.reset_index(drop=True)
+        for c in ("channel", "online_level", "paid_online", "has_fee", "digitised", "apology", "supplement_count"):
+            content[c] = pc.cast(k[c], pa.int32() if c == "supplement_count" else pa.int16())
+        content["rating"] = pc.cast(k["rating"], pa.int16())
+        content["extra"] = (
+            cells.json_objects([h for h, _ in extras], [_take(tidied[i], good) for _, i in extras])
+            if extras
+            else pa.chunked_array([pa.nulls(len(good_np), pa.string())])
+        )
+        rows = pa.table(content)
+        # a million-row file is held three times over by now (as read, tidied, typed): only the rows stay
+        del content, g, p, k, col, tidied, parsed, coded_vals, empty, status, field_codes, unit_codes
+        rows = rows.append_column("row_hash", cells.row_hashes(rows, con))
+    m = len(good_np)
+    rows = rows.append_column("source_file", _strings(m, name[:500]))
+    rows = rows.append_column("source_row", pa.array(line_numbers[good_np], pa.int32()))
+    if notes:
+        position = {int(i): k for k, i in enumerate(good_np.tolist())} if len(notes) * 8 > m else None
+        note_cells = np.full(m, None, dtype=object)
+        for i, texts in notes.items():
+            if not bad[i]:
+                note_cells[position[i] if position else int(np.searchsorted(good_np, i))] = "; ".join(texts)
+        rows = rows.append_column("notes", pa.array(note_cells.tolist(), pa.string()))
+    else:
+        rows = rows.append_column("notes", pa.nulls(m, pa.string()))
 
     import_id = None if dry_run else next_id(conn, schema.import_log)
     result.import_id = import_id
     if import_id is not None and q_rows:
         pipeline.write_quarantine(conn, import_id, name, q_rows)
-    rows["import_id"] = import_id
+    rows = rows.append_column("import_id", pa.repeat(pa.scalar(import_id, pa.int32()), m))
 
     # ---- upsert by code; rows with identical content stay as they are
     fresh = not dry_run and incremental.ready(conn)  # before the data version moves
+    # into an empty warehouse the first file is counted faster by the rebuild (every period it spans is new and
+    # would be counted from the events one by one), in this transaction all the same
+    first_file = fresh and rollups.data_range(conn) is None
     delta = None
-    if len(rows):
-        delta = _upsert(conn, rows, result, dry_run, fresh)
-    result.loaded = len(rows)
+    if m:
+        delta = _upsert(conn, rows, result, dry_run, fresh and not first_file)
+    result.loaded = m
     if result.rows != result.loaded + result.quarantined + result.skipped:
         raise ImportFailed(
             f"{result.rows} dòng đọc ≠ {result.loaded} nạp + {result.quarantined} cách ly + {result.skipped} bỏ qua / "
@@ -614,6 +547,8 @@ def import_file(
         bump_data_version(conn)
         if delta is not None:
             delta.apply()
+        elif first_file:
+            rollups.rebuild(conn)
     pipeline.write_log(
         conn,
         import_id,
@@ -635,82 +570,104 @@ def import_file(
     return result
 
 
-# two keys: 128 bits, so two versions of one dossier never share a hash by chance
-_HASH_KEYS = ("bdtc-row-hash-01", "bdtc-row-hash-02")
-
-
-def row_hashes(rows: pd.DataFrame) -> list[str]:
-    """A content hash per row (32 hex digits), to tell a re-imported dossier that did not change. pandas'
-    vectorised hash, because a sha1 of each row's text cost a third of an import's time (3 s of 10 at
-    200 000 rows). Warehouses from before this change hold 40-digit hashes: their dossiers count once as
-    updated when a file names them again (same values, rewritten)."""
-    a, b = (pd.util.hash_pandas_object(rows, index=False, hash_key=k).to_numpy().tolist() for k in _HASH_KEYS)
-    return [f"{x:016x}{y:016x}" for x, y in zip(a, b)]
+def _quarantine_entries(early, problems, bad, raw_cols, header_names, line_numbers, codes) -> list[dict[str, Any]]:
+    """One entry per (row, problem): rows quarantined unread (`early`) and rows with problems, with the row's
+    cells as read (JSON), sorted by file line."""
+    q_rows: list[dict[str, Any]] = []
+    for line, reason, value, raw in early:
+        vi, en = _reason_texts(reason, "", value, {})
+        q_rows.append(
+            dict(
+                row_number=line,
+                dossier_code=None,
+                reason_code=reason,
+                field=None,
+                reason_vi=vi,
+                reason_en=en,
+                raw=raw or "{}",
+            )
+        )
+    bad_idx = np.flatnonzero(bad)
+    if len(bad_idx):
+        taken = pa.table({f"c{j}": c.take(pa.array(bad_idx)) for j, c in enumerate(raw_cols)}).to_pylist()
+    for row_i, cells_of in zip(bad_idx.tolist(), taken if len(bad_idx) else []):
+        values = [unicodedata.normalize("NFC", cells_of[f"c{j}"] or "") for j in range(len(raw_cols))]
+        raw = json.dumps(dict(zip(header_names, values)), ensure_ascii=False)
+        for reason, fieldname, value, extra in problems.rows[row_i]:
+            vi, en = _reason_texts(reason, fieldname, value, extra)
+            q_rows.append(
+                dict(
+                    row_number=int(line_numbers[row_i]),
+                    dossier_code=(codes[row_i].as_py() or "")[:100] or None,
+                    reason_code=reason,
+                    field=fieldname[:64],
+                    reason_vi=vi,
+                    reason_en=en,
+                    raw=raw,
+                )
+            )
+    q_rows.sort(key=lambda r: r["row_number"])
+    return q_rows
 
 
 def _upsert(
-    conn: sa.Connection, rows: pd.DataFrame, result: ImportResult, dry_run: bool, fresh: bool = False
+    conn: sa.Connection, rows: pa.Table, result: ImportResult, dry_run: bool, fresh: bool = False
 ) -> incremental.Delta | None:
     """Write the new and changed rows. With `fresh` (every derived table current) and a small change, returns
-    the change (old and new versions) for the incremental refresh."""
-    stage = sa.Table(
-        f"import_stage_{datetime.now():%H%M%S%f}",
-        sa.MetaData(),
-        sa.Column("code", sa.String(100)),
-        sa.Column("row_hash", sa.String(64)),
-        prefixes=["TEMPORARY"],
-    )
-    stage.create(conn)
-    bulk_insert(conn, stage, rows[["code", "row_hash"]])
+    the change (old and new versions) for the incremental refresh. The rows are compared with the stored ones
+    by joins in the warehouse (no dictionary of every stored hash in Python, no correlated DELETE)."""
     d = schema.dossier
-    stored = dict(conn.execute(sa.select(d.c.code, d.c.row_hash).join(stage, stage.c.code == d.c.code)).all())
-    is_stored = rows["code"].isin(stored.keys())
-    same = is_stored & (rows["row_hash"] == rows["code"].map(stored))
-    changed = is_stored & ~same
-    result.new = int((~is_stored).sum())
-    result.updated = int(changed.sum())
-    result.unchanged = int(same.sum())
-    delta = None
-    if not dry_run:
-        if fresh and 0 < result.new + result.updated <= incremental.MAX_CHANGED:
+    stored = d.alias("stored")
+    cols = [c.name for c in d.columns]
+    with bulk_source(conn, rows, like=d) as src:
+        joined = src.outerjoin(stored, stored.c.code == src.c.code)
+        is_new, same = stored.c.code.is_(None), stored.c.row_hash == src.c.row_hash
+        n_new, n_same = conn.execute(
+            sa.select(sa.func.count().filter(is_new), sa.func.count().filter(same)).select_from(joined)
+        ).one()
+        result.new, result.unchanged = int(n_new), int(n_same)
+        result.updated = rows.num_rows - result.new - result.unchanged
+        if dry_run or not (result.new or result.updated):
+            return None
+        delta = None
+        if fresh and result.new + result.updated <= incremental.MAX_CHANGED:
             delta = incremental.Delta(conn)
-        replaced = sa.select(stage.c.code).where(stage.c.code == d.c.code, stage.c.row_hash != d.c.row_hash)
+            delta.take_new(
+                sa.select(*[src.c[c] for c in cols]).select_from(joined).where(sa.or_(is_new, ~same))
+            )  # before they are written
         if result.updated:
+            changed = sa.select(src.c.code).join(stored, stored.c.code == src.c.code).where(~same)
             if delta is not None:
-                delta.take_old(
-                    sa.select(stage.c.code).join(d, stage.c.code == d.c.code).where(stage.c.row_hash != d.c.row_hash)
-                )
-            conn.execute(d.delete().where(d.c.code.in_(replaced)))
-        bulk_insert(conn, d, rows[~same])
-        if delta is not None:
-            delta.take_new(rows[~same])
-        _add_catalogue(conn, rows[~same])
-    # dropped in the transaction: on an error the rollback removes it, and nothing here masks that error
-    stage.drop(conn)
+                delta.take_old(changed)
+            conn.execute(d.delete().where(d.c.code.in_(changed)))
+        absent = ~sa.exists().where(d.c.code == src.c.code)
+        conn.execute(d.insert().from_select(cols, sa.select(*[src.c[c] for c in cols]).where(absent)))
+        _add_catalogue(conn, rows)
     return delta
 
 
-def _add_catalogue(conn: sa.Connection, rows: pd.DataFrame) -> None:
-    """Add procedures and fields seen for the first time (names as recorded)."""
+def _add_catalogue(conn: sa.Connection, rows: pa.Table) -> None:
+    """Add procedures and fields seen for the first time (names as recorded, the file's last row of a code)."""
+    frame = rows.select(["field_code", "field_name", "procedure_code", "procedure_name"]).to_pandas()
     for table, code_col, name_col, extra in (
         (schema.field, "field_code", "field_name", {}),
         (schema.procedure, "procedure_code", "procedure_name", {"field_code": "field_code"}),
     ):
-        seen = rows[rows[code_col].notna()].drop_duplicates(code_col, keep="last")
+        seen = frame[frame[code_col].notna()].drop_duplicates(code_col, keep="last")
         if seen.empty:
             continue
         known = set(conn.execute(sa.select(table.c.code)).scalars())
         new = seen[~seen[code_col].isin(known)]
         if len(new):
-            frame = pd.DataFrame(
+            out = pd.DataFrame(
                 {
                     "code": new[code_col],
                     "name": new[name_col].str.slice(0, getattr(table.c.name.type, "length", None) or 500),
                 }
             )
             for target, src in extra.items():
-                frame[target] = new[src]
-            conn.execute(table.insert(), [{k: _none(v) for k, v in r.items()} for r in frame.to_dict("records")])
+                out[target] = new[src]
+            conn.execute(table.insert(), [{k: _none(v) for k, v in r.items()} for r in out.to_dict("records")])
 
 
 def _failed(path: Path, message: str, status: str) -> ImportResult:
@@ -743,10 +700,11 @@ def read_table(path: Path, known: tuple[str, ...]) -> tuple[pd.DataFrame, list[i
     keys = {fold(k) for k in known}
     table = readers.read(Path(path), lambda cells: sum(1 for c in cells if fold(c) in keys) * 3)
     width = len(table.header)
+    every = sorted([*zip(table.lines.tolist(), table.row_lists()), *table.odd_rows], key=lambda r: r[0])
     rows, lines = [], []
-    for line, cells in zip(table.lines, table.rows):
-        if not any(c.strip() for c in cells):
+    for line, row_cells in every:
+        if not any(c.strip() for c in row_cells):
             continue
-        rows.append([c.strip() for c in (cells + [""] * width)[:width]])
+        rows.append([c.strip() for c in (row_cells + [""] * width)[:width]])
         lines.append(line)
     return pd.DataFrame(rows, columns=table.header, dtype=str), lines

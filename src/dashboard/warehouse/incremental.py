@@ -19,7 +19,6 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-import pandas as pd
 import sqlalchemy as sa
 
 from dashboard import config
@@ -69,10 +68,11 @@ class Delta:
         select = sa.select(*[d.c[c] for c in COLUMNS], sa.literal(-1, sa.SmallInteger)).where(d.c.code.in_(codes))
         self.conn.execute(v.insert().from_select([*COLUMNS, "weight"], select))
 
-    def take_new(self, rows: pd.DataFrame) -> None:
-        frame = rows[list(COLUMNS)].copy()
-        frame["weight"] = 1
-        bulk_insert(self.conn, self.table, frame)
+    def take_new(self, rows: sa.Select) -> None:
+        """The versions written: `rows` selects them with (at least) the dossier's columns."""
+        sub = rows.subquery("written")
+        select = sa.select(*[sub.c[c] for c in COLUMNS], sa.literal(1, sa.SmallInteger))
+        self.conn.execute(self.table.insert().from_select([*COLUMNS, "weight"], select))
 
     def apply(self) -> None:
         """Bring every derived table to the current data version (the caller bumped it)."""

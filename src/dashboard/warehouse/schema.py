@@ -48,11 +48,13 @@ procedure = sa.Table(
 )
 
 #: One row per dossier, keyed by MaHoSo (SPEC §2). Dates used by the KPIs are kept as calendar dates
-#: next to the recorded timestamps.
+#: next to the recorded timestamps. The key and the indexes exist on PostgreSQL only: DuckDB holds them as
+#: in-memory ART trees that slowed a bulk import 5× and that its scans never use (migration 0006); the
+#: importer keeps each code once.
 dossier = sa.Table(
     "dossier",
     metadata,
-    sa.Column("code", sa.String(100), primary_key=True),
+    sa.Column("code", sa.String(100), nullable=False),
     sa.Column("procedure_code", sa.String(64), nullable=False),
     sa.Column("procedure_name", sa.String(500)),
     sa.Column("field_code", sa.String(64)),
@@ -80,10 +82,11 @@ dossier = sa.Table(
     sa.Column("source_row", sa.Integer),
     sa.Column("import_id", sa.Integer),
     sa.Column("notes", sa.Text),  # what the importer changed in the row (a text cut to its first 4 000 characters)
+    sa.PrimaryKeyConstraint("code", name="dossier_pkey").ddl_if(dialect="postgresql"),
 )
-sa.Index("ix_dossier_unit_received", dossier.c.unit_code, dossier.c.received_date)
-sa.Index("ix_dossier_end", dossier.c.end_date)
-sa.Index("ix_dossier_received", dossier.c.received_date)
+sa.Index("ix_dossier_unit_received", dossier.c.unit_code, dossier.c.received_date).ddl_if(dialect="postgresql")
+sa.Index("ix_dossier_end", dossier.c.end_date).ddl_if(dialect="postgresql")
+sa.Index("ix_dossier_received", dossier.c.received_date).ddl_if(dialect="postgresql")
 
 #: Published figures (SPEC §5): PAR Index, SIPAS, PAPI, official 766 scores, with their source.
 published_index = sa.Table(

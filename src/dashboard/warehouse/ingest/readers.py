@@ -1,8 +1,15 @@
 """Readers: a file as it comes from a one-stop system (CSV in any common encoding and separator, any sheet of
-an XLSX, a JSON array or JSON Lines, any of them gzipped) → its header and data rows, each with the line (or
-sheet row) it came from. The header is found, not assumed: the first row that names known columns; rows above
-it are a title block and are counted. Only structural problems refuse a file (ImportRefused, one line naming
-the file and the cause); a bad value is the pipeline's business and quarantines its row."""
+an XLSX, a JSON array or JSON Lines, any of them gzipped) → its header and data columns, with the line (or
+sheet row) each row came from. The header is found, not assumed: the first row that names known columns; rows
+above it are a title block and are counted. Only structural problems refuse a file (ImportRefused, one line
+naming the file and the cause); a bad value is the pipeline's business and quarantines its row.
+
+The data come out as columns (Arrow string arrays, '' for an empty cell), because a row-at-a-time Python
+reader made a 1 000 000-row export cost 20 s before any rule was applied. A CSV is parsed by Arrow's reader
+(C++, both cores) whenever its structure can be checked beside it — each record's first line found from the
+bytes, ragged rows named by line; anything it cannot vouch for (a stray quote, a lone carriage return, a row
+whose width differs with nothing but empty cells) is read by Python's csv module instead, which gives the
+same table (tests/warehouse/test_readers.py holds the two equal)."""
 
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import unicodedata
 import zlib
 from bisect import bisect_right
@@ -18,6 +26,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 #: how many rows from the top may hold a title block before the header
 HEADER_SEARCH_ROWS = 50
@@ -40,12 +53,14 @@ class ImportRefused(Exception):
 
 @dataclass
 class Table:
-    """One table read from a file: header cells as written, data rows (cells as text, '' for empty) and the
-    line or sheet row of each, plus what the reader decided on the way."""
+    """One table read from a file: header cells as written, and the data rows as columns (one Arrow string
+    array per header cell, '' for empty) with the line or sheet row each row starts on; rows whose number of
+    cells is not the header's come apart (`odd_rows`), as do empty lines (`blank_lines`) and records that
+    are not rows at all (`bad_records`). Plus what the reader decided on the way."""
 
     header: list[str]
-    rows: list[list[str]]
-    lines: list[int]
+    columns: list[pa.ChunkedArray]
+    lines: np.ndarray  # int64, one per data row
     format: str  # csv, xlsx, json, jsonl
     header_line: int | None = None  # None for JSON (keys name the columns)
     title_rows: int = 0  # non-empty rows above the header
@@ -54,8 +69,25 @@ class Table:
     sheet: str | None = None
     compressed: bool = False
     other_sheets: list[tuple[str, int]] = field(default_factory=list)  # (name, non-empty rows) not read
+    odd_rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (line, cells) of another width
+    blank_lines: int = 0  # empty lines below the header, passed over
     bad_records: list[tuple[int, str]] = field(default_factory=list)  # (line, reason code) of unreadable records
     sha256: str | None = None  # of the file as stored (compressed or not), for the import log
+    fast: bool = False  # read by Arrow's CSV reader (for the tests and the import's details)
+
+    @property
+    def n(self) -> int:
+        return len(self.lines)
+
+    @property
+    def records(self) -> int:
+        """Every record below the header: data rows, odd rows, empty lines and unreadable records."""
+        return self.n + len(self.odd_rows) + self.blank_lines + len(self.bad_records)
+
+    def row_lists(self) -> list[list[str]]:
+        """The data rows as lists of cells (small tables only: the official 766 scores)."""
+        cols = [c.to_pylist() for c in self.columns]
+        return [list(r) for r in zip(*cols)] if cols else [[] for _ in range(self.n)]
 
 
 #: (header cells) → how many known columns they name; the pipeline's column matcher
@@ -69,7 +101,9 @@ def read(
     sheet: str | None = None,
     header_row: int | None = None,
     encoding: str | None = None,
+    fast: bool = True,
 ) -> Table:
+    """The file's table. fast=False reads a CSV with Python's csv module only (the tests' reference)."""
     path = Path(path)
     name = path.name
     if not path.exists():
@@ -87,7 +121,7 @@ def read(
             raw = gzip.decompress(raw)
         except (OSError, EOFError, zlib.error) as exc:
             raise ImportRefused(f"{name}: tệp gzip bị hỏng / damaged gzip file ({exc})") from exc
-    if not raw.strip():
+    if not raw or raw.isspace():  # (bytes.strip() would copy a large file to find out)
         raise ImportRefused(f"{name}: tệp rỗng / the file is empty")
     if raw[:4] == b"PK\x03\x04":
         table = _read_xlsx(raw, name, score, sheet, header_row)
@@ -96,14 +130,16 @@ def read(
             f"{name}: tệp Excel cũ (.xls), hãy lưu lại thành .xlsx / old Excel format (.xls): save it as .xlsx"
         )
     else:
-        text, enc = decode(raw, name, encoding)
-        start = text.lstrip()[:1]
-        if start == "[":
-            table = _read_json_array(text, name)
-        elif start == "{":
-            table = _read_json_lines(text, name)
+        data, enc, normalised = utf8_bytes(raw, name, encoding)
+        del raw
+        first = re.match(rb"\s*", data)
+        start = data[first.end() : first.end() + 1] if first else b""
+        if start in (b"[", b"{"):
+            text = data.decode("utf-8")
+            text = text if normalised else unicodedata.normalize("NFC", text)
+            table = _read_json_array(text, name) if start == b"[" else _read_json_lines(text, name)
         else:
-            table = _read_csv(text, name, score, header_row)
+            table = _read_csv(data, name, score, header_row, normalised, fast)
         table.encoding = enc
     table.compressed = compressed
     table.sha256 = digest
@@ -113,6 +149,35 @@ def read(
 
 
 # ---- text ----------------------------------------------------------------------------------------
+
+
+def _valid_utf8(data: bytes) -> bool:
+    """Whether `data` is UTF-8, checked by Arrow in C++ (decoding a 150 MB export in Python to find out cost
+    0,3 s and 300 MB)."""
+    if len(data) >= 2**31:  # beyond a string array's 32-bit offsets: let Python decide for a file this large
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+    offsets = pa.array([0, len(data)], pa.int32()).buffers()[1]
+    arr = pa.Array.from_buffers(pa.binary(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        arr.cast(pa.string(), safe=True).validate(full=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return False
+    return True
+
+
+def utf8_bytes(raw: bytes, name: str, encoding: str | None = None) -> tuple[bytes, str, bool]:
+    """(the text as UTF-8 bytes, the encoding it was read in, whether the text was NFC-normalised). A plain
+    UTF-8 file (the common case) comes back as it is, without a BOM; any other goes through decode()."""
+    if encoding is None and b"\x00" not in raw:
+        plain = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+        if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and _valid_utf8(plain):
+            return plain, ("utf-8-sig" if plain is not raw else "utf-8"), False
+    text, enc = decode(raw, name, encoding)
+    return text.encode("utf-8"), enc, True
 
 
 def decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
@@ -176,6 +241,13 @@ def _no_header(name: str, header_row: int | None) -> ImportRefused:
     )
 
 
+def string_columns(rows: list[list[str]], width: int) -> list[pa.ChunkedArray]:
+    """Rows of exactly `width` cells → one Arrow string array per column."""
+    if not rows:
+        return [pa.chunked_array([pa.array([], pa.string())]) for _ in range(width)]
+    return [pa.chunked_array([pa.array(list(col), pa.string())]) for col in zip(*rows)]
+
+
 # ---- CSV -------------------------------------------------------------------------------------------
 
 
@@ -200,8 +272,19 @@ class CsvRecordError(csv.Error):
         self.line, self.reason = line, reason
 
 
-def _read_csv(text: str, name: str, score: HeaderScore, header_row: int | None) -> Table:
-    head_text = "\n".join(text.splitlines()[: HEADER_SEARCH_ROWS + 5])
+def _head(data: bytes, lines: int) -> str:
+    """The first `lines` lines of UTF-8 `data` as text (NFC), cut at a line end."""
+    end = -1
+    for _ in range(lines):
+        end = data.find(b"\n", end + 1)
+        if end < 0:
+            end = len(data)
+            break
+    return unicodedata.normalize("NFC", data[:end].decode("utf-8", errors="replace"))
+
+
+def _read_csv(data: bytes, name: str, score: HeaderScore, header_row: int | None, normalised: bool, fast: bool):
+    head_text = _head(data, HEADER_SEARCH_ROWS + 5)
     best: tuple[int, int, str, int] | None = None  # (score, fields, sep, header line)
     for sep in SEPARATORS:
         try:
@@ -217,19 +300,39 @@ def _read_csv(text: str, name: str, score: HeaderScore, header_row: int | None) 
     if best is None:
         raise _no_header(name, header_row)
     sep, header_at = best[2], best[3]
+    if fast:
+        table = _csv_arrow(data, sep, header_at, head_text)
+        if table is not None:
+            return table
+    text = data.decode("utf-8")
+    return _csv_python(text if normalised else unicodedata.normalize("NFC", text), name, sep, header_at)
+
+
+def _csv_python(text: str, name: str, sep: str, header_at: int) -> Table:
+    """The reference reader: Python's csv module, a record at a time."""
     header: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []
-    title = 0
+    odd: list[tuple[int, list[str]]] = []
+    title = blank = 0
     header_line = 0
-    records = _csv_records(text, sep)
+    width = 0
     try:
-        for line, cells in records:
+        for line, cells in _csv_records(text, sep):
             if header is None:
                 if line == header_at:
                     header, header_line = [c.strip() for c in cells], line
+                    width = len(header)
                 elif any(c.strip() for c in cells):
                     title += 1
+                continue
+            if not cells:
+                blank += 1
+                continue
+            if len(cells) > width and not any(c.strip() for c in cells[width:]):
+                cells = cells[:width]
+            if len(cells) != width:
+                odd.append((line, cells))
                 continue
             rows.append(cells)
             lines.append(line)
@@ -239,7 +342,133 @@ def _read_csv(text: str, name: str, score: HeaderScore, header_row: int | None) 
             f"structure error in the record starting at line {exc.line} (unterminated quote?): {exc.reason}"
         ) from exc
     assert header is not None
-    return Table(header, rows, lines, "csv", header_line=header_line, title_rows=title, separator=sep)
+    return Table(
+        header,
+        string_columns(rows, width),
+        np.asarray(lines, dtype=np.int64),
+        "csv",
+        header_line=header_line,
+        title_rows=title,
+        separator=sep,
+        odd_rows=odd,
+        blank_lines=blank,
+    )
+
+
+def _csv_arrow(data: bytes, sep: str, header_at: int, head_text: str) -> Table | None:
+    """The CSV read by Arrow, or None when its structure is one this cannot vouch for (the caller then reads
+    it with Python's csv module). Each record's first line comes from the bytes: a line end inside quotes
+    (an odd number of quote characters before it) does not end a record."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    nl = np.flatnonzero(buf == 10)
+    if b"\r" in data:  # a lone carriage return ends a line for csv, not here
+        cr = np.flatnonzero(buf == 13)
+        if (cr == len(buf) - 1).any() or (buf[np.minimum(cr + 1, len(buf) - 1)] != 10).any():
+            return None
+    if b'"' in data:
+        q = np.flatnonzero(buf == 34)
+        edge = np.array([ord(sep), 10, 13, 34], dtype=np.uint8)
+        before = np.isin(buf[np.maximum(q - 1, 0)], edge) | (q == 0)
+        after = np.isin(buf[np.minimum(q + 1, len(buf) - 1)], edge) | (q == len(buf) - 1)
+        if len(q) % 2 or not (before | after).all():  # a quote left open, or one inside a field: csv's call
+            return None
+        ends = nl[np.searchsorted(q, nl) % 2 == 0]
+        del q
+    else:
+        ends = nl
+    del buf
+    starts = np.concatenate(([0], ends + 1))
+    stops = np.concatenate((ends, [len(data)]))
+    if starts[-1] >= len(data):  # the file ends with a line end: no record after it
+        starts, stops = starts[:-1], stops[:-1]
+    first_line = np.searchsorted(nl, starts) + 1
+    found = np.flatnonzero(first_line == header_at)
+    if len(found) != 1:
+        return None
+    h = int(found[0])
+    header_text = data[starts[h] : stops[h]].decode("utf-8")
+    header = next(csv.reader([unicodedata.normalize("NFC", header_text.rstrip("\r"))], delimiter=sep), [])
+    header = [c.strip() for c in header]
+    width = len(header)
+    title = 0
+    for line, cells in _csv_records(head_text, sep, strict=False):
+        if line >= header_at:
+            break
+        title += any(c.strip() for c in cells)
+    body_starts, body_stops, body_lines = starts[h + 1 :], stops[h + 1 :], first_line[h + 1 :]
+    length = body_stops - body_starts
+    cr = np.zeros(len(length), dtype=bool)
+    if len(length):
+        nonzero = length > 0
+        cr[nonzero] = np.frombuffer(data, dtype=np.uint8)[body_stops[nonzero] - 1] == 13
+    empty = (length == 0) | ((length == 1) & cr)
+    lines = body_lines[~empty]
+    if width < 2:  # one column: every line is a row, blank or not; csv's reading is the simpler one
+        return None
+    if not len(lines):  # a header and nothing (or only empty lines) under it
+        return Table(header, string_columns([], width), lines, "csv", header_line=header_at, title_rows=title,
+                     separator=sep, blank_lines=int(empty.sum()), fast=True)  # fmt: skip
+    body = pa.py_buffer(data)[int(body_starts[0]) :]
+    names = [f"c{i}" for i in range(width)]
+    invalid: list[tuple[int | None, str]] = []
+
+    def skip_and_note(row) -> str:
+        invalid.append((row.number, row.text))
+        return "skip"
+
+    def parse(threads: bool) -> pa.Table:
+        invalid.clear()
+        return pa_csv.read_csv(
+            pa.BufferReader(body),
+            read_options=pa_csv.ReadOptions(column_names=names, use_threads=threads, block_size=8 << 20),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=sep,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=len(ends) < len(nl),
+                ignore_empty_lines=True,
+                invalid_row_handler=skip_and_note,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+
+    try:
+        parsed = parse(True)
+        if invalid:  # the records' numbers are known only when one thread reads them in order
+            parsed = parse(False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
+        return None
+    if parsed.num_rows + len(invalid) != len(lines):
+        return None
+    odd: list[tuple[int, list[str]]] = []
+    if invalid:
+        keep = np.ones(len(lines), dtype=bool)
+        for number, text in invalid:
+            if number is None or not 1 <= number <= len(lines):
+                return None
+            cells = next(csv.reader([unicodedata.normalize("NFC", text)], delimiter=sep), [])
+            if len(cells) > width and not any(c.strip() for c in cells[width:]):
+                return None  # a row with empty cells beyond the header is kept, in its place: csv's job
+            keep[number - 1] = False
+            odd.append((int(lines[number - 1]), cells))
+        lines = lines[keep]
+    return Table(
+        header,
+        [parsed.column(i) for i in range(width)],
+        lines.astype(np.int64),
+        "csv",
+        header_line=header_at,
+        title_rows=title,
+        separator=sep,
+        odd_rows=odd,
+        blank_lines=int(empty.sum()),
+        fast=True,
+    )
 
 
 # ---- XLSX --------------------------------------------------------------------------------------------
@@ -259,6 +488,19 @@ def cell_text(v) -> str:
     if isinstance(v, float):
         return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
     return str(v)
+
+
+def _text_column(values: list) -> list[str] | pa.Array:
+    """A sheet column's cells as text: a column of strings as it is (one type check in C, not one call per
+    cell), a column of whole numbers (the row numbers "STT") through numpy, any other a cell at a time."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return values
+    if kinds <= {float, int} and values:
+        nums = np.asarray(values, dtype=np.float64)
+        if np.isfinite(nums).all() and (nums == np.round(nums)).all() and np.abs(nums).max() < 1e15:
+            return pa.array(nums.astype(np.int64)).cast(pa.string())
+    return [v if type(v) is str else cell_text(v) for v in values]
 
 
 def _read_xlsx(raw: bytes, name: str, score: HeaderScore, sheet: str | None, header_row: int | None) -> Table:
@@ -284,32 +526,57 @@ def _read_xlsx(raw: bytes, name: str, score: HeaderScore, sheet: str | None, hea
         try:
             # skip_empty_area=False: rows and columns from A1, so line numbers are the sheet's own
             cells = wb.get_sheet_by_name(ws_name).to_python(skip_empty_area=False)
-            rows = [(i, [cell_text(v) for v in r]) for i, r in enumerate(cells, start=1)]
         except Exception as exc:
             raise ImportRefused(
                 f"{name}: trang tính '{ws_name}' bị hỏng / sheet '{ws_name}' is damaged ({exc})"
             ) from exc
-        i = _find_header(rows, score, header_row)
+        top = [(i, [cell_text(v) for v in r]) for i, r in enumerate(cells[: HEADER_SEARCH_ROWS + 5], start=1)]
+        i = _find_header(top, score, header_row)
+        if i < 0 and header_row is not None and header_row > len(top):
+            top = [(k, [cell_text(v) for v in r]) for k, r in enumerate(cells, start=1)]
+            i = _find_header(top, score, header_row)
         if i < 0:
             if sheet is not None:
                 raise _no_header(f"{name} [{ws_name}]", header_row)
-            others.append((ws_name, sum(1 for _, c in rows if any(x.strip() for x in c))))
+            others.append((ws_name, sum(1 for r in cells if any(cell_text(v).strip() for v in r))))
             continue
-        header = [c.strip() for c in rows[i][1]]
+        header = [c.strip() for c in top[i][1]]
         while header and header[-1] == "":
             header.pop()
-        body = rows[i + 1 :]
-        while body and not any(x.strip() for x in body[-1][1]):
+        width = len(header)
+        body = cells[i + 1 :]
+        while body and all(v is None or cell_text(v).strip() == "" for v in body[-1]):
             body.pop()
-        title = sum(1 for _, c in rows[:i] if any(x.strip() for x in c))
+        title = sum(1 for _, c in top[:i] if any(x.strip() for x in c))
+        lines = np.arange(i + 2, i + 2 + len(body), dtype=np.int64)
+        full = max((len(r) for r in body), default=width)
+        if all(len(r) == full for r in body):  # calamine's grid is rectangular: transpose in C
+            cols = [_text_column(list(c)) for c in zip(*body)] if body else [[] for _ in range(full)]
+        else:
+            cols = [_text_column([r[j] if j < len(r) else None for r in body]) for j in range(full)]
+        cols += [[""] * len(body) for _ in range(width - len(cols))]
+        # a sheet row ends at its last filled cell: shorter rows are padded; a row with cells beyond the
+        # header is of another width (quarantined as ragged)
+        arrays = [pa.chunked_array([col if isinstance(col, pa.Array) else pa.array(col, pa.string())]) for col in cols]
+        beyond = np.zeros(len(body), dtype=bool)
+        for col in arrays[width:]:
+            beyond |= ~np.asarray(pc.equal(pc.utf8_trim_whitespace(col), "").to_numpy(zero_copy_only=False), bool)
+        odd: list[tuple[int, list[str]]] = []
+        if beyond.any():
+            for k in np.flatnonzero(beyond).tolist():
+                odd.append((int(lines[k]), [arrays[j][k].as_py() for j in range(len(arrays))]))
+            keep = pa.array(~beyond)
+            arrays = [col.filter(keep) for col in arrays[:width]]
+            lines = lines[~beyond]
         chosen = Table(
             header,
-            [c for _, c in body],
-            [ln for ln, _ in body],
+            arrays[:width],
+            lines,
             "xlsx",
-            header_line=rows[i][0],
+            header_line=i + 1,
             title_rows=title,
             sheet=ws_name,
+            odd_rows=odd,
         )
     if chosen is None:
         raise _no_header(name, header_row)
@@ -347,15 +614,15 @@ def _records_table(records: list[tuple[int, object]], fmt: str) -> Table:
             for k in obj:
                 header.setdefault(str(k), None)
     cols = list(header)
-    rows, lines, bad = [], [], []
+    objs, lines, bad = [], [], []
     for line, obj in records:
         if not isinstance(obj, dict):
             bad.append((line, "not_an_object"))
             continue
-        o = {str(k): v for k, v in obj.items()}
-        rows.append([json_cell(o.get(c)) for c in cols])
+        objs.append({str(k): v for k, v in obj.items()})
         lines.append(line)
-    return Table(cols, rows, lines, fmt, bad_records=bad)
+    columns = [pa.chunked_array([pa.array([json_cell(o.get(c)) for o in objs], pa.string())]) for c in cols]
+    return Table(cols, columns, np.asarray(lines, dtype=np.int64), fmt, bad_records=bad)
 
 
 def _read_json_array(text: str, name: str) -> Table:

@@ -9,6 +9,8 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from dashboard.warehouse import schema
@@ -61,27 +63,21 @@ class UnitIndex:
 
     # ---- codes ----
 
-    def check_codes(self, codes: pd.Series, received: pd.Series) -> tuple[pd.Series, list[str | None]]:
-        """Per row: a reason code (None = valid) and detail text; `received` holds dates (NaT for unknown)."""
-        reasons: list[str | None] = [None] * len(codes)
-        details: list[str | None] = [None] * len(codes)
-        pairs = pd.DataFrame({"c": codes.values, "d": received.values})
-        for (code, day), idx in pairs.groupby(["c", "d"], dropna=False, sort=False).indices.items():
+    def check_codes(self, codes: np.ndarray, received: np.ndarray) -> list[tuple[np.ndarray, str, str | None]]:
+        """The rows whose unit code is unknown or not valid on their received date, as (row indices, reason,
+        detail) per distinct (code, day); `received` holds days (NaT for unknown: its date is quarantined)."""
+        problems: list[tuple[np.ndarray, str, str | None]] = []
+        for (code, day), idx in _groups(codes, received):
             if code == "":
                 continue
             vs = self.by_code.get(code)
             if not vs:
-                reason, detail = "unknown_unit", None
+                problems.append((idx, "unknown_unit", None))
             elif pd.isna(day):
                 continue  # the date itself is quarantined
-            else:
-                d = _as_date(day)
-                if any(v.valid_on(d) for v in vs):
-                    continue
-                reason, detail = "unit_not_valid", "; ".join(v.label() for v in vs)
-            for i in idx:
-                reasons[i], details[i] = reason, detail
-        return pd.Series(reasons, index=codes.index, dtype=object), details
+            elif not any(v.valid_on(_as_date(day)) for v in vs):
+                problems.append((idx, "unit_not_valid", "; ".join(v.label() for v in vs)))
+        return problems
 
     def under(self, code: str, root: str, d: date) -> bool:
         """Whether unit `code` is `root` or sits under it on day d (parents as valid that day)."""
@@ -108,32 +104,26 @@ class UnitIndex:
         return keep(self.exact.get(exact_key(name), [])), keep(self.folded.get(folded_key(name), []))
 
     def resolve_names(
-        self, names: pd.Series, received: pd.Series, within: str | None = None
-    ) -> tuple[pd.Series, pd.Series, list[str | None], dict[str, int]]:
-        """Per row: the code (or ''), a reason (None = resolved), a detail text; and name → rows resolved by
-        name, for the import's report. `within` (a province's code: the province whose system wrote the file)
-        settles a name that several provinces' units carry, such as "Sở Tư pháp" before a merger."""
-        n = len(names)
-        codes = np.full(n, "", dtype=object)
-        reasons: list[str | None] = [None] * n
-        details: list[str | None] = [None] * n
-        resolved: dict[str, int] = {}
+        self, names: np.ndarray, received: np.ndarray, within: str | None = None
+    ) -> tuple[np.ndarray, list[tuple[np.ndarray, str, str | None]], dict[str, str]]:
+        """Per row the code ('' when unresolved); the rows not resolved as (row indices, reason, detail); and
+        name → code of the names resolved, for the import's report. `within` (a province's code: the province
+        whose system wrote the file) settles a name that several provinces' units carry, such as "Sở Tư pháp"
+        before a merger."""
+        codes = np.full(len(names), "", dtype=object)
+        problems: list[tuple[np.ndarray, str, str | None]] = []
+        resolved: dict[str, str] = {}
         cache: dict[str, tuple[list[Version], list[Version]]] = {}
-        pairs = pd.DataFrame({"n": names.values, "d": received.values})
-        for (name, day), idx in pairs.groupby(["n", "d"], dropna=False, sort=False).indices.items():
+        for (name, day), idx in _groups(names, received):
             if name == "":
                 continue
             code, reason, detail = self._one(name, day, cache, within)
-            for i in idx:
-                codes[i], reasons[i], details[i] = code, reason, detail
             if code:
-                resolved[name] = resolved.get(name, 0) + len(idx)
-        return (
-            pd.Series(codes, index=names.index, dtype=object),
-            pd.Series(reasons, index=names.index, dtype=object),
-            details,
-            resolved,
-        )
+                codes[idx] = code
+                resolved[name] = code
+            elif reason:
+                problems.append((idx, reason, detail))
+        return codes, problems, resolved
 
     def _one(self, name: str, day, cache, within: str | None = None) -> tuple[str, str | None, str | None]:
         alias = self.aliases.get(alias_key(name))
@@ -160,6 +150,25 @@ class UnitIndex:
         if exact or folded:
             return "", "unit_not_valid", "; ".join(v.label() for v in {v.code: v for v in exact + folded}.values())
         return "", "unknown_unit_name", None
+
+
+def _groups(values, days: np.ndarray):
+    """((value, day), row indices) for each distinct pair: a file names a few hundred units on a few hundred
+    days, so the rules run per pair, not per row (and no Python string is made per row)."""
+    encoded = pc.dictionary_encode(pa.chunked_array([values]) if not isinstance(values, pa.ChunkedArray) else values)
+    encoded = encoded.combine_chunks()
+    names = encoded.dictionary.to_pylist()
+    value_idx = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    days = days.astype("datetime64[D]")
+    known = ~np.isnat(days)
+    day_num = days.astype(np.int64)
+    lowest = day_num[known].min() if known.any() else 0
+    keys = value_idx * (1 << 32) + np.where(known, day_num - lowest + 1, 0)  # a few thousand days, and 0 for none
+    uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(uniq) + 1))
+    for k, i in enumerate(first.tolist()):
+        yield (names[value_idx[i]], days[i]), order[bounds[k] : bounds[k + 1]]
 
 
 def _as_date(v) -> date:
