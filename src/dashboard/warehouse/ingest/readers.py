@@ -24,7 +24,6 @@ import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 
 import numpy as np
@@ -474,42 +473,33 @@ def _csv_arrow(data: bytes, sep: str, header_at: int, head_text: str) -> Table |
 # ---- XLSX --------------------------------------------------------------------------------------------
 
 
-def cell_text(v) -> str:
-    if type(v) is str:  # most cells: no isinstance chain (0,5 s of a 50 000-row sheet)
-        return v
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "1" if v else "0"
-    if isinstance(v, datetime):
-        return v.isoformat(sep=" ")
-    if isinstance(v, (date, time)):
-        return v.isoformat()
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
-    return str(v)
+def _sheet(reader, ws_name: str) -> list[pa.ChunkedArray]:
+    """Every cell of a sheet as text ('' for an empty one): a column per sheet column from A, a row per sheet
+    row from 1, so a row's place is its line in the sheet."""
+    sh = reader.load_sheet(ws_name, header_row=None, skip_rows=0, dtypes="string")
+    table = sh.to_arrow()
+    if table.num_columns == 0:
+        return []
+    first = min(c.absolute_index for c in sh.available_columns())  # columns start at the first one used
+    empty = pa.chunked_array([pa.repeat(pa.scalar("", pa.string()), table.num_rows)])
+    return [empty] * first + [pc.fill_null(table.column(j), "") for j in range(table.num_columns)]
 
 
-def _text_column(values: list) -> list[str] | pa.Array:
-    """A sheet column's cells as text: a column of strings as it is (one type check in C, not one call per
-    cell), a column of whole numbers (the row numbers "STT") through numpy, any other a cell at a time."""
-    kinds = set(map(type, values))
-    if kinds <= {str}:
-        return values
-    if kinds <= {float, int} and values:
-        nums = np.asarray(values, dtype=np.float64)
-        if np.isfinite(nums).all() and (nums == np.round(nums)).all() and np.abs(nums).max() < 1e15:
-            return pa.array(nums.astype(np.int64)).cast(pa.string())
-    return [v if type(v) is str else cell_text(v) for v in values]
+def _blank_rows(cols: list[pa.ChunkedArray], n: int) -> np.ndarray:
+    blank = np.ones(n, dtype=bool)
+    for col in cols:
+        blank &= np.asarray(pc.equal(pc.utf8_trim_whitespace(col), "").to_numpy(zero_copy_only=False), bool)
+    return blank
 
 
 def _read_xlsx(raw: bytes, name: str, score: HeaderScore, sheet: str | None, header_row: int | None) -> Table:
-    # python-calamine (Rust) reads a sheet 15× faster than openpyxl (0,5 s against 7,5 s for 50 000 rows here)
-    from python_calamine import CalamineWorkbook
+    # fastexcel (calamine, the Rust reader, with the cells written straight into Arrow columns): a sheet of 200 000
+    # rows in 1,4 s, where calamine's Python objects took 2,4 s and openpyxl about 30 s
+    import fastexcel
 
     try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(raw))
-        names = list(wb.sheet_names)
+        reader = fastexcel.read_excel(raw)
+        names = list(reader.sheet_names)
     except Exception as exc:  # a broken archive or workbook, whatever the library calls it
         raise ImportRefused(f"{name}: không đọc được tệp XLSX / cannot read the XLSX file ({exc})") from exc
     if sheet is not None and sheet not in names:
@@ -521,56 +511,47 @@ def _read_xlsx(raw: bytes, name: str, score: HeaderScore, sheet: str | None, hea
     others: list[tuple[str, int]] = []
     for ws_name in names:
         if chosen is not None or (sheet is not None and ws_name != sheet):
-            others.append((ws_name, _non_empty_rows(wb, ws_name)))
+            others.append((ws_name, _non_empty_rows(reader, ws_name)))
             continue
         try:
-            # skip_empty_area=False: rows and columns from A1, so line numbers are the sheet's own
-            cells = wb.get_sheet_by_name(ws_name).to_python(skip_empty_area=False)
+            cols = _sheet(reader, ws_name)
         except Exception as exc:
             raise ImportRefused(
                 f"{name}: trang tính '{ws_name}' bị hỏng / sheet '{ws_name}' is damaged ({exc})"
             ) from exc
-        top = [(i, [cell_text(v) for v in r]) for i, r in enumerate(cells[: HEADER_SEARCH_ROWS + 5], start=1)]
+        n = len(cols[0]) if cols else 0
+        head = HEADER_SEARCH_ROWS + 5 if header_row is None else max(header_row, 1)
+        top_rows = pa.table({f"c{j}": c.slice(0, head) for j, c in enumerate(cols)}).to_pylist() if cols else []
+        top = [(k, list(r.values())) for k, r in enumerate(top_rows, start=1)]
         i = _find_header(top, score, header_row)
-        if i < 0 and header_row is not None and header_row > len(top):
-            top = [(k, [cell_text(v) for v in r]) for k, r in enumerate(cells, start=1)]
-            i = _find_header(top, score, header_row)
         if i < 0:
             if sheet is not None:
                 raise _no_header(f"{name} [{ws_name}]", header_row)
-            others.append((ws_name, sum(1 for r in cells if any(cell_text(v).strip() for v in r))))
+            others.append((ws_name, int((~_blank_rows(cols, n)).sum())))
             continue
         header = [c.strip() for c in top[i][1]]
         while header and header[-1] == "":
             header.pop()
         width = len(header)
-        body = cells[i + 1 :]
-        while body and all(v is None or cell_text(v).strip() == "" for v in body[-1]):
-            body.pop()
         title = sum(1 for _, c in top[:i] if any(x.strip() for x in c))
-        lines = np.arange(i + 2, i + 2 + len(body), dtype=np.int64)
-        full = max((len(r) for r in body), default=width)
-        if all(len(r) == full for r in body):  # calamine's grid is rectangular: transpose in C
-            cols = [_text_column(list(c)) for c in zip(*body)] if body else [[] for _ in range(full)]
-        else:
-            cols = [_text_column([r[j] if j < len(r) else None for r in body]) for j in range(full)]
-        cols += [[""] * len(body) for _ in range(width - len(cols))]
+        filled = np.flatnonzero(~_blank_rows(cols, n))
+        last = int(filled[-1]) + 1 if len(filled) else 0  # empty rows at the sheet's end are not rows
+        body = [c.slice(i + 1, max(last - i - 1, 0)) for c in cols]
+        body += [pa.chunked_array([pa.repeat(pa.scalar("", pa.string()), max(last - i - 1, 0))])] * (width - len(body))
+        lines = np.arange(i + 2, i + 2 + max(last - i - 1, 0), dtype=np.int64)
         # a sheet row ends at its last filled cell: shorter rows are padded; a row with cells beyond the
         # header is of another width (quarantined as ragged)
-        arrays = [pa.chunked_array([col if isinstance(col, pa.Array) else pa.array(col, pa.string())]) for col in cols]
-        beyond = np.zeros(len(body), dtype=bool)
-        for col in arrays[width:]:
-            beyond |= ~np.asarray(pc.equal(pc.utf8_trim_whitespace(col), "").to_numpy(zero_copy_only=False), bool)
+        beyond = ~_blank_rows(body[width:], len(lines)) if len(body) > width else np.zeros(len(lines), dtype=bool)
         odd: list[tuple[int, list[str]]] = []
         if beyond.any():
             for k in np.flatnonzero(beyond).tolist():
-                odd.append((int(lines[k]), [arrays[j][k].as_py() for j in range(len(arrays))]))
+                odd.append((int(lines[k]), [c[k].as_py() for c in body]))
             keep = pa.array(~beyond)
-            arrays = [col.filter(keep) for col in arrays[:width]]
+            body = [c.filter(keep) for c in body[:width]]
             lines = lines[~beyond]
         chosen = Table(
             header,
-            arrays[:width],
+            body[:width],
             lines,
             "xlsx",
             header_line=i + 1,
@@ -584,10 +565,10 @@ def _read_xlsx(raw: bytes, name: str, score: HeaderScore, sheet: str | None, hea
     return chosen
 
 
-def _non_empty_rows(wb, ws_name: str) -> int:
+def _non_empty_rows(reader, ws_name: str) -> int:
     try:
-        rows = wb.get_sheet_by_name(ws_name).to_python()
-        return sum(1 for r in rows if any(v not in (None, "") for v in r))
+        cols = _sheet(reader, ws_name)
+        return int((~_blank_rows(cols, len(cols[0]))).sum()) if cols else 0
     except Exception:  # a damaged sheet that is not read anyway
         return 0
 
