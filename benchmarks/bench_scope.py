@@ -49,7 +49,7 @@ def main() -> None:
                     "overdue summary of the unit": lambda: overdue.summary_and_options(conn, s),
                     "open-overdue list, first 50": lambda: overdue.page(conn, "open_overdue", s, limit=50),
                     "monthly counts, 24 months": lambda: trends.monthly_counts(conn, months, root),
-                    "period report": lambda: period_report.build(conn, p, root=root, overdue_limit=200),
+                    "period report": lambda: period_report.build(conn, p, root=root),
                 }
                 print(f"\n{who}" + (f" ({n} units in the subtree)" if n else ""))
                 for label, fn in rows.items():

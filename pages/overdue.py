@@ -67,7 +67,7 @@ with c_days:
 
 fields_t, procs_t = tuple(sorted(fields)), tuple(sorted(procedures))
 query = dataclasses.replace(query, fields=fields_t, procedures=procs_t)
-counts = summary.counts if not (fields_t or procs_t) else data.overdue_counts(src, query)
+counts = summary.counts_for(fields_t, procs_t)  # from the summary's groups: no second scan
 kind = (
     st.segmented_control(
         " ",

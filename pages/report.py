@@ -55,10 +55,10 @@ styled = (
 left, right = st.columns(2)
 
 
-def build_xlsx() -> bytes:  # runs when the button is pressed
+def build_xlsx() -> bytes:  # runs when the button is pressed; the overdue dossiers stream into the file
     with data.engine(src.url).connect() as conn:
         flat = pr.flat_rows(conn, period, "all", False, root=src.root)
-    return excel.report_workbook(rep, flat, lang=lang)
+        return excel.report_workbook(rep, flat, lang=lang, overdue=rep.overdue_frames(conn))
 
 
 def build_pdf() -> bytes:
@@ -66,8 +66,14 @@ def build_pdf() -> bytes:
     layer = layers.layer_for("district", period.start, period.end, provinces=data.provinces(src, period))
     if layer is not None and not data.has_districts(src, period):
         layer = None
+    with data.engine(src.url).connect() as conn:
+        by_field = rep.overdue_by_field(conn)
     return pdf.one_pager(
-        rep, layers.load(layer) if layer else None, lang=lang, **({"province_name": scope_name} if scope_name else {})
+        rep,
+        layers.load(layer) if layer else None,
+        lang=lang,
+        by_field=by_field,
+        **({"province_name": scope_name} if scope_name else {}),
     )
 
 

@@ -485,7 +485,7 @@ def _write_document(conn, df: pd.DataFrame, period: periods.Period, args) -> int
         raise SystemExit(f"report: --format {args.format} needs --output FILE")
     rep = period_report.build(conn, period, demo=get_meta(conn, "demo") == "true")
     if args.format == "xlsx":
-        data = excel.report_workbook(rep, df, lang=args.lang)
+        data = excel.report_workbook(rep, df, lang=args.lang, overdue=rep.overdue_frames(conn))
     else:
         from dashboard.geo import layers
 
@@ -495,7 +495,9 @@ def _write_document(conn, df: pd.DataFrame, period: periods.Period, args) -> int
         layer = layers.layer_for("district", period.start, period.end, provinces=provinces)
         if not queries.has_districts(conn, period.end):  # the period ends without districts: no district map
             layer = None
-        data = pdf.one_pager(rep, layers.load(layer) if layer else None, lang=args.lang)
+        data = pdf.one_pager(
+            rep, layers.load(layer) if layer else None, lang=args.lang, by_field=rep.overdue_by_field(conn)
+        )
     Path(args.output).write_bytes(data)
     print(f"{args.output}: {len(data):,} bytes")
     return 0

@@ -18,9 +18,10 @@ def test_one_page_with_and_without_a_map(demo_engine, geo_dir, lang):
     p = periods.parse("2025-Q1", 15)
     with demo_engine.connect() as conn:
         rep = pr.build(conn, p, demo=True)
+        by_field = rep.overdue_by_field(conn)
     layer = layers.layer_for("district", p.start, p.end)
-    with_map = pdf.one_pager(rep, layers.load(layer), lang=lang)
-    without = pdf.one_pager(rep, None, lang=lang)
+    with_map = pdf.one_pager(rep, layers.load(layer), lang=lang, by_field=by_field)
+    without = pdf.one_pager(rep, None, lang=lang, by_field=by_field)
     for data in (with_map, without):
         assert data.startswith(b"%PDF-")
         assert len(re.findall(rb"/Type\s*/Page\b", data)) == 1  # exactly one page

@@ -103,6 +103,10 @@ def test_filters_by_field_and_procedure(demo_engine):
         assert overdue.count(conn, "finished_late", both) == len(got) > 0
         assert overdue.counts(conn, both) == {k: overdue.count(conn, k, both) for k in overdue.LISTS}
         assert overdue.counts(conn, s) == overdue.summary(conn, s).counts
+        summary = overdue.summary(conn, s)  # the page's filtered counts come from the summary's groups
+        for fields, procs in (((field,), ()), ((field,), (proc,)), ((), (proc,)), (("no-such-field",), ())):
+            filtered = overdue.Scope(**{**s.__dict__, "fields": fields, "procedures": procs})
+            assert summary.counts_for(fields, procs) == overdue.counts(conn, filtered)
         opts = overdue.options(conn, s)
         assert field in set(opts["field_code"]) and proc in set(opts["procedure_code"])
 

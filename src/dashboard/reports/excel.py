@@ -220,14 +220,19 @@ def list_workbook(rows: pd.DataFrame | Iterable[pd.DataFrame], meta: ListMeta, l
 # ---- The period report workbook ------------------------------------------------------------------
 
 
-def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | None = None) -> bytes:
+def report_workbook(
+    report, flat: pd.DataFrame, lang: str = "vi", title: str | None = None, overdue: Iterable[pd.DataFrame] = ()
+) -> bytes:
     """Sheets: the official table, the flat `report` rows (exactly kpi.REPORT_FIELDS), the
-    methodology, and the overdue dossiers. `report` is a reports.period.PeriodReport."""
+    methodology, and the overdue dossiers (`overdue`: frames with a "list" column, written as they come, e.g.
+    report.overdue_frames(conn)). `report` is a reports.period.PeriodReport."""
     from dashboard.reports import period as pr
 
     buf = io.BytesIO()
-    # not constant-memory: the two-row header is written out of row order (merged cells)
-    wb = xlsxwriter.Workbook(buf)
+    # constant memory: every sheet is written in row order and leaves memory as it goes, so a year's 70 000
+    # overdue dossiers are streamed from the warehouse into the file, never held (cells in row order only:
+    # the header's merged cells span columns, not rows)
+    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": True})
     p = report.period
     name_title = title or t("xl_report_title", lang)
 
@@ -244,8 +249,8 @@ def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | N
     )
     sh.put(2, 0, t("xl_demo", lang) if report.demo else "")
     top, sub = 4, 5
-    for j, text in enumerate([t("xl_col_no", lang), t("col_unit", lang), t("xl_col_code", lang)]):
-        ws.merge_range(top, j, sub, j, text, sh.f_head)
+    for j in range(3):  # (a merge down two rows would write the second row before the first is done)
+        ws.write_blank(top, j, None, sh.f_head)
     j = 3
     groups: list[tuple[str, int, int]] = []
     for gkey, _, _ in pr.COLUMNS:
@@ -260,11 +265,13 @@ def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | N
             ws.write_string(top, first, pr.label(gkey, lang), sh.f_head)
         else:
             ws.merge_range(top, first, top, last, pr.label(gkey, lang), sh.f_head)
+    ws.set_row(sub, 45)
+    for j, text in enumerate([t("xl_col_no", lang), t("col_unit", lang), t("xl_col_code", lang)]):
+        ws.write_string(sub, j, text, sh.f_head)
     for j, (_, ckey, _) in enumerate(pr.COLUMNS):
         ws.write_string(sub, 3 + j, pr.label(ckey, lang), sh.f_head)
     for j, rate in enumerate(pr.RATE_COLUMNS):
         ws.write_string(sub, 3 + len(pr.COLUMNS) + j, pr.label(rate, lang), sh.f_head)
-    ws.set_row(sub, 45)
     ws.set_column(0, 0, 5)
     ws.set_column(1, 1, 38)
     ws.set_column(2, 2, 8)
@@ -317,13 +324,16 @@ def report_workbook(report, flat: pd.DataFrame, lang: str = "vi", title: str | N
     for j, (_, label) in enumerate(cols):
         sh4.put(0, j, label, sh4.f_head)
     sh4.ws.freeze_panes(1, 2)
-    rows = readable(report.overdue_rows, lang) if len(report.overdue_rows) else report.overdue_rows
-    if len(rows):
-        rows = rows.assign(list_text=[t(f"state_{k}", lang) for k in rows["list"]])
-        _write_rows(sh4, rows, [c for c, _ in cols], 1)
-        sh4.ws.autofilter(0, 0, len(rows), len(cols) - 1)
     for j, w in enumerate([20, 26, 12, 50, 22, 30, 11, 11, 11, 10, 22, 14, 10]):
         sh4.ws.set_column(j, j, w)
+    r = 1
+    state = {k: t(f"state_{k}", lang) for k in ("finished_late", "open_overdue")}
+    for frame in overdue:
+        if len(frame):
+            rows = readable(frame, lang)
+            r = _write_rows(sh4, rows.assign(list_text=rows["list"].map(state)), [c for c, _ in cols], r)
+    if r > 1:
+        sh4.ws.autofilter(0, 0, r - 1, len(cols) - 1)
     wb.close()
     return buf.getvalue()
 

@@ -125,7 +125,7 @@ def worst_units(units: pd.DataFrame, districts: pd.DataFrame, n: int = WORST_N) 
     return pool.sort_values(["on_time_rate", "overdue"], ascending=[True, False]).head(n).reset_index(drop=True)
 
 
-def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str | None = None) -> bytes:
+def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str | None = None, by_field=None) -> bytes:
     """report: reports.period.PeriodReport; geojson: the district layer of the period (or None)."""
     districts = report.districts
     font = _font_dir()
@@ -286,8 +286,8 @@ def one_pager(report, geojson: dict | None, lang: str = "vi", province_name: str
     )
 
     # Overdue by field (the land sector is the usual hotspot), under the map
-    if len(report.overdue_rows):
-        by_field = report.overdue_by_field().head(8)
+    if by_field is not None and len(by_field):  # report.overdue_by_field(conn)
+        by_field = by_field.head(8)
         heads = [t("col_field", lang), t("col_count_overdue", lang), t("col_count_no_apology", lang)]
         _table(
             pdf,

@@ -208,15 +208,6 @@ def overdue_summary(src: Source, q):
         return overdue.summary_and_options(conn, _scope(src, q.without_filters()))
 
 
-@st.cache_data(ttl=600, show_spinner=False)
-def overdue_counts(src: Source, q) -> dict[str, int]:
-    """The length of each list under the query's filters."""
-    from dashboard.warehouse import overdue
-
-    with engine(src.url).connect() as conn:
-        return overdue.counts(conn, _scope(src, q))
-
-
 @st.cache_data(ttl=600, show_spinner=False, max_entries=200)
 def overdue_page(src: Source, kind: str, q, sort: str, descending: bool, offset: int, limit: int) -> pd.DataFrame:
     """One page of a list, ordered and cut in SQL."""

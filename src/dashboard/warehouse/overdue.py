@@ -8,6 +8,7 @@ dossiers themselves, with the same conditions.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -199,6 +200,26 @@ def page(
     return _frame(conn.execute(stmt).all())
 
 
+def stream(
+    conn: sa.Connection, kind: str, s: Scope, *, chunk: int = 20_000, sort: str = "days_overdue"
+) -> Iterator[pd.DataFrame]:
+    """A whole list in frames of at most `chunk` rows, in the page's order (a server-side cursor on
+    PostgreSQL): a workbook of 70 000 overdue dossiers never holds them all at once."""
+    q = _select(source(conn, s), kind, s).subquery("l")
+    key = q.c[sort]
+    ordered = sa.select(q).order_by(key.desc().nulls_last(), q.c.code).subquery("p")
+    u = _unit_names()
+    cols = [ordered.c[c] if c != "unit_name" else u.c.name.label("unit_name") for c in COLUMNS]
+    stmt = (
+        sa.select(*cols)
+        .select_from(ordered.outerjoin(u, u.c.code == ordered.c.unit_code))
+        .order_by(ordered.c[sort].desc().nulls_last(), ordered.c.code)
+    )
+    result = conn.execution_options(yield_per=chunk).execute(stmt)
+    for part in result.partitions(chunk):
+        yield _frame(part)
+
+
 def _frame(rows) -> pd.DataFrame:
     df = frame(rows, COLUMNS)
     df["days_overdue"] = df["days_overdue"].astype("Int64")
@@ -215,6 +236,20 @@ class Summary:
     by_field: pd.DataFrame = field(repr=False)  # field_code, field_name, overdue, without_apology
     by_procedure: pd.DataFrame = field(repr=False)  # procedure_code, procedure_name, overdue, without_apology
     by_unit: pd.DataFrame = field(repr=False)  # unit_code, unit_name, overdue, without_apology
+    #: per field × procedure × unit, the length of each list: the counts under any filter without a scan
+    groups: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+    def counts_for(self, fields: tuple[str, ...] = (), procedures: tuple[str, ...] = ()) -> dict[str, int]:
+        """The length of each list under field and procedure filters (what `counts` gives, from the groups)."""
+        g = self.groups
+        if not len(g):
+            return dict(self.counts) if not (fields or procedures) else dict.fromkeys(LISTS, 0)
+        keep = pd.Series(True, index=g.index)
+        if fields:
+            keep &= g["field_code"].isin(fields)
+        if procedures:
+            keep &= g["procedure_code"].isin(procedures)
+        return {kind: int(g.loc[keep, kind].sum()) for kind in LISTS}
 
     @property
     def overdue(self) -> int:
@@ -280,6 +315,7 @@ def summary_and_options(conn: sa.Connection, s: Scope) -> tuple[Summary, pd.Data
         by_field=top(["field_code", "field_name"]),
         by_procedure=top(["procedure_code", "procedure_name"]),
         by_unit=by_unit[["unit_code", "unit_name", "overdue", "without_apology"]],
+        groups=g[["field_code", "procedure_code", *LISTS]],
     )
     opts = (
         g[["field_code", "field_name", "procedure_code", "procedure_name"]]
