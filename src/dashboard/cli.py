@@ -66,22 +66,35 @@ def cmd_demo(args) -> int:
     if args.if_empty and has_schema(engine):
         with engine.connect() as conn:
             n = queries.dossier_count(conn)
-        if n:
+            unfinished = get_meta(conn, "demo") == "building"  # a build that was stopped half way
+        if n and not unfinished:
             _upgrade(engine)
             print(
                 f"Kho dữ liệu đã có {n:,} hồ sơ, không tạo lại / the warehouse already holds {n:,} dossiers: "
                 f"kept (run `python -m dashboard demo` to rebuild it)"
             )
             return 0
-    _fresh_warehouse(engine)
+    unit_list = Path(args.units) if getattr(args, "units", None) else None
+    if unit_list is not None:
+        units.read_units_csv(unit_list)  # a list with problems is refused before anything is dropped
+    _fresh_warehouse(engine, unit_list)
     with engine.connect() as conn:
         unit_df = queries.all_units(conn)
         total = demo.expected_total(unit_df, args.scale, args.until, queries.crosswalk(conn), seed=args.seed)
     with tqdm(
         total=total, desc="demo dossiers", unit="row", unit_scale=True, file=sys.stderr, disable=args.quiet
     ) as bar:
-        with engine.begin() as conn:
-            summary = demo.build(conn, unit_df, scale=args.scale, seed=args.seed, progress=bar.update, until=args.until)
+        with engine.connect() as conn:  # committed every 200 000 dossiers: a bounded transaction
+            summary = demo.build(
+                conn,
+                unit_df,
+                scale=args.scale,
+                seed=args.seed,
+                progress=bar.update,
+                until=args.until,
+                commit=conn.commit,
+            )
+            conn.commit()
     _refresh_rollups(engine, quiet=args.quiet)
     print(
         f"Dữ liệu minh họa / demo warehouse: {summary.dossiers:,} dossiers, scale {summary.scale}, "
@@ -636,6 +649,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     d.add_argument("--quiet", action="store_true", help="no progress bar")
     d.add_argument("--if-empty", action="store_true", help="only when the warehouse has no dossiers yet")
+    d.add_argument("--units", help="the unit list to build on (docs/units-format.md; default: today's territory)")
     i = sub.add_parser(
         "import", help="import dossier files (CSV, XLSX, JSON, JSON Lines, or any of them gzipped; SPEC §2)"
     )

@@ -48,6 +48,11 @@ def db_url() -> str:
     return os.environ.get("DASHBOARD_DB_URL") or f"duckdb:///{DEFAULT_DB_FILE}"
 
 
+def duckdb_memory() -> str:
+    """What a process writing the embedded warehouse lets DuckDB hold: $DASHBOARD_DUCKDB_MEMORY (default 750MB)."""
+    return os.environ.get("DASHBOARD_DUCKDB_MEMORY") or "750MB"
+
+
 def users_file() -> Path:
     """The users file (auth.py): $DASHBOARD_USERS_FILE, default data/users.toml. Missing = open access."""
     return Path(os.environ.get("DASHBOARD_USERS_FILE") or DATA_DIR / "users.toml")

@@ -93,3 +93,47 @@ def test_until_takes_a_month_and_refuses_anything_else(capsys):
         assert "expected a month as YYYY-MM" in capsys.readouterr().err
     with pytest.raises(ValueError, match="runs from 01/2022"):
         next(demo.generate(pd.DataFrame(columns=["kind"]), until=date(2021, 12, 31)))
+
+
+def test_the_demo_written_in_small_committed_chunks_is_the_demo_written_at_once(tmp_path):
+    """Bounded memory (issue 18): the build inserts and commits every few blocks; the warehouse is the one a
+    single insert makes, row for row."""
+    import sqlalchemy as sa
+
+    from dashboard.warehouse import schema
+
+    def built(name: str, rows_per_insert: int, commit: bool):
+        e = make_engine(f"duckdb:///{tmp_path / name}")
+        create_schema(e)
+        with e.begin() as conn:
+            units.load_units(conn)
+        with e.connect() as conn:
+            u = queries.all_units(conn)
+            demo.build(conn, u, scale=0.02, seed=5, until=DEMO_UNTIL, rows_per_insert=rows_per_insert,
+                       commit=conn.commit if commit else None)  # fmt: skip
+            conn.commit()
+            rows = conn.execute(sa.select(schema.dossier).order_by(schema.dossier.c.code)).all()
+        e.dispose()
+        return rows
+
+    small = built("small.duckdb", demo.BLOCK, commit=True)
+    whole = built("whole.duckdb", 10**9, commit=False)
+    assert len(small) > 2 * demo.BLOCK  # several blocks, so several inserts and commits
+    assert small == whole
+
+
+def test_a_demo_stopped_half_way_is_built_again_by_if_empty(tmp_path, monkeypatch):
+    from dashboard.warehouse.engine import get_meta, set_meta
+
+    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    assert cli.main(["demo", "--scale", "0.002", "--quiet", "--until", "2025-12"]) == 0
+    e = make_engine(url)
+    with e.begin() as conn:
+        set_meta(conn, "demo", "building")  # as a build killed between two commits leaves it
+    e.dispose()
+    assert cli.main(["demo", "--scale", "0.002", "--quiet", "--until", "2025-12", "--if-empty"]) == 0
+    e = make_engine(url)
+    with e.connect() as conn:
+        assert get_meta(conn, "demo") == "true"
+    e.dispose()

@@ -36,8 +36,9 @@ def test_the_migrations_build_exactly_the_schema(backend_url):
     want = {t.name: {c.name: bool(c.nullable) for c in t.columns} for t in schema.metadata.sorted_tables}
     assert have == want
     duck = e.dialect.name == "duckdb"  # the dossier's key and indexes are PostgreSQL's only (revision 0006)
+    keyless = {"dossier", "rollup", "dossier_listable", "unit_day_event"} if duck else set()
     assert keys == {
-        t.name: set() if duck and t.name == "dossier" else {c.name for c in t.primary_key.columns}
+        t.name: set() if t.name in keyless else {c.name for c in t.primary_key.columns}
         for t in schema.metadata.sorted_tables
     }
     with e.connect() as conn:
@@ -53,7 +54,7 @@ def test_head_is_the_newest_revision_file():
     assert migrate.HEAD in migrate.revisions()
 
 
-def test_an_embedded_warehouse_at_0005_loses_its_art_indexes_and_keeps_every_dossier(tmp_path):
+def test_an_embedded_warehouse_at_0005_loses_its_art_keys_and_keeps_every_row(tmp_path):
     from datetime import date
 
     from helpers import put
@@ -68,15 +69,27 @@ def test_an_embedded_warehouse_at_0005_loses_its_art_indexes_and_keeps_every_dos
         from dashboard.warehouse import units
 
         units.load_units(conn)
-    put(e, [Dossier(received=date(2025, 1, 1 + i % 28), status=4 + i % 2) for i in range(50)])
+    put(e, [Dossier(received=date(2025, 1, 1 + i % 28), status=4 + i % 2, due=date(2025, 2, 1)) for i in range(50)])
+    from dashboard.warehouse import rollups
+
+    derived = ("rollup", "dossier_listable", "unit_day_event")
+    with e.begin() as conn:
+        rollups.rebuild(conn)
     with e.connect() as conn:
         before = conn.execute(sa.select(schema.dossier).order_by(schema.dossier.c.code)).all()
+        kept = {t: sorted(conn.execute(sa.select(schema.metadata.tables[t])).all()) for t in derived}
+        assert all(kept.values())
     assert migrate.upgrade(e) == "0006"
     with e.connect() as conn:
         insp = sa.inspect(conn)
-        assert insp.get_pk_constraint("dossier")["constrained_columns"] == []
+        for table in ("dossier", "rollup", "dossier_listable", "unit_day_event"):
+            assert insp.get_pk_constraint(table)["constrained_columns"] == [], table
+            assert {c["name"]: c["nullable"] for c in insp.get_columns(table)} == {
+                c.name: bool(c.nullable) for c in schema.metadata.tables[table].columns
+            }, table
         assert insp.get_indexes("dossier") == []
         assert conn.execute(sa.select(schema.dossier).order_by(schema.dossier.c.code)).all() == before
+        assert {t: sorted(conn.execute(sa.select(schema.metadata.tables[t])).all()) for t in derived} == kept
         assert {c["name"]: c["nullable"] for c in insp.get_columns("dossier")} == {
             c.name: bool(c.nullable) for c in schema.dossier.columns
         }

@@ -26,7 +26,9 @@ from dashboard.warehouse import schema
 from dashboard.warehouse.engine import bulk_insert, bump_data_version, set_meta
 
 START = date(2022, 1, 1)
-CHUNK = 500_000
+#: dossiers drawn from one random stream: the unit of generation, and so of the build's memory (a block of
+#: 500 000 rows took 1,4 GB of pandas at once); the data do not depend on how blocks are grouped into inserts
+BLOCK = 50_000
 TET = [date(2022, 2, 1), date(2023, 1, 22), date(2024, 2, 10), date(2025, 1, 29), date(2026, 2, 17)]
 TET += [date(2027, 2, 6), date(2028, 1, 26), date(2029, 2, 13), date(2030, 2, 3)]
 HOLIDAYS = [date(y, m, d) for y in range(2022, 2031) for (m, d) in ((1, 1), (4, 30), (5, 1), (9, 2))]
@@ -381,18 +383,18 @@ def generate(
     until: date | None = None,
     crosswalk: pd.DataFrame | None = None,
 ):
-    """Yield DataFrames of dossier rows (warehouse columns), chunk by chunk, received from START to `until`
+    """Yield DataFrames of dossier rows (warehouse columns), block by block, received from START to `until`
     (default: the end of the last complete month) with their status on that day. `crosswalk` (code,
     successor_code) tells which units take over which."""
     p = _prepare(units, scale, seed, until, crosswalk)
-    seqs = np.random.SeedSequence(seed).spawn(max(1, -(-p.total // CHUNK)))
+    seqs = np.random.SeedSequence(seed).spawn(max(1, -(-p.total // BLOCK)))
     done = 0
-    for chunk_no, ss in enumerate(seqs):
-        n = min(CHUNK, p.total - done)
+    for block_no, ss in enumerate(seqs):
+        n = min(BLOCK, p.total - done)
         if n <= 0:
             break
         rng = np.random.default_rng(ss)
-        df = _chunk(rng, n, chunk_no, p)
+        df = _block(rng, n, block_no, p)
         done += n
         if progress:
             progress(n)
@@ -406,7 +408,7 @@ def expected_total(
     return _prepare(units, scale, seed, until, crosswalk).total
 
 
-def _chunk(rng, n, chunk_no, p: _Prepared) -> pd.DataFrame:
+def _block(rng, n, block_no, p: _Prepared) -> pd.DataFrame:
     days, weights, eras, plan, cat, by_owner = p.days, p.weights, p.eras, p.plan, p.cat, p.by_owner
     day_idx = rng.choice(len(days), size=n, p=weights / weights.sum())
     received_day = days[day_idx]
@@ -498,7 +500,7 @@ def _chunk(rng, n, chunk_no, p: _Prepared) -> pd.DataFrame:
     supplements = rng.choice([0, 1, 2], size=n, p=[0.9, 0.09, 0.01])
 
     ymd = pd.Series(received_day.strftime("%y%m%d"))
-    seq = pd.Series(np.arange(n) + chunk_no * CHUNK).astype(str).str.zfill(8)
+    seq = pd.Series(np.arange(n) + block_no * BLOCK).astype(str).str.zfill(8)
     code = "H49." + pd.Series(unit_code) + "-" + ymd + "-" + seq
 
     df = pd.DataFrame(
@@ -541,9 +543,14 @@ def build(
     seed: int = 2025,
     progress=None,
     until: date | None = None,
+    rows_per_insert: int = 200_000,
+    commit=None,
 ) -> DemoSummary:
     """Replace the dossiers with the demo up to `until` (default: the end of the last complete month); the
-    caller loads units first and refreshes rollups after."""
+    caller loads units first and refreshes rollups after. Generated a block at a time and written every
+    `rows_per_insert` rows, so the build's memory does not grow with the scale. `commit` (the connection's
+    commit), when given, is called after each insert: a transaction as large as the whole demo held its rows
+    in memory until the end (2 GB at 3 M dossiers). Until the last commit the meta key "demo" says "building"."""
     from dashboard.warehouse import queries
 
     as_of = until or last_complete_month(date.today())
@@ -560,9 +567,18 @@ def build(
         schema.procedure.insert(),
         [{"code": r.code, "name": r.name, "field_code": r.field_code} for r in cat.itertuples()],
     )
+    set_meta(conn, "demo", "building")
     total = 0
+    batch: list[pd.DataFrame] = []
     for df in generate(units, scale=scale, seed=seed, progress=progress, until=as_of, crosswalk=walk):
-        total += bulk_insert(conn, schema.dossier, df)
+        batch.append(df)
+        if sum(map(len, batch)) >= rows_per_insert:
+            total += bulk_insert(conn, schema.dossier, pd.concat(batch, ignore_index=True))
+            batch = []
+            if commit:
+                commit()
+    if batch:
+        total += bulk_insert(conn, schema.dossier, pd.concat(batch, ignore_index=True))
     bump_data_version(conn)
     set_meta(conn, "demo", "true")
     set_meta(conn, "demo_scale", str(scale))

@@ -31,6 +31,10 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> sa.Engine
         return sa.create_engine(url, connect_args={"read_only": True})
     if u.get_backend_name() in ("duckdb", "sqlite") and u.database not in (None, "", ":memory:"):
         Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+    if u.get_backend_name() == "duckdb" and u.database not in (None, "", ":memory:"):
+        # a writer (demo, import, rebuild) bounds DuckDB's memory: its default is 80 % of the machine's, and
+        # the rebuild of 10 M dossiers took 2 GB of it; past the limit it spills to <warehouse>.tmp
+        return sa.create_engine(url, connect_args={"config": {"memory_limit": config.duckdb_memory()}})
     return sa.create_engine(url)
 
 

@@ -48,9 +48,9 @@ procedure = sa.Table(
 )
 
 #: One row per dossier, keyed by MaHoSo (SPEC §2). Dates used by the KPIs are kept as calendar dates
-#: next to the recorded timestamps. The key and the indexes exist on PostgreSQL only: DuckDB holds them as
-#: in-memory ART trees that slowed a bulk import 5× and that its scans never use (migration 0006); the
-#: importer keeps each code once.
+#: next to the recorded timestamps. The key and the indexes exist on PostgreSQL only (as those of the tables
+#: derived from the dossiers): DuckDB holds them as in-memory ART trees that slowed a bulk import 5× and that its
+#: scans never use (migration 0006); the importer keeps each code once.
 dossier = sa.Table(
     "dossier",
     metadata,
@@ -173,12 +173,13 @@ quarantine = sa.Table(
 rollup = sa.Table(
     "rollup",
     metadata,
-    sa.Column("period_key", sa.String(32), primary_key=True),
-    sa.Column("cutoff", sa.SmallInteger, primary_key=True),
-    sa.Column("unit_code", sa.String(32), primary_key=True),
+    sa.Column("period_key", sa.String(32), nullable=False),
+    sa.Column("cutoff", sa.SmallInteger, nullable=False),
+    sa.Column("unit_code", sa.String(32), nullable=False),
     sa.Column("start_date", sa.Date, nullable=False),
     sa.Column("end_date", sa.Date, nullable=False),
     *[sa.Column(name, sa.Integer, nullable=False) for name in COUNT_FIELDS],
+    sa.PrimaryKeyConstraint("period_key", "cutoff", "unit_code", name="rollup_pkey").ddl_if(dialect="postgresql"),
 )
 
 #: The dossiers that can be on an overdue list (kpi_sql.listable_sql: late, open, or ending after their due
@@ -205,10 +206,8 @@ LISTABLE_COLUMNS = (
 dossier_listable = sa.Table(
     "dossier_listable",
     metadata,
-    *[
-        sa.Column(name, dossier.c[name].type, primary_key=name == "code", nullable=dossier.c[name].nullable)
-        for name in LISTABLE_COLUMNS
-    ],
+    *[sa.Column(name, dossier.c[name].type, nullable=dossier.c[name].nullable) for name in LISTABLE_COLUMNS],
+    sa.PrimaryKeyConstraint("code", name="dossier_listable_pkey").ddl_if(dialect="postgresql"),
 )
 
 #: Per unit and day, what happened and what entered or left the open states (warehouse/events.py): any date
@@ -248,9 +247,10 @@ EVENT_STATE = (
 unit_day_event = sa.Table(
     "unit_day_event",
     metadata,
-    sa.Column("unit_code", sa.String(32), primary_key=True),
-    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("unit_code", sa.String(32), nullable=False),
+    sa.Column("day", sa.Date, nullable=False),
     *[sa.Column(name, sa.Integer, nullable=False) for name in (*EVENT_IN_RANGE, *EVENT_STATE)],
+    sa.PrimaryKeyConstraint("unit_code", "day", name="unit_day_event_pkey").ddl_if(dialect="postgresql"),
 )
 
 #: Ids of these tables come from sequences (migration 0002; engine.reserve_ids), not max(id) + 1
