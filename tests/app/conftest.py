@@ -14,9 +14,9 @@ from pg import drop_pg_schema, pg_engine_in_fresh_schema
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def demo_env(request, tmp_path_factory):
-    """A small demo warehouse on each backend, which the app then reads through $DASHBOARD_DB_URL."""
+@pytest.fixture(scope="session", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def app_warehouse(request, tmp_path_factory):
+    """A small demo warehouse on each backend, built once for every file of tests/app (they only read it)."""
     d = tmp_path_factory.mktemp("apptest")
     pg_schema = None
     if request.param == "duckdb":
@@ -33,15 +33,21 @@ def demo_env(request, tmp_path_factory):
         cwd=ROOT,
         timeout=600,
     )
-    old = os.environ.get("DASHBOARD_DB_URL")
-    os.environ["DASHBOARD_DB_URL"] = url
     yield url
+    if pg_schema:
+        drop_pg_schema(pg_schema)
+
+
+@pytest.fixture(scope="module")
+def demo_env(app_warehouse):
+    """The shared demo warehouse, which the app reads through $DASHBOARD_DB_URL during the module."""
+    old = os.environ.get("DASHBOARD_DB_URL")
+    os.environ["DASHBOARD_DB_URL"] = app_warehouse
+    yield app_warehouse
     if old is None:
         os.environ.pop("DASHBOARD_DB_URL", None)
     else:
         os.environ["DASHBOARD_DB_URL"] = old
-    if pg_schema:
-        drop_pg_schema(pg_schema)
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from helpers import Reader, demo_warehouse, run_cli, snapshot
+from helpers import Reader, cli_here, demo_warehouse, snapshot
 
 
 @pytest.fixture
@@ -25,10 +25,10 @@ def test_backup_while_served_and_restore_give_back_every_table(warehouse, tmp_pa
     original = snapshot(url)
     reader = Reader(warehouse)
     try:
-        done = run_cli(url, "backup", str(tmp_path / "b.duckdb"))
+        done = cli_here(url, "backup", str(tmp_path / "b.duckdb"))
         assert done.returncode == 0, done.stderr
         assert "backed up" in done.stdout
-        refused = run_cli(url, "restore", str(tmp_path / "b.duckdb"))  # the dashboard still has it open
+        refused = cli_here(url, "restore", str(tmp_path / "b.duckdb"))  # the dashboard still has it open
         assert refused.returncode == 2 and "stop the dashboard" in refused.stderr
     finally:
         reader.close()
@@ -42,7 +42,7 @@ def test_backup_while_served_and_restore_give_back_every_table(warehouse, tmp_pa
     changed = snapshot(url)
     assert changed != original
 
-    done = run_cli(url, "restore", str(tmp_path / "b.duckdb"))
+    done = cli_here(url, "restore", str(tmp_path / "b.duckdb"))
     assert done.returncode == 0, done.stderr
     assert snapshot(url) == original
     kept = warehouse.with_name("warehouse.before-restore.duckdb")
@@ -60,13 +60,13 @@ def test_backup_while_served_and_restore_give_back_every_table(warehouse, tmp_pa
 def test_refusals_name_the_file_and_the_reason(warehouse, tmp_path):
     url = f"duckdb:///{warehouse}"
     (tmp_path / "exists.duckdb").write_bytes(b"")
-    done = run_cli(url, "backup", str(tmp_path / "exists.duckdb"))
+    done = cli_here(url, "backup", str(tmp_path / "exists.duckdb"))
     assert done.returncode == 2 and "already exists" in done.stderr
     (tmp_path / "junk.duckdb").write_bytes(b"not a database")
-    done = run_cli(url, "restore", str(tmp_path / "junk.duckdb"))
+    done = cli_here(url, "restore", str(tmp_path / "junk.duckdb"))
     assert done.returncode == 2 and "junk.duckdb" in done.stderr and "Traceback" not in done.stderr
-    done = run_cli(url, "restore", str(tmp_path / "missing.duckdb"))
+    done = cli_here(url, "restore", str(tmp_path / "missing.duckdb"))
     assert done.returncode == 2 and "no such file" in done.stderr
-    done = run_cli("postgresql://localhost/test", "backup", str(tmp_path / "x"))
+    done = cli_here("postgresql://localhost/test", "backup", str(tmp_path / "x"))
     assert done.returncode == 2 and "pg_dump" in done.stderr
     assert snapshot(url)  # the warehouse itself untouched and readable

@@ -10,7 +10,7 @@ import signal
 from pathlib import Path
 
 import pytest
-from helpers import DEMO_UNTIL_ARG, SYNC_HEADER, run_cli, snapshot
+from helpers import DEMO_UNTIL_ARG, SYNC_HEADER, cli_here, run_cli, snapshot
 
 from dashboard.warehouse import rollups
 from dashboard.warehouse.engine import bump_data_version, make_engine
@@ -40,9 +40,8 @@ def _csv(path: Path, prefix: str, n: int) -> Path:
 
 
 def _warehouse(url: str, tmp_path: Path) -> str:
-    assert run_cli(url, "init").returncode == 0
-    done = run_cli(url, "import", str(_csv(tmp_path / "a.csv", "A", 3000)))
-    assert done.returncode == 0, done.stderr
+    assert cli_here(url, "init").returncode == 0  # the setup here; the crashes below in processes of their own
+    assert cli_here(url, "import", str(_csv(tmp_path / "a.csv", "A", 3000))).returncode == 0
     return url
 
 

@@ -90,7 +90,7 @@ def _check_sequence(engine: sa.Engine, tmp: Path, base: list[kpi.Dossier], steps
                 assert _tables(conn) == got
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=7, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(dossiers(), max_size=6), st.lists(imports, min_size=1, max_size=3))
 def test_imports_refresh_to_what_a_rebuild_makes(engine, tmp_path_factory, base, steps):
     _check_sequence(engine, tmp_path_factory.mktemp("inc"), base, steps)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from helpers import SYNC_HEADER, Reader, run_cli
+from helpers import SYNC_HEADER, Reader, cli_here, run_cli
 
 from dashboard.config import ROOT
 from dashboard.warehouse import live
@@ -40,8 +40,8 @@ def _count(url: str) -> int:
 @pytest.fixture
 def served(tmp_path):
     url = f"duckdb:///{tmp_path / 'warehouse.duckdb'}"
-    assert run_cli(url, "init").returncode == 0
-    assert run_cli(url, "import", str(_csv(tmp_path / "a.csv", "A", 100))).returncode == 0
+    assert cli_here(url, "init").returncode == 0
+    assert cli_here(url, "import", str(_csv(tmp_path / "a.csv", "A", 100))).returncode == 0
     return url, tmp_path / "warehouse.duckdb"
 
 

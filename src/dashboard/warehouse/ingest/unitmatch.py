@@ -4,6 +4,7 @@ Thạnh", "UBND TP. Tam Kỳ"): recorded aliases first, then names with diacriti
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -52,14 +53,25 @@ class UnitIndex:
             ).all()
         ]
         self.by_code: dict[str, list[Version]] = {}
-        self.exact: dict[str, list[Version]] = {}
-        self.folded: dict[str, list[Version]] = {}
         for v in self.versions:
             self.by_code.setdefault(v.code, []).append(v)
-            self.exact.setdefault(exact_key(v.name), []).append(v)
-            self.folded.setdefault(folded_key(v.name), []).append(v)
         a = schema.unit_alias
         self.aliases = dict(conn.execute(sa.select(a.c.alias_key, a.c.unit_code)).all())
+
+    @functools.cached_property
+    def exact(self) -> dict[str, list[Version]]:
+        """Versions by name with diacritics (built when a file names its units: half an import of codes)."""
+        out: dict[str, list[Version]] = {}
+        for v in self.versions:
+            out.setdefault(exact_key(v.name), []).append(v)
+        return out
+
+    @functools.cached_property
+    def folded(self) -> dict[str, list[Version]]:
+        out: dict[str, list[Version]] = {}
+        for v in self.versions:
+            out.setdefault(folded_key(v.name), []).append(v)
+        return out
 
     # ---- codes ----
 
