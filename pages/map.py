@@ -160,7 +160,8 @@ else:
             format_func=lambda x: t(f"index_{x.lower()}", lang),
         )
     years = sorted(pub[pub["index_name"] == index]["year"].unique(), reverse=True)
-    home_years = set(pub[(pub["index_name"] == index) & (pub["area_code"] == config.HOME_PROVINCE)]["year"])
+    home_code = data.home_province(src, f.period.end) or ""
+    home_years = set(pub[(pub["index_name"] == index) & (pub["area_code"] == home_code)]["year"])
     with c2:  # default: the newest year with a figure for the home province
         year = st.selectbox(
             t("year", lang), years, key="pub_year", index=next((i for i, y in enumerate(years) if y in home_years), 0)
@@ -173,11 +174,9 @@ else:
             st.warning(t("no_layer", lang, level=t("level_province", lang), level_code="province", period=str(year)))
         else:
             gj = layers.load(layer)
-            fig = maps.province_map(
-                gj, rows, lang=lang, home=config.HOME_PROVINCE, legend_title=t("published_score", lang)
-            )
+            fig = maps.province_map(gj, rows, lang=lang, home=home_code, legend_title=t("published_score", lang))
             mapview.draw(fig, key="province_chart", max_height="85vh")
-            home = next((x["properties"]["name"] for x in gj["features"] if x["id"] == config.HOME_PROVINCE), "")
+            home = next((x["properties"]["name"] for x in gj["features"] if x["id"] == home_code), "")
             st.caption(t("home_outline", lang, name=home))
     with right:
         avg = rows[rows["area_code"] == "VN"]

@@ -171,7 +171,7 @@ if picked:
 st.subheader(t("published_title", lang))
 pub = data.published(src)
 index_rows = pub[pub["index_name"].isin(["SIPAS", "PAR"]) & pub["component"].isna()]
-home = config.HOME_PROVINCE
+home = data.home_province(src, f.period.end) or ""
 area_names = dict(zip(index_rows["area_code"], index_rows["area_name"]))
 peer_options = sorted(set(index_rows["area_code"]) - {home, "VN"}, key=lambda c: area_names[c])
 state.settle_many("tr_peers", config.DEFAULT_PEERS, peer_options)

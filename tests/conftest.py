@@ -60,6 +60,18 @@ def engine(backend_url):
 
 
 @pytest.fixture
+def duck_engine(tmp_path):
+    """The embedded warehouse only, with the schema and the unit list: for what does not depend on the engine
+    (how a file is read); what is written is tested on both."""
+    e = make_engine(f"duckdb:///{tmp_path / 'warehouse.duckdb'}")
+    create_schema(e)
+    with e.begin() as conn:
+        units.load_units(conn)
+    yield e
+    e.dispose()
+
+
+@pytest.fixture
 def qn_engine(backend_url):
     """A warehouse with Quảng Nam's own unit list (2020 … 06/2025), for facts of that province's lists."""
     from dashboard.config import ROOT

@@ -14,8 +14,6 @@ DEFAULT_DB_FILE = DATA_DIR / "warehouse.duckdb"
 
 #: Quảng Nam's official reports run from the 15th of one month to the 14th of the next.
 DEFAULT_CUTOFF_DAY = 15
-#: the province the dashboard opens on (GSO code; the demo's: Thành phố Đà Nẵng, which Quảng Nam joined)
-HOME_PROVINCE = "48"
 DEFAULT_DUE_SOON_DAYS = 3
 
 #: Targets shown next to the rates (percent). The on-time target is the province's 95 % line.
@@ -46,6 +44,12 @@ MAX_COMPARED = 5
 def db_url() -> str:
     """The SQLAlchemy URL of the warehouse: $DASHBOARD_DB_URL or the embedded DuckDB file."""
     return os.environ.get("DASHBOARD_DB_URL") or f"duckdb:///{DEFAULT_DB_FILE}"
+
+
+def home_province() -> str | None:
+    """The province the dashboard opens on when set: $DASHBOARD_HOME_PROVINCE (a unit code); otherwise the
+    province of the unit list (warehouse.queries.home_province)."""
+    return os.environ.get("DASHBOARD_HOME_PROVINCE") or None
 
 
 def duckdb_memory() -> str:

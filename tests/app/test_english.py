@@ -20,7 +20,7 @@ from dashboard.warehouse.engine import make_engine
 
 
 @pytest.fixture(scope="module")
-def recorded(demo_env) -> list[str]:
+def recorded(duck_env) -> list[str]:
     """Names as recorded in the warehouse, longest first (so a name is removed before its parts)."""
     with make_engine(config.db_url(), read_only=True).connect() as conn:
         names = set(queries.all_units(conn)["name"])
@@ -37,7 +37,7 @@ def recorded(demo_env) -> list[str]:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_label_follows_the_language(demo_env, geo_dir, recorded, page):
+def test_every_label_follows_the_language(duck_env, geo_dir, recorded, page):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["lang"] = "en"
     at.query_params["period"] = "2025-Q1"

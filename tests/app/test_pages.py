@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import config
 
+HOME = "48"  # the province the demo territory's unit list opens on (Thành phố Đà Nẵng)
+
 
 def maps(at: AppTest) -> list[dict]:
     """The data of every SVG map mounted on the page (markup, clickable)."""
@@ -61,7 +63,6 @@ def test_the_landing_page_is_the_map_of_the_latest_complete_quarter(demo_env, ge
 
 
 def test_overview_figures_equal_the_report(demo_env):
-    from dashboard import config
     from dashboard.cli import report_frame
     from dashboard.metrics import periods
     from dashboard.warehouse.engine import make_engine
@@ -129,7 +130,6 @@ def test_map_page_without_boundaries_says_what_is_missing(demo_env, tmp_path, mo
 
 
 def test_overdue_page_from_a_deep_link_lists_what_spec_counts(demo_env):
-    from dashboard import config
     from dashboard.cli import report_frame
     from dashboard.metrics import periods
     from dashboard.warehouse.engine import make_engine
@@ -206,7 +206,6 @@ def _table(at, index=0) -> pd.DataFrame:
 
 
 def test_scorecard_page_shows_the_estimate_of_the_unit(demo_env):
-    from dashboard import config
     from dashboard.metrics import periods, scorecard
     from dashboard.warehouse import queries
     from dashboard.warehouse.engine import make_engine
@@ -298,7 +297,7 @@ def test_trends_page_names_the_chosen_provinces_without_a_published_figure(demo_
     at = run_app(period="2025-Q2")
     at.switch_page("pages/trends.py").run()
     pub = published_frame()
-    chosen = set(at.multiselect(key="tr_peers").value) | {config.HOME_PROVINCE}
+    chosen = set(at.multiselect(key="tr_peers").value) | {HOME}
     names = dict(zip(pub["area_code"], pub["area_name"]))
     for index in ("SIPAS", "PAR"):
         have = set(pub.loc[(pub["index_name"] == index) & pub["component"].isna() & pub["score"].notna(), "area_code"])
@@ -315,7 +314,6 @@ def test_trends_page_names_the_chosen_provinces_without_a_published_figure(demo_
 def test_the_city_trend_runs_like_for_like_from_2022_and_a_commune_offers_it(demo_env, unit, like_for_like):
     """Today's city runs from its first month as the sum of the two provinces that formed it (its own code
     named only old Đà Nẵng before 07/2025); a new commune's series offers its old units as a toggle."""
-    from dashboard import config
     from dashboard.metrics import periods
     from dashboard.warehouse import queries
     from dashboard.warehouse.engine import make_engine

@@ -34,13 +34,13 @@ def users_file(tmp_path_factory):
 
 
 @pytest.fixture
-def signed_env(demo_env, users_file, geo_dir, monkeypatch):
+def signed_env(duck_env, users_file, geo_dir, monkeypatch):
     monkeypatch.setenv("DASHBOARD_USERS_FILE", str(users_file))
-    return demo_env
+    return duck_env
 
 
 @pytest.fixture(scope="module")
-def outside_names(demo_env):
+def outside_names(duck_env):
     """Names of the districts other than Quế Sơn (and Nông Sơn, merged into it), and every unit code
     outside Quế Sơn's subtree."""
     with make_engine(config.db_url(), read_only=True).connect() as conn:
@@ -209,7 +209,7 @@ def test_tampered_url_and_session_show_nothing_outside_her_subtree(signed_env, o
         check(at)
 
 
-def test_the_open_demo_says_it_is_open(demo_env):
+def test_the_open_demo_says_it_is_open(duck_env):
     at = app()
     at.run()
     assert any("Chế độ mở" in c.value for c in at.caption)

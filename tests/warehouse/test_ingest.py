@@ -151,15 +151,15 @@ def conserved(r) -> bool:
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1258"])
-def test_vietnamese_csv_with_title_block_in_any_encoding(engine, tmp_path, encoding):
+def test_vietnamese_csv_with_title_block_in_any_encoding(duck_engine, tmp_path, encoding):
     rows = [vi_row(1), vi_row(2, **{"Trạng thái": "Đang xử lý", "Ngày kết thúc xử lý": ""})]
     path = write_vi_csv(tmp_path / "export.csv", rows, encoding=encoding)
-    (r,) = run(engine, path)
+    (r,) = run(duck_engine, path)
     assert r.refused is None, r.refused
     assert (r.loaded, r.quarantined, r.title_rows, r.header_line) == (2, 0, 3, 4)
     assert (r.skipped_blank, r.skipped_summary) == (1, 1) and conserved(r)
     assert r.encoding.replace("-sig", "").replace("-le", "") in ("utf-8", "utf-16", "cp1258")
-    d = dossiers(engine)
+    d = dossiers(duck_engine)
     assert d["H0001"]["unit_code"] == "20341" and d["H0001"]["status"] == 10
     assert d["H0001"]["channel"] == 2 and d["H0001"]["rating"] == 2 and d["H0001"]["digitised"] == 1
     assert d["H0001"]["apology"] == 0 and d["H0001"]["paid_online"] == 1 and d["H0001"]["has_fee"] == 1
@@ -177,42 +177,42 @@ def test_cp1258_is_told_from_cp1252():
 
 
 @pytest.mark.parametrize("sep", [";", "\t", "|"])
-def test_separators(engine, tmp_path, sep):
+def test_separators(duck_engine, tmp_path, sep):
     path = write_vi_csv(tmp_path / "e.txt", [vi_row(1)], sep=sep)
-    (r,) = run(engine, path)
+    (r,) = run(duck_engine, path)
     assert r.separator == sep and r.loaded == 1 and conserved(r)
 
 
-def test_gzip_of_a_csv_whatever_its_name(engine, tmp_path):
+def test_gzip_of_a_csv_whatever_its_name(duck_engine, tmp_path):
     plain = write_vi_csv(tmp_path / "e.csv", [vi_row(1), vi_row(2)])
     gz = tmp_path / "e.csv.gz"
     gz.write_bytes(gzip.compress(plain.read_bytes()))
-    (r,) = run(engine, gz)
+    (r,) = run(duck_engine, gz)
     assert r.compressed and r.loaded == 2
 
 
-def test_xlsx_cover_sheet_title_rows_summary_and_other_sheets(engine, tmp_path):
+def test_xlsx_cover_sheet_title_rows_summary_and_other_sheets(duck_engine, tmp_path):
     rows = [vi_row(i) for i in range(1, 6)]
     path = write_vi_xlsx(tmp_path / "e.xlsx", rows, second=[["Đơn vị", "Số hồ sơ"], ["An Mỹ", 5]])
-    (r,) = run(engine, path)
+    (r,) = run(duck_engine, path)
     assert r.sheet == "Chi tiết" and r.header_line == 4 and r.title_rows == 3
     assert (r.loaded, r.skipped_summary) == (5, 1) and conserved(r)
     assert ("Bìa", 2) in r.other_sheets and ("Tổng hợp", 2) in r.other_sheets
     # the lines are the sheet's rows: a bad value on the third data row is reported at sheet row 7
     path2 = write_vi_xlsx(tmp_path / "f.xlsx", [vi_row(1), vi_row(2), vi_row(3, **{"Trạng thái": "Lạ"})], cover=False)
-    (r2,) = run(engine, path2)
+    (r2,) = run(duck_engine, path2)
     assert [(p["row_number"], p["reason_code"]) for p in r2.problems] == [(7, "bad_status")]
 
 
-def test_xlsx_sheet_option(engine, tmp_path):
+def test_xlsx_sheet_option(duck_engine, tmp_path):
     path = write_vi_xlsx(tmp_path / "e.xlsx", [vi_row(1)])
-    (r,) = run(engine, path, sheet="Chi tiết")
+    (r,) = run(duck_engine, path, sheet="Chi tiết")
     assert r.loaded == 1
-    (bad,) = run(engine, path, sheet="Không có")
+    (bad,) = run(duck_engine, path, sheet="Không có")
     assert bad.refused and "Không có" in bad.refused and "Chi tiết" in bad.refused
 
 
-def test_json_array_and_json_lines_from_the_sync_record(engine, tmp_path):
+def test_json_array_and_json_lines_from_the_sync_record(duck_engine, tmp_path):
     recs = [
         {
             "MaHoSo": "J1",
@@ -236,15 +236,15 @@ def test_json_array_and_json_lines_from_the_sync_record(engine, tmp_path):
     ]
     arr = tmp_path / "sync.json"
     arr.write_text("[\n" + ",\n".join(json.dumps(x, ensure_ascii=False) for x in recs) + "\n]", encoding="utf-8")
-    (r,) = run(engine, arr)
+    (r,) = run(duck_engine, arr)
     assert (r.format, r.loaded, r.quarantined) == ("json", 1, 2) and conserved(r)
     assert sorted((p["row_number"], p["reason_code"]) for p in r.problems) == [(3, "bad_date"), (4, "missing_value")]
-    d = dossiers(engine)["J1"]
+    d = dossiers(duck_engine)["J1"]
     assert d["unit_code"] == "502" and d["due_date"] is None and d["has_fee"] == 1
     assert json.loads(d["extra"])["TepDinhKem"] == '[{"Ten": "don.pdf"}]'
     lines = tmp_path / "sync.jsonl"
     lines.write_text(json.dumps(recs[0]) + "\n\n{broken\n" + json.dumps({**recs[1], "NgayTiepNhan": "20250106083000"}))
-    (r,) = run(engine, lines)
+    (r,) = run(duck_engine, lines)
     assert (r.format, r.loaded, r.quarantined) == ("jsonl", 2, 1) and conserved(r)
     assert [(p["row_number"], p["reason_code"]) for p in r.problems] == [(3, "bad_json")]
 
@@ -260,22 +260,22 @@ def test_json_array_and_json_lines_from_the_sync_record(engine, tmp_path):
         (b'[{"MaHoSo": "1", "MaTTHC": "x", "NgayTiepNhan": "2025", ', "JSON"),
     ],
 )
-def test_structural_problems_refuse_the_file_with_its_name(engine, tmp_path, content, match):
+def test_structural_problems_refuse_the_file_with_its_name(duck_engine, tmp_path, content, match):
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
-    before = tables(engine)
-    (r,) = run(engine, path)
+    before = tables(duck_engine)
+    (r,) = run(duck_engine, path)
     assert r.refused and "bad.csv" in r.refused and match in r.refused
-    after = tables(engine)
+    after = tables(duck_engine)
     assert after.pop("import_log") != before.pop("import_log") and after == before  # only the refusal is logged
 
 
-def test_unterminated_quote_names_the_line(engine, tmp_path):
+def test_unterminated_quote_names_the_line(duck_engine, tmp_path):
     path = tmp_path / "q.csv"
     path.write_text(
         'MaHoSo,MaTTHC,MaDonVi,NgayTiepNhan,TrangThaiHoSo\nA,1,20341,2025-01-06,4\nB,"1,20341,2025-01-06,4\n'
     )
-    (r,) = run(engine, path)
+    (r,) = run(duck_engine, path)
     # the broken record starts on line 3 (B's open quote), whatever line the reader gave up on
     assert r.refused and "q.csv" in r.refused and "line 3" in r.refused and "quote" in r.refused
 
@@ -482,14 +482,14 @@ def test_mapping_file_columns_values_and_units(engine, tmp_path):
         ("[khac]\n", "khac"),
     ],
 )
-def test_mapping_errors_name_what_is_wrong(engine, tmp_path, text, match):
+def test_mapping_errors_name_what_is_wrong(duck_engine, tmp_path, text, match):
     from dashboard.warehouse.ingest import mapping
 
     path = write_vi_csv(tmp_path / "e.csv", [vi_row(1)])
     m = tmp_path / "map.toml"
     m.write_text(text, encoding="utf-8")
     try:
-        (r,) = run(engine, path, mapping=mapping.load(m))
+        (r,) = run(duck_engine, path, mapping=mapping.load(m))
         message = r.refused
     except ImportRefused as exc:
         message = str(exc)
@@ -610,25 +610,25 @@ def test_long_cells_are_cut_and_noted(engine, tmp_path):
     assert len(d["procedure_name"]) == 500  # 4 000 kept, then the column's own length
 
 
-def test_ragged_rows_and_blank_lines_keep_file_line_numbers(engine, tmp_path):
+def test_ragged_rows_and_blank_lines_keep_file_line_numbers(duck_engine, tmp_path):
     header = ["MaHoSo", "MaTTHC", "MaDonVi", "NgayTiepNhan", "TrangThaiHoSo"]
     path = tmp_path / "r.csv"
     path.write_text(
         ",".join(header)
         + "\n\nA,1,20341,2025-01-06,4\nB,1,20341,2025-01-06,4,extra,more\n\nC,1,20341,2025-01-06,4\nD,1,20341\n"
     )
-    (r,) = run(engine, path)
+    (r,) = run(duck_engine, path)
     assert [(p["row_number"], p["reason_code"]) for p in r.problems] == [(4, "ragged_row"), (7, "ragged_row")]
     assert (r.loaded, r.skipped_blank) == (2, 2) and conserved(r)
-    with engine.connect() as conn:
+    with duck_engine.connect() as conn:
         lines = dict(conn.execute(sa.select(schema.dossier.c.code, schema.dossier.c.source_row)).all())
     assert lines == {"A": 3, "C": 6}
 
 
-def test_header_only_file_loads_nothing_without_error(engine, tmp_path):
+def test_header_only_file_loads_nothing_without_error(duck_engine, tmp_path):
     path = tmp_path / "h.csv"
     path.write_text("MaHoSo,MaTTHC,MaDonVi,NgayTiepNhan,TrangThaiHoSo\n")
-    (r,) = run(engine, path)
+    (r,) = run(duck_engine, path)
     assert r.refused is None and (r.rows, r.loaded) == (0, 0)
 
 

@@ -132,3 +132,29 @@ def test_published_notes_are_stored_in_both_languages(engine):
         vi, en = note_text(n, "vi"), note_text(n, "en")
         assert vi and en and vi != en, n
     assert note_text("an old English-only note", "vi") == "an old English-only note"  # warehouses loaded before
+
+
+def test_the_home_province_comes_from_the_unit_list_unless_set(engine, monkeypatch):
+    """Not hard-wired to one province: today's territory opens on Thành phố Đà Nẵng, and
+    $DASHBOARD_HOME_PROVINCE names another (a warehouse of several provinces)."""
+    from datetime import date
+
+    from dashboard.warehouse import queries
+
+    monkeypatch.delenv("DASHBOARD_HOME_PROVINCE", raising=False)
+    with engine.connect() as conn:
+        assert queries.home_province(conn, date(2026, 11, 30)) == "48"
+        assert queries.home_province(conn, date(2024, 6, 30)) == "48"  # old Đà Nẵng then (and Quảng Nam, 49)
+    monkeypatch.setenv("DASHBOARD_HOME_PROVINCE", "49")
+    with engine.connect() as conn:
+        assert queries.home_province(conn, date(2026, 11, 30)) == "49"
+
+
+def test_quang_nams_own_list_opens_on_quang_nam(qn_engine, monkeypatch):
+    from datetime import date
+
+    from dashboard.warehouse import queries
+
+    monkeypatch.delenv("DASHBOARD_HOME_PROVINCE", raising=False)
+    with qn_engine.connect() as conn:
+        assert queries.home_province(conn, date(2024, 6, 30)) == "49"

@@ -103,6 +103,13 @@ def units_in_period(src: Source, start: date, end: date) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
+def home_province(src: Source, day: date) -> str | None:
+    """The province the dashboard opens on (not scoped: a code, which a viewer's scope then checks)."""
+    with engine(src.url).connect() as conn:
+        return queries.home_province(conn, day)
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
 def last_valid_day(src: Source) -> date | None:
     """The last day the viewer's own unit is valid (None: unscoped, or still valid)."""
     if src.root is None:

@@ -207,7 +207,7 @@ def _settle_unit(src: data.Source, period: Period, user: User, cfg: AuthConfig, 
         st.warning(t("scope_empty", lang, period=fmt.period(period, lang)))
         ui_auth.sidebar_status(cfg, user, None, lang)
         st.stop()
-    home = user.root or config.HOME_PROVINCE
+    home = user.root or data.home_province(src, period.end)
     view.settle("unit", st.query_params.get("unit"), codes, home if home in codes else codes[0])
     return units, names
 

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import sqlalchemy as sa
 
+from dashboard import config
 from dashboard.metrics import hierarchy, kpi, kpi_sql
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import events, rollups, schema
@@ -59,6 +60,21 @@ def provinces(conn: sa.Connection, start: date, end: date) -> set[str]:
     """The province codes with units in [start, end] (not scoped: they choose the map's layers)."""
     u = units_in_period(conn, start, end, None)
     return set(u.loc[u["kind"] == "province", "code"])
+
+
+def home_province(conn: sa.Connection, day: date) -> str | None:
+    """The province the dashboard opens on: $DASHBOARD_HOME_PROVINCE, else the province of the unit list valid
+    on `day` (the first by code when the list holds several: a national warehouse names its home instead)."""
+    chosen = config.home_province()
+    if chosen:
+        return chosen
+    u = schema.unit
+    return conn.execute(
+        sa.select(u.c.code)
+        .where(u.c.kind == "province", u.c.valid_from <= day, sa.or_(u.c.valid_to.is_(None), u.c.valid_to >= day))
+        .order_by(u.c.code)
+        .limit(1)
+    ).scalar()
 
 
 def has_districts(conn: sa.Connection, day: date) -> bool:
