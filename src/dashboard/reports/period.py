@@ -136,17 +136,27 @@ class PeriodReport:
         return kpi.KpiRow.from_counts(self.units[list(kpi.COUNT_FIELDS)].sum().to_dict())
 
 
-def build(conn: sa.Connection, period: Period, *, demo: bool = False, root: str | None = None) -> PeriodReport:
+def build(
+    conn: sa.Connection,
+    period: Period,
+    *,
+    demo: bool = False,
+    root: str | None = None,
+    counts: pd.DataFrame | None = None,
+) -> PeriodReport:
     """The period's report over every unit, or over the units under `root`. Its overdue dossiers are read
-    when a file is made (overdue_frames, overdue_by_field), not for the page."""
-    units = queries.kpi_table(conn, period, level="all", territory=False, root=root)
+    when a file is made (overdue_frames, overdue_by_field), not for the page. `counts`: the period's
+    queries.unit_counts when the caller has them (the units' and the districts' tables share them)."""
+    if counts is None:
+        counts = queries.unit_counts(conn, period, root=root)
+    units = queries.kpi_table(conn, period, level="all", territory=False, root=root, counts=counts)
     as_of = queries.as_of(conn) or period.end
     # the units' own codes and the retired units whose dossiers count at them: the same set as the headline
     scope = overdue.Scope(period, tuple(queries.scope_codes(conn, period, None, False, root)), as_of, root=root)
     previous = None
     if period.kind != "custom":
         previous = queries.kpi_table(conn, period.previous(), level="all", territory=False, root=root)
-    districts = queries.kpi_table(conn, period, level="district", territory=True, root=root)
+    districts = queries.kpi_table(conn, period, level="district", territory=True, root=root, counts=counts)
     return PeriodReport(
         period=period,
         as_of=as_of,

@@ -133,9 +133,19 @@ def has_districts(src: Source, period: Period) -> bool:
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
-def kpi_table(src: Source, period: Period, level: str, territory: bool, at_end: bool = False) -> pd.DataFrame:
+def unit_counts(src: Source, period: Period) -> pd.DataFrame:
+    """Own counts per unit over the period (every level's table of a page starts from the same counts)."""
     with engine(src.url).connect() as conn:
-        return queries.kpi_table(conn, period, level=level, territory=territory, root=src.root, at_end=at_end)
+        return queries.unit_counts(conn, period, root=src.root)
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def kpi_table(src: Source, period: Period, level: str, territory: bool, at_end: bool = False) -> pd.DataFrame:
+    counts = unit_counts(src, period)
+    with engine(src.url).connect() as conn:
+        return queries.kpi_table(
+            conn, period, level=level, territory=territory, root=src.root, at_end=at_end, counts=counts
+        )
 
 
 #: the overview's rankings per kind of unit: (title, level, territory, which rows: by parent or by kind)
@@ -242,9 +252,10 @@ def due_soon_counts(src: Source, as_of: date, days: int) -> pd.DataFrame:
 def period_report(src: Source, period: Period):
     from dashboard.reports import period as period_report
 
+    counts = unit_counts(src, period)
     with engine(src.url).connect() as conn:
         demo = get_meta(conn, "demo") == "true"
-        return period_report.build(conn, period, demo=demo, root=src.root)
+        return period_report.build(conn, period, demo=demo, root=src.root, counts=counts)
 
 
 @st.cache_data(ttl=3600, show_spinner=False)

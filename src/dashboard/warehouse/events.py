@@ -14,7 +14,7 @@ A dossier is open on day t when received ≤ t < end, as kpi_sql's `_not_ended_b
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import sqlalchemy as sa
@@ -145,33 +145,43 @@ def unit_counts(conn: sa.Connection, start: date, end: date, where=()) -> pd.Dat
     """The counts of kpi.COUNT_FIELDS per unit over [start, end], as queries.raw_unit_counts gives them
     (units with any count; `where`: conditions on the event table's unit_code, e.g. a scope)."""
     t = schema.unit_day_event
-    before = start - timedelta(days=1)
 
-    def in_range(name: str) -> sa.Label:
-        return sa.func.coalesce(sa.func.sum(sa.case((t.c.day >= start, t.c[name]), else_=0)), 0).label(name)
+    # two aggregates joined: the range's own events over its days only, the states over every day up to `end`
+    # — a state at the end is a plain sum of its net change, only the one the day before `start` needs a CASE
+    def net(name: str) -> sa.ColumnElement:
+        return t.c[f"{name}_in"] - t.c[f"{name}_out"]
 
-    def state(name: str, on: date) -> sa.ColumnElement:
-        return sa.func.coalesce(sa.func.sum(sa.case((t.c.day <= on, t.c[name]), else_=0)), 0)
+    def total(change: sa.ColumnElement, label: str) -> sa.Label:
+        return sa.func.coalesce(sa.func.sum(change), 0).label(label)
 
-    q = (
+    ranged = (
+        sa.select(t.c.unit_code, *[total(t.c[n], n) for n in IN_RANGE])
+        .where(t.c.day >= start, t.c.day <= end, *where)
+        .group_by(t.c.unit_code)
+        .subquery("ranged")
+    )
+    states = (
         sa.select(
             t.c.unit_code,
-            *[in_range(n) for n in IN_RANGE],
-            (state("open_in", end) - state("open_out", end)).label("open_end"),
-            (state("open_in", before) - state("open_out", before)).label("open_start"),
-            state("paused_in", end).label("paused_end"),
-            (state("ov_in", end) - state("ov_out", end)).label("ov_end"),
-            (state("ov_no_apology_in", end) - state("ov_no_apology_out", end)).label("ov_no_apology_end"),
-            (state("ov_apology_known_in", end) - state("ov_apology_known_out", end)).label("ov_known_end"),
+            total(net("open"), "open_end"),
+            total(sa.case((t.c.day < start, net("open")), else_=0), "open_start"),
+            total(t.c.paused_in, "paused_end"),
+            total(net("ov"), "ov_end"),
+            total(net("ov_no_apology"), "ov_no_apology_end"),
+            total(net("ov_apology_known"), "ov_known_end"),
         )
         .where(t.c.day <= end, *where)
         .group_by(t.c.unit_code)
+        .subquery("states")
     )
-    raw = frame(conn.execute(q), ["unit_code", *IN_RANGE, "open_end", "open_start", "paused_end", "ov_end",
-                                  "ov_no_apology_end", "ov_known_end"])  # fmt: skip
-    for c in raw.columns[1:]:
-        raw[c] = raw[c].astype("int64")
-    out = pd.DataFrame({"unit_code": raw["unit_code"]})
+    q = sa.select(
+        states.c.unit_code,
+        *[sa.func.coalesce(ranged.c[n], 0) for n in IN_RANGE],
+        *[states.c[n] for n in ("open_end", "open_start", "paused_end", "ov_end", "ov_no_apology_end", "ov_known_end")],
+    ).select_from(states.outerjoin(ranged, ranged.c.unit_code == states.c.unit_code))
+    names = ["unit_code", *IN_RANGE, "open_end", "open_start", "paused_end", "ov_end", "ov_no_apology_end"]
+    raw = frame(conn.execute(q).all(), [*names, "ov_known_end"])
+    raw = raw.astype(dict.fromkeys(raw.columns[1:], "int64"))
     rename = {
         "received": "r_received",
         "received_online": "r_online",
@@ -191,13 +201,12 @@ def unit_counts(conn: sa.Connection, start: date, end: date, where=()) -> pd.Dat
         "rated": "f_rated",
         "rated_satisfied": "f_rated_satisfied",
     }
-    for field, col in rename.items():
-        out[field] = raw[col]
-    out["carried_in"] = raw["open_start"]
-    out["paused"] = raw["paused_end"]
-    out["open_overdue"] = raw["ov_end"]
-    out["open_in_time"] = raw["open_end"] - raw["paused_end"] - raw["ov_end"]
-    out["overdue_without_apology"] = raw["f_late_no_apology"] + raw["ov_no_apology_end"]
-    out["overdue_apology_known"] = raw["f_late_apology_known"] + raw["ov_known_end"]
-    out = out[["unit_code", *kpi.COUNT_FIELDS]]
+    cols = {"unit_code": raw["unit_code"], **{field: raw[col] for field, col in rename.items()}}
+    cols["carried_in"] = raw["open_start"]
+    cols["paused"] = raw["paused_end"]
+    cols["open_overdue"] = raw["ov_end"]
+    cols["open_in_time"] = raw["open_end"] - raw["paused_end"] - raw["ov_end"]
+    cols["overdue_without_apology"] = raw["f_late_no_apology"] + raw["ov_no_apology_end"]
+    cols["overdue_apology_known"] = raw["f_late_apology_known"] + raw["ov_known_end"]
+    out = pd.DataFrame(cols)[["unit_code", *kpi.COUNT_FIELDS]]
     return out[out[list(kpi.COUNT_FIELDS)].ne(0).any(axis=1)].reset_index(drop=True)

@@ -281,7 +281,7 @@ def _groups(conn: sa.Connection, s: Scope) -> pd.DataFrame:
         .group_by(*keys)
     )
     cols = ["field_code", "field_name", "procedure_code", "procedure_name", "unit_code", *LISTS, "without_apology"]
-    g = frame(conn.execute(q), cols)
+    g = frame(conn.execute(q).all(), cols)
     g[[*LISTS, "without_apology"]] = g[[*LISTS, "without_apology"]].astype("int64")
     return g
 
@@ -297,7 +297,7 @@ def summary_and_options(conn: sa.Connection, s: Scope) -> tuple[Summary, pd.Data
     g = _groups(conn, s)
     counts_ = {kind: int(g[kind].sum()) for kind in LISTS}
     g = g.assign(overdue=g["finished_late"] + g["open_overdue"])
-    names = frame(conn.execute(sa.select(_unit_names())), ["unit_code", "unit_name"])
+    names = frame(conn.execute(sa.select(_unit_names())).all(), ["unit_code", "unit_name"])
     over = g[g["overdue"] > 0]
 
     def top(keys: list[str]) -> pd.DataFrame:

@@ -169,10 +169,7 @@ def _has_dossiers_in(conn: sa.Connection, period: Period) -> bool:
 
 
 def _frame(rows, cols) -> pd.DataFrame:
-    df = frame(rows, cols)
-    for c in cols[1:]:
-        df[c] = df[c].astype("int64")
-    return df
+    return frame(rows, cols).astype(dict.fromkeys(cols[1:], "int64"))
 
 
 def kpi_table(
@@ -183,6 +180,7 @@ def kpi_table(
     territory: bool = False,
     root: str | None = None,
     at_end: bool = False,
+    counts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per unit valid in the period at `level` (under `root`, when given): name, kind, parent,
     counts, overdue and rates.
@@ -194,7 +192,9 @@ def kpi_table(
     if level not in LEVEL_KINDS:
         raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVEL_KINDS)}")
     units = units_in_period(conn, period.end if at_end else period.start, period.end, root)
-    counts = hierarchy.attribute_retired(unit_counts(conn, period, root=root), set(units["code"]), successor_map(conn))
+    if counts is None:  # `counts`: unit_counts(conn, period, root=root) when the caller has them
+        counts = unit_counts(conn, period, root=root)
+    counts = hierarchy.attribute_retired(counts, set(units["code"]), successor_map(conn))
     if territory:
         summed = hierarchy.territory_totals(counts, units)
     else:
