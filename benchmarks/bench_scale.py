@@ -57,7 +57,7 @@ def build(url: str, scale: float) -> None:
     print(f"demo scale {scale} built in {time.perf_counter() - t0:.0f} s: {url}", flush=True)
 
 
-def pages(url: str, city: str = CITY) -> dict[str, Callable[[], object]]:
+def pages(url: str, city: str = CITY, root: str | None = None) -> dict[str, Callable[[], object]]:
     """Each page's data calls, as the page makes them, for the city on the latest complete quarter (and the
     overview and report on a custom range)."""
     import streamlit as st
@@ -70,7 +70,7 @@ def pages(url: str, city: str = CITY) -> dict[str, Callable[[], object]]:
         if name.startswith("streamlit"):
             logging.getLogger(name).setLevel(logging.ERROR)
     wh = data.state(url)
-    src = data.Source(url, wh.data_version)
+    src = data.Source(url, wh.data_version, root)  # root: a viewer signed in with that unit's scope
     as_of = wh.as_of
     q = periods.latest_complete(as_of, "quarter", 15)
     custom = periods.custom(date(as_of.year, 1, 1), date(as_of.year, 2, 10))
@@ -128,16 +128,49 @@ def pages(url: str, city: str = CITY) -> dict[str, Callable[[], object]]:
     return {k: uncached(v) for k, v in work.items()}
 
 
-def measure(url: str, runs: int, city: str = CITY) -> dict[str, list[float]]:
-    work = pages(url, city)
+#: url → page → seconds its SQL statements spent executing, per run (measure fills it): the pages' queries
+#: apart from the Python that shapes their results
+SQL_TIMES: dict[str, dict[str, list[float]]] = {}
+
+
+class _SqlClock:
+    """Sums the time between SQLAlchemy's before- and after-cursor-execute events (statement execution, the
+    driver's fetch of the result not included)."""
+
+    def __init__(self) -> None:
+        import sqlalchemy as sa
+
+        self.total = 0.0
+        self._started: list[float] = []
+        sa.event.listen(sa.engine.Engine, "before_cursor_execute", self._before)
+        sa.event.listen(sa.engine.Engine, "after_cursor_execute", self._after)
+
+    def _before(self, *_args) -> None:
+        self._started.append(time.perf_counter())
+
+    def _after(self, *_args) -> None:
+        if self._started:
+            self.total += time.perf_counter() - self._started.pop()
+
+
+_clock: _SqlClock | None = None
+
+
+def measure(url: str, runs: int, city: str = CITY, root: str | None = None) -> dict[str, list[float]]:
+    global _clock
+    _clock = _clock or _SqlClock()
+    work = pages(url, city, root)
     for fn in work.values():  # once first: the engine opened, the modules imported
         fn()
     times: dict[str, list[float]] = {k: [] for k in work}
+    sql: dict[str, list[float]] = SQL_TIMES.setdefault(f"{url}#{root}" if root else url, {k: [] for k in work})
     for _ in range(runs):
         for k, fn in work.items():
+            _clock.total = 0.0
             t0 = time.perf_counter()
             fn()
             times[k].append(time.perf_counter() - t0)
+            sql[k].append(_clock.total)
     return times
 
 
@@ -214,6 +247,14 @@ def main() -> None:
         )
         lo, hi = statistics.median(results[args.scales[0]][k]), statistics.median(results[args.scales[-1]][k])
         print(f"{k:<24}{cells}{hi / lo:>8.2f}×")
+    print("\nof which SQL statements executing (ms, median / p95)")
+    print(f"{'page':<24}" + "".join(f"{f'{sizes[s] / 1e6:.2f} M p50':>13}{'p95':>8}" for s in args.scales))
+    for k in names:
+        cells = "".join(
+            f"{statistics.median(SQL_TIMES[urls[s]][k]) * 1e3:>13.0f}{pct(SQL_TIMES[urls[s]][k], 0.95) * 1e3:>8.0f}"
+            for s in args.scales
+        )
+        print(f"{k:<24}{cells}")
     if baseline:
         print("\nnaive custom range (every dossier into pandas, masks, group-by) against the project's counts of every")
         print("unit for the range (per-day events) and its whole overview page on that range")
@@ -233,11 +274,13 @@ def main() -> None:
             build(duck_url, args.pg_scale)
         duck = results.get(args.pg_scale) or measure(duck_url, args.runs)
         pg = measure(args.pg_url, args.runs)
-        print(f"\nPostgreSQL against DuckDB at scale {args.pg_scale} (ms, median / p95)")
+        print(f"\nPostgreSQL against DuckDB at scale {args.pg_scale} (ms, median / p95; then their SQL's medians)")
         for k in names:
             dm, pm = statistics.median(duck[k]), statistics.median(pg[k])
+            ds, ps = statistics.median(SQL_TIMES[duck_url][k]), statistics.median(SQL_TIMES[args.pg_url][k])
             print(f"  {k:<24}{dm * 1e3:>7.0f} /{pct(duck[k], 0.95) * 1e3:>5.0f}   {pm * 1e3:>7.0f} /"
-                  f"{pct(pg[k], 0.95) * 1e3:>5.0f}   {pm / dm:5.2f}×")  # fmt: skip
+                  f"{pct(pg[k], 0.95) * 1e3:>5.0f}   {pm / dm:5.2f}×   SQL {ds * 1e3:5.0f} vs {ps * 1e3:5.0f}: "
+                  f"{ps / ds if ds else float('nan'):5.2f}×")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -73,6 +73,17 @@ def test_the_demo_for_random_ranges_and_the_pages_path(demo_engine):
         raw = queries.raw_unit_counts(conn, p.start, p.end).set_index("unit_code").sort_index()
         pd.testing.assert_frame_equal(served, raw, check_dtype=False)
         assert len(served) > 200
+        # a scoped viewer (a district, a commune) and a list of codes: the units are kept after the sums
+        for root in ("502", "20341"):
+            served = queries.unit_counts(conn, p, root=root).set_index("unit_code").sort_index()
+            raw = queries.raw_unit_counts(conn, p.start, p.end, root=root).set_index("unit_code").sort_index()
+            pd.testing.assert_frame_equal(served, raw, check_dtype=False)
+            assert 0 < len(served) < 200
+        some = ["502", "20341", "20335"]
+        served = queries.unit_counts(conn, p, unit_codes=some).set_index("unit_code").sort_index()
+        raw = queries.raw_unit_counts(conn, p.start, p.end, unit_codes=some).set_index("unit_code").sort_index()
+        pd.testing.assert_frame_equal(served, raw, check_dtype=False)
+        assert 0 < len(served) <= 3
 
 
 def test_stale_events_are_not_served(backend_url):

@@ -14,6 +14,7 @@ A dossier is open on day t when received ≤ t < end, as kpi_sql's `_not_ended_b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -141,9 +142,14 @@ def is_current(conn: sa.Connection) -> bool:
     return built is not None and built == (get_meta(conn, "data_version") or "0")
 
 
-def unit_counts(conn: sa.Connection, start: date, end: date, where=()) -> pd.DataFrame:
+def unit_counts(
+    conn: sa.Connection, start: date, end: date, keep: Callable[[sa.ColumnElement], list] | None = None
+) -> pd.DataFrame:
     """The counts of kpi.COUNT_FIELDS per unit over [start, end], as queries.raw_unit_counts gives them
-    (units with any count; `where`: conditions on the event table's unit_code, e.g. a scope)."""
+    (units with any count; `keep`: the conditions on a unit-code column that keep a unit, e.g. a scope).
+
+    The units are kept after the per-unit sums, not before: a scope's IN (recursive CTE) probed against
+    every event row cost 140 ms on 2 M rows where the same filter on the ≈ 2 000 sums costs nothing."""
     t = schema.unit_day_event
 
     # two aggregates joined: the range's own events over its days only, the states over every day up to `end`
@@ -156,7 +162,7 @@ def unit_counts(conn: sa.Connection, start: date, end: date, where=()) -> pd.Dat
 
     ranged = (
         sa.select(t.c.unit_code, *[total(t.c[n], n) for n in IN_RANGE])
-        .where(t.c.day >= start, t.c.day <= end, *where)
+        .where(t.c.day >= start, t.c.day <= end)
         .group_by(t.c.unit_code)
         .subquery("ranged")
     )
@@ -170,7 +176,7 @@ def unit_counts(conn: sa.Connection, start: date, end: date, where=()) -> pd.Dat
             total(net("ov_no_apology"), "ov_no_apology_end"),
             total(net("ov_apology_known"), "ov_known_end"),
         )
-        .where(t.c.day <= end, *where)
+        .where(t.c.day <= end)
         .group_by(t.c.unit_code)
         .subquery("states")
     )
@@ -179,6 +185,8 @@ def unit_counts(conn: sa.Connection, start: date, end: date, where=()) -> pd.Dat
         *[sa.func.coalesce(ranged.c[n], 0) for n in IN_RANGE],
         *[states.c[n] for n in ("open_end", "open_start", "paused_end", "ov_end", "ov_no_apology_end", "ov_known_end")],
     ).select_from(states.outerjoin(ranged, ranged.c.unit_code == states.c.unit_code))
+    if keep is not None:
+        q = q.where(*keep(states.c.unit_code))
     names = ["unit_code", *IN_RANGE, "open_end", "open_start", "paused_end", "ov_end", "ov_no_apology_end"]
     raw = frame(conn.execute(q).all(), [*names, "ov_known_end"])
     raw = raw.astype(dict.fromkeys(raw.columns[1:], "int64"))

@@ -140,11 +140,14 @@ def unit_counts(
         if rows or not _has_dossiers_in(conn, period):
             return _frame(rows, cols)
     if events.is_current(conn):  # any other range: from the per-day events, not from every dossier
-        e = schema.unit_day_event
-        where = [*within(e.c.unit_code, root, period.start, period.end)]
-        if unit_codes is not None:
-            where.append(e.c.unit_code.in_(unit_codes))
-        return events.unit_counts(conn, period.start, period.end, where)
+
+        def keep(code: sa.ColumnElement) -> list:
+            conditions = [*within(code, root, period.start, period.end)]
+            if unit_codes is not None:
+                conditions.append(code.in_(unit_codes))
+            return conditions
+
+        return events.unit_counts(conn, period.start, period.end, keep)
     return raw_unit_counts(conn, period.start, period.end, unit_codes, root)
 
 
