@@ -241,6 +241,23 @@ def test_rates_and_zero_denominators():
     assert frame[list(kpi.RATE_FIELDS)].isna().all().all()
 
 
+@given(st.lists(st.fixed_dictionaries(dict.fromkeys(kpi.COUNT_FIELDS, st.integers(0, 40))), min_size=1, max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_the_table_rates_equal_the_row_rates(rows):
+    """add_derived (numpy over a table) gives every unit the rates, overdue and open of KpiRow (the reference),
+    NaN where the row's rate is None."""
+    table = kpi.add_derived(pd.DataFrame(rows, index=pd.RangeIndex(10, 10 + len(rows))))
+    assert list(table.index) == list(range(10, 10 + len(rows)))  # the caller's index is kept
+    for i, counts in zip(table.index, rows, strict=True):
+        row = kpi.KpiRow(**counts)
+        for name in kpi.RATE_FIELDS:
+            want = row.rate(name)
+            got = table.at[i, name]
+            assert (pd.isna(got) and want is None) or got == pytest.approx(want)
+        assert table.at[i, "overdue"] == row.overdue
+        assert table.at[i, "open"] == counts["paused"] + counts["open_in_time"] + counts["open_overdue"]
+
+
 def test_territory_sums_descendants_then_computes_rates():
     units = pd.DataFrame(
         {"code": ["49", "502", "20335", "20341", "SO_TP"], "parent_code": [None, "49", "502", "502", "49"]}
