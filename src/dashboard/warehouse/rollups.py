@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from dashboard import config
 from dashboard.metrics import kpi, kpi_sql, periods
 from dashboard.warehouse import events, schema
-from dashboard.warehouse.engine import crash_point, get_meta, set_meta
+from dashboard.warehouse.engine import bulk_insert, crash_point, get_meta, set_meta
 
 DATA_RANGE = "data_range"  # meta: "first|last|data_version|window" as the last rebuild found it
 
@@ -63,6 +63,10 @@ def _range_stamp(conn: sa.Connection) -> str:
 
 COLUMNS = ["period_key", "cutoff", "unit_code", "start_date", "end_date", *kpi.COUNT_FIELDS]
 PERIODS_PER_STATEMENT = 8
+#: from this many dossiers on, a rebuild sums each period from the per-day events (O(units × days) a period,
+#: ≈ 6 s for the 169 periods of five years on DuckDB whatever the dossiers) rather than scanning the dossiers
+#: once per period (4 s at 0,6 M, 45 s at 10 M; on PostgreSQL 19 s at 0,3 M); the two give identical rows (test)
+EVENTS_FROM = 1_500_000
 
 
 def _version_key(cutoff: int) -> str:
@@ -74,12 +78,26 @@ def is_current(conn: sa.Connection, cutoff: int) -> bool:
     return built is not None and built == (get_meta(conn, "data_version") or "0")
 
 
-def refresh(conn: sa.Connection, cutoff: int, progress=None) -> int:
-    """Rebuild the rollup for one cut-off day; returns the number of periods."""
+def refresh(conn: sa.Connection, cutoff: int, progress=None, from_events: bool = False) -> int:
+    """Rebuild the rollup for one cut-off day; returns the number of periods. from_events: sum each period
+    from the per-day events (which must be current) instead of scanning the dossiers."""
     r, d = schema.rollup, schema.dossier
     conn.execute(r.delete().where(r.c.cutoff == cutoff))
     span = scan_data_range(conn)
     todo = periods.named_periods(*span, cutoff=cutoff) if span else []
+    if from_events:
+        for p in todo:
+            counts = events.unit_counts(conn, p.start, p.end)
+            counts.insert(0, "period_key", p.key)
+            counts.insert(1, "cutoff", cutoff)
+            counts.insert(3, "start_date", p.start)
+            counts.insert(4, "end_date", p.end)
+            if len(counts):
+                bulk_insert(conn, r, counts[COLUMNS])
+            if progress:
+                progress(1)
+        set_meta(conn, _version_key(cutoff), get_meta(conn, "data_version") or "0")
+        return len(todo)
     # a few periods a statement: one scan each all the same, but the planning of a statement per period was
     # half the rebuild of a small warehouse
     for k in range(0, len(todo), PERIODS_PER_STATEMENT):
@@ -157,9 +175,14 @@ def stale(conn: sa.Connection) -> bool:
 
 def rebuild(conn: sa.Connection, progress=None) -> None:
     """Every rollup and the overdue-list table, in the caller's transaction (all or nothing)."""
+    d = schema.dossier
+    large = conn.execute(sa.select(sa.func.count()).select_from(d)).scalar_one() >= EVENTS_FROM
+    if large:  # the events first: the rollups are summed from them
+        events.refresh(conn)
     for c in cutoffs():
-        refresh(conn, c, progress=progress)
+        refresh(conn, c, progress=progress, from_events=large)
     crash_point("rollups-before-listable")
     refresh_listable(conn)
-    events.refresh(conn)
+    if not large:
+        events.refresh(conn)
     record_data_range(conn)
