@@ -180,15 +180,15 @@ def unit_counts(
         .group_by(t.c.unit_code)
         .subquery("states")
     )
+    state_names = [c.name for c in states.c][1:]
     q = sa.select(
         states.c.unit_code,
         *[sa.func.coalesce(ranged.c[n], 0) for n in IN_RANGE],
-        *[states.c[n] for n in ("open_end", "open_start", "paused_end", "ov_end", "ov_no_apology_end", "ov_known_end")],
+        *[states.c[n] for n in state_names],
     ).select_from(states.outerjoin(ranged, ranged.c.unit_code == states.c.unit_code))
     if keep is not None:
         q = q.where(*keep(states.c.unit_code))
-    names = ["unit_code", *IN_RANGE, "open_end", "open_start", "paused_end", "ov_end", "ov_no_apology_end"]
-    raw = frame(conn.execute(q).all(), [*names, "ov_known_end"])
+    raw = frame(conn.execute(q).all(), ["unit_code", *IN_RANGE, *state_names])
     raw = raw.astype(dict.fromkeys(raw.columns[1:], "int64"))
     rename = {
         "received": "r_received",

@@ -150,13 +150,7 @@ class Delta:
             _merge(conn, r, select, ["period_key", "cutoff", "unit_code"])
             pt.drop(conn)
         for key in sorted(now.keys() - old):  # a period the range gained: every dossier may count in it
-            p = now[key]
-            counts = events.unit_counts(conn, p.start, p.end)
-            counts.insert(0, "period_key", p.key)
-            counts.insert(1, "cutoff", cutoff)
-            counts.insert(3, "start_date", p.start)
-            counts.insert(4, "end_date", p.end)
-            bulk_insert(conn, r, counts[rollups.COLUMNS])
+            bulk_insert(conn, r, rollups.rows_from_events(conn, now[key], cutoff))
 
 
 def _merge(conn: sa.Connection, target: sa.Table, delta: sa.Select, keys: list[str]) -> None:

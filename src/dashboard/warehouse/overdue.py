@@ -169,6 +169,28 @@ def _unit_names() -> sa.Subquery:
     ).subquery("unit_name")
 
 
+def _ordered(
+    conn: sa.Connection, kind: str, s: Scope, sort: str, descending: bool, offset: int, limit: int | None
+) -> sa.Select:
+    """A list ordered in SQL (ties broken by dossier code, so pages never overlap), cut to [offset, offset +
+    limit) first, then given the unit names of its rows only."""
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    q = _select(source(conn, s), kind, s).subquery("l")
+    key = q.c[sort]
+    ordered = key.desc().nulls_last() if descending else key.asc().nulls_last()
+    inner = sa.select(q).order_by(ordered, q.c.code).offset(max(0, int(offset)))
+    if limit is not None:
+        inner = inner.limit(int(limit))
+    inner = inner.subquery("p")
+    u = _unit_names()
+    key = inner.c[sort]
+    ordered = key.desc().nulls_last() if descending else key.asc().nulls_last()
+    cols = [inner.c[c] if c != "unit_name" else u.c.name.label("unit_name") for c in COLUMNS]
+    joined = inner.outerjoin(u, u.c.code == inner.c.unit_code)
+    return sa.select(*cols).select_from(joined).order_by(ordered, inner.c.code)
+
+
 def page(
     conn: sa.Connection,
     kind: str,
@@ -180,24 +202,7 @@ def page(
     limit: int = 50,
 ) -> pd.DataFrame:
     """One page of a list, ordered in SQL (ties broken by dossier code, so pages never overlap)."""
-    if sort not in SORTS:
-        raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
-    q = _select(source(conn, s), kind, s).subquery("l")
-    key = q.c[sort]
-    ordered = key.desc().nulls_last() if descending else key.asc().nulls_last()
-    # order and cut the page first, then look up the unit names of its rows only
-    inner = sa.select(q).order_by(ordered, q.c.code).offset(max(0, int(offset)))
-    if limit is not None:
-        inner = inner.limit(int(limit))
-    inner = inner.subquery("p")
-    u = _unit_names()
-    key = inner.c[sort]
-    ordered = key.desc().nulls_last() if descending else key.asc().nulls_last()
-    cols = [inner.c[c] if c != "unit_name" else u.c.name.label("unit_name") for c in COLUMNS]
-    stmt = (
-        sa.select(*cols).select_from(inner.outerjoin(u, u.c.code == inner.c.unit_code)).order_by(ordered, inner.c.code)
-    )
-    return _frame(conn.execute(stmt).all())
+    return _frame(conn.execute(_ordered(conn, kind, s, sort, descending, offset, limit)).all())
 
 
 def stream(
@@ -205,18 +210,8 @@ def stream(
 ) -> Iterator[pd.DataFrame]:
     """A whole list in frames of at most `chunk` rows, in the page's order (a server-side cursor on
     PostgreSQL): a workbook of 70 000 overdue dossiers never holds them all at once."""
-    q = _select(source(conn, s), kind, s).subquery("l")
-    key = q.c[sort]
-    ordered = sa.select(q).order_by(key.desc().nulls_last(), q.c.code).subquery("p")
-    u = _unit_names()
-    cols = [ordered.c[c] if c != "unit_name" else u.c.name.label("unit_name") for c in COLUMNS]
-    stmt = (
-        sa.select(*cols)
-        .select_from(ordered.outerjoin(u, u.c.code == ordered.c.unit_code))
-        .order_by(ordered.c[sort].desc().nulls_last(), ordered.c.code)
-    )
-    result = conn.execution_options(yield_per=chunk).execute(stmt)
-    for part in result.partitions(chunk):
+    stmt = _ordered(conn, kind, s, sort, True, 0, None)
+    for part in conn.execution_options(yield_per=chunk).execute(stmt).partitions(chunk):
         yield _frame(part)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import sqlalchemy as sa
 
 from dashboard import config
@@ -78,6 +79,16 @@ def is_current(conn: sa.Connection, cutoff: int) -> bool:
     return built is not None and built == (get_meta(conn, "data_version") or "0")
 
 
+def rows_from_events(conn: sa.Connection, p: periods.Period, cutoff: int) -> pd.DataFrame:
+    """The rollup rows (COLUMNS) of one period, summed from the per-day events (which must be current)."""
+    counts = events.unit_counts(conn, p.start, p.end)
+    counts.insert(0, "period_key", p.key)
+    counts.insert(1, "cutoff", cutoff)
+    counts.insert(3, "start_date", p.start)
+    counts.insert(4, "end_date", p.end)
+    return counts[COLUMNS]
+
+
 def refresh(conn: sa.Connection, cutoff: int, progress=None, from_events: bool = False) -> int:
     """Rebuild the rollup for one cut-off day; returns the number of periods. from_events: sum each period
     from the per-day events (which must be current) instead of scanning the dossiers."""
@@ -87,13 +98,7 @@ def refresh(conn: sa.Connection, cutoff: int, progress=None, from_events: bool =
     todo = periods.named_periods(*span, cutoff=cutoff) if span else []
     if from_events:
         for p in todo:
-            counts = events.unit_counts(conn, p.start, p.end)
-            counts.insert(0, "period_key", p.key)
-            counts.insert(1, "cutoff", cutoff)
-            counts.insert(3, "start_date", p.start)
-            counts.insert(4, "end_date", p.end)
-            if len(counts):
-                bulk_insert(conn, r, counts[COLUMNS])
+            bulk_insert(conn, r, rows_from_events(conn, p, cutoff))
             if progress:
                 progress(1)
         set_meta(conn, _version_key(cutoff), get_meta(conn, "data_version") or "0")

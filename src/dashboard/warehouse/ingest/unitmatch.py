@@ -5,6 +5,7 @@ Thạnh", "UBND TP. Tam Kỳ"): recorded aliases first, then names with diacriti
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -52,26 +53,24 @@ class UnitIndex:
                 sa.select(u.c.code, u.c.name, u.c.kind, u.c.valid_from, u.c.valid_to, u.c.parent_code)
             ).all()
         ]
-        self.by_code: dict[str, list[Version]] = {}
-        for v in self.versions:
-            self.by_code.setdefault(v.code, []).append(v)
+        self.by_code = self._grouped(lambda v: v.code)
         a = schema.unit_alias
         self.aliases = dict(conn.execute(sa.select(a.c.alias_key, a.c.unit_code)).all())
+
+    def _grouped(self, key: Callable[[Version], str]) -> dict[str, list[Version]]:
+        out: dict[str, list[Version]] = {}
+        for v in self.versions:
+            out.setdefault(key(v), []).append(v)
+        return out
 
     @functools.cached_property
     def exact(self) -> dict[str, list[Version]]:
         """Versions by name with diacritics (built when a file names its units: half an import of codes)."""
-        out: dict[str, list[Version]] = {}
-        for v in self.versions:
-            out.setdefault(exact_key(v.name), []).append(v)
-        return out
+        return self._grouped(lambda v: exact_key(v.name))
 
     @functools.cached_property
     def folded(self) -> dict[str, list[Version]]:
-        out: dict[str, list[Version]] = {}
-        for v in self.versions:
-            out.setdefault(folded_key(v.name), []).append(v)
-        return out
+        return self._grouped(lambda v: folded_key(v.name))
 
     # ---- codes ----
 
