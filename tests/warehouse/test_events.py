@@ -18,6 +18,17 @@ from dashboard.warehouse import events, queries, rollups
 ranges = st.tuples(st.dates(date(2023, 11, 1), date(2025, 3, 31)), st.integers(0, 150))
 
 
+@st.composite
+def month_edges(draw) -> tuple[date, int]:
+    """A range around the monthly rows' edges: from a first of month or not, to a month's last day or not,
+    over 0–14 further months (across a year too)."""
+    y, m = draw(st.integers(2023, 2024)), draw(st.integers(1, 12))
+    start = date(y, m, 1) + timedelta(days=draw(st.sampled_from((0, 0, 3))))
+    k = m + draw(st.integers(0, 14))  # the month after the range's last, counted from January of y as 0
+    end = date(y + k // 12, k % 12 + 1, 1) - timedelta(days=draw(st.sampled_from((1, 1, 5))))
+    return start, max(0, (end - start).days)
+
+
 def _same(conn, d1: date, d2: date) -> None:
     got = events.unit_counts(conn, d1, d2).set_index("unit_code").sort_index()
     want = queries.raw_unit_counts(conn, d1, d2).set_index("unit_code").sort_index()
@@ -28,7 +39,7 @@ def _same(conn, d1: date, d2: date) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(dossiers(), min_size=1, max_size=30), st.lists(ranges, min_size=1, max_size=4))
+@given(st.lists(dossiers(), min_size=1, max_size=30), st.lists(ranges | month_edges(), min_size=1, max_size=4))
 def test_any_range_of_random_dossiers_equals_the_raw_counts(duck, ds, spans):
     put(duck, ds)
     with duck.begin() as conn:
@@ -96,3 +107,23 @@ def test_stale_events_are_not_served(backend_url):
         served = queries.unit_counts(conn, periods.custom(date(2024, 3, 1), date(2024, 3, 31)))
     assert served["received"].sum() == 1  # from the dossiers themselves
     e.dispose()
+
+
+@given(st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2027, 12, 31))), st.integers(0, 800))
+def test_the_pieces_of_a_range_cover_each_of_its_days_once(lo, days):
+    """Whole months by their first days and the days left over: each day of [lo, hi] exactly once."""
+    hi = (lo or date(2023, 6, 1)) + timedelta(days=days)
+    months, rest = events._pieces(lo, hi)
+    covered = []
+    for first, last in months:
+        m = first or date(2019, 1, 1)  # from the first: the test's own start
+        assert m.day == 1 and last.day == 1
+        while m <= last:
+            nxt = events._next_month(m)
+            covered += [m + timedelta(days=k) for k in range((nxt - m).days)]
+            m = nxt
+    for a, b in rest:
+        covered += [a + timedelta(days=k) for k in range((b - a).days + 1)]
+    want_lo = lo or date(2019, 1, 1)
+    assert sorted(covered) == [want_lo + timedelta(days=k) for k in range((hi - want_lo).days + 1)]
+    assert len(rest) <= 2 and all((b - a).days < 62 for a, b in rest)  # at most two partial months

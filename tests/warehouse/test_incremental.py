@@ -23,7 +23,7 @@ UNITS = ["20335", "20341", "20356"]  # three wards of Tam Kỳ (valid through 20
 HEADER = ["MaHoSo", "MaTTHC", "MaDonVi", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "TrangThaiHoSo",
           "KenhThucHien", "DuocThanhToanTrucTuyen", "CoPhiLePhi", "HoSoCoThanhPhanSoHoa", "CoPhieuXinLoi",
           "DanhGiaHaiLong"]  # fmt: skip
-DERIVED = (schema.rollup, schema.unit_day_event, schema.dossier_listable)
+DERIVED = (schema.rollup, schema.unit_day_event, schema.unit_month_event, schema.dossier_listable)
 META = (rollups.DATA_RANGE, rollups.LISTABLE_LAST_DAY)
 
 

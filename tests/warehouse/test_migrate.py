@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from dashboard import cli
 from dashboard.warehouse import migrate, schema
-from dashboard.warehouse.engine import create_schema, make_engine, reserve_ids
+from dashboard.warehouse.engine import create_schema, get_meta, make_engine, reserve_ids, set_meta
 
 FIXTURES = Path(__file__).with_name("fixtures")
 
@@ -36,14 +36,15 @@ def test_the_migrations_build_exactly_the_schema(backend_url):
     want = {t.name: {c.name: bool(c.nullable) for c in t.columns} for t in schema.metadata.sorted_tables}
     assert have == want
     duck = e.dialect.name == "duckdb"  # the dossier's key and indexes are PostgreSQL's only (revision 0006)
-    keyless = {"dossier", "rollup", "dossier_listable", "unit_day_event"} if duck else set()
+    keyless = {"dossier", "rollup", "dossier_listable", "unit_day_event", "unit_month_event"} if duck else set()
     assert keys == {
         t.name: set() if t.name in keyless else {c.name for c in t.primary_key.columns}
         for t in schema.metadata.sorted_tables
     }
-    with e.connect() as conn:
-        indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("dossier")}
-    assert indexes == (set() if duck else {ix.name for ix in schema.dossier.indexes})
+    for table in (schema.dossier, schema.unit_day_event):
+        with e.connect() as conn:
+            indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes(table.name)}
+        assert indexes == (set() if duck else {ix.name for ix in table.indexes}), table.name
     assert migrate.upgrade(e) == migrate.head()  # again: nothing to do
     e.dispose()
 
@@ -70,19 +71,18 @@ def test_an_embedded_warehouse_at_0005_loses_its_art_keys_and_keeps_every_row(tm
 
         units.load_units(conn)
     put(e, [Dossier(received=date(2025, 1, 1 + i % 28), status=4 + i % 2, due=date(2025, 2, 1)) for i in range(50)])
-    from dashboard.warehouse import rollups
 
     derived = ("rollup", "dossier_listable", "unit_day_event")
     with e.begin() as conn:
-        rollups.rebuild(conn)
+        _derived_before_0007(conn)
     with e.connect() as conn:
         before = conn.execute(sa.select(schema.dossier).order_by(schema.dossier.c.code)).all()
         kept = {t: sorted(conn.execute(sa.select(schema.metadata.tables[t])).all()) for t in derived}
         assert all(kept.values())
-    assert migrate.upgrade(e) == "0006"
+    assert migrate.upgrade(e) == migrate.head()
     with e.connect() as conn:
         insp = sa.inspect(conn)
-        for table in ("dossier", "rollup", "dossier_listable", "unit_day_event"):
+        for table in ("dossier", "rollup", "dossier_listable", "unit_day_event", "unit_month_event"):
             assert insp.get_pk_constraint(table)["constrained_columns"] == [], table
             assert {c["name"]: c["nullable"] for c in insp.get_columns(table)} == {
                 c.name: bool(c.nullable) for c in schema.metadata.tables[table].columns
@@ -93,6 +93,66 @@ def test_an_embedded_warehouse_at_0005_loses_its_art_keys_and_keeps_every_row(tm
         assert {c["name"]: c["nullable"] for c in insp.get_columns("dossier")} == {
             c.name: bool(c.nullable) for c in schema.dossier.columns
         }
+    e.dispose()
+
+
+def _derived_before_0007(conn) -> None:
+    """What rollups.rebuild made before revision 0007: no monthly events."""
+    from dashboard.warehouse import events, rollups
+
+    for c in rollups.cutoffs():
+        rollups.refresh(conn, c)
+    rollups.refresh_listable(conn)
+    t = schema.unit_day_event
+    conn.execute(t.insert().from_select([c.name for c in t.columns], events.per_day(schema.dossier)))
+    set_meta(conn, events.VERSION, get_meta(conn, "data_version") or "0")
+    rollups.record_data_range(conn)
+
+
+def test_a_warehouse_at_0006_gains_its_monthly_events_and_stays_current(backend_url):
+    """Revision 0007 fills unit_month_event from the per-day events as they stand: the warehouse is current
+    after the upgrade, and any range counted from days and months equals the dossiers' counts."""
+    import random
+    from datetime import date, timedelta
+
+    from helpers import put
+    from warehouse.test_events import _same
+
+    from dashboard.metrics.kpi import Dossier
+    from dashboard.warehouse import events, rollups, units
+
+    e = make_engine(backend_url)
+    migrate.upgrade(e, "0006")
+    with e.begin() as conn:
+        units.load_units(conn)
+    rng = random.Random(7)
+    rows = []
+    for _ in range(400):
+        got = date(2024, 11, 1) + timedelta(days=rng.randrange(150))
+        due = got + timedelta(days=rng.randrange(1, 30))
+        ended = rng.random() < 0.7
+        rows.append(
+            Dossier(
+                received=got,
+                due=due,
+                status=rng.choice((4, 5, 6)) if ended else rng.choice((2, 3)),
+                end=got + timedelta(days=rng.randrange(60)) if ended else None,
+                apology=rng.choice((0, 1, None)),
+            )
+        )
+    put(e, rows)
+    with e.begin() as conn:
+        _derived_before_0007(conn)
+    assert migrate.upgrade(e) == migrate.head()
+    with e.connect() as conn:
+        m = schema.unit_month_event
+        stored = sorted(conn.execute(sa.select(m)).all())
+        assert stored and stored == sorted(conn.execute(events.per_month(sa.select(schema.unit_day_event))).all())
+        assert events.is_current(conn) and not rollups.stale(conn)
+        for _ in range(12):
+            d1 = date(2024, 10, 20) + timedelta(days=rng.randrange(200))
+            d2 = d1 + timedelta(days=rng.randrange(120))
+            _same(conn, d1, d2)
     e.dispose()
 
 

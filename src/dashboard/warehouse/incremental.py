@@ -78,6 +78,7 @@ class Delta:
         """Bring every derived table to the current data version (the caller bumped it)."""
         conn, v = self.conn, self.table
         _merge(conn, schema.unit_day_event, events.per_day(v, v.c.weight), ["unit_code", "day"])
+        _merge(conn, schema.unit_month_event, events.per_month(events.per_day(v, v.c.weight)), ["unit_code", "month"])
         span = self._new_span()
         for cutoff in rollups.cutoffs():
             self._rollup(cutoff, span)

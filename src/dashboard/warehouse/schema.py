@@ -252,6 +252,18 @@ unit_day_event = sa.Table(
     *[sa.Column(name, sa.Integer, nullable=False) for name in (*EVENT_IN_RANGE, *EVENT_STATE)],
     sa.PrimaryKeyConstraint("unit_code", "day", name="unit_day_event_pkey").ddl_if(dialect="postgresql"),
 )
+sa.Index("ix_unit_day_event_day", unit_day_event.c.day).ddl_if(dialect="postgresql")  # a range's partial months
+
+#: the same events summed per unit and calendar month (`month`: its first day), so a range reads whole months
+#: here and only its partial months' days from unit_day_event (migration 0007)
+unit_month_event = sa.Table(
+    "unit_month_event",
+    metadata,
+    sa.Column("unit_code", sa.String(32), nullable=False),
+    sa.Column("month", sa.Date, nullable=False),
+    *[sa.Column(name, sa.Integer, nullable=False) for name in (*EVENT_IN_RANGE, *EVENT_STATE)],
+    sa.PrimaryKeyConstraint("unit_code", "month", name="unit_month_event_pkey").ddl_if(dialect="postgresql"),
+)
 
 #: Ids of these tables come from sequences (migration 0002; engine.reserve_ids), not max(id) + 1
 ID_SEQUENCES = {
