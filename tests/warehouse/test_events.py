@@ -127,3 +127,14 @@ def test_the_pieces_of_a_range_cover_each_of_its_days_once(lo, days):
     want_lo = lo or date(2019, 1, 1)
     assert sorted(covered) == [want_lo + timedelta(days=k) for k in range((hi - want_lo).days + 1)]
     assert len(rest) <= 2 and all((b - a).days < 62 for a, b in rest)  # at most two partial months
+
+
+def test_no_unit_with_a_count_is_an_empty_frame_of_the_same_columns(duck):
+    """A range before any dossier: no rows, but the columns and types a page merges on."""
+    put(duck, [kpi.Dossier(date(2024, 1, 5), 10, due=date(2024, 1, 10), end=date(2024, 1, 20))])
+    with duck.begin() as conn:
+        events.refresh(conn)
+    with duck.connect() as conn:
+        got = events.unit_counts(conn, date(2020, 1, 1), date(2020, 3, 1))
+    assert got.empty and list(got.columns) == ["unit_code", *kpi.COUNT_FIELDS]
+    assert got["unit_code"].dtype == pd.Series(["x"]).dtype and all(got[f].dtype == "int64" for f in kpi.COUNT_FIELDS)

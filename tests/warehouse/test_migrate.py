@@ -41,7 +41,7 @@ def test_the_migrations_build_exactly_the_schema(backend_url):
         t.name: set() if t.name in keyless else {c.name for c in t.primary_key.columns}
         for t in schema.metadata.sorted_tables
     }
-    for table in (schema.dossier, schema.unit_day_event):
+    for table in (schema.dossier, schema.unit_day_event, schema.dossier_listable):
         with e.connect() as conn:
             indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes(table.name)}
         assert indexes == (set() if duck else {ix.name for ix in table.indexes}), table.name

@@ -8,6 +8,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 from helpers import UNIT, put
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from metrics.test_kpi import dossiers as kpi_dossiers  # the KPI property tests' random dossiers
 
 from dashboard.metrics import hierarchy, kpi, kpi_sql, periods
 from dashboard.metrics.kpi import Dossier as D
@@ -267,3 +270,34 @@ def test_the_listable_table_is_read_only_while_current(engine):
         rollups.refresh_listable(conn)
         assert overdue.source(conn, s) is schema.dossier_listable
         assert overdue.counts(conn, s) == {"finished_late": 1, "open_overdue": 1, "due_soon": 0}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(kpi_dossiers(), min_size=1, max_size=25),
+    st.dates(date(2023, 12, 1), date(2025, 2, 28)),
+    st.integers(0, 100),
+    st.integers(0, 200),
+)
+def test_the_listable_table_skips_only_what_no_list_can_name(engine, monkeypatch, ds, start, days, after):
+    """Random dossiers (statuses that do not end carrying end dates too), periods and as-of dates: the lists
+    read from dossier_listable, which skips what ended before the period (rollups.listed_from), equal the
+    lists read from the dossiers."""
+    from dashboard.warehouse import rollups
+
+    put(engine, ds)
+    p = periods.custom(start, start + timedelta(days=days))
+    s = overdue.Scope(p, (UNIT,), p.end + timedelta(days=after), due_days=5)
+    with engine.begin() as conn:
+        rollups.refresh_listable(conn)
+    with engine.connect() as conn:
+        for serves, table in ((True, schema.dossier_listable), (False, schema.dossier)):
+            monkeypatch.setattr(rollups, "listable_serves", lambda *_, v=serves: v)
+            assert overdue.source(conn, s) is table
+        monkeypatch.setattr(rollups, "listable_serves", lambda *_: True)
+        fast = ({k: overdue.page(conn, k, s, limit=None) for k in overdue.LISTS}, overdue.counts(conn, s))
+        monkeypatch.setattr(rollups, "listable_serves", lambda *_: False)
+        raw = ({k: overdue.page(conn, k, s, limit=None) for k in overdue.LISTS}, overdue.counts(conn, s))
+    assert fast[1] == raw[1]
+    for kind in overdue.LISTS:
+        pd.testing.assert_frame_equal(fast[0][kind], raw[0][kind])

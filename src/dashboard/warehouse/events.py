@@ -3,8 +3,9 @@
 left the open and the open-overdue states. Every SPEC §4 count over [d1, d2] is then a sum over the days of
 the range (what happened in it) or over the days up to d1 - 1 or d2 (what was open then): O(units × days),
 however many dossiers there are. unit_month_event holds the same sums per month, so a range reads its whole
-months there and only the days of its partial months here: O(units × (months + 62 days)). kpi_sql.count_conditions stays the reference; tests/warehouse/test_events.py
-holds the two equal for random dossiers and ranges.
+months there and only the days of its partial months here: O(units × (months + 62 days)).
+kpi_sql.count_conditions stays the reference; tests/warehouse/test_events.py holds the two equal for random
+dossiers and ranges.
 
 The state events, with s the first day a dossier is open and overdue, s = max(received, due + 1):
   open:         +1 on its received day, -1 on its end day (an ending status with an end date);
@@ -256,7 +257,7 @@ def unit_counts(
     counts = np.array([row[1:] for row in rows], dtype=np.int64).reshape(len(rows), len(kpi.COUNT_FIELDS))
     kept = np.flatnonzero(counts.any(axis=1))  # units with any count, as the dossiers' SQL gives them
     out = pd.DataFrame(counts[kept], columns=list(kpi.COUNT_FIELDS))
-    out.insert(0, "unit_code", [rows[int(i)][0] for i in kept])
+    out.insert(0, "unit_code", pd.Series([rows[int(i)][0] for i in kept], dtype="str"))
     return out
 
 

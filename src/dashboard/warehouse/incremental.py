@@ -181,9 +181,7 @@ def _merge(conn: sa.Connection, target: sa.Table, delta: sa.Select, keys: list[s
 def _listable(conn: sa.Connection, v: sa.Table) -> None:
     t = schema.dossier_listable
     conn.execute(t.delete().where(t.c.code.in_(sa.select(v.c.code))))
-    cols = list(schema.LISTABLE_COLUMNS)
-    new = sa.select(*[v.c[c] for c in cols]).where(v.c.weight == 1, kpi_sql.listable_sql(v.c))
-    conn.execute(t.insert().from_select(cols, new))
+    conn.execute(t.insert().from_select(list(schema.LISTABLE_COLUMNS), rollups.listable_rows(v, v.c.weight == 1)))
 
 
 __all__ = ["Delta", "MAX_CHANGED", "ready"]

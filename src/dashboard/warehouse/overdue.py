@@ -107,10 +107,16 @@ def _scope_filters(c, s: Scope) -> list[sa.ColumnElement]:
     return where
 
 
-def _where(c, kind: str, s: Scope) -> list[sa.ColumnElement]:
+def _where(d: sa.Table, kind: str, s: Scope) -> list[sa.ColumnElement]:
     if kind not in LISTS:
         raise ValueError(f"unknown list {kind!r}; choose one of {', '.join(LISTS)}")
-    return [_membership(c, kind, s), *_scope_filters(c, s)]
+    return [_membership(d.c, kind, s), *_scope_filters(d.c, s), *_listed(d, s)]
+
+
+def _listed(d: sa.Table, s: Scope) -> list[sa.ColumnElement]:
+    """What every row of the three lists meets on a plain column (rollups.listed_from): not ended before the
+    period starts, nor before the as-of date of the due-soon list."""
+    return rollups.listed_from(d, min(s.period.start, s.as_of))
 
 
 def source(conn: sa.Connection, s: Scope) -> sa.Table:
@@ -120,16 +126,20 @@ def source(conn: sa.Connection, s: Scope) -> sa.Table:
 
 def count(conn: sa.Connection, kind: str, s: Scope) -> int:
     d = source(conn, s)
-    return int(conn.execute(sa.select(sa.func.count()).select_from(d).where(*_where(d.c, kind, s))).scalar())
+    return int(conn.execute(sa.select(sa.func.count()).select_from(d).where(*_where(d, kind, s))).scalar())
 
 
 def _flags(c, s: Scope) -> dict[str, sa.ColumnElement]:
     return {kind: _membership(c, kind, s) for kind in LISTS}
 
 
-def _scope_where(c, s: Scope, filtered: bool = True) -> list[sa.ColumnElement]:
+def _scope_where(d: sa.Table, s: Scope, filtered: bool = True) -> list[sa.ColumnElement]:
     """Rows on any of the three lists (one scan serves all three)."""
-    return [sa.or_(*_flags(c, s).values()), *_scope_filters(c, s if filtered else s.without_filters())]
+    return [
+        sa.or_(*_flags(d.c, s).values()),
+        *_scope_filters(d.c, s if filtered else s.without_filters()),
+        *_listed(d, s),
+    ]
 
 
 def counts(conn: sa.Connection, s: Scope) -> dict[str, int]:
@@ -137,7 +147,7 @@ def counts(conn: sa.Connection, s: Scope) -> dict[str, int]:
     d = source(conn, s)
     flags = _flags(d.c, s)
     row = conn.execute(
-        sa.select(*[kpi_sql.count_if(cond).label(kind) for kind, cond in flags.items()]).where(*_scope_where(d.c, s))
+        sa.select(*[kpi_sql.count_if(cond).label(kind) for kind, cond in flags.items()]).where(*_scope_where(d, s))
     ).one()
     return {kind: int(row[i]) for i, kind in enumerate(flags)}
 
@@ -157,7 +167,7 @@ def _select(d: sa.Table, kind: str, s: Scope) -> sa.Select:
         d.c.status,
         d.c.channel,
         d.c.apology,
-    ).where(*_where(d.c, kind, s))
+    ).where(*_where(d, kind, s))
 
 
 def _unit_names() -> sa.Subquery:
@@ -272,7 +282,7 @@ def _groups(conn: sa.Connection, s: Scope) -> pd.DataFrame:
             *[kpi_sql.count_if(cond).label(kind) for kind, cond in flags.items()],
             kpi_sql.count_if(no_apology).label("without_apology"),
         )
-        .where(*_scope_where(d.c, s, filtered=False))
+        .where(*_scope_where(d, s, filtered=False))
         .group_by(*keys)
     )
     cols = ["field_code", "field_name", "procedure_code", "procedure_name", "unit_code", *LISTS, "without_apology"]

@@ -213,7 +213,7 @@ def due_soon_counts(conn: sa.Connection, on: date, days: int, root: str | None =
     d = rollups.list_source(conn, on)
     rows = conn.execute(
         sa.select(d.c.unit_code, sa.func.count().label("due_soon"))
-        .where(kpi_sql.due_soon_sql(d.c, on, days), *within(d.c.unit_code, root, on, on))
+        .where(kpi_sql.due_soon_sql(d.c, on, days), *within(d.c.unit_code, root, on, on), *rollups.listed_from(d, on))
         .group_by(d.c.unit_code)
     ).all()
     counts = frame(rows, ["unit_code", "due_soon"])

@@ -130,13 +130,32 @@ def refresh(conn: sa.Connection, cutoff: int, progress=None, from_events: bool =
 LISTABLE_VERSION, LISTABLE_LAST_DAY = "listable_version", "listable_last_day"
 
 
+def listable_rows(d: sa.Table, where: sa.ColumnElement | None = None) -> sa.Select:
+    """The rows of dossier_listable from a table of dossiers `d`: those that may be listed, with the end date
+    only where the status ends (end(d), kpi_sql.kpi_end_sql; no list or count reads another), so every row
+    that no list can name from `day` on has end_date < day (listed_from)."""
+    cols = [kpi_sql.kpi_end_sql(d.c).label(c) if c == "end_date" else d.c[c] for c in schema.LISTABLE_COLUMNS]
+    return sa.select(*cols).where(kpi_sql.listable_sql(d.c), *([where] if where is not None else []))
+
+
+def listed_from(d: sa.Table, day: date) -> list[sa.ColumnElement]:
+    """A condition every row of any list of a period from `day` on (or due soon from `day`) meets, on a plain
+    column: on dossier_listable the rows are in order of end date, so the scans skip the dossiers ended
+    years ago (DuckDB's zone maps, PostgreSQL's index) and the lists cost the same however old the data.
+    Empty for the dossiers themselves, whose end date a non-ending status may also carry."""
+    if d is not schema.dossier_listable:
+        return []
+    return [sa.or_(d.c.end_date.is_(None), d.c.end_date >= day)]
+
+
 def refresh_listable(conn: sa.Connection) -> int:
-    """Rebuild dossier_listable from the dossiers; returns its row count. Records the data version it was
-    built from and the last data day."""
+    """Rebuild dossier_listable from the dossiers (in order of end date, the open ones last); returns its row
+    count. Records the data version it was built from and the last data day."""
     t, d = schema.dossier_listable, schema.dossier
     conn.execute(t.delete())
-    cols = list(schema.LISTABLE_COLUMNS)
-    conn.execute(t.insert().from_select(cols, sa.select(*[d.c[c] for c in cols]).where(kpi_sql.listable_sql(d.c))))
+    rows = listable_rows(d)
+    ordered = rows.order_by(rows.selected_columns.end_date.asc().nulls_last())
+    conn.execute(t.insert().from_select(list(schema.LISTABLE_COLUMNS), ordered))
     span = scan_data_range(conn)
     set_meta(conn, LISTABLE_LAST_DAY, span[1].isoformat() if span else "")
     set_meta(conn, LISTABLE_VERSION, get_meta(conn, "data_version") or "0")

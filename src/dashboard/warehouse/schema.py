@@ -209,6 +209,7 @@ dossier_listable = sa.Table(
     *[sa.Column(name, dossier.c[name].type, nullable=dossier.c[name].nullable) for name in LISTABLE_COLUMNS],
     sa.PrimaryKeyConstraint("code", name="dossier_listable_pkey").ddl_if(dialect="postgresql"),
 )
+sa.Index("ix_dossier_listable_end", dossier_listable.c.end_date).ddl_if(dialect="postgresql")  # rollups.listed_from
 
 #: Per unit and day, what happened and what entered or left the open states (warehouse/events.py): any date
 #: range's counts without a scan of the dossiers. Rebuilt with the rollup; served while its version is current.

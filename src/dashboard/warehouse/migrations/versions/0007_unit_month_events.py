@@ -1,8 +1,13 @@
-"""unit_month_event: the per-day events summed per unit and calendar month, so a date range reads its whole
+"""Derived tables for reading only what a page needs.
+
+unit_month_event: the per-day events summed per unit and calendar month, so a date range reads its whole
 months from here and only the days of its partial months from unit_day_event (a range's open states were a
 scan of every event row up to its end: 116 ms on PostgreSQL at 3 M dossiers). Filled from unit_day_event as it
 stands: a current warehouse stays current. Keyed on PostgreSQL only, as the other derived tables (0006), where
 the per-day events gain an index on the day.
+
+dossier_listable: end dates only where the status ends, so the lists can skip what ended before their period
+(an index on the end date on PostgreSQL; DuckDB's zone maps on the rows, written in that order from now on).
 
 Revision ID: 0007
 Revises: 0006
@@ -69,9 +74,15 @@ def upgrade() -> None:
     op.execute(table.insert().from_select(["unit_code", "month", *COUNTS], rows))
     if keyed:  # the days of a range's partial months (DuckDB's zone maps need no index)
         op.create_index("ix_unit_day_event_day", "unit_day_event", ["day"])
+    # the overdue lists skip the rows ended before a period (rollups.listed_from): a row keeps its end date only
+    # where its status ends (7, 9, 10), which every list and count already required
+    op.execute("UPDATE dossier_listable SET end_date = NULL WHERE status NOT IN (7, 9, 10) AND end_date IS NOT NULL")
+    if keyed:
+        op.create_index("ix_dossier_listable_end", "dossier_listable", ["end_date"])
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "duckdb":
         op.drop_index("ix_unit_day_event_day", "unit_day_event")
+        op.drop_index("ix_dossier_listable_end", "dossier_listable")
     op.drop_table("unit_month_event")
