@@ -28,6 +28,30 @@ def ancestor_pairs_of(parent: Mapping[str, str | None]) -> list[tuple[str, str]]
     return pairs
 
 
+def children_of(parent: Mapping[str, str | None]) -> dict[str, list[str]]:
+    """parent → the units of `parent` (a mapping code → parent_code) directly under it."""
+    children: dict[str, list[str]] = {}
+    for code, p in parent.items():
+        if isinstance(p, str) and p:
+            children.setdefault(p, []).append(code)
+    return children
+
+
+def descendants_in(parent: Mapping[str, str | None], children: Mapping[str, list[str]], code: str) -> set[str]:
+    """The units u of `parent` with `code` among u's ancestors-or-self (ancestor_pairs_of's pairs (u, code)), by
+    a walk down from `code` — a trend of 24 months asked this of every month, and the pairs of the whole map
+    each time were most of the page."""
+    if code not in parent:
+        return set()
+    seen, todo = {code}, [code]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
 def descendant_codes(units: pd.DataFrame, code: str) -> list[str]:
     """The unit and all its descendants valid in the period (the "toàn địa bàn" of a unit)."""
     return sorted({u for u, a in ancestor_pairs(units) if a == code})

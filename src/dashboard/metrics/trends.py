@@ -12,7 +12,7 @@ compares like with like.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -55,9 +55,10 @@ class MonthUnits:
 
     parent: dict[str, str | None]
     at_end: frozenset[str]
+    children: dict[str, list[str]] = field(default_factory=dict)  # hierarchy.children_of(parent)
 
     def descendants(self, code: str) -> set[str]:
-        return {u for u, a in hierarchy.ancestor_pairs_of(self.parent) if a == code}
+        return hierarchy.descendants_in(self.parent, self.children, code)
 
 
 def month_units(all_units: pd.DataFrame, months: list[Period]) -> dict[str, MonthUnits]:
@@ -77,7 +78,7 @@ def month_units(all_units: pd.DataFrame, months: list[Period]) -> dict[str, Mont
                 parent[c] = p
                 if vt is None or vt >= m.end:
                     at_end.add(c)
-        out[m.key] = MonthUnits(parent, frozenset(at_end))
+        out[m.key] = MonthUnits(parent, frozenset(at_end), hierarchy.children_of(parent))
     return out
 
 

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -161,6 +162,20 @@ def frame(rows, columns) -> pd.DataFrame:
     """A DataFrame of result rows. Rows go in as plain tuples: pandas probes every SQLAlchemy Row for
     named fields, several times slower on the few thousand rows of a summary."""
     return pd.DataFrame([tuple(r) for r in rows], columns=list(columns))
+
+
+def count_frame(rows, columns, keys: int = 1) -> pd.DataFrame:
+    """frame() of rows whose first `keys` columns are labels and the rest integer counts: the counts go to
+    int64 in one numpy conversion (pandas infers each column of a list of tuples on its own: 20 ms for the
+    10 000 rows of 24 months of every unit, against ≈ 5 here)."""
+    columns = list(columns)
+    if not rows:
+        return frame(rows, columns).astype(dict.fromkeys(columns[keys:], "int64"))
+    table = np.array([tuple(r) for r in rows], dtype=object)
+    out = pd.DataFrame(table[:, keys:].astype(np.int64), columns=columns[keys:])
+    for i in reversed(range(keys)):
+        out.insert(0, columns[i], pd.Series(table[:, i]).infer_objects())
+    return out
 
 
 def get_meta(conn: sa.Connection, key: str) -> str | None:

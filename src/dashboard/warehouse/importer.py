@@ -648,7 +648,8 @@ def _upsert(
 
 def _add_catalogue(conn: sa.Connection, rows: pa.Table) -> None:
     """Add procedures and fields seen for the first time (names as recorded, the file's last row of a code)."""
-    frame = rows.select(["field_code", "field_name", "procedure_code", "procedure_name"]).to_pandas()
+    with pd.option_context("mode.string_storage", "pyarrow"):  # a million rows: Arrow's strings, not objects
+        frame = rows.select(["field_code", "field_name", "procedure_code", "procedure_name"]).to_pandas()
     for table, code_col, name_col, extra in (
         (schema.field, "field_code", "field_name", {}),
         (schema.procedure, "procedure_code", "procedure_name", {"field_code": "field_code"}),

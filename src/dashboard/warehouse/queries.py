@@ -11,7 +11,7 @@ from dashboard import config
 from dashboard.metrics import hierarchy, kpi, kpi_sql
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import events, rollups, schema
-from dashboard.warehouse.engine import frame
+from dashboard.warehouse.engine import count_frame, frame
 from dashboard.warehouse.scope import ALL_TIME, within
 
 LEVEL_KINDS = {
@@ -172,7 +172,7 @@ def _has_dossiers_in(conn: sa.Connection, period: Period) -> bool:
 
 
 def _frame(rows, cols) -> pd.DataFrame:
-    return frame(rows, cols).astype(dict.fromkeys(cols[1:], "int64"))
+    return count_frame(rows, cols)
 
 
 def kpi_table(

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from dashboard.metrics import kpi
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import queries, rollups, schema
-from dashboard.warehouse.engine import frame
+from dashboard.warehouse.engine import count_frame
 from dashboard.warehouse.scope import within
 
 COLUMNS = ["period_key", "unit_code", *kpi.COUNT_FIELDS]
@@ -32,7 +32,6 @@ def monthly_counts(conn: sa.Connection, months: list[Period], root: str | None =
                 *within(r.c.unit_code, root, months[0].start, months[-1].end),
             )
         ).all()
-        df = frame(rows, COLUMNS)
-        return df.astype({f: "int64" for f in kpi.COUNT_FIELDS})
+        return count_frame(rows, COLUMNS, keys=2)
     frames = [queries.raw_unit_counts(conn, m.start, m.end, root=root).assign(period_key=m.key) for m in months]
     return pd.concat(frames, ignore_index=True)[COLUMNS]
