@@ -131,6 +131,28 @@ def test_open_dossiers_of_merged_away_units_count_at_their_successor_across_prov
     assert city["carried_in"] == after["carried_in"].sum() == 3
 
 
+def test_a_table_from_the_callers_units_counts_and_crosswalk_is_the_one_it_reads_itself(territory):
+    """The pages hand kpi_table the units, counts and crosswalk they read once (ui.data): across the reform,
+    with dossiers of retired units given to successors, every level and both kinds of figures are the same."""
+    e = make_engine(territory, read_only=True)
+    try:
+        with e.connect() as conn:
+            for key in ("2025-03", "2025-06", "2025-Q3"):
+                p = periods.parse(key, 1)
+                for at_end in (False, True):
+                    units_ = queries.units_in_period(conn, p.end if at_end else p.start, p.end)
+                    counts = queries.unit_counts(conn, p)
+                    for level in ("all", "commune", "district", "department"):
+                        for territorial in (False, True):
+                            kw = dict(level=level, territory=territorial, at_end=at_end)
+                            given = queries.kpi_table(
+                                conn, p, counts=counts, units=units_, successors=queries.successor_map(conn), **kw
+                            )
+                            pd.testing.assert_frame_equal(given, queries.kpi_table(conn, p, **kw))
+    finally:
+        e.dispose()
+
+
 def test_a_month_before_the_reform_is_the_two_provinces(territory):
     t = _report(territory, "2025-03", territorial=True)
     assert t.loc["49", "received"] == 2 and t.loc["48", "received"] == 1  # old Đà Nẵng in March 2025

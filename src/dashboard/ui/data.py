@@ -141,11 +141,28 @@ def unit_counts(src: Source, period: Period) -> pd.DataFrame:
 
 @st.cache_data(ttl=3600, show_spinner=False)
 def kpi_table(src: Source, period: Period, level: str, territory: bool, at_end: bool = False) -> pd.DataFrame:
+    # the counts, units and crosswalk every table of the page shares, each read once
     counts = unit_counts(src, period)
+    units = units_in_period(src, period.end if at_end else period.start, period.end)
     with engine(src.url).connect() as conn:
         return queries.kpi_table(
-            conn, period, level=level, territory=territory, root=src.root, at_end=at_end, counts=counts
+            conn,
+            period,
+            level=level,
+            territory=territory,
+            root=src.root,
+            at_end=at_end,
+            counts=counts,
+            units=units,
+            successors=successors(src),
         )
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def successors(src: Source) -> dict[str, str]:
+    """The crosswalk as code → successor (queries.successor_map; a unit list's change bumps the data version)."""
+    with engine(src.url).connect() as conn:
+        return queries.successor_map(conn)
 
 
 #: the overview's rankings per kind of unit: (title, level, territory, which rows: by parent or by kind)

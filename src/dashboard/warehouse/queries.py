@@ -184,9 +184,12 @@ def kpi_table(
     root: str | None = None,
     at_end: bool = False,
     counts: pd.DataFrame | None = None,
+    units: pd.DataFrame | None = None,
+    successors: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """One row per unit valid in the period at `level` (under `root`, when given): name, kind, parent,
-    counts, overdue and rates.
+    counts, overdue and rates. `counts`, `units` and `successors`: what unit_counts, units_in_period and
+    successor_map give for the same period, scope and `at_end`, when the caller has them.
 
     territory=True sums each unit's counts with those of its descendants valid in the period.
     at_end=True takes the units as they are on the period's last day (a period that straddles a reform,
@@ -194,10 +197,13 @@ def kpi_table(
     """
     if level not in LEVEL_KINDS:
         raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVEL_KINDS)}")
-    units = units_in_period(conn, period.end if at_end else period.start, period.end, root)
-    if counts is None:  # `counts`: unit_counts(conn, period, root=root) when the caller has them
+    if units is None:
+        units = units_in_period(conn, period.end if at_end else period.start, period.end, root)
+    if counts is None:
         counts = unit_counts(conn, period, root=root)
-    counts = hierarchy.attribute_retired(counts, set(units["code"]), successor_map(conn))
+    if successors is None:
+        successors = successor_map(conn)
+    counts = hierarchy.attribute_retired(counts, set(units["code"]), successors)
     if territory:
         summed = hierarchy.territory_totals(counts, units)
     else:
