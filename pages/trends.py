@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import config, fmt
 from dashboard.i18n import published_term, t
-from dashboard.metrics import hierarchy, periods, trends
+from dashboard.metrics import periods, trends
 from dashboard.ui import components, data, filters, state
 from dashboard.ui import figures as charts
 
@@ -36,7 +36,7 @@ st.caption(
 
 units = data.all_units(src)
 walk = data.crosswalk(src)
-succ = hierarchy.successor_map(walk)
+succ = data.successors(src)
 names = dict(zip(units["code"], units["name"]))
 events = [e for e in trends.events_for(f.unit_code, walk) if months[0].start <= e.effective <= months[-1].end]
 

@@ -160,9 +160,8 @@ def kpi_table(src: Source, period: Period, level: str, territory: bool, at_end: 
 
 @st.cache_data(ttl=3600, show_spinner=False)
 def successors(src: Source) -> dict[str, str]:
-    """The crosswalk as code → successor (queries.successor_map; a unit list's change bumps the data version)."""
-    with engine(src.url).connect() as conn:
-        return queries.successor_map(conn)
+    """The crosswalk as code → successor (hierarchy.successor_map; a unit list's change bumps the data version)."""
+    return hierarchy.successor_map(crosswalk(src))
 
 
 #: the overview's rankings per kind of unit: (title, level, territory, which rows: by parent or by kind)
@@ -315,7 +314,7 @@ def series(src: Source, months: tuple[Period, ...], code: str, territory: bool, 
     return trends.series(
         monthly_counts(src, months),
         all_units(src),
-        hierarchy.successor_map(crosswalk(src)),
+        successors(src),
         code,
         list(months),
         territory=territory,

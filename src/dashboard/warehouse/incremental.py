@@ -77,8 +77,14 @@ class Delta:
     def apply(self) -> None:
         """Bring every derived table to the current data version (the caller bumped it)."""
         conn, v = self.conn, self.table
-        _merge(conn, schema.unit_day_event, events.per_day(v, v.c.weight), ["unit_code", "day"])
-        _merge(conn, schema.unit_month_event, events.per_month(events.per_day(v, v.c.weight)), ["unit_code", "month"])
+        # the change's events per day, once: the daily table and the monthly one both take them
+        t = schema.unit_day_event
+        days = _temp("import_days", *[sa.Column(c.name, c.type) for c in t.columns])
+        days.create(conn)
+        conn.execute(days.insert().from_select([c.name for c in t.columns], events.per_day(v, v.c.weight)))
+        _merge(conn, t, sa.select(days), ["unit_code", "day"])
+        _merge(conn, schema.unit_month_event, events.per_month(sa.select(days)), ["unit_code", "month"])
+        days.drop(conn)
         span = self._new_span()
         for cutoff in rollups.cutoffs():
             self._rollup(cutoff, span)

@@ -138,7 +138,7 @@ def unit_counts(
             q = q.where(r.c.unit_code.in_(unit_codes))
         rows = conn.execute(q).all()
         if rows or not _has_dossiers_in(conn, period):
-            return _frame(rows, cols)
+            return count_frame(rows, cols)
     if events.is_current(conn):  # any other range: from the per-day events, not from every dossier
 
         def keep(code: sa.ColumnElement) -> list:
@@ -162,17 +162,13 @@ def raw_unit_counts(
     )
     if unit_codes is not None:
         q = q.where(d.c.unit_code.in_(unit_codes))
-    return _frame(conn.execute(q).all(), ["unit_code", *kpi.COUNT_FIELDS])
+    return count_frame(conn.execute(q).all(), ["unit_code", *kpi.COUNT_FIELDS])
 
 
 def _has_dossiers_in(conn: sa.Connection, period: Period) -> bool:
     d = schema.dossier
     q = sa.select(d.c.code).where(kpi_sql.relevant_sql(d.c, period.start, period.end)).limit(1)
     return conn.execute(q).first() is not None
-
-
-def _frame(rows, cols) -> pd.DataFrame:
-    return count_frame(rows, cols)
 
 
 def kpi_table(

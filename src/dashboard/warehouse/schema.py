@@ -245,26 +245,26 @@ EVENT_STATE = (
     "ov_apology_known_in",
     "ov_apology_known_out",
 )
-unit_day_event = sa.Table(
-    "unit_day_event",
-    metadata,
-    sa.Column("unit_code", sa.String(32), nullable=False),
-    sa.Column("day", sa.Date, nullable=False),
-    *[sa.Column(name, sa.Integer, nullable=False) for name in (*EVENT_IN_RANGE, *EVENT_STATE)],
-    sa.PrimaryKeyConstraint("unit_code", "day", name="unit_day_event_pkey").ddl_if(dialect="postgresql"),
-)
+
+
+def _events(name: str, key: str) -> sa.Table:
+    """A table of events per unit and `key` (a day, or a month by its first day)."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("unit_code", sa.String(32), nullable=False),
+        sa.Column(key, sa.Date, nullable=False),
+        *[sa.Column(n, sa.Integer, nullable=False) for n in (*EVENT_IN_RANGE, *EVENT_STATE)],
+        sa.PrimaryKeyConstraint("unit_code", key, name=f"{name}_pkey").ddl_if(dialect="postgresql"),
+    )
+
+
+unit_day_event = _events("unit_day_event", "day")
 sa.Index("ix_unit_day_event_day", unit_day_event.c.day).ddl_if(dialect="postgresql")  # a range's partial months
 
 #: the same events summed per unit and calendar month (`month`: its first day), so a range reads whole months
 #: here and only its partial months' days from unit_day_event (migration 0007)
-unit_month_event = sa.Table(
-    "unit_month_event",
-    metadata,
-    sa.Column("unit_code", sa.String(32), nullable=False),
-    sa.Column("month", sa.Date, nullable=False),
-    *[sa.Column(name, sa.Integer, nullable=False) for name in (*EVENT_IN_RANGE, *EVENT_STATE)],
-    sa.PrimaryKeyConstraint("unit_code", "month", name="unit_month_event_pkey").ddl_if(dialect="postgresql"),
-)
+unit_month_event = _events("unit_month_event", "month")
 
 #: Ids of these tables come from sequences (migration 0002; engine.reserve_ids), not max(id) + 1
 ID_SEQUENCES = {
