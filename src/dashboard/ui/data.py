@@ -5,9 +5,12 @@ never filters applied after a shared cached call."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -18,6 +21,7 @@ from dashboard.metrics import hierarchy
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import live, queries
 from dashboard.warehouse.engine import get_meta, has_schema, make_engine
+from dashboard.warehouse.overdue import ListQuery
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,21 @@ class Source:
     url: str
     version: str
     root: str | None = None
+
+
+def _fields(obj) -> tuple:
+    return tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))
+
+
+#: how the caches key the pages' arguments: by every field of a dataclass and a date's ISO form. Streamlit's
+#: own way (a dataclass through asdict's deep copy, a date through pickling) costs ≈ 0,2 ms an argument list,
+#: and a page makes forty cached calls
+HASH_FUNCS: dict[str | type[Any], Callable[[Any], Any]] = {
+    date: date.isoformat,
+    Source: _fields,
+    Period: _fields,
+    ListQuery: _fields,
+}
 
 
 def engine(url: str) -> sa.Engine:
@@ -72,7 +91,7 @@ def state(url: str) -> WarehouseState:
     return _state(url, live.identity(url))
 
 
-@st.cache_data(ttl=30, show_spinner=False)
+@st.cache_data(ttl=30, hash_funcs=HASH_FUNCS, show_spinner=False)
 def _state(url: str, identity: str) -> WarehouseState:
     try:
         e = engine(url)
@@ -96,20 +115,20 @@ def _state(url: str, identity: str) -> WarehouseState:
         return WarehouseState(url=url, ready=False)
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def units_in_period(src: Source, start: date, end: date) -> pd.DataFrame:
     with engine(src.url).connect() as conn:
         return queries.units_in_period(conn, start, end, src.root)
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def home_province(src: Source, day: date) -> str | None:
     """The province the dashboard opens on (not scoped: a code, which a viewer's scope then checks)."""
     with engine(src.url).connect() as conn:
         return queries.home_province(conn, day)
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def last_valid_day(src: Source) -> date | None:
     """The last day the viewer's own unit is valid (None: unscoped, or still valid)."""
     if src.root is None:
@@ -118,28 +137,28 @@ def last_valid_day(src: Source) -> date | None:
         return queries.last_valid_day(conn, src.root)
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def provinces(src: Source, period: Period) -> set[str]:
     """The province codes with units in the period (not scoped: they choose the map's layers, not figures)."""
     with engine(src.url).connect() as conn:
         return queries.provinces(conn, period.start, period.end)
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def has_districts(src: Source, period: Period) -> bool:
     """Whether the period ends with a district level (not scoped): none since 01/07/2025."""
     with engine(src.url).connect() as conn:
         return queries.has_districts(conn, period.end)
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def unit_counts(src: Source, period: Period) -> pd.DataFrame:
     """Own counts per unit over the period (every level's table of a page starts from the same counts)."""
     with engine(src.url).connect() as conn:
         return queries.unit_counts(conn, period, root=src.root)
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def kpi_table(src: Source, period: Period, level: str, territory: bool, at_end: bool = False) -> pd.DataFrame:
     # the counts, units and crosswalk every table of the page shares, each read once
     counts = unit_counts(src, period)
@@ -158,7 +177,7 @@ def kpi_table(src: Source, period: Period, level: str, territory: bool, at_end: 
         )
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def successors(src: Source) -> dict[str, str]:
     """The crosswalk as code → successor (hierarchy.successor_map; a unit list's change bumps the data version)."""
     return hierarchy.successor_map(crosswalk(src))
@@ -176,7 +195,7 @@ OVERVIEW_SECTIONS: dict[str, list[tuple[str, str, bool, tuple[str, str | None] |
 }
 
 
-@st.cache_data(ttl=3600, show_spinner=False, max_entries=2000)
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False, max_entries=2000)
 def overview_sections(
     src: Source, period: Period, unit_code: str, unit_kind: str, as_of: date, due_days: int, target: float
 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
@@ -207,7 +226,7 @@ def overview_sections(
     return tables, pd.concat(watch, ignore_index=True)
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def published(src: Source) -> pd.DataFrame:
     """The published indices (public figures of provinces: not scoped)."""
     with engine(src.url).connect() as conn:
@@ -223,14 +242,14 @@ def _scope(src: Source, q):
     return Scope(q.period, codes, q.as_of, q.due_days, q.fields, q.procedures, root=src.root)
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def scope_codes(src: Source, period: Period, unit_code: str, territory: bool) -> tuple[str, ...]:
     """The unit codes an overdue list covers (cached: the summary, the counts and every page need them)."""
     with engine(src.url).connect() as conn:
         return tuple(queries.scope_codes(conn, period, unit_code, territory, src.root))
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@st.cache_data(ttl=600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def overdue_summary(src: Source, q):
     """Counts of the three lists and the overdue breakdowns of a unit, before the field and procedure
     filters (scope is a SQL parameter, so the shared cache never serves one unit's rows under another's
@@ -241,7 +260,7 @@ def overdue_summary(src: Source, q):
         return overdue.summary_and_options(conn, _scope(src, q.without_filters()))
 
 
-@st.cache_data(ttl=600, show_spinner=False, max_entries=200)
+@st.cache_data(ttl=600, hash_funcs=HASH_FUNCS, show_spinner=False, max_entries=200)
 def overdue_page(src: Source, kind: str, q, sort: str, descending: bool, offset: int, limit: int) -> pd.DataFrame:
     """One page of a list, ordered and cut in SQL."""
     from dashboard.warehouse import overdue
@@ -258,13 +277,13 @@ def overdue_all(src: Source, kind: str, q, sort: str, descending: bool, limit: i
         return overdue.page(conn, kind, _scope(src, q), sort=sort, descending=descending, offset=0, limit=limit)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@st.cache_data(ttl=600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def due_soon_counts(src: Source, as_of: date, days: int) -> pd.DataFrame:
     with engine(src.url).connect() as conn:
         return queries.due_soon_counts(conn, as_of, days, src.root)
 
 
-@st.cache_data(ttl=600, show_spinner=False, max_entries=20)
+@st.cache_data(ttl=600, hash_funcs=HASH_FUNCS, show_spinner=False, max_entries=20)
 def period_report(src: Source, period: Period):
     from dashboard.reports import period as period_report
 
@@ -274,7 +293,7 @@ def period_report(src: Source, period: Period):
         return period_report.build(conn, period, demo=demo, root=src.root, counts=counts)
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def monthly_counts(src: Source, months: tuple[Period, ...]) -> pd.DataFrame:
     """Own counts of every unit in scope for each month (the trend pages filter and sum them per unit)."""
     from dashboard.warehouse import trends
@@ -283,20 +302,20 @@ def monthly_counts(src: Source, months: tuple[Period, ...]) -> pd.DataFrame:
         return trends.monthly_counts(conn, list(months), src.root)
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def all_units(src: Source) -> pd.DataFrame:
     with engine(src.url).connect() as conn:
         return queries.all_units(conn, src.root)
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def crosswalk(src: Source) -> pd.DataFrame:
     """The successor table (code, successor_code, effective_date): which units merged, not figures."""
     with engine(src.url).connect() as conn:
         return queries.crosswalk(conn)
 
 
-@st.cache_data(ttl=60, show_spinner=False)
+@st.cache_data(ttl=60, hash_funcs=HASH_FUNCS, show_spinner=False)
 def official_scores(src: Source, unit_code: str, period_key: str) -> pd.DataFrame:
     """Imported official 766 scores of one unit and period (they do not change the data version, so
     the cache is short)."""
@@ -306,7 +325,7 @@ def official_scores(src: Source, unit_code: str, period_key: str) -> pd.DataFram
         return official.scores(conn, unit_code, period_key, src.root)
 
 
-@st.cache_data(ttl=3600, show_spinner=False, max_entries=200)
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False, max_entries=200)
 def series(src: Source, months: tuple[Period, ...], code: str, territory: bool, merged: bool = False) -> pd.DataFrame:
     """The monthly series of one unit (metrics.trends.series over the cached monthly counts)."""
     from dashboard.metrics import trends
