@@ -75,6 +75,59 @@ def test_the_data_range_is_kept_for_its_data_version_and_window(backend_url, mon
     e.dispose()
 
 
+def test_a_kept_range_outlives_midnight_unless_a_date_lies_beyond_the_window(backend_url, monkeypatch):
+    """The window's last day is two years after today, so it moves every midnight: the kept range still holds
+    then (a scan a page on PostgreSQL all day otherwise), unless a dossier's date lies beyond the window it was
+    found for — the moved window may take that date in."""
+    from datetime import date, timedelta
+
+    import sqlalchemy as sa
+    from helpers import demo_warehouse
+
+    from dashboard import config
+    from dashboard.warehouse import schema
+    from dashboard.warehouse.engine import bump_data_version, get_meta, set_meta
+
+    lo, hi = config.date_window()
+
+    def days_later(n: int) -> None:
+        monkeypatch.setattr(config, "date_window", lambda: (lo, hi + timedelta(days=n)))
+
+    fake = (date(2023, 1, 1), date(2023, 2, 2))
+
+    def mark(conn, fields: int = 6) -> None:  # the kept range made recognisable: read from meta, or scanned
+        kept = get_meta(conn, rollups.DATA_RANGE).split("|")
+        set_meta(conn, rollups.DATA_RANGE, "|".join([fake[0].isoformat(), fake[1].isoformat(), *kept[2:fields]]))
+
+    e = demo_warehouse(backend_url, scale=0.005)
+    with e.begin() as conn:
+        real = rollups.scan_data_range(conn)
+        mark(conn)
+        for n in (0, 1, 400):
+            days_later(n)
+            assert rollups.data_range(conn) == fake, n  # no date beyond the window: kept, however it moved
+        days_later(1)
+        mark(conn, fields=5)  # kept by an earlier version, without its top: holds for its own window only
+        assert rollups.data_range(conn) == real
+        days_later(0)
+        assert rollups.data_range(conn) == fake
+
+        d = schema.dossier
+        row = dict(conn.execute(sa.select(d).limit(1)).mappings().one())
+        beyond = hi + timedelta(days=5)  # loaded by an earlier version, which had no window
+        conn.execute(d.insert().values({**row, "code": "BEYOND", "received_date": beyond, "end_date": None}))
+        bump_data_version(conn)
+        rollups.record_data_range(conn)
+        assert rollups.data_range(conn) == real
+        mark(conn)
+        assert rollups.data_range(conn) == fake
+        days_later(1)
+        assert rollups.data_range(conn) == real  # scanned: the moved window might have taken the date in
+        days_later(5)
+        assert rollups.data_range(conn) == (real[0], beyond)  # and from that day, it does
+    e.dispose()
+
+
 def test_a_large_warehouse_sums_its_rollups_from_the_events(backend_url, monkeypatch):
     """From rollups.EVENTS_FROM dossiers on, the rebuild sums each period from the per-day events instead of
     scanning the dossiers per period: the same rows, every period of both cut-offs, on both engines."""

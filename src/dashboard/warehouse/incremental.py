@@ -55,7 +55,9 @@ class Delta:
 
     def __init__(self, conn: sa.Connection):
         self.conn = conn
-        self.span = rollups.data_range(conn)  # before the change (from meta: the tables are current)
+        # the data's range and top before the change (from meta while it holds: the tables are current)
+        kept = rollups.kept_data_range(conn)
+        self.span, self.top = kept if kept is not None else rollups.scan_range_top(conn)
         d = schema.dossier
         self.table = _temp(
             "import_delta", *[sa.Column(c, d.c[c].type) for c in COLUMNS], sa.Column("weight", sa.SmallInteger)
@@ -85,45 +87,50 @@ class Delta:
         _merge(conn, t, sa.select(days), ["unit_code", "day"])
         _merge(conn, schema.unit_month_event, events.per_month(sa.select(days)), ["unit_code", "month"])
         days.drop(conn)
-        span = self._new_span()
+        span, top = self._new_range()
         for cutoff in rollups.cutoffs():
             self._rollup(cutoff, span)
         crash_point("rollups-before-listable")  # the tests' kill -9 in the middle of a refresh
         _listable(conn, v)
         version = get_meta(conn, "data_version") or "0"
-        first, last = (span[0].isoformat(), span[1].isoformat()) if span else ("", "")
-        set_meta(conn, rollups.DATA_RANGE, f"{first}|{last}|{rollups._range_stamp(conn)}")
-        set_meta(conn, rollups.LISTABLE_LAST_DAY, last)
+        rollups.keep_data_range(conn, span, top)
+        set_meta(conn, rollups.LISTABLE_LAST_DAY, span[1].isoformat() if span else "")
         set_meta(conn, rollups.LISTABLE_VERSION, version)
         set_meta(conn, events.VERSION, version)
         for cutoff in rollups.cutoffs():
             set_meta(conn, rollups._version_key(cutoff), version)
         v.drop(conn)
 
-    def _new_span(self) -> tuple[date, date] | None:
-        """The data's range after the change: the old one widened by the new versions, unless an old version
-        held one of its ends (then it may have shrunk, and the dossiers are scanned)."""
-        v, before = self.table, self.span
-        if before is None:
-            return rollups.scan_data_range(self.conn)
+    def _new_range(self) -> tuple[tuple[date, date] | None, date | None]:
+        """The data's range and top (rollups.kept_data_range) after the change: the old ones widened by the new
+        versions, unless an old version held one of their ends (then they may have shrunk, and the dossiers are
+        scanned)."""
+        v, before, top = self.table, self.span, self.top
+        if before is None or top is None or top == rollups.UNKNOWN_TOP:
+            return rollups.scan_range_top(self.conn)
         lo, hi = config.date_window()
         first, last = before
         old = v.c.weight == -1
         touched = self.conn.execute(
-            sa.select(sa.func.count()).where(old, sa.or_(v.c.received_date.in_((first, last)), v.c.end_date == last))
+            sa.select(sa.func.count()).where(
+                old, sa.or_(v.c.received_date.in_((first, last, top)), v.c.end_date.in_((last, top)))
+            )
         ).scalar_one()
         if touched:
-            return rollups.scan_data_range(self.conn)
+            return rollups.scan_range_top(self.conn)
         new = v.c.weight == 1
         rec, end = v.c.received_date, v.c.end_date
-        lo_rec, hi_rec, hi_end = self.conn.execute(
+        lo_rec, hi_rec, hi_end, top_rec, top_end = self.conn.execute(
             sa.select(
                 sa.func.min(rec).filter(new, rec.between(lo, hi)),
                 sa.func.max(rec).filter(new, rec.between(lo, hi)),
                 sa.func.max(end).filter(new, end.between(lo, hi)),
+                sa.func.max(rec).filter(new),
+                sa.func.max(end).filter(new),
             )
         ).one()
-        return min(x for x in (first, lo_rec) if x is not None), max(x for x in (last, hi_rec, hi_end) if x is not None)
+        span = min(x for x in (first, lo_rec) if x is not None), max(x for x in (last, hi_rec, hi_end) if x is not None)
+        return span, max(x for x in (top, top_rec, top_end) if x is not None)
 
     def _rollup(self, cutoff: int, span: tuple[date, date] | None) -> None:
         conn, r, v = self.conn, schema.rollup, self.table

@@ -15,51 +15,79 @@ import sqlalchemy as sa
 from dashboard import config
 from dashboard.metrics import kpi, kpi_sql, periods
 from dashboard.warehouse import events, schema
-from dashboard.warehouse.engine import bulk_insert, crash_point, get_meta, set_meta
+from dashboard.warehouse.engine import analyze_changed, bulk_insert, crash_point, get_meta, set_meta
 
-DATA_RANGE = "data_range"  # meta: "first|last|data_version|window" as the last rebuild found it
+DATA_RANGE = "data_range"  # meta: "first|last|data_version|window's first|window's last|top" (see keep_data_range)
+#: a kept range's top when it is unknown (written before the top was kept): beyond any window
+UNKNOWN_TOP = date.max
 
 
 def data_range(conn: sa.Connection) -> tuple[date, date] | None:
     """The first and last day with data, within the plausible window (config.date_window): a dossier an
     earlier version loaded with a date in 1900 or 9999 does not stretch every page's periods and the
     rollups over centuries (the importer now quarantines such rows). Read from meta when the last rebuild
-    recorded it for the current data and window (every page asks; on PostgreSQL the scan took 0.4 s)."""
+    or import recorded it and it still holds (every page asks; on PostgreSQL the scan took 0.4 s)."""
+    kept = kept_data_range(conn)
+    return kept[0] if kept is not None else scan_data_range(conn)
+
+
+def kept_data_range(conn: sa.Connection) -> tuple[tuple[date, date] | None, date | None] | None:
+    """(data_range, top) as kept in meta, while they hold for the current data and window; else None.
+
+    top: the latest received or end date of any dossier, in the window or not (None: no dossier). The window
+    ends two years after today, so it moves every midnight; a range found for an earlier window still holds
+    as long as no dossier's date lies beyond either window's end (else the range was scanned again every day
+    until the next import — 0,3 s a page on PostgreSQL at 3 M dossiers)."""
     kept = get_meta(conn, DATA_RANGE)
-    if kept and kept.partition("|")[2].partition("|")[2] == _range_stamp(conn):
-        first, last = kept.split("|")[:2]
-        return (date.fromisoformat(first), date.fromisoformat(last)) if first else None
-    return scan_data_range(conn)
+    parts = kept.split("|") if kept else []
+    if len(parts) not in (5, 6):
+        return None
+    first, last, version, lo, hi = parts[:5]
+    top = (date.fromisoformat(parts[5]) if parts[5] else None) if len(parts) == 6 else UNKNOWN_TOP
+    lo_now, hi_now = config.date_window()
+    if version != (get_meta(conn, "data_version") or "0") or lo != lo_now.isoformat():
+        return None
+    if hi != hi_now.isoformat() and top is not None and top > min(date.fromisoformat(hi), hi_now):
+        return None
+    return ((date.fromisoformat(first), date.fromisoformat(last)) if first else None), top
 
 
 def scan_data_range(conn: sa.Connection) -> tuple[date, date] | None:
     """data_range from the dossiers themselves (one scan)."""
+    return scan_range_top(conn)[0]
+
+
+def scan_range_top(conn: sa.Connection) -> tuple[tuple[date, date] | None, date | None]:
+    """(data_range, top) from the dossiers, in one scan."""
     d = schema.dossier
     lo, hi = config.date_window()
     plausible_received, plausible_end = d.c.received_date.between(lo, hi), d.c.end_date.between(lo, hi)
-    first, last_rec, last_end = conn.execute(
+    first, last_rec, last_end, top_rec, top_end = conn.execute(
         sa.select(
             sa.func.min(d.c.received_date).filter(plausible_received),
             sa.func.max(d.c.received_date).filter(plausible_received),
             sa.func.max(d.c.end_date).filter(plausible_end),
+            sa.func.max(d.c.received_date),
+            sa.func.max(d.c.end_date),
         )
     ).one()
+    top = max((x for x in (top_rec, top_end) if x is not None), default=None)
     if first is None:
-        return None
-    return first, max(x for x in (last_rec, last_end) if x is not None)
+        return None, top
+    return (first, max(x for x in (last_rec, last_end) if x is not None)), top
 
 
 def record_data_range(conn: sa.Connection) -> None:
     """Keep the data's range in meta for the current data version and window (rebuild does it)."""
-    span = scan_data_range(conn)
-    first, last = (span[0].isoformat(), span[1].isoformat()) if span else ("", "")
-    set_meta(conn, DATA_RANGE, f"{first}|{last}|{_range_stamp(conn)}")
+    keep_data_range(conn, *scan_range_top(conn))
 
 
-def _range_stamp(conn: sa.Connection) -> str:
-    """What a kept data range holds for: the data version and the plausible window."""
+def keep_data_range(conn: sa.Connection, span: tuple[date, date] | None, top: date | None) -> None:
+    """Keep `span` (data_range) and `top` (kept_data_range) for the current data version and window."""
     lo, hi = config.date_window()
-    return f"{get_meta(conn, 'data_version') or '0'}|{lo.isoformat()}|{hi.isoformat()}"
+    first, last = (span[0].isoformat(), span[1].isoformat()) if span else ("", "")
+    version = get_meta(conn, "data_version") or "0"
+    set_meta(conn, DATA_RANGE, f"{first}|{last}|{version}|{lo.isoformat()}|{hi.isoformat()}|{top or ''}")
 
 
 COLUMNS = ["period_key", "cutoff", "unit_code", "start_date", "end_date", *kpi.COUNT_FIELDS]
@@ -210,3 +238,4 @@ def rebuild(conn: sa.Connection, progress=None) -> None:
     if not large:
         events.refresh(conn)
     record_data_range(conn)
+    analyze_changed(conn)
