@@ -151,3 +151,17 @@ def test_a_large_warehouse_sums_its_rollups_from_the_events(backend_url, monkeyp
         assert all(rollups.is_current(conn, c) for c in rollups.cutoffs()) and not rollups.stale(conn)
     assert rollup_rows() == scanned
     e.dispose()
+
+
+@pytest.mark.parametrize(
+    "value, top",
+    [("NULL", None), ("DATE '2025-01-02'", "2025-01-02"), ("DATE '10000-01-01'", "9999-12-31")],
+)
+def test_the_top_is_capped_where_python_dates_end(engine, value, top):
+    """Both engines store years past 9999 (a hostile file's), which Python cannot read; no date at all stays
+    none (LEAST would have made it 9999-12-31, and every kept range lapse)."""
+    import sqlalchemy as sa
+
+    with engine.connect() as conn:
+        got = conn.execute(sa.select(rollups.capped_top(sa.literal_column(f"CAST({value} AS DATE)")))).scalar()
+    assert (got.isoformat() if got else None) == top

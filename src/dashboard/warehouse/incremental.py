@@ -125,8 +125,8 @@ class Delta:
                 sa.func.min(rec).filter(new, rec.between(lo, hi)),
                 sa.func.max(rec).filter(new, rec.between(lo, hi)),
                 sa.func.max(end).filter(new, end.between(lo, hi)),
-                sa.func.max(rec).filter(new),
-                sa.func.max(end).filter(new),
+                rollups.capped_top(sa.func.max(rec).filter(new)),
+                rollups.capped_top(sa.func.max(end).filter(new)),
             )
         ).one()
         span = min(x for x in (first, lo_rec) if x is not None), max(x for x in (last, hi_rec, hi_end) if x is not None)

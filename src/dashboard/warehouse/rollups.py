@@ -67,14 +67,21 @@ def scan_range_top(conn: sa.Connection) -> tuple[tuple[date, date] | None, date 
             sa.func.min(d.c.received_date).filter(plausible_received),
             sa.func.max(d.c.received_date).filter(plausible_received),
             sa.func.max(d.c.end_date).filter(plausible_end),
-            sa.func.max(d.c.received_date),
-            sa.func.max(d.c.end_date),
+            capped_top(sa.func.max(d.c.received_date)),
+            capped_top(sa.func.max(d.c.end_date)),
         )
     ).one()
     top = max((x for x in (top_rec, top_end) if x is not None), default=None)
     if first is None:
         return None, top
     return (first, max(x for x in (last_rec, last_end) if x is not None)), top
+
+
+def capped_top(latest: sa.ColumnElement) -> sa.ColumnElement:
+    """A latest date as Python can hold it: both engines store years past 9999, which a hostile file may bring
+    (the top is then beyond any window, as UNKNOWN_TOP says)."""
+    cap = sa.literal(UNKNOWN_TOP, sa.Date)
+    return sa.case((latest > cap, cap), else_=latest)  # not LEAST, which skips a NULL (no date at all)
 
 
 def record_data_range(conn: sa.Connection) -> None:
