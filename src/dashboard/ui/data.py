@@ -19,9 +19,8 @@ import streamlit as st
 from dashboard import config
 from dashboard.metrics import hierarchy
 from dashboard.metrics.periods import Period
-from dashboard.warehouse import live, queries
+from dashboard.warehouse import live, overdue, queries
 from dashboard.warehouse.engine import get_meta, has_schema, make_engine
-from dashboard.warehouse.overdue import ListQuery
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ HASH_FUNCS: dict[str | type[Any], Callable[[Any], Any]] = {
     date: date.isoformat,
     Source: _fields,
     Period: _fields,
-    ListQuery: _fields,
+    overdue.ListQuery: _fields,
 }
 
 
@@ -236,10 +235,8 @@ def published(src: Source) -> pd.DataFrame:
 def _scope(src: Source, q):
     """The overdue-list scope of a query: the unit's own code, or it and its descendants valid in the period
     (with the retired units whose dossiers they took over); nothing outside the viewer's root."""
-    from dashboard.warehouse.overdue import Scope
-
     codes = scope_codes(src, q.period, q.unit_code, q.territory)
-    return Scope(q.period, codes, q.as_of, q.due_days, q.fields, q.procedures, root=src.root)
+    return overdue.Scope(q.period, codes, q.as_of, q.due_days, q.fields, q.procedures, root=src.root)
 
 
 @st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
@@ -254,8 +251,6 @@ def overdue_summary(src: Source, q):
     """Counts of the three lists and the overdue breakdowns of a unit, before the field and procedure
     filters (scope is a SQL parameter, so the shared cache never serves one unit's rows under another's
     key). q: warehouse.overdue.ListQuery."""
-    from dashboard.warehouse import overdue
-
     with engine(src.url).connect() as conn:
         return overdue.summary_and_options(conn, _scope(src, q.without_filters()))
 
@@ -263,16 +258,12 @@ def overdue_summary(src: Source, q):
 @st.cache_data(ttl=600, hash_funcs=HASH_FUNCS, show_spinner=False, max_entries=200)
 def overdue_page(src: Source, kind: str, q, sort: str, descending: bool, offset: int, limit: int) -> pd.DataFrame:
     """One page of a list, ordered and cut in SQL."""
-    from dashboard.warehouse import overdue
-
     with engine(src.url).connect() as conn:
         return overdue.page(conn, kind, _scope(src, q), sort=sort, descending=descending, offset=offset, limit=limit)
 
 
 def overdue_all(src: Source, kind: str, q, sort: str, descending: bool, limit: int) -> pd.DataFrame:
     """The whole filtered list (for an export; not cached — it runs when the file is asked for)."""
-    from dashboard.warehouse import overdue
-
     with engine(src.url).connect() as conn:
         return overdue.page(conn, kind, _scope(src, q), sort=sort, descending=descending, offset=0, limit=limit)
 
