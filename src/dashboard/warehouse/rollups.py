@@ -124,12 +124,15 @@ def rows_from_events(conn: sa.Connection, p: periods.Period, cutoff: int) -> pd.
     return counts[COLUMNS]
 
 
-def refresh(conn: sa.Connection, cutoff: int, progress=None, from_events: bool = False) -> int:
+def refresh(
+    conn: sa.Connection, cutoff: int, progress=None, from_events: bool = False, span: tuple[date, date] | None = None
+) -> int:
     """Rebuild the rollup for one cut-off day; returns the number of periods. from_events: sum each period
-    from the per-day events (which must be current) instead of scanning the dossiers."""
+    from the per-day events (which must be current) instead of scanning the dossiers. span: the data's range
+    when the caller has scanned it (None: scanned here)."""
     r, d = schema.rollup, schema.dossier
     conn.execute(r.delete().where(r.c.cutoff == cutoff))
-    span = scan_data_range(conn)
+    span = span or scan_data_range(conn)
     todo = periods.named_periods(*span, cutoff=cutoff) if span else []
     if from_events:
         for p in todo:
@@ -183,15 +186,16 @@ def listed_from(d: sa.Table, day: date) -> list[sa.ColumnElement]:
     return [sa.or_(d.c.end_date.is_(None), d.c.end_date >= day)]
 
 
-def refresh_listable(conn: sa.Connection) -> int:
+def refresh_listable(conn: sa.Connection, span: tuple[date, date] | None = None) -> int:
     """Rebuild dossier_listable from the dossiers (in order of end date, the open ones last); returns its row
-    count. Records the data version it was built from and the last data day."""
+    count. Records the data version it was built from and the last data day (span: the data's range when the
+    caller has scanned it; None: scanned here)."""
     t, d = schema.dossier_listable, schema.dossier
     conn.execute(t.delete())
     rows = listable_rows(d)
     ordered = rows.order_by(rows.selected_columns.end_date.asc().nulls_last())
     conn.execute(t.insert().from_select(list(schema.LISTABLE_COLUMNS), ordered))
-    span = scan_data_range(conn)
+    span = span or scan_data_range(conn)
     set_meta(conn, LISTABLE_LAST_DAY, span[1].isoformat() if span else "")
     set_meta(conn, LISTABLE_VERSION, get_meta(conn, "data_version") or "0")
     return int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
@@ -236,13 +240,14 @@ def rebuild(conn: sa.Connection, progress=None) -> None:
     """Every rollup and the overdue-list table, in the caller's transaction (all or nothing)."""
     d = schema.dossier
     large = conn.execute(sa.select(sa.func.count()).select_from(d)).scalar_one() >= EVENTS_FROM
+    span, top = scan_range_top(conn)  # once: every table below is built from the same dossiers
     if large:  # the events first: the rollups are summed from them
         events.refresh(conn)
     for c in cutoffs():
-        refresh(conn, c, progress=progress, from_events=large)
+        refresh(conn, c, progress=progress, from_events=large, span=span)
     crash_point("rollups-before-listable")
-    refresh_listable(conn)
+    refresh_listable(conn, span)
     if not large:
         events.refresh(conn)
-    record_data_range(conn)
+    keep_data_range(conn, span, top)
     analyze_changed(conn)
