@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from dashboard import config
 from dashboard.i18n import reasons
 from dashboard.warehouse import incremental, rollups, schema
-from dashboard.warehouse.engine import analyze_changed, bulk_source, bump_data_version, next_id
+from dashboard.warehouse.engine import bulk_source, bump_data_version, next_id
 from dashboard.warehouse.ingest import cells, pipeline, readers
 from dashboard.warehouse.ingest import columns as C
 from dashboard.warehouse.ingest.cells import coded, parse_dates, tidy, whole_numbers  # noqa: F401  (re-exported)
@@ -547,7 +547,6 @@ def import_file(
         bump_data_version(conn)
         if delta is not None:
             delta.apply()
-            analyze_changed(conn)
         elif first_file:
             rollups.rebuild(conn)
     pipeline.write_log(

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from dashboard import config
 from dashboard.metrics import kpi_sql, periods
 from dashboard.warehouse import events, rollups, schema
-from dashboard.warehouse.engine import bulk_insert, crash_point, get_meta, set_meta
+from dashboard.warehouse.engine import analyze_changed, bulk_insert, crash_point, get_meta, set_meta
 
 #: above this many new or changed dossiers in one file a full rebuild is cheaper than the delta
 MAX_CHANGED = 200_000
@@ -100,6 +100,7 @@ class Delta:
         for cutoff in rollups.cutoffs():
             set_meta(conn, rollups._version_key(cutoff), version)
         v.drop(conn)
+        analyze_changed(conn)  # as the rebuild does: PostgreSQL's statistics for what the change wrote
 
     def _new_range(self) -> tuple[tuple[date, date] | None, date | None]:
         """The data's range and top (rollups.kept_data_range) after the change: the old ones widened by the new
