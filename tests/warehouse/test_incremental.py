@@ -22,8 +22,11 @@ from dashboard.warehouse.engine import get_meta
 UNITS = ["20335", "20341", "20356"]  # three wards of Tam Kỳ (valid through 2024)
 HEADER = ["MaHoSo", "MaTTHC", "MaDonVi", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "TrangThaiHoSo",
           "KenhThucHien", "DuocThanhToanTrucTuyen", "CoPhiLePhi", "HoSoCoThanhPhanSoHoa", "CoPhieuXinLoi",
-          "DanhGiaHaiLong"]  # fmt: skip
-DERIVED = (schema.rollup, schema.unit_day_event, schema.unit_month_event, schema.dossier_listable)
+          "DanhGiaHaiLong", "TenTTHC", "MaLinhVuc", "TenLinhVuc"]  # fmt: skip
+DERIVED = (schema.rollup, schema.unit_day_event, schema.unit_month_event, schema.dossier_listable, schema.list_rollup)
+#: procedures and fields a row may have (list_rollup groups by them; a field or a name may be unknown)
+PROCEDURES = [("2.000815", "Đăng ký khai sinh"), ("2.000815", ""), ("1.004227", "Cấp phép xây dựng")]
+FIELDS = [("", ""), ("HT", "Hộ tịch"), ("HT", ""), ("XD", "Xây dựng")]
 META = (rollups.DATA_RANGE, rollups.LISTABLE_LAST_DAY)
 
 
@@ -35,14 +38,16 @@ def _cell(v) -> str:
     return "" if v is None else str(v)
 
 
-def _write(path: Path, rows: list[tuple[str, str, kpi.Dossier]]) -> Path:
+def _write(path: Path, rows: list[tuple]) -> Path:
+    """rows: (code, unit, dossier[, procedure, field]) — indexes into PROCEDURES and FIELDS (0 when absent)."""
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(HEADER)
-        for code, unit, d in rows:
-            w.writerow([code, "2.000815", unit, _stamp(d.received), _stamp(d.due), _stamp(d.end), d.status,
+        for code, unit, d, *pf in rows:
+            p, fl = pf or (0, 0)
+            w.writerow([code, PROCEDURES[p][0], unit, _stamp(d.received), _stamp(d.due), _stamp(d.end), d.status,
                         _cell(d.channel), _cell(d.paid_online), _cell(d.has_fee), _cell(d.digitised),
-                        _cell(d.apology), _cell(d.rating)])  # fmt: skip
+                        _cell(d.apology), _cell(d.rating), PROCEDURES[p][1], *FIELDS[fl]])  # fmt: skip
     return path
 
 
@@ -65,7 +70,16 @@ def _rebuilt(engine: sa.Engine) -> dict:
 
 #: one import: (code number, unit, dossier) rows; codes from a small pool, so later imports change earlier rows
 imports = st.lists(
-    st.tuples(st.integers(0, 25), st.sampled_from(UNITS), dossiers()), min_size=1, max_size=12, unique_by=lambda r: r[0]
+    st.tuples(
+        st.integers(0, 25),
+        st.sampled_from(UNITS),
+        dossiers(),
+        st.integers(0, len(PROCEDURES) - 1),
+        st.integers(0, len(FIELDS) - 1),
+    ),
+    min_size=1,
+    max_size=12,
+    unique_by=lambda r: r[0],
 )
 
 
@@ -74,7 +88,7 @@ def _check_sequence(engine: sa.Engine, tmp: Path, base: list[kpi.Dossier], steps
     with engine.begin() as conn:
         rollups.rebuild(conn)
     for i, step in enumerate(steps):
-        path = _write(tmp / f"import-{i}.csv", [(f"P-{n:03d}", unit, d) for n, unit, d in step])
+        path = _write(tmp / f"import-{i}.csv", [(f"P-{n:03d}", unit, d, *pf) for n, unit, d, *pf in step])
         with engine.connect() as conn:
             assert incremental.ready(conn)
         (result,) = importer.import_files(engine, [path])
@@ -106,6 +120,27 @@ def test_a_moved_dossier_shrinks_the_range_and_its_periods(engine, tmp_path):
         assert rollups.data_range(conn) == (date(2024, 4, 2), date(2024, 5, 2))
         keys = set(conn.execute(sa.select(schema.rollup.c.period_key).distinct()).scalars())
     assert "2023" not in keys and "2023-03" not in keys and "2024-05" in keys
+
+
+def test_a_group_with_an_unknown_field_and_name_is_updated_in_place(engine, tmp_path):
+    """list_rollup's groups may have no field and no procedure name (NULL): an import that moves one of their
+    dossiers from open and overdue to finished late updates that group's row, not a second one beside it."""
+    opened = kpi.Dossier(date(2024, 3, 2), 4, due=date(2024, 3, 9))
+    late = kpi.Dossier(date(2024, 3, 2), 10, due=date(2024, 3, 9), end=date(2024, 3, 20))
+    unknown = (1, 0)  # a procedure without a name, no field
+    _check_sequence(
+        engine,
+        tmp_path,
+        [],
+        [[(1, "20335", opened, *unknown), (2, "20335", opened, *unknown)], [(1, "20335", late, *unknown)]],
+    )
+    with engine.connect() as conn:
+        t = schema.list_rollup
+        rows = conn.execute(
+            sa.select(t.c.finished_late, t.c.open_overdue).where(t.c.period_key == "2024-03", t.c.cutoff == 1)
+        ).all()
+        assert conn.execute(sa.select(t.c.field_code, t.c.procedure_name).distinct()).all() == [(None, None)]
+    assert rows == [(1, 1)]
 
 
 def test_a_large_change_is_left_to_the_full_rebuild(engine, tmp_path, monkeypatch):
@@ -153,13 +188,7 @@ def test_a_daily_file_into_the_demo_equals_a_rebuild(backend_url, tmp_path, scal
         rows.append((code, unit, kpi.Dossier(received, 10, due=due, end=date(2025, 12, 31), channel=2)))
     for i in range(30):  # received on the last day
         rows.append((f"NEW-{i}", stored[i % len(stored)][1], kpi.Dossier(date(2025, 12, 31), 2, due=date(2026, 1, 9))))
-    path = tmp_path / "daily.csv"
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(HEADER)
-        for code, unit, x in rows:
-            w.writerow([code, "2.000815", unit, _stamp(x.received), _stamp(x.due), _stamp(x.end), x.status, x.channel,
-                        "", "", "", "", ""])  # fmt: skip
+    path = _write(tmp_path / "daily.csv", rows)
     (result,) = importer.import_files(e, [path])
     assert (result.new, result.updated) == (30, len(stored)), result
     with e.connect() as conn:

@@ -119,7 +119,7 @@ def test_a_warehouse_at_0006_gains_its_monthly_events_and_stays_current(backend_
     from warehouse.test_events import _same
 
     from dashboard.metrics.kpi import Dossier
-    from dashboard.warehouse import events, rollups, units
+    from dashboard.warehouse import events, list_rollup, rollups, units
 
     e = make_engine(backend_url)
     migrate.upgrade(e, "0006")
@@ -148,12 +148,83 @@ def test_a_warehouse_at_0006_gains_its_monthly_events_and_stays_current(backend_
         m = schema.unit_month_event
         stored = sorted(conn.execute(sa.select(m)).all())
         assert stored and stored == sorted(conn.execute(events.per_month(sa.select(schema.unit_day_event))).all())
-        assert events.is_current(conn) and not rollups.stale(conn)
+        assert events.is_current(conn) and all(rollups.is_current(conn, c) for c in rollups.cutoffs())
+        assert not list_rollup.is_current(conn)  # revision 0008's table: filled by the rebuild the upgrade asks for
         for _ in range(12):
             d1 = date(2024, 10, 20) + timedelta(days=rng.randrange(200))
             d2 = d1 + timedelta(days=rng.randrange(120))
             _same(conn, d1, d2)
     e.dispose()
+
+
+def test_a_warehouse_at_0007_is_rebuilt_once_by_the_upgrade_and_gains_its_list_rollup(backend_url, monkeypatch):
+    """Revision 0008 creates list_rollup empty; the warehouse then reads as stale, and the CLI's upgrade rebuilds
+    the derived tables, after which the overdue summary of a named period comes from the new table and equals the
+    scan of the listable dossiers."""
+    import random
+    from datetime import date, timedelta
+
+    from helpers import put
+
+    from dashboard.metrics import periods
+    from dashboard.metrics.kpi import Dossier
+    from dashboard.warehouse import list_rollup, overdue, rollups, units
+
+    e = make_engine(backend_url)
+    migrate.upgrade(e, "0007")
+    with e.begin() as conn:
+        units.load_units(conn)
+    rng = random.Random(8)
+    rows = []
+    for _ in range(300):
+        got = date(2025, 1, 1) + timedelta(days=rng.randrange(150))
+        ended = rng.random() < 0.6
+        rows.append(
+            Dossier(
+                received=got,
+                due=got + timedelta(days=rng.randrange(1, 20)),
+                status=rng.choice((4, 5, 6)) if ended else 2,
+                end=got + timedelta(days=rng.randrange(40)) if ended else None,
+                apology=rng.choice((0, 1, None)),
+            )
+        )
+    put(e, rows)
+    with e.begin() as conn:  # what a rebuild wrote at 0007: everything but the new table
+        _derived_before_0007(conn)
+        t = schema.unit_month_event
+        conn.execute(t.insert().from_select([c.name for c in t.columns], events_per_month()))
+    with e.connect() as conn:
+        assert sa.inspect(conn).has_table("list_rollup") is False
+    monkeypatch.setenv("DASHBOARD_DB_URL", backend_url)
+    assert cli.main(["upgrade"]) == 0
+    with e.connect() as conn:
+        assert migrate.is_current(conn) and not rollups.stale(conn) and list_rollup.is_current(conn)
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.list_rollup)).scalar_one() > 0
+        p = periods.containing(date(2025, 3, 20), "quarter", rollups.cutoffs()[0])
+        s = overdue.Scope(p, tuple(conn.execute(sa.select(schema.unit.c.code)).scalars()), date(2025, 8, 1))
+        assert overdue._kept(conn, s)
+        kept = overdue._groups(conn, s)
+        scanned = frame_of(conn, overdue._scanned_groups(overdue.source(conn, s), s))
+        assert kept[list(overdue.OVERDUE_LISTS)].to_numpy().sum() > 0
+        assert _sorted(kept) == _sorted(scanned)
+    e.dispose()
+
+
+def events_per_month():
+    from dashboard.warehouse import events
+
+    return events.per_month(sa.select(schema.unit_day_event))
+
+
+def frame_of(conn, q):
+    from dashboard.warehouse import overdue
+    from dashboard.warehouse.engine import frame
+
+    return frame(conn.execute(q).all(), overdue.GROUP_COLUMNS)
+
+
+def _sorted(df) -> list:
+    return sorted((tuple(None if v is None else str(v) for v in r) for r in df.itertuples(index=False)), key=repr)
 
 
 def test_a_warehouse_built_before_migrations_upgrades_in_place(tmp_path, monkeypatch, capsys):
@@ -197,7 +268,11 @@ def test_a_warehouse_built_before_migrations_upgrades_in_place(tmp_path, monkeyp
             cols = [table.c[c.name] for c in old[t].columns]
             got = conn.execute(sa.select(*cols).order_by(*table.primary_key.columns)).all()
             if t == "meta":  # the upgrade rebuilt the rollup it cleared, and what a rebuild records
-                got = [r for r in got if not r[0].startswith(("rollup_version", "listable_", "data_range", "events_"))]
+                got = [
+                    r
+                    for r in got
+                    if not r[0].startswith(("rollup_version", "listable_", "list_rollup", "data_range", "events_"))
+                ]
                 rows = [r for r in rows if not r[0].startswith(("listable_", "data_range"))]
             assert got == rows, t
     e.dispose()

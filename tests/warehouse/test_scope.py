@@ -141,3 +141,18 @@ def test_the_root_is_a_bound_parameter_not_sql_text(demo_engine):
     with demo_engine.connect() as conn:
         assert queries.units_in_period(conn, P.start, P.end, evil).empty
         assert queries.kpi_table(conn, P, level="all", root=evil).empty
+
+
+@pytest.mark.parametrize("values", [[], ["20335"], ["20335", "20341", "20335"], ["nope"], "all"])
+def test_among_keeps_what_in_keeps(engine, values):
+    """scope.among (the codes as one array parameter) selects what `IN (...)` selects, on both engines."""
+    from dashboard.warehouse.scope import among
+
+    u = schema.unit.c.code
+    with engine.connect() as conn:
+        every = list(conn.execute(sa.select(u)).scalars())
+        values = every if values == "all" else values
+        got = sorted(conn.execute(sa.select(u).where(among(u, values))).scalars())
+        want = sorted(conn.execute(sa.select(u).where(u.in_(values))).scalars())
+    assert got == want
+    assert bool(got) == any(v in every for v in values)

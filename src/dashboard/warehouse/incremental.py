@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from dashboard import config
 from dashboard.metrics import kpi_sql, periods
-from dashboard.warehouse import events, rollups, schema
+from dashboard.warehouse import events, list_rollup, rollups, schema
 from dashboard.warehouse.engine import analyze_changed, bulk_insert, crash_point, get_meta, set_meta
 
 #: above this many new or changed dossiers in one file a full rebuild is cheaper than the delta
@@ -47,6 +47,7 @@ def ready(conn: sa.Connection) -> bool:
         get_meta(conn, rollups.LISTABLE_VERSION) == version
         and events.is_current(conn)
         and all(rollups.is_current(conn, c) for c in rollups.cutoffs())
+        and list_rollup.is_current(conn)
     )
 
 
@@ -92,11 +93,14 @@ class Delta:
             self._rollup(cutoff, span)
         crash_point("rollups-before-listable")  # the tests' kill -9 in the middle of a refresh
         _listable(conn, v)
+        for cutoff in rollups.cutoffs():  # after the listable table: a gained period is counted from it
+            self._list_rollup(cutoff, span)
         version = get_meta(conn, "data_version") or "0"
         rollups.keep_data_range(conn, span, top)
         set_meta(conn, rollups.LISTABLE_LAST_DAY, span[1].isoformat() if span else "")
         set_meta(conn, rollups.LISTABLE_VERSION, version)
         set_meta(conn, events.VERSION, version)
+        set_meta(conn, list_rollup.VERSION, version)
         for cutoff in rollups.cutoffs():
             set_meta(conn, rollups._version_key(cutoff), version)
         v.drop(conn)
@@ -133,23 +137,31 @@ class Delta:
         span = min(x for x in (first, lo_rec) if x is not None), max(x for x in (last, hi_rec, hi_end) if x is not None)
         return span, max(x for x in (top, top_rec, top_end) if x is not None)
 
-    def _rollup(self, cutoff: int, span: tuple[date, date] | None) -> None:
-        conn, r, v = self.conn, schema.rollup, self.table
+    def _periods(self, cutoff: int, span: tuple[date, date] | None) -> tuple[list, list, dict]:
+        """The named periods of a cut-off day the change drops (keys), keeps ((key, start, end)) and gains
+        (key -> period): those of the data's range before against after."""
         old = {(p.key, p.start, p.end) for p in (periods.named_periods(*self.span, cutoff=cutoff) if self.span else [])}
         now = {(p.key, p.start, p.end): p for p in (periods.named_periods(*span, cutoff=cutoff) if span else [])}
-        gone = [k for k, _, _ in old - now.keys()]
+        return [k for k, _, _ in old - now.keys()], sorted(old & now.keys()), {k: now[k] for k in now.keys() - old}
+
+    def _period_table(self, kept: list) -> sa.Table:
+        pt = _temp(
+            "import_periods",
+            sa.Column("period_key", sa.String(32)),
+            sa.Column("start_date", sa.Date),
+            sa.Column("end_date", sa.Date),
+        )
+        pt.create(self.conn)
+        self.conn.execute(pt.insert(), [{"period_key": k, "start_date": s, "end_date": e} for k, s, e in kept])
+        return pt
+
+    def _rollup(self, cutoff: int, span: tuple[date, date] | None) -> None:
+        conn, r, v = self.conn, schema.rollup, self.table
+        gone, kept, gained = self._periods(cutoff, span)
         if gone:
             conn.execute(r.delete().where(r.c.cutoff == cutoff, r.c.period_key.in_(gone)))
-        kept = sorted(old & now.keys())
         if kept:
-            pt = _temp(
-                "import_periods",
-                sa.Column("period_key", sa.String(32)),
-                sa.Column("start_date", sa.Date),
-                sa.Column("end_date", sa.Date),
-            )
-            pt.create(conn)
-            conn.execute(pt.insert(), [{"period_key": k, "start_date": s, "end_date": e} for k, s, e in kept])
+            pt = self._period_table(kept)
             select = (
                 sa.select(
                     pt.c.period_key,
@@ -164,8 +176,32 @@ class Delta:
             )
             _merge(conn, r, select, ["period_key", "cutoff", "unit_code"])
             pt.drop(conn)
-        for key in sorted(now.keys() - old):  # a period the range gained: every dossier may count in it
-            bulk_insert(conn, r, rollups.rows_from_events(conn, now[key], cutoff))
+        for key in sorted(gained):  # a period the range gained: every dossier may count in it
+            bulk_insert(conn, r, rollups.rows_from_events(conn, gained[key], cutoff))
+
+    def _list_rollup(self, cutoff: int, span: tuple[date, date] | None) -> None:
+        """list_rollup as _rollup does the rollup: the weighted versions added to the groups of the periods
+        kept, a gained period counted from dossier_listable (already refreshed), a lost one dropped."""
+        conn, t, v = self.conn, schema.list_rollup, self.table
+        gone, kept, gained = self._periods(cutoff, span)
+        if gone:
+            conn.execute(t.delete().where(t.c.cutoff == cutoff, t.c.period_key.in_(gone)))
+        if kept:
+            pt = self._period_table(kept)
+            group = [v.c[k] for k in list_rollup.GROUP]
+            select = (
+                sa.select(
+                    pt.c.period_key,
+                    sa.literal(cutoff, sa.SmallInteger).label("cutoff"),
+                    *group,
+                    *list_rollup.counts(v.c, pt.c.start_date, pt.c.end_date, weight=v.c.weight),
+                )
+                .select_from(v.join(pt, list_rollup.on_a_list(v.c, pt.c.start_date, pt.c.end_date)))
+                .group_by(pt.c.period_key, *group)
+            )
+            _merge(conn, t, select, list(list_rollup.KEYS))
+            pt.drop(conn)
+        list_rollup.insert_periods(conn, [gained[k] for k in sorted(gained)], cutoff)
 
 
 def _merge(conn: sa.Connection, target: sa.Table, delta: sa.Select, keys: list[str]) -> None:
@@ -175,7 +211,10 @@ def _merge(conn: sa.Connection, target: sa.Table, delta: sa.Select, keys: list[s
     add = _temp("import_add", *[sa.Column(c, target.c[c].type) for c in cols])
     add.create(conn)
     conn.execute(add.insert().from_select(cols, delta))
-    on = sa.and_(*[target.c[k] == add.c[k] for k in keys])
+    # a key that may be unknown (list_rollup's field and names) matches NULL to NULL, as GROUP BY does
+    on = sa.and_(
+        *[target.c[k].is_not_distinct_from(add.c[k]) if target.c[k].nullable else target.c[k] == add.c[k] for k in keys]
+    )
     stored = sa.select(*[target.c[c] for c in cols]).select_from(target.join(add, on))
     both = sa.union_all(stored, sa.select(*[add.c[c] for c in cols])).subquery("both")
     rest = [c for c in cols if c not in counts]

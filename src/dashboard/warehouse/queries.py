@@ -12,7 +12,7 @@ from dashboard.metrics import hierarchy, kpi, kpi_sql
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import events, rollups, schema
 from dashboard.warehouse.engine import count_frame, frame
-from dashboard.warehouse.scope import ALL_TIME, within
+from dashboard.warehouse.scope import ALL_TIME, among, within
 
 LEVEL_KINDS = {
     "province": ("province",),
@@ -135,7 +135,7 @@ def unit_counts(
             *within(r.c.unit_code, root, period.start, period.end),
         )
         if unit_codes is not None:
-            q = q.where(r.c.unit_code.in_(unit_codes))
+            q = q.where(among(r.c.unit_code, unit_codes))
         rows = conn.execute(q).all()
         if rows or not _has_dossiers_in(conn, period):
             return count_frame(rows, cols)
@@ -144,7 +144,7 @@ def unit_counts(
         def keep(code: sa.ColumnElement) -> list:
             conditions = [*within(code, root, period.start, period.end)]
             if unit_codes is not None:
-                conditions.append(code.in_(unit_codes))
+                conditions.append(among(code, unit_codes))
             return conditions
 
         return events.unit_counts(conn, period.start, period.end, keep)
@@ -161,7 +161,7 @@ def raw_unit_counts(
         .group_by(d.c.unit_code)
     )
     if unit_codes is not None:
-        q = q.where(d.c.unit_code.in_(unit_codes))
+        q = q.where(among(d.c.unit_code, unit_codes))
     return count_frame(conn.execute(q).all(), ["unit_code", *kpi.COUNT_FIELDS])
 
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from dashboard import config
 from dashboard.metrics import kpi, kpi_sql, periods
-from dashboard.warehouse import events, schema
+from dashboard.warehouse import events, list_rollup, schema
 from dashboard.warehouse.engine import analyze_changed, bulk_insert, crash_point, get_meta, set_meta
 
 DATA_RANGE = "data_range"  # meta: "first|last|data_version|window's first|window's last|top" (see keep_data_range)
@@ -233,7 +233,12 @@ def stale(conn: sa.Connection) -> bool:
     if data_range(conn) is None:
         return False
     listable = get_meta(conn, LISTABLE_VERSION) == (get_meta(conn, "data_version") or "0")
-    return not listable or not events.is_current(conn) or not all(is_current(conn, c) for c in cutoffs())
+    return (
+        not listable
+        or not events.is_current(conn)
+        or not all(is_current(conn, c) for c in cutoffs())
+        or not list_rollup.is_current(conn)
+    )
 
 
 def rebuild(conn: sa.Connection, progress=None) -> None:
@@ -247,6 +252,7 @@ def rebuild(conn: sa.Connection, progress=None) -> None:
         refresh(conn, c, progress=progress, from_events=large, span=span)
     crash_point("rollups-before-listable")
     refresh_listable(conn, span)
+    list_rollup.refresh(conn, cutoffs(), span)  # from dossier_listable, just built
     if not large:
         events.refresh(conn)
     keep_data_range(conn, span, top)

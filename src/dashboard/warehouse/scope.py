@@ -38,6 +38,15 @@ def within(column: sa.ColumnElement, root: str | None, start: date, end: date) -
     return [column.in_(sa.select(tree.c.code))]
 
 
+def among(column: sa.ColumnElement, values) -> sa.ColumnElement:
+    """`column` IN `values`, the values bound as one array: `IN (:1, …, :534)` — what SQLAlchemy renders for a
+    list — cost DuckDB ≈ 6 ms a statement to plan for a city's 534 unit codes and was then tested row by row
+    (the overdue list's scan doubled from 1 M to 10 M dossiers); `= ANY(array)` is 1,7 ms and flat, and on
+    PostgreSQL as fast as the list and as able to use an index."""
+    array = sa.ARRAY(sa.String)
+    return column == sa.any_(sa.cast(sa.bindparam("among", list(values), type_=array, unique=True), array))
+
+
 def codes(conn: sa.Connection, root: str, start: date = ALL_TIME[0], end: date = ALL_TIME[1]) -> set[str]:
     """The allowed codes themselves (for tests and for checks that need the list)."""
     tree = allowed(root, start, end)
