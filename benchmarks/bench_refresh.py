@@ -77,7 +77,13 @@ def derived(engine: sa.Engine) -> dict:
     with engine.connect() as conn:
         return {
             t.name: sorted(tuple(map(str, r)) for r in conn.execute(sa.select(t)))
-            for t in (schema.rollup, schema.unit_day_event, schema.unit_month_event, schema.dossier_listable)
+            for t in (
+                schema.rollup,
+                schema.unit_day_event,
+                schema.unit_month_event,
+                schema.dossier_listable,
+                schema.list_rollup,
+            )
         }
 
 

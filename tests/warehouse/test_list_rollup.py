@@ -101,18 +101,20 @@ def test_an_import_that_is_not_refreshed_leaves_the_scan_in_charge(engine):
 
 
 @pytest.mark.parametrize(
-    "key, cutoff, unit, territory",
+    "key, cutoff, unit, territory, root",
     [
-        ("2025-Q1", 15, "49", True),
-        ("2025-Q3", 15, "48", True),  # Đà Nẵng across 1 July 2025: the merged units' dossiers at their heirs
-        ("2025-07", 1, "48", True),
-        ("2025", 15, "502", True),
-        ("2024", 1, "CN_506", False),
+        ("2025-Q1", 15, "49", True, None),
+        ("2025-Q3", 15, "48", True, None),  # Đà Nẵng across 1 July 2025: the merged units' dossiers at their heirs
+        ("2025-07", 1, "48", True, None),
+        ("2025", 15, "502", True, None),
+        ("2024", 1, "CN_506", False, None),
+        ("2025-Q2", 15, "509", True, "509"),  # a signed-in head of Quế Sơn: the scope filters both parts
     ],
 )
-def test_the_demo_summary_from_the_table_equals_the_scan(demo_engine, key, cutoff, unit, territory):
+def test_the_demo_summary_from_the_table_equals_the_scan(demo_engine, key, cutoff, unit, territory, root):
     with demo_engine.connect() as conn:
         p = periods.parse(key, cutoff)
-        s = overdue.Scope(p, tuple(queries.scope_codes(conn, p, unit, territory)), queries.as_of(conn))
+        codes = tuple(queries.scope_codes(conn, p, unit, territory, root=root))
+        s = overdue.Scope(p, codes, queries.as_of(conn), root=root)
         kept, scanned = _both(conn, s)
         assert kept == scanned and any(int(r[5]) + int(r[6]) for r in kept)  # finished late or overdue somewhere

@@ -19,7 +19,7 @@ from dashboard.metrics import kpi, kpi_sql
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import list_rollup, rollups, schema
 from dashboard.warehouse.engine import frame
-from dashboard.warehouse.scope import among, within
+from dashboard.warehouse.scope import allowed, among, within
 
 LISTS = ("finished_late", "open_overdue", "due_soon")
 OVERDUE_LISTS = ("finished_late", "open_overdue")
@@ -96,15 +96,20 @@ def days_overdue_sql(c, kind: str, s: Scope) -> sa.ColumnElement:
     return sa.cast(_reference_day(c, kind, s) - c.due_date, sa.Integer)
 
 
-def _scope_filters(c, s: Scope) -> list[sa.ColumnElement]:
-    """The scope's units, and its field and procedure filters when set."""
+def _scope_filters(c, s: Scope, tree: sa.CTE | None = None) -> list[sa.ColumnElement]:
+    """The scope's units, and its field and procedure filters when set (tree: scope.within's)."""
     # the viewer's scope again in SQL: unit_codes come from a scoped query, this holds even if they did not
-    where = [among(c.unit_code, s.unit_codes), *within(c.unit_code, s.root, s.period.start, max(s.period.end, s.as_of))]
+    where = [among(c.unit_code, s.unit_codes), *within(c.unit_code, s.root, *_span(s), tree)]
     if s.fields:
         where.append(c.field_code.in_(s.fields))
     if s.procedures:
         where.append(c.procedure_code.in_(s.procedures))
     return where
+
+
+def _span(s: Scope) -> tuple[date, date]:
+    """The days the scope's units are taken over (scope.within)."""
+    return s.period.start, max(s.period.end, s.as_of)
 
 
 def _where(d: sa.Table, kind: str, s: Scope) -> list[sa.ColumnElement]:
@@ -308,6 +313,8 @@ def _kept_groups(conn: sa.Connection, d: sa.Table, s: Scope) -> sa.Select:
     """The period's groups from list_rollup and the due-soon dossiers grouped alike, summed per group (GROUP BY
     takes an unknown field or name as one group, as the scan does)."""
     t, unfiltered = schema.list_rollup, s.without_filters()
+    # both parts filter by the viewer's scope: one CTE for the two (scope.within)
+    tree = allowed(s.root, *_span(s)) if s.root is not None else None
     zero = sa.literal(0, sa.Integer)
     kept = sa.select(
         *[t.c[k] for k in list_rollup.GROUP],
@@ -315,11 +322,13 @@ def _kept_groups(conn: sa.Connection, d: sa.Table, s: Scope) -> sa.Select:
         t.c.open_overdue,
         zero.label("due_soon"),
         t.c.without_apology,
-    ).where(t.c.period_key == s.period.key, t.c.cutoff == s.period.cutoff, *_scope_filters(t.c, unfiltered))
+    ).where(t.c.period_key == s.period.key, t.c.cutoff == s.period.cutoff, *_scope_filters(t.c, unfiltered, tree))
     keys = [d.c[k] for k in list_rollup.GROUP]
     soon = (
         sa.select(*keys, zero, zero, sa.func.count().label("due_soon"), zero)
-        .where(_membership(d.c, "due_soon", s), *_scope_filters(d.c, unfiltered), *rollups.listed_from(d, s.as_of))
+        .where(
+            _membership(d.c, "due_soon", s), *_scope_filters(d.c, unfiltered, tree), *rollups.listed_from(d, s.as_of)
+        )
         .group_by(*keys)
     )
     both = sa.union_all(kept, soon).subquery("both")

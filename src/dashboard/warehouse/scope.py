@@ -30,11 +30,15 @@ def allowed(root: str, start: date, end: date) -> sa.CTE:
     return tree.union(sa.select(edges.c.child).where(edges.c.parent == tree.c.code))
 
 
-def within(column: sa.ColumnElement, root: str | None, start: date, end: date) -> list[sa.ColumnElement]:
-    """WHERE clauses keeping `column` (a unit code) inside the scope; none when root is None."""
+def within(
+    column: sa.ColumnElement, root: str | None, start: date, end: date, tree: sa.CTE | None = None
+) -> list[sa.ColumnElement]:
+    """WHERE clauses keeping `column` (a unit code) inside the scope; none when root is None. tree: the
+    allowed(root, start, end) CTE to use, when one statement filters several of its parts by the same scope
+    (two CTEs of one name in a statement do not compile)."""
     if root is None:
         return []
-    tree = allowed(root, start, end)
+    tree = allowed(root, start, end) if tree is None else tree
     return [column.in_(sa.select(tree.c.code))]
 
 
