@@ -15,6 +15,7 @@ is already stored is left untouched, so importing a file twice changes nothing.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -610,6 +611,9 @@ def _quarantine_entries(early, problems, bad, raw_cols, header_names, line_numbe
     return q_rows
 
 
+_compared = itertools.count()  # names of the comparison tables (one per file, temporary)
+
+
 def _upsert(
     conn: sa.Connection, rows: pa.Table, result: ImportResult, dry_run: bool, fresh: bool = False
 ) -> incremental.Delta | None:
@@ -620,29 +624,46 @@ def _upsert(
     stored = d.alias("stored")
     cols = [c.name for c in d.columns]
     with bulk_source(conn, rows, like=d) as src:
+        # each row of the file against the stored dossier of its code, once, into a small table of the new (0)
+        # and changed (1) codes: the delta, the delete and the insert below join it instead of scanning the
+        # stored codes again (at 10 M dossiers each such scan is ≈ 0,2 s and there were five)
+        cmp = sa.Table(
+            f"_compared_{next(_compared)}",
+            sa.MetaData(),
+            sa.Column("code", d.c.code.type),
+            sa.Column("state", sa.SmallInteger),
+            prefixes=["TEMPORARY"],
+        )
+        cmp.create(conn)
         joined = src.outerjoin(stored, stored.c.code == src.c.code)
-        is_new, same = stored.c.code.is_(None), stored.c.row_hash == src.c.row_hash
-        n_new, n_same = conn.execute(
-            sa.select(sa.func.count().filter(is_new), sa.func.count().filter(same)).select_from(joined)
+        state = sa.case((stored.c.code.is_(None), 0), else_=1)
+        conn.execute(
+            cmp.insert().from_select(
+                ["code", "state"],
+                sa.select(src.c.code, state)
+                .select_from(joined)
+                .where(sa.or_(stored.c.code.is_(None), stored.c.row_hash != src.c.row_hash)),
+            )
+        )
+        n_new, n_changed = conn.execute(
+            sa.select(sa.func.count().filter(cmp.c.state == 0), sa.func.count().filter(cmp.c.state == 1))
         ).one()
-        result.new, result.unchanged = int(n_new), int(n_same)
-        result.updated = rows.num_rows - result.new - result.unchanged
-        if dry_run or not (result.new or result.updated):
-            return None
+        result.new, result.updated = int(n_new), int(n_changed)
+        result.unchanged = rows.num_rows - result.new - result.updated
+        written = sa.select(*[src.c[c] for c in cols]).select_from(src.join(cmp, cmp.c.code == src.c.code))
         delta = None
-        if fresh and result.new + result.updated <= incremental.MAX_CHANGED:
-            delta = incremental.Delta(conn)
-            delta.take_new(
-                sa.select(*[src.c[c] for c in cols]).select_from(joined).where(sa.or_(is_new, ~same))
-            )  # before they are written
-        if result.updated:
-            changed = sa.select(src.c.code).join(stored, stored.c.code == src.c.code).where(~same)
-            if delta is not None:
-                delta.take_old(changed)
-            conn.execute(d.delete().where(d.c.code.in_(changed)))
-        absent = ~sa.exists().where(d.c.code == src.c.code)
-        conn.execute(d.insert().from_select(cols, sa.select(*[src.c[c] for c in cols]).where(absent)))
-        _add_catalogue(conn, rows)
+        if not dry_run and (result.new or result.updated):
+            if fresh and result.new + result.updated <= incremental.MAX_CHANGED:
+                delta = incremental.Delta(conn)
+                delta.take_new(written)  # before they are written
+            if result.updated:
+                changed = sa.select(cmp.c.code).where(cmp.c.state == 1)
+                if delta is not None:
+                    delta.take_old(changed)
+                conn.execute(d.delete().where(d.c.code.in_(changed)))
+            conn.execute(d.insert().from_select(cols, written))
+            _add_catalogue(conn, rows)
+        cmp.drop(conn)
     return delta
 
 
