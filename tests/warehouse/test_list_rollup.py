@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from metrics.test_kpi import dossiers
 
 from dashboard.metrics import periods
-from dashboard.metrics.kpi import Dossier
+from dashboard.metrics.kpi import Dossier, classify
 from dashboard.warehouse import list_rollup, overdue, queries, rollups, schema
 from dashboard.warehouse.engine import bump_data_version, frame
 
@@ -84,6 +84,17 @@ def test_kept_groups_equal_the_scan(engine, data, picks):
             s = overdue.Scope(p, tuple(sorted(units)), p.end + timedelta(days=after), due_days=5)
             kept, scanned = _both(conn, s)
             assert kept == scanned
+            # and the shared conditions against the per-dossier definition (kpi.classify), summed over the scope
+            want = [0, 0, 0]
+            for d, u, _, _ in data:
+                c = classify(d, p.start, p.end)
+                if u in units and (c["finished_late"] or c["open_overdue"]):
+                    want = [
+                        want[0] + c["finished_late"],
+                        want[1] + c["open_overdue"],
+                        want[2] + ((d.apology or 0) != 1),
+                    ]
+            assert [sum(int(r[i]) for r in kept) for i in (5, 6, 8)] == want
 
 
 def test_an_import_that_is_not_refreshed_leaves_the_scan_in_charge(engine):

@@ -23,14 +23,15 @@ from dashboard.warehouse import schema
 from dashboard.warehouse.engine import get_meta, set_meta
 
 VERSION = "list_rollup_version"
-KEYS = ("period_key", "cutoff", "unit_code", "procedure_code", "field_code", "procedure_name", "field_name")
-COUNTS = ("finished_late", "open_overdue", "without_apology")
 GROUP = ("unit_code", "procedure_code", "field_code", "procedure_name", "field_name")
+KEYS = ("period_key", "cutoff", *GROUP)
+COUNTS = ("finished_late", "open_overdue", "without_apology")
 PERIODS_PER_STATEMENT = 8
 
 
 def flags(c, start, end) -> dict[str, sa.ColumnElement]:
-    """Membership of the two overdue lists of the period [start, end] (warehouse.overdue's conditions)."""
+    """Membership of the two overdue lists of the period [start, end]: the one definition warehouse.overdue's
+    lists and scans and this table all use."""
     conds = kpi_sql.count_conditions(c, start, end)
     relevant = kpi_sql.relevant_sql(c, start, end)
     return {kind: sa.and_(relevant, conds[kind]) for kind in ("finished_late", "open_overdue")}

@@ -79,8 +79,7 @@ class ListQuery:
 def _membership(c, kind: str, s: Scope) -> sa.ColumnElement:
     if kind == "due_soon":
         return kpi_sql.due_soon_sql(c, s.as_of, s.due_days)
-    conds = kpi_sql.count_conditions(c, s.period.start, s.period.end)
-    return sa.and_(kpi_sql.relevant_sql(c, s.period.start, s.period.end), conds[kind])
+    return list_rollup.flags(c, s.period.start, s.period.end)[kind]  # the conditions list_rollup is kept by
 
 
 def _reference_day(c, kind: str, s: Scope) -> sa.ColumnElement:
@@ -293,14 +292,15 @@ def _kept(conn: sa.Connection, s: Scope) -> bool:
 
 
 def _scanned_groups(d: sa.Table, s: Scope) -> sa.Select:
-    flags = _flags(d.c, s)
-    no_apology = sa.and_(sa.or_(flags["finished_late"], flags["open_overdue"]), sa.func.coalesce(d.c.apology, 0) != 1)
+    late, overdue, no_apology = list_rollup.counts(d.c, s.period.start, s.period.end)  # as list_rollup counts them
     keys = [d.c.field_code, d.c.field_name, d.c.procedure_code, d.c.procedure_name, d.c.unit_code]
     return (
         sa.select(
             *keys,
-            *[kpi_sql.count_if(cond).label(kind) for kind, cond in flags.items()],
-            kpi_sql.count_if(no_apology).label("without_apology"),
+            late,
+            overdue,
+            kpi_sql.count_if(_membership(d.c, "due_soon", s)).label("due_soon"),
+            no_apology,
         )
         .where(*_scope_where(d, s, filtered=False))
         # the most distinct key first: PostgreSQL groups by sorting (its estimate of the rows is far short), and
