@@ -157,25 +157,21 @@ def test_a_warehouse_at_0006_gains_its_monthly_events_and_stays_current(backend_
     e.dispose()
 
 
-def test_a_warehouse_at_0007_is_rebuilt_once_by_the_upgrade_and_gains_its_list_rollup(backend_url, monkeypatch):
-    """Revision 0008 creates list_rollup empty; the warehouse then reads as stale, and the CLI's upgrade rebuilds
-    the derived tables, after which the overdue summary of a named period comes from the new table and equals the
-    scan of the listable dossiers."""
+def _overdue_dossiers_at(e, revision: str, seed: int):
+    """A warehouse at `revision` (0007 or later) holding random dossiers with every apology state, its derived
+    tables as a rebuild at 0007 wrote them (everything but list_rollup)."""
     import random
     from datetime import date, timedelta
 
     from helpers import put
-    from warehouse.test_list_rollup import _both
 
-    from dashboard.metrics import periods
     from dashboard.metrics.kpi import Dossier
-    from dashboard.warehouse import events, list_rollup, overdue, rollups, units
+    from dashboard.warehouse import events, units
 
-    e = make_engine(backend_url)
-    migrate.upgrade(e, "0007")
+    migrate.upgrade(e, revision)
     with e.begin() as conn:
         units.load_units(conn)
-    rng = random.Random(8)
+    rng = random.Random(seed)
     rows = []
     for _ in range(300):
         got = date(2025, 1, 1) + timedelta(days=rng.randrange(150))
@@ -190,14 +186,25 @@ def test_a_warehouse_at_0007_is_rebuilt_once_by_the_upgrade_and_gains_its_list_r
             )
         )
     put(e, rows)
-    with e.begin() as conn:  # what a rebuild wrote at 0007: everything but the new table
+    with e.begin() as conn:
         _derived_before_0007(conn)
         t = schema.unit_month_event
         conn.execute(
             t.insert().from_select([c.name for c in t.columns], events.per_month(sa.select(schema.unit_day_event)))
         )
-    with e.connect() as conn:
-        assert sa.inspect(conn).has_table("list_rollup") is False
+
+
+def _upgraded_summary_equals_the_scan(e, backend_url, monkeypatch):
+    """The CLI's upgrade leaves the warehouse current with list_rollup rebuilt; a quarter's overdue summary comes
+    from the table, equals the scan, and counts "without an apology letter" as the report does (SPEC §4)."""
+    from datetime import date
+
+    from warehouse.test_list_rollup import _both
+
+    from dashboard.cli import report_frame
+    from dashboard.metrics import periods
+    from dashboard.warehouse import list_rollup, overdue, rollups
+
     monkeypatch.setenv("DASHBOARD_DB_URL", backend_url)
     assert cli.main(["upgrade"]) == 0
     with e.connect() as conn:
@@ -208,7 +215,50 @@ def test_a_warehouse_at_0007_is_rebuilt_once_by_the_upgrade_and_gains_its_list_r
         kept, scanned = _both(conn, s)  # served from the table, equal to the scan
         assert any(int(r[5]) + int(r[6]) for r in kept)  # finished late or overdue somewhere
         assert kept == scanned
+        summary = overdue.summary(conn, s)
+        report = report_frame(conn, p, "province", True).sum(numeric_only=True)
+        assert summary.overdue == report["overdue"]
+        assert summary.without_apology == report["overdue_without_apology"]
+        assert summary.apology_known < summary.overdue  # some letters unknown: not counted as missing
+
+
+def test_a_warehouse_at_0007_is_rebuilt_once_by_the_upgrade_and_gains_its_list_rollup(backend_url, monkeypatch):
+    """Revision 0008 creates list_rollup empty; the warehouse then reads as stale, and the CLI's upgrade rebuilds
+    the derived tables, after which the overdue summary of a named period comes from the new table."""
+    e = make_engine(backend_url)
+    _overdue_dossiers_at(e, "0007", 8)
+    with e.connect() as conn:
+        assert sa.inspect(conn).has_table("list_rollup") is False
+    _upgraded_summary_equals_the_scan(e, backend_url, monkeypatch)
     e.dispose()
+
+
+def test_a_list_rollup_of_0008_is_rebuilt_with_the_apology_letters_counted_as_spec_says(backend_url, monkeypatch):
+    """Revision 0008's table counted an unknown letter as missing; 0009 drops it with its version, so a table
+    marked current at 0008 is not served again but rebuilt by the upgrade."""
+    from dashboard.warehouse import list_rollup
+
+    e = make_engine(backend_url)
+    _overdue_dossiers_at(e, "0008", 9)
+    with e.begin() as conn:  # a row no rebuild would write, under a current version
+        conn.execute(
+            sa.text("INSERT INTO list_rollup VALUES ('2025-Q1', :c, '20335', 'X', NULL, NULL, NULL, 0, 999, 999)"),
+            {"c": list_rollup_cutoff()},
+        )
+        list_rollup.mark_current(conn)
+    with e.connect() as conn:
+        assert list_rollup.is_current(conn)
+    _upgraded_summary_equals_the_scan(e, backend_url, monkeypatch)
+    with e.connect() as conn:
+        t = schema.list_rollup
+        assert not conn.execute(sa.select(t).where(t.c.procedure_code == "X")).all()
+    e.dispose()
+
+
+def list_rollup_cutoff() -> int:
+    from dashboard.warehouse import rollups
+
+    return rollups.cutoffs()[0]
 
 
 def test_a_warehouse_built_before_migrations_upgrades_in_place(tmp_path, monkeypatch, capsys):

@@ -301,3 +301,22 @@ def test_the_listable_table_skips_only_what_no_list_can_name(engine, monkeypatch
     assert fast[1] == raw[1]
     for kind in overdue.LISTS:
         pd.testing.assert_frame_equal(fast[0][kind], raw[0][kind])
+
+
+def test_a_reused_code_is_named_by_the_unit_it_was_when_the_dossier_came(engine):
+    """Code 20335 was Phường Tân Thạnh until 30/06/2025 and is Phường Bàn Thạch since (SPEC §1): a list names
+    each dossier by its unit's version at receipt, a summary each code by its version in the period."""
+    from dashboard.warehouse import units
+
+    with engine.begin() as conn:
+        units.load_units(conn)
+    before = D(date(2025, 1, 6), 10, due=date(2025, 1, 10), end=date(2025, 1, 20), apology=0)
+    after = D(date(2025, 8, 4), 10, due=date(2025, 8, 8), end=date(2025, 8, 20), apology=0)
+    put(engine, [before, after], "20335")
+    with engine.connect() as conn:
+        year = overdue.Scope(periods.parse("2025", 15), ("20335",), date(2025, 12, 31))
+        listed = overdue.page(conn, "finished_late", year).set_index("received_date")["unit_name"]
+        assert listed.to_dict() == {date(2025, 8, 4): "Phường Bàn Thạch", date(2025, 1, 6): "Phường Tân Thạnh"}
+        for key, name in (("2025-Q1", "Phường Tân Thạnh"), ("2025-Q3", "Phường Bàn Thạch")):
+            s = overdue.Scope(periods.parse(key, 15), ("20335",), date(2025, 12, 31))
+            assert list(overdue.summary(conn, s).by_unit["unit_name"]) == [name]

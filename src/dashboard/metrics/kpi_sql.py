@@ -65,6 +65,15 @@ def relevant_sql(c, d1: Day, d2: Day) -> sa.ColumnElement:
     return sa.and_(counted_sql(c), c.received_date <= d2, _not_ended_by(c, d1, strict=False))
 
 
+def no_apology(c) -> sa.ColumnElement:
+    """An overdue dossier without an apology letter: CoPhieuXinLoi known and not 1 (unknown is neither)."""
+    return c.apology != 1
+
+
+def apology_known(c) -> sa.ColumnElement:
+    return c.apology.is_not(None)
+
+
 def count_conditions(c, d1: Day, d2: Day) -> dict[str, sa.ColumnElement]:
     """One boolean SQL condition per count; `c` is a column collection of the dossier table."""
     received = c.received_date.between(d1, d2)
@@ -86,7 +95,7 @@ def count_conditions(c, d1: Day, d2: Day) -> dict[str, sa.ColumnElement]:
         "paused": paused,
         "open_in_time": sa.and_(unpaused_open, sa.or_(c.due_date.is_(None), c.due_date >= d2)),
         "open_overdue": open_overdue,
-        "overdue_without_apology": sa.and_(sa.or_(finished_late, open_overdue), c.apology != 1),
+        "overdue_without_apology": sa.and_(sa.or_(finished_late, open_overdue), no_apology(c)),
         "received_online": sa.and_(received, c.channel == 2),
         "received_direct": sa.and_(received, c.channel == 1),
         "received_postal": sa.and_(received, c.channel == 3),
@@ -98,7 +107,7 @@ def count_conditions(c, d1: Day, d2: Day) -> dict[str, sa.ColumnElement]:
         "received_channel_known": sa.and_(received, c.channel.is_not(None)),
         "received_digitised_known": sa.and_(received, c.digitised.is_not(None)),
         "received_fee_known": sa.and_(received, c.has_fee == 1, c.paid_online.is_not(None)),
-        "overdue_apology_known": sa.and_(sa.or_(finished_late, open_overdue), c.apology.is_not(None)),
+        "overdue_apology_known": sa.and_(sa.or_(finished_late, open_overdue), apology_known(c)),
     }
 
 

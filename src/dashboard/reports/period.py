@@ -125,12 +125,14 @@ class PeriodReport:
         if self.scope is None:
             return pd.DataFrame(columns=["overdue", "no_apology"]).rename_axis("field_name")
         by_field = overdue.summary(conn, self.scope).by_field
-        return (
+        grouped = (
             by_field.assign(field_name=by_field["field_name"].replace("", None).fillna("—"))
-            .groupby("field_name")
-            .agg(overdue=("overdue", "sum"), no_apology=("without_apology", "sum"))
+            .groupby("field_name")[["overdue", *overdue.APOLOGY]]
+            .sum()
             .sort_values("overdue", ascending=False)
         )
+        # None (no data) where no overdue dossier of the field says whether it had a letter
+        return grouped.assign(no_apology=overdue.shown_without_apology(grouped))[["overdue", "no_apology"]]
 
     def totals(self) -> kpi.KpiRow:
         return kpi.KpiRow.from_counts(self.units[list(kpi.COUNT_FIELDS)].sum().to_dict())

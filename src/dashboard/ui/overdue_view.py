@@ -9,8 +9,8 @@ from dashboard import fmt
 from dashboard.i18n import t
 from dashboard.reports.excel import list_columns, readable
 from dashboard.ui import state as view
-from dashboard.ui.components import Card, cards, panels, table, table_html
-from dashboard.warehouse.overdue import Summary
+from dashboard.ui.components import TABLE_CSS, Card, cards, panels, table, table_html
+from dashboard.warehouse.overdue import Summary, shown_without_apology
 
 TOP_N = 10
 
@@ -36,14 +36,22 @@ def summary_metrics(s: Summary, due_days: int, lang: str) -> None:
                 fmt.number(s.counts["finished_late"], lang),
                 f"{t('list_open_overdue', lang)}: {fmt.number(s.counts['open_overdue'], lang)}",
             ),
-            Card(
-                t("sum_no_apology", lang),
-                fmt.number(s.without_apology, lang),
-                t("sum_no_apology_share", lang, share=fmt.percent(s.without_apology_share, lang, 1)),
-            ),
+            Card(t("sum_no_apology", lang), fmt.number(s.without_apology, lang), no_apology_note(s, lang)),
             Card(t("sum_due_soon", lang, n=due_days), fmt.number(s.counts["due_soon"], lang)),
         ]
     )
+
+
+def no_apology_note(s: Summary, lang: str) -> str:
+    """Under "without an apology letter": its share of the overdue dossiers whose letter is known, and on how
+    many it rests when an export left some unknown; nothing when none is known."""
+    if s.without_apology is None:
+        return ""
+    share = t("sum_no_apology_share", lang, share=fmt.percent(s.without_apology_share, lang, 1))
+    cov = s.apology_coverage()
+    if cov is None:
+        return share
+    return f"{share} · {t('based_on', lang, known=fmt.number(cov[0], lang), total=fmt.number(cov[1], lang))}"
 
 
 def top_table(df: pd.DataFrame, label_cols: list[str], header: str, lang: str, n: int = TOP_N) -> str:
@@ -58,10 +66,15 @@ def top_table(df: pd.DataFrame, label_cols: list[str], header: str, lang: str, n
         {
             header: label.replace("", "—"),
             t("col_count_overdue", lang): [fmt.number(v, lang) for v in d["overdue"]],
-            t("col_count_no_apology", lang): [fmt.number(v, lang) for v in d["without_apology"]],
+            t("col_count_no_apology", lang): [fmt.number(v, lang) for v in shown_without_apology(d)],
         }
     )
     return table_html(shown)
+
+
+def top(df: pd.DataFrame, label_cols: list[str], header: str, lang: str, n: int = TOP_N) -> None:
+    """`top_table` drawn on its own (the projector's overdue slide)."""
+    st.html(TABLE_CSS + top_table(df, label_cols, header, lang, n))
 
 
 def breakdowns(s: Summary, lang: str) -> None:

@@ -143,7 +143,7 @@ def _overdue(f: Filters) -> bool:
     c4.metric(t("sum_due_soon", f.lang, n=days), fmt.number(s.counts["due_soon"], f.lang))
     if len(s.by_unit):
         st.markdown(f"## {t('present_most_overdue', f.lang)}")
-        overdue_view.top_table(s.by_unit, ["unit_name"], t("col_handling_unit", f.lang), f.lang, n=5)
+        overdue_view.top(s.by_unit, ["unit_name"], t("col_handling_unit", f.lang), f.lang, n=5)
     return True
 
 

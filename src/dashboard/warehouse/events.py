@@ -71,8 +71,8 @@ def _end_events(d, weight=None) -> sa.Select:
         "f_early": _n(sa.and_(finished, c.due_date.is_not(None), c.end_date < c.due_date)),
         "f_on_time": _n(sa.and_(finished, sa.or_(c.due_date.is_(None), c.end_date == c.due_date))),
         "f_late": _n(late),
-        "f_late_no_apology": _n(sa.and_(late, c.apology != 1)),
-        "f_late_apology_known": _n(sa.and_(late, c.apology.is_not(None))),
+        "f_late_no_apology": _n(sa.and_(late, kpi_sql.no_apology(c))),
+        "f_late_apology_known": _n(sa.and_(late, kpi_sql.apology_known(c))),
         "f_rated": _n(rated),
         "f_rated_satisfied": _n(sa.and_(rated, c.rating.in_((1, 2)))),
         "w_withdrawn": _n(c.status == WITHDRAWN_STATUS),
@@ -93,8 +93,8 @@ def _overdue_events(d, leaving: bool, weight=None) -> sa.Select:
 
     cols = {
         f"ov_{sign}": sa.literal(1),
-        f"ov_no_apology_{sign}": _n(c.apology != 1),
-        f"ov_apology_known_{sign}": _n(c.apology.is_not(None)),
+        f"ov_no_apology_{sign}": _n(kpi_sql.no_apology(c)),
+        f"ov_apology_known_{sign}": _n(kpi_sql.apology_known(c)),
     }
     # a dossier that ends by s (on time, or late but before its receipt + 1) is never open and overdue
     ends_after_s = sa.and_(c.status.in_(ENDING_STATUSES), c.end_date.is_not(None), c.end_date > s)

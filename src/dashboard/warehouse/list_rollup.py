@@ -25,7 +25,7 @@ from dashboard.warehouse.engine import get_meta, set_meta
 VERSION = "list_rollup_version"
 GROUP = ("unit_code", "procedure_code", "field_code", "procedure_name", "field_name")
 KEYS = ("period_key", "cutoff", *GROUP)
-COUNTS = ("finished_late", "open_overdue", "without_apology")
+COUNTS = ("finished_late", "open_overdue", "without_apology", "apology_known")
 PERIODS_PER_STATEMENT = 8
 
 
@@ -38,14 +38,17 @@ def flags(c, start, end) -> dict[str, sa.ColumnElement]:
 
 
 def counts(c, start, end, weight=None) -> list[sa.ColumnElement]:
-    """The three counts of a group (each row counts as `weight` when given: the incremental delta)."""
+    """The counts of a group, COUNTS (each row counts as `weight` when given: the incremental delta).
+
+    Without an apology letter, and known either way, as SPEC §4 and the report count them (kpi_sql): an export
+    without CoPhieuXinLoi leaves the letter unknown, which is neither with nor without."""
     f = flags(c, start, end)
     overdue = sa.or_(f["finished_late"], f["open_overdue"])
-    no_apology = sa.and_(overdue, sa.func.coalesce(c.apology, 0) != 1)
     return [
         kpi_sql.count_if(f["finished_late"], weight).label("finished_late"),
         kpi_sql.count_if(f["open_overdue"], weight).label("open_overdue"),
-        kpi_sql.count_if(no_apology, weight).label("without_apology"),
+        kpi_sql.count_if(sa.and_(overdue, kpi_sql.no_apology(c)), weight).label("without_apology"),
+        kpi_sql.count_if(sa.and_(overdue, kpi_sql.apology_known(c)), weight).label("apology_known"),
     ]
 
 

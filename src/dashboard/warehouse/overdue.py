@@ -174,13 +174,19 @@ def _select(d: sa.Table, kind: str, s: Scope) -> sa.Select:
     ).where(*_where(d, kind, s))
 
 
-def _unit_names() -> sa.Subquery:
-    """One name per unit code (its latest version)."""
+def _unit_names(start: date, end: date) -> sa.Subquery:
+    """One name per unit code: its version valid in [start, end] (the latest, when several are), else its latest
+    version. Codes are reused across vintages (SPEC §1): 20335 was Phường Tân Thạnh until 30/06/2025 and is
+    Phường Bàn Thạch since, so the latest version alone would name a 2024 list after the 2025 ward."""
     u = schema.unit
-    latest = (sa.select(u.c.code, sa.func.max(u.c.valid_from).label("vf")).group_by(u.c.code)).subquery()
-    return (
-        sa.select(u.c.code, u.c.name).join(latest, sa.and_(latest.c.code == u.c.code, latest.c.vf == u.c.valid_from))
-    ).subquery("unit_name")
+    in_period = sa.and_(u.c.valid_from <= end, sa.or_(u.c.valid_to.is_(None), u.c.valid_to >= start))
+    rank = (
+        sa.func.row_number()
+        .over(partition_by=u.c.code, order_by=[sa.case((in_period, 0), else_=1), u.c.valid_from.desc()])
+        .label("rank")
+    )
+    ranked = sa.select(u.c.code, u.c.name, rank).subquery("ranked")
+    return sa.select(ranked.c.code, ranked.c.name).where(ranked.c.rank == 1).subquery("unit_name")
 
 
 def _ordered(
@@ -197,10 +203,23 @@ def _ordered(
     if limit is not None:
         inner = inner.limit(int(limit))
     inner = inner.subquery("p")
-    u = _unit_names()
+    # each dossier named by its unit's version on the day it was received, else as the period names the code
+    u, v = _unit_names(s.period.start, s.period.end), schema.unit.alias("v")
+    at_receipt = (
+        sa.select(v.c.name)
+        .where(
+            v.c.code == inner.c.unit_code,
+            v.c.valid_from <= inner.c.received_date,
+            sa.or_(v.c.valid_to.is_(None), v.c.valid_to >= inner.c.received_date),
+        )
+        .order_by(v.c.valid_from.desc())
+        .limit(1)  # one name even if a unit file gave a code overlapping versions
+        .scalar_subquery()
+    )
     key = inner.c[sort]
     ordered = key.desc().nulls_last() if descending else key.asc().nulls_last()
-    cols = [inner.c[c] if c != "unit_name" else u.c.name.label("unit_name") for c in COLUMNS]
+    name = sa.func.coalesce(at_receipt, u.c.name).label("unit_name")
+    cols = [inner.c[c] if c != "unit_name" else name for c in COLUMNS]
     joined = inner.outerjoin(u, u.c.code == inner.c.unit_code)
     return sa.select(*cols).select_from(joined).order_by(ordered, inner.c.code)
 
@@ -242,9 +261,10 @@ class Summary:
     """What sits above the lists: counts per list and the overdue dossiers broken down."""
 
     counts: dict[str, int]
-    by_field: pd.DataFrame = field(repr=False)  # field_code, field_name, overdue, without_apology
-    by_procedure: pd.DataFrame = field(repr=False)  # procedure_code, procedure_name, overdue, without_apology
-    by_unit: pd.DataFrame = field(repr=False)  # unit_code, unit_name, overdue, without_apology
+    # each with overdue, without_apology and apology_known (overdue dossiers whose letter is known either way)
+    by_field: pd.DataFrame = field(repr=False)  # field_code, field_name, …
+    by_procedure: pd.DataFrame = field(repr=False)  # procedure_code, procedure_name, …
+    by_unit: pd.DataFrame = field(repr=False)  # unit_code, unit_name, …
     #: per field × procedure × unit, the length of each list: the counts under any filter without a scan
     groups: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
@@ -265,15 +285,37 @@ class Summary:
         return self.counts["finished_late"] + self.counts["open_overdue"]
 
     @property
-    def without_apology(self) -> int:
+    def apology_known(self) -> int:
+        """Overdue dossiers whose apology letter is known (an export without CoPhieuXinLoi leaves it unknown)."""
+        return int(self.by_field["apology_known"].sum()) if len(self.by_field) else 0
+
+    @property
+    def without_apology(self) -> int | None:
+        """Overdue without an apology letter among those whose letter is known; None (no data) when none is
+        (kpi.KpiRow.overdue_without_apology_shown)."""
+        if self.overdue and not self.apology_known:
+            return None
         return int(self.by_field["without_apology"].sum()) if len(self.by_field) else 0
 
     @property
     def without_apology_share(self) -> float | None:
-        return kpi.rate(self.without_apology, self.overdue)
+        """Of the overdue dossiers whose letter is known."""
+        return kpi.rate(self.without_apology, self.apology_known) if self.without_apology is not None else None
+
+    def apology_coverage(self) -> tuple[int, int] | None:
+        """(known, overdue) when only some overdue dossiers say whether they had a letter, else None."""
+        return (self.apology_known, self.overdue) if 0 < self.apology_known < self.overdue else None
 
 
-GROUP_COLUMNS = ["field_code", "field_name", "procedure_code", "procedure_name", "unit_code", *LISTS, "without_apology"]
+APOLOGY = ("without_apology", "apology_known")
+GROUP_COLUMNS = ["field_code", "field_name", "procedure_code", "procedure_name", "unit_code", *LISTS, *APOLOGY]
+
+
+def shown_without_apology(df: pd.DataFrame) -> pd.Series:
+    """A breakdown's "without an apology letter" per row: None (no data) where none of its overdue dossiers
+    says whether it had one."""
+    unknown = (df["overdue"] > 0) & (df["apology_known"] == 0)
+    return df["without_apology"].astype("object").where(~unknown, None)
 
 
 def _groups(conn: sa.Connection, s: Scope) -> pd.DataFrame:
@@ -283,7 +325,7 @@ def _groups(conn: sa.Connection, s: Scope) -> pd.DataFrame:
     d = source(conn, s)
     q = _kept_groups(conn, d, s) if _kept(conn, s) else _scanned_groups(d, s)
     g = frame(conn.execute(q).all(), GROUP_COLUMNS)
-    g[[*LISTS, "without_apology"]] = g[[*LISTS, "without_apology"]].astype("int64")
+    g[[*LISTS, *APOLOGY]] = g[[*LISTS, *APOLOGY]].astype("int64")
     return g
 
 
@@ -292,7 +334,7 @@ def _kept(conn: sa.Connection, s: Scope) -> bool:
 
 
 def _scanned_groups(d: sa.Table, s: Scope) -> sa.Select:
-    late, overdue, no_apology = list_rollup.counts(d.c, s.period.start, s.period.end)  # as list_rollup counts them
+    late, overdue, no_apology, known = list_rollup.counts(d.c, s.period.start, s.period.end)  # as list_rollup
     keys = [d.c.field_code, d.c.field_name, d.c.procedure_code, d.c.procedure_name, d.c.unit_code]
     return (
         sa.select(
@@ -301,6 +343,7 @@ def _scanned_groups(d: sa.Table, s: Scope) -> sa.Select:
             overdue,
             kpi_sql.count_if(_membership(d.c, "due_soon", s)).label("due_soon"),
             no_apology,
+            known,
         )
         .where(*_scope_where(d, s, filtered=False))
         # the most distinct key first: PostgreSQL groups by sorting (its estimate of the rows is far short), and
@@ -322,10 +365,11 @@ def _kept_groups(conn: sa.Connection, d: sa.Table, s: Scope) -> sa.Select:
         t.c.open_overdue,
         zero.label("due_soon"),
         t.c.without_apology,
+        t.c.apology_known,
     ).where(t.c.period_key == s.period.key, t.c.cutoff == s.period.cutoff, *_scope_filters(t.c, unfiltered, tree))
     keys = [d.c[k] for k in list_rollup.GROUP]
     soon = (
-        sa.select(*keys, zero, zero, sa.func.count().label("due_soon"), zero)
+        sa.select(*keys, zero, zero, sa.func.count().label("due_soon"), zero, zero)
         .where(
             _membership(d.c, "due_soon", s), *_scope_filters(d.c, unfiltered, tree), *rollups.listed_from(d, s.as_of)
         )
@@ -339,7 +383,7 @@ def _kept_groups(conn: sa.Connection, d: sa.Table, s: Scope) -> sa.Select:
         both.c.procedure_code,
         both.c.procedure_name,
         both.c.unit_code,
-        *[sa.func.sum(both.c[k]).label(k) for k in (*LISTS, "without_apology")],
+        *[sa.func.sum(both.c[k]).label(k) for k in (*LISTS, *APOLOGY)],
     ).group_by(*group)
 
 
@@ -354,13 +398,13 @@ def summary_and_options(conn: sa.Connection, s: Scope) -> tuple[Summary, pd.Data
     g = _groups(conn, s)
     counts_ = {kind: int(g[kind].sum()) for kind in LISTS}
     g = g.assign(overdue=g["finished_late"] + g["open_overdue"])
-    names = frame(conn.execute(sa.select(_unit_names())).all(), ["unit_code", "unit_name"])
+    names = frame(conn.execute(sa.select(_unit_names(s.period.start, s.period.end))).all(), ["unit_code", "unit_name"])
     over = g[g["overdue"] > 0]
 
     def top(keys: list[str]) -> pd.DataFrame:
         return (
             over.fillna({k: "" for k in keys})
-            .groupby(keys, as_index=False)[["overdue", "without_apology"]]
+            .groupby(keys, as_index=False)[["overdue", *APOLOGY]]
             .sum()
             .sort_values(["overdue", keys[0]], ascending=[False, True])
             .reset_index(drop=True)
@@ -371,7 +415,7 @@ def summary_and_options(conn: sa.Connection, s: Scope) -> tuple[Summary, pd.Data
         counts=counts_,
         by_field=top(["field_code", "field_name"]),
         by_procedure=top(["procedure_code", "procedure_name"]),
-        by_unit=by_unit[["unit_code", "unit_name", "overdue", "without_apology"]],
+        by_unit=by_unit[["unit_code", "unit_name", "overdue", *APOLOGY]],
         groups=g[["field_code", "procedure_code", *LISTS]],
     )
     opts = (

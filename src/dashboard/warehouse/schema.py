@@ -212,9 +212,10 @@ dossier_listable = sa.Table(
 sa.Index("ix_dossier_listable_end", dossier_listable.c.end_date).ddl_if(dialect="postgresql")  # rollups.listed_from
 
 #: Per named period, unit, field and procedure: how many dossiers are finished late in the period, open and
-#: overdue at its end, and of those without an apology letter (warehouse/list_rollup.py), so the overdue page's
-#: summary of a month, quarter or year reads a few thousand groups however many dossiers there are. Rebuilt and
-#: refreshed with the rollup; read while its version is current. No key: field and names may be unknown (NULL).
+#: overdue at its end, and of those without an apology letter and with it known (warehouse/list_rollup.py), so
+#: the overdue page's summary of a month, quarter or year reads a few thousand groups however many dossiers there
+#: are. Rebuilt and refreshed with the rollup; read while its version is current. No key: field and names may be
+#: unknown (NULL).
 list_rollup = sa.Table(
     "list_rollup",
     metadata,
@@ -228,6 +229,7 @@ list_rollup = sa.Table(
     sa.Column("finished_late", sa.Integer, nullable=False),
     sa.Column("open_overdue", sa.Integer, nullable=False),
     sa.Column("without_apology", sa.Integer, nullable=False),
+    sa.Column("apology_known", sa.Integer, nullable=False),
 )
 sa.Index("ix_list_rollup_period", list_rollup.c.period_key, list_rollup.c.cutoff, list_rollup.c.unit_code).ddl_if(
     dialect="postgresql"
