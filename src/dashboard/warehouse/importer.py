@@ -657,10 +657,11 @@ def _upsert(
                 delta = incremental.Delta(conn)
                 delta.take_new(written)  # before they are written
             if result.updated:
-                changed = sa.select(cmp.c.code).where(cmp.c.state == 1)
+                changed = sa.select(cmp.c.code).where(cmp.c.state == sa.literal_column("1"))  # no parameter: take_old
                 if delta is not None:
-                    delta.take_old(changed)
-                conn.execute(d.delete().where(d.c.code.in_(changed)))
+                    delta.take_old(changed)  # and deletes them
+                else:
+                    conn.execute(d.delete().where(d.c.code.in_(changed)))
             conn.execute(d.insert().from_select(cols, written))
             _add_catalogue(conn, rows)
         cmp.drop(conn)
