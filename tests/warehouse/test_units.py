@@ -158,3 +158,19 @@ def test_quang_nams_own_list_opens_on_quang_nam(qn_engine, monkeypatch):
     monkeypatch.delenv("DASHBOARD_HOME_PROVINCE", raising=False)
     with qn_engine.connect() as conn:
         assert queries.home_province(conn, date(2024, 6, 30)) == "49"
+
+
+def test_the_units_of_a_period_filtered_from_every_version_equal_the_query(qn_engine):
+    """units_valid (the pages' filter of the cached versions) gives what units_in_period's SQL gives, for days
+    and spans around every date a version starts or ends (the 2025 reforms, the 2020 start)."""
+    from datetime import timedelta
+
+    with qn_engine.connect() as conn:
+        every = queries.all_units(conn)
+        edges = sorted({d for d in [*every["valid_from"], *every["valid_to"]] if d is not None and d == d})
+        days = sorted({d + timedelta(days=k) for d in edges for k in (-1, 0, 1)} | {date(2019, 1, 1), date(2030, 1, 1)})
+        assert len(edges) >= 3
+        for i, start in enumerate(days):
+            for end in (start, days[min(i + 1, len(days) - 1)], days[-1]):
+                want = queries.units_in_period(conn, start, end)
+                pd.testing.assert_frame_equal(queries.units_valid(every, start, end), want)

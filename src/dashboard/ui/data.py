@@ -116,8 +116,15 @@ def _state(url: str, identity: str) -> WarehouseState:
 
 @st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def units_in_period(src: Source, start: date, end: date) -> pd.DataFrame:
+    if src.root is None:  # every unit: a filter of the cached versions (a scope stays in SQL)
+        return queries.units_valid(all_units(src), start, end)
     with engine(src.url).connect() as conn:
         return queries.units_in_period(conn, start, end, src.root)
+
+
+def _open(src: Source) -> Source:
+    """The same warehouse without the viewer's scope: for what is not scoped (the levels a period has)."""
+    return dataclasses.replace(src, root=None)
 
 
 @st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
@@ -145,9 +152,8 @@ def provinces(src: Source, period: Period) -> set[str]:
 
 @st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def has_districts(src: Source, period: Period) -> bool:
-    """Whether the period ends with a district level (not scoped): none since 01/07/2025."""
-    with engine(src.url).connect() as conn:
-        return queries.has_districts(conn, period.end)
+    """Whether the period ends with a district level (not scoped): none since 01/07/2025 (queries.has_districts)."""
+    return bool((units_in_period(_open(src), period.end, period.end)["kind"] == "district").any())
 
 
 @st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
@@ -270,8 +276,9 @@ def overdue_all(src: Source, kind: str, q, sort: str, descending: bool, limit: i
 
 @st.cache_data(ttl=600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def due_soon_counts(src: Source, as_of: date, days: int) -> pd.DataFrame:
+    valid = set(units_in_period(src, as_of, as_of)["code"])
     with engine(src.url).connect() as conn:
-        return queries.due_soon_counts(conn, as_of, days, src.root)
+        return queries.due_soon_counts(conn, as_of, days, src.root, valid, successors(src))
 
 
 @st.cache_data(ttl=600, hash_funcs=HASH_FUNCS, show_spinner=False, max_entries=20)
