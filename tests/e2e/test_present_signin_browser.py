@@ -45,6 +45,14 @@ def test_the_projector_cycles_through_readable_slides_without_reloading(app_url,
     assert shown >= 28, shown
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "present_1_map_1920.png"))
+    # on a 1280-pixel projector too, no button's label is cut short ("‖ D…" for "‖ Dừng" in equal columns)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    cut = page.locator("button[data-testid^='stBaseButton']").evaluate_all(
+        "bs => bs.flatMap(b => [...b.querySelectorAll('*')]"
+        ".filter(e => e.scrollWidth > e.clientWidth + 1).map(() => b.innerText.replace(/\\s+/g, ' ')))"
+    )
+    assert page.get_by_role("button", name="Thoát").is_visible() and not cut, cut
+    page.set_viewport_size({"width": 1920, "height": 1080})
     # then every 5 s: it advances by itself, in the same document
     page.goto(f"{app_url}/?present=1&every=5&period=2025-Q1&unit=49&scope=territory")
     wait_for_app(page)

@@ -183,26 +183,22 @@ def show(f: Filters) -> None:
             ss["pr_last"] = now
         index = ss["pr_index"] % n
         slide = slides[index]
-        head, nav = st.columns([5, 3], vertical_alignment="center")
+        head, nav = st.columns([3, 2], vertical_alignment="center")
         with head:
             st.markdown(f"# {_title(slide, f, level)}")
             st.markdown(f"**{f.unit_name} · {fmt.period(f.period, f.lang)}**")
-        with nav:
-            b1, b2, b3, b4 = st.columns(4)
-            b1.button(
-                t("present_prev", f.lang), key="pr_prev", shortcut="Left", on_click=_go, args=(-1, n), width="stretch"
-            )
-            b2.button(
+        # each button as wide as its label and key (in four equal columns "Dừng" and "Thoát" were cut to "D…" on
+        # a 1280-pixel screen); they wrap onto a second line rather than cut a label
+        with nav, st.container(horizontal=True, horizontal_alignment="right"):
+            st.button(t("present_prev", f.lang), key="pr_prev", shortcut="Left", on_click=_go, args=(-1, n))
+            st.button(
                 t("present_resume" if ss["pr_paused"] else "present_pause", f.lang),
                 key="pr_pause",
                 shortcut="Space",
                 on_click=_pause,
-                width="stretch",
             )
-            b3.button(
-                t("present_next", f.lang), key="pr_next", shortcut="Right", on_click=_go, args=(1, n), width="stretch"
-            )
-            if b4.button(t("present_exit", f.lang), key="pr_exit", shortcut="Esc", width="stretch"):
+            st.button(t("present_next", f.lang), key="pr_next", shortcut="Right", on_click=_go, args=(1, n))
+            if st.button(t("present_exit", f.lang), key="pr_exit", shortcut="Esc"):
                 st.switch_page(view.page_file("overview"), query_params=view.params(f))
         shown = {
             "map": lambda: _map(f, table, level),
