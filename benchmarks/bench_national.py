@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "benchmarks")]
 from bench_import import HEADER  # noqa: E402
-from bench_scale import measure, pct  # noqa: E402
+from bench_scale import measure_all, pct  # noqa: E402
 
 TERRITORY = ROOT / "data" / "units" / "da_nang_territory_units.csv"
 CODED = ("code", "parent_code", "successor_code", "area_code")
@@ -95,7 +95,7 @@ def main() -> None:
     from dashboard.warehouse import queries
     from dashboard.warehouse.engine import make_engine
 
-    results, sizes, builds = {}, {}, {}
+    results, sizes, builds, where = {}, {}, {}, {}
     for label, n in (("one province", 1), (f"{args.provinces} provinces", args.provinces)):
         units = d / f"units-{n}.csv"
         cities = synthetic_units(units, n)
@@ -110,9 +110,15 @@ def main() -> None:
                 c for c in queries.units_in_period(conn, last, last)["code"] if c.startswith(f"{cities[0][:-2]}2")
             )
         e.dispose()
-        results[label] = measure(url, args.runs, city=cities[0])
-        if n > 1:  # the province's own leader: every query scoped to S1 (a SQL parameter), not the national view
-            results["scoped"] = measure(url, args.runs, city=cities[0], root=cities[0])
+        where[label] = (n, url, commune, last)
+    # the province alone, among the others unscoped, and scoped to S1 (its own leader: every query a SQL
+    # parameter, not the national view), all in the same interleaved rounds: measured one after another, the
+    # last measured ran up to 1,8× slower than in the same rounds (the process's drift, bench_scale.measure_all)
+    (_, url1, _, _), (_, url5, _, _) = where["one province"], where[f"{args.provinces} provinces"]
+    measured = measure_all([(url1, None), (url5, None), (url5, cities[0])], args.runs, city=cities[0])
+    results["one province"], results[f"{args.provinces} provinces"] = measured[url1], measured[url5]
+    results["scoped"] = measured[f"{url5}#{cities[0]}"]
+    for label, (n, _url, commune, last) in where.items():
         tmp = Path(tempfile.mkdtemp(prefix="bench_national_"))
         daily_file(tmp / "daily.csv", cities[0], commune, last)
         copy = tmp / "w.duckdb"
