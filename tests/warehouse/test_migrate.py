@@ -236,14 +236,14 @@ def test_a_warehouse_at_0007_is_rebuilt_once_by_the_upgrade_and_gains_its_list_r
 def test_a_list_rollup_of_0008_is_rebuilt_with_the_apology_letters_counted_as_spec_says(backend_url, monkeypatch):
     """Revision 0008's table counted an unknown letter as missing; 0009 drops it with its version, so a table
     marked current at 0008 is not served again but rebuilt by the upgrade."""
-    from dashboard.warehouse import list_rollup
+    from dashboard.warehouse import list_rollup, rollups
 
     e = make_engine(backend_url)
     _overdue_dossiers_at(e, "0008", 9)
     with e.begin() as conn:  # a row no rebuild would write, under a current version
         conn.execute(
             sa.text("INSERT INTO list_rollup VALUES ('2025-Q1', :c, '20335', 'X', NULL, NULL, NULL, 0, 999, 999)"),
-            {"c": list_rollup_cutoff()},
+            {"c": rollups.cutoffs()[0]},
         )
         list_rollup.mark_current(conn)
     with e.connect() as conn:
@@ -253,12 +253,6 @@ def test_a_list_rollup_of_0008_is_rebuilt_with_the_apology_letters_counted_as_sp
         t = schema.list_rollup
         assert not conn.execute(sa.select(t).where(t.c.procedure_code == "X")).all()
     e.dispose()
-
-
-def list_rollup_cutoff() -> int:
-    from dashboard.warehouse import rollups
-
-    return rollups.cutoffs()[0]
 
 
 def test_a_warehouse_built_before_migrations_upgrades_in_place(tmp_path, monkeypatch, capsys):

@@ -153,7 +153,7 @@ def provinces(src: Source, period: Period) -> set[str]:
 @st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def has_districts(src: Source, period: Period) -> bool:
     """Whether the period ends with a district level (not scoped): none since 01/07/2025 (queries.has_districts)."""
-    return bool((units_in_period(_open(src), period.end, period.end)["kind"] == "district").any())
+    return queries.has_district_level(units_in_period(_open(src), period.end, period.end))
 
 
 @st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)

@@ -657,9 +657,9 @@ def _upsert(
                 delta = incremental.Delta(conn)
                 delta.take_new(written)  # before they are written
             if result.updated:
-                changed = sa.select(cmp.c.code).where(cmp.c.state == sa.literal_column("1"))  # no parameter: take_old
+                changed = sa.select(cmp.c.code).where(cmp.c.state == 1)
                 if delta is not None:
-                    delta.take_old(changed)  # and deletes them
+                    delta.remove_old(changed)
                 else:
                     conn.execute(d.delete().where(d.c.code.in_(changed)))
             conn.execute(d.insert().from_select(cols, written))

@@ -66,19 +66,19 @@ class Delta:
         )
         self.table.create(conn)
 
-    def take_old(self, codes: sa.Select) -> None:
+    def remove_old(self, codes: sa.Select) -> None:
         """Delete the stored versions of the dossiers whose codes `codes` selects, keeping them with weight -1:
         one pass over the stored codes (a select and then a delete were two; ≈ 0,3 s each at 10 M on DuckDB,
-        which keeps no index on them, revision 0006). `codes` must take no bound parameters (see below)."""
+        which keeps no index on them, revision 0006)."""
         conn, d, v = self.conn, schema.dossier, self.table
         gone = d.delete().where(d.c.code.in_(codes)).returning(*[d.c[c] for c in COLUMNS])
         if conn.dialect.name == "duckdb":
             # DuckDB has no DELETE inside a WITH, so its RETURNING rows come back, as Arrow, and go in. Through
-            # exec_driver_sql: SQLAlchemy's own execution of a RETURNING statement buffers the rows as tuples
-            # (10 000 × 13 columns), and Arrow is what bulk_insert takes. The text is compiled from `gone`, no input.
+            # exec_driver_sql (the statement compiled here, its parameters bound in order): SQLAlchemy's own
+            # execution of a RETURNING statement buffers the rows as tuples, and Arrow is what bulk_insert takes.
             compiled = gone.compile(dialect=conn.dialect)
-            assert not compiled.params, "take_old's codes must select without bound parameters"
-            result = conn.exec_driver_sql(str(compiled))
+            params = compiled.construct_params()
+            result = conn.exec_driver_sql(str(compiled), tuple(params[k] for k in compiled.positiontup or ()))
             old = result.cursor.to_arrow_table()
             bulk_insert(conn, v, old.append_column("weight", pa.array([-1] * old.num_rows, pa.int16())))
             return

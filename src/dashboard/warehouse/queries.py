@@ -95,7 +95,12 @@ def home_province(conn: sa.Connection, day: date) -> str | None:
 
 def has_districts(conn: sa.Connection, day: date) -> bool:
     """Whether `day` has a district level at all (not scoped): none since 01/07/2025."""
-    return bool((units_in_period(conn, day, day, None)["kind"] == "district").any())
+    return has_district_level(units_in_period(conn, day, day, None))
+
+
+def has_district_level(units: pd.DataFrame) -> bool:
+    """Whether the units of a day (units_in_period) include a district."""
+    return bool((units["kind"] == "district").any())
 
 
 def crosswalk(conn: sa.Connection) -> pd.DataFrame:
