@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dashboard.metrics.warning import early_warning, territory_sum
 
@@ -45,3 +47,34 @@ def test_territory_sum_adds_descendants():
     own = pd.DataFrame({"unit_code": ["20335", "20341", "502", "503", "zzz"], "due_soon": [2, 3, 1, 4, 9]})
     got = territory_sum(own, units, "due_soon")
     assert got.to_dict() == {"49": 10, "502": 6, "20335": 2, "20341": 3, "503": 4}
+
+
+def _pandas_reference(now, before, due_soon, target):
+    """The early warning as first written in pandas: the reference the numpy version is held to."""
+    out = now[["code", "name", "kind", "on_time_rate", "overdue", "overdue_without_apology"]].copy()
+    prev = before.set_index("code")["on_time_rate"] if before is not None and len(before) else pd.Series(dtype=float)
+    out["previous_rate"] = out["code"].map(prev).astype("float64")
+    out["change"] = out["on_time_rate"] - out["previous_rate"]
+    out["below"] = out["on_time_rate"].notna() & (out["on_time_rate"].round(2) < target)
+    out["dropped"] = out["change"].notna() & (out["change"] < -2.0)
+    out["due_soon"] = out["code"].map(due_soon).fillna(0).astype("int64")
+    out["flagged"] = out["below"] | out["dropped"]
+    return out.sort_values(
+        ["flagged", "on_time_rate", "due_soon"], ascending=[False, True, False], na_position="last"
+    ).reset_index(drop=True)
+
+
+rates = st.one_of(st.none(), st.sampled_from([90.0, 93.5, 94.994, 94.996, 95.0, 97.0, 99.0, 100.0]))
+
+
+@given(
+    st.dictionaries(st.sampled_from("abcdefgh"), rates, min_size=1),
+    st.one_of(st.none(), st.dictionaries(st.sampled_from("abcdefghz"), rates)),
+    st.dictionaries(st.sampled_from("abcdefghz"), st.integers(0, 4)),
+)
+def test_the_warning_equals_its_pandas_reference(now, before, due):
+    """Same rows, flags and order (ties, no data last) as the pandas reference, on random rates."""
+    now_t, before_t = _table(now), _table(before) if before is not None else None
+    due_s = pd.Series(due, dtype="int64")
+    got = early_warning(now_t, before_t, due_s, target=95.0)
+    pd.testing.assert_frame_equal(got, _pandas_reference(now_t, before_t, due_s, 95.0))

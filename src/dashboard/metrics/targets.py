@@ -6,6 +6,7 @@ not what the page says."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 #: decimals a rate is shown and judged with
@@ -28,6 +29,8 @@ def band(value: float | None, target: float, near: float = NEAR) -> str:
     return "near" if v >= target - near else "low"
 
 
-def below(values: pd.Series, target: float) -> pd.Series:
-    """Rates under the target as shown (no data is not below)."""
-    return values.notna() & (values.round(RATE_DECIMALS) < target)
+def below(values, target: float) -> np.ndarray:
+    """Rates (a Series or an array; NaN = no data) under the target as shown: no data is not below."""
+    v = np.asarray(values, dtype="float64")
+    with np.errstate(invalid="ignore"):
+        return ~np.isnan(v) & (np.round(v, RATE_DECIMALS) < target)
