@@ -81,6 +81,7 @@ def pages(url: str, city: str = CITY, root: str | None = None) -> dict[str, Call
     def overview(p):
         data.units_in_period(src, p.start, p.end)
         data.kpi_table(src, p, "all", True)
+        data.kpi_table(src, p.previous(), "all", True)  # the cards' previous period (pages/overview.py)
         data.overview_sections(src, p, city, "province", as_of, 3, 95.0)
 
     def report(p):
