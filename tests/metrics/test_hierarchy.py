@@ -24,3 +24,35 @@ def test_a_small_tree():
     assert hierarchy.descendants_in(parent, children, "d") == {"d", "c1", "c2"}
     assert hierarchy.descendants_in(parent, children, "p") == {"p", "d", "c1", "c2"}
     assert hierarchy.descendants_in(parent, children, "elsewhere") == set()  # not a unit of the map
+
+
+# unit_sums: attribute_retired then territory_totals (or a reindex), the pandas reference, on random units,
+# crosswalks (chains, cycles, successors that are not valid) and counts of codes valid, retired or unknown
+unit_codes = [f"u{i}" for i in range(8)]
+forest = st.dictionaries(
+    st.sampled_from(unit_codes), st.one_of(st.none(), st.sampled_from([*unit_codes, "gone"])), min_size=1
+)
+crosswalks = st.dictionaries(st.sampled_from([f"r{i}" for i in range(4)]), st.sampled_from([*unit_codes, "r0", "r1"]))
+own_counts = st.dictionaries(
+    st.sampled_from([*unit_codes, "r0", "r1", "r2", "r3", "x"]),
+    st.tuples(st.integers(0, 50), st.integers(0, 50)),
+)
+
+
+@given(forest, crosswalks, own_counts, st.booleans())
+def test_unit_sums_are_the_retired_attributed_then_summed_over_the_territory(parent, successors, own, territory):
+    import numpy as np
+    import pandas as pd
+
+    units = pd.DataFrame({"code": list(parent), "parent_code": list(parent.values())})
+    columns = ("a", "b")
+    counts = pd.DataFrame([(c, *v) for c, v in own.items()], columns=["unit_code", *columns]).astype(
+        {"a": "int64", "b": "int64"}
+    )
+    got = hierarchy.unit_sums(counts, units, successors, territory=territory, columns=columns)
+    attributed = hierarchy.attribute_retired(counts, set(units["code"]), successors, columns=columns)
+    if territory:
+        want = hierarchy.territory_totals(attributed, units, columns=columns)
+    else:
+        want = attributed.set_index("unit_code")[list(columns)].reindex(units["code"], fill_value=0)
+    assert got.dtype == np.int64 and got.tolist() == want.to_numpy().tolist()

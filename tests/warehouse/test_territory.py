@@ -153,6 +153,48 @@ def test_a_table_from_the_callers_units_counts_and_crosswalk_is_the_one_it_reads
         e.dispose()
 
 
+#: (period, cut-off day, whether its units change within it)
+PERIODS_AROUND_THE_REFORMS = (
+    ("2025-08", 1, False),
+    ("2025-10", 15, False),
+    ("2025-Q3", 15, True),
+    ("2025-Q1", 15, True),
+)
+
+
+def test_the_pages_tables_are_the_tables_of_the_warehouse(territory):
+    """ui.data.kpi_table (one cached table of every unit per period, territory and set of units, a level its
+    rows; at_end dropped when the units do not change within the period) gives queries.kpi_table's table for
+    every level, both kinds of figures and both ways of drawing a period — periods that straddle the reforms
+    of 01/01 and 01/07/2025 among them — for every unit and for a viewer's scope."""
+    import streamlit
+
+    from dashboard.ui import data
+
+    e = make_engine(territory, read_only=True)
+    try:
+        with e.connect() as conn:
+            version = data.get_meta(conn, "data_version") or "0"
+            for root in (None, "48", "20341"):
+                src = data.Source(territory, version, root)
+                for key, cutoff, changes in PERIODS_AROUND_THE_REFORMS:
+                    p = periods.parse(key, cutoff)
+                    if root is None:
+                        assert data.units_change_within(src, p) is changes
+                    for at_end in (False, True):
+                        for level in ("all", "commune", "district", "department"):
+                            for territorial in (False, True):
+                                kw = dict(level=level, territory=territorial, at_end=at_end)
+                                pd.testing.assert_frame_equal(
+                                    data.kpi_table(src, p, level, territorial, at_end),
+                                    queries.kpi_table(conn, p, root=root, **kw),
+                                )
+    finally:
+        e.dispose()
+        streamlit.cache_data.clear()
+        streamlit.cache_resource.clear()
+
+
 def test_a_month_before_the_reform_is_the_two_provinces(territory):
     t = _report(territory, "2025-03", territorial=True)
     assert t.loc["49", "received"] == 2 and t.loc["48", "received"] == 1  # old Đà Nẵng in March 2025

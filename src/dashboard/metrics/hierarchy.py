@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from dashboard.metrics.kpi import COUNT_FIELDS
@@ -95,6 +96,46 @@ def attribute_retired(
         return counts
     target = codes.where(~retired, codes.map(lambda c: successor_in(c, successors, valid) or c))
     out = counts.assign(unit_code=target).groupby("unit_code", as_index=False, sort=True)[list(columns)].sum()
+    return out
+
+
+def unit_sums(
+    counts: pd.DataFrame,
+    units: pd.DataFrame,
+    successors: Mapping[str, str],
+    *,
+    territory: bool,
+    columns=COUNT_FIELDS,
+) -> np.ndarray:
+    """The `columns` of every unit of `units` (one row each, in its order) as an int64 array: its own counts
+    with those of retired units attributed to it (attribute_retired), and with territory=True those of its
+    descendants too (territory_totals). Codes neither valid nor succeeded by a valid unit count nowhere.
+
+    The same sums as those two in numpy: over a period's 100–900 units the work is small and pandas' cost per
+    operation was most of it — a table of today's city took 8 ms through attribute_retired, territory_totals
+    and a merge, against ≈ 1 ms here (bench_scale)."""
+    pos = {c: i for i, c in enumerate(units["code"])}
+    out = np.zeros((len(pos), len(columns)), dtype=np.int64)
+    if len(counts) and len(pos):
+        valid = set(pos)
+
+        def at(code: str) -> int:  # the row of the unit, or of the retired unit's valid successor; -1: nowhere
+            return pos[code] if code in pos else pos.get(successor_in(code, successors, valid) or "", -1)
+
+        target = np.fromiter(
+            (at(c) for c in counts["unit_code"]),
+            dtype=np.intp,
+            count=len(counts),
+        )
+        keep = target >= 0
+        np.add.at(out, target[keep], counts[list(columns)].to_numpy(dtype=np.int64)[keep])
+    if territory and len(pos):
+        pairs = ancestor_pairs(units)
+        below = np.fromiter((pos[u] for u, _ in pairs), dtype=np.intp, count=len(pairs))
+        above = np.fromiter((pos[a] for _, a in pairs), dtype=np.intp, count=len(pairs))
+        summed = np.zeros_like(out)
+        np.add.at(summed, above, out[below])
+        out = summed
     return out
 
 

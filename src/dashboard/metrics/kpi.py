@@ -288,17 +288,23 @@ assert tuple(f.name for f in fields(KpiRow)) == COUNT_FIELDS
 def add_derived(df: pd.DataFrame) -> pd.DataFrame:
     """Add overdue, open and every rate (float percent, NaN = no data) to a frame of counts."""
     # numpy per column, the new columns joined once: a DataFrame sum per rate cost ≈ 15 ms a table
-    col = {c: df[c].to_numpy(dtype="float64") for c in {f for nd in RATE_DEFS.values() for f in (*nd[0], *nd[1])}}
-    new: dict[str, object] = {
-        "overdue": df["finished_late"] + df["open_overdue"],
-        "open": df["paused"] + df["open_in_time"] + df["open_overdue"],
+    col = {c: df[c].to_numpy() for c in _DERIVED_FROM}
+    new: dict[str, np.ndarray] = {
+        "overdue": col["finished_late"] + col["open_overdue"],
+        "open": col["paused"] + col["open_in_time"] + col["open_overdue"],
     }
     with np.errstate(divide="ignore", invalid="ignore"):
         for name, (num, den) in RATE_DEFS.items():
-            n, d = sum(col[c] for c in num), sum(col[c] for c in den)
+            n, d = sum(col[c] for c in num).astype("float64"), sum(col[c] for c in den).astype("float64")
             new[name] = np.where(d > 0, 100.0 * n / np.where(d > 0, d, 1.0), np.nan)
-    out = df.drop(columns=[c for c in new if c in df.columns])
+    out = df.drop(columns=[c for c in new if c in df.columns]) if any(c in df.columns for c in new) else df
     return pd.concat([out, pd.DataFrame(new, index=df.index)], axis=1)
+
+
+_DERIVED_FROM = sorted(
+    {"finished_late", "open_overdue", "paused", "open_in_time"}
+    | {f for num, den in RATE_DEFS.values() for f in (*num, *den)}
+)
 
 
 def table_coverage(table, metrics) -> list[tuple[str, int, int, int]]:

@@ -163,8 +163,24 @@ def unit_counts(src: Source, period: Period) -> pd.DataFrame:
         return queries.unit_counts(conn, period, root=src.root)
 
 
-@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
 def kpi_table(src: Source, period: Period, level: str, territory: bool, at_end: bool = False) -> pd.DataFrame:
+    """queries.kpi_table of the viewer's units: a level's rows of one cached table of every unit per period,
+    territory and set of units, so the overview's sections, its cards, the map and the rankings share it.
+    at_end matters only when the units change within the period: otherwise the units valid at its end are
+    the units of the period, and the table is the same."""
+    at_end = at_end and units_change_within(src, period)
+    return queries.level_rows(_kpi_all(src, period, territory, at_end), level)
+
+
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
+def units_change_within(src: Source, period: Period) -> bool:
+    """Whether the units valid on the period's last day differ from the units of the period (a reform, a
+    unit created, retired or renamed within it): what kpi_table's at_end changes."""
+    return not units_in_period(src, period.start, period.end).equals(units_in_period(src, period.end, period.end))
+
+
+@st.cache_data(ttl=3600, hash_funcs=HASH_FUNCS, show_spinner=False)
+def _kpi_all(src: Source, period: Period, territory: bool, at_end: bool) -> pd.DataFrame:
     # the counts, units and crosswalk every table of the page shares, each read once
     counts = unit_counts(src, period)
     units = units_in_period(src, period.end if at_end else period.start, period.end)
@@ -172,7 +188,7 @@ def kpi_table(src: Source, period: Period, level: str, territory: bool, at_end: 
         return queries.kpi_table(
             conn,
             period,
-            level=level,
+            level="all",
             territory=territory,
             root=src.root,
             at_end=at_end,

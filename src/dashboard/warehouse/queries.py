@@ -54,12 +54,18 @@ def units_valid(every: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     root, ordered by code and valid_from): a page asks for the units of several periods, each a statement of
     3–5 ms, where this filter of the ≈ 900 versions takes a fraction of one. Not for a scope: a unit under the
     root at some time is not under it in every period, which only the SQL (scope.within) knows."""
-    vt = every["valid_to"]
-    keep = (every["valid_from"] <= end) & (vt.isna() | (vt >= start))
-    if not keep.any():
+    # a loop over the versions, not pandas masks and drop_duplicates: ≈ 0,3 against 1,6 ms, five times a page
+    last: dict[str, int] = {}  # code → its latest version valid in the period (versions come by valid_from)
+    for i, (code, since, until) in enumerate(zip(every["code"], every["valid_from"], every["valid_to"])):
+        if since <= end and (until is None or until != until or until >= start):  # != itself: NaN, NaT
+            last[code] = i
+    if not last:
         return frame([], UNIT_COLUMNS)  # as the query's empty result is typed
-    df = every.loc[keep, UNIT_COLUMNS]
-    return df.drop_duplicates("code", keep="last").reset_index(drop=True)
+    out = every[UNIT_COLUMNS].take(list(last.values())).reset_index(drop=True)
+    for c in UNIT_COLUMNS:  # typed as frame() types the query's rows: a text column with no value is object
+        if isinstance(out[c].dtype, pd.StringDtype) and out[c].isna().all():
+            out[c] = pd.Series([None] * len(out), dtype=object)
+    return out
 
 
 def last_valid_day(conn: sa.Connection, code: str) -> date | None:
@@ -212,24 +218,31 @@ def kpi_table(
     at_end=True takes the units as they are on the period's last day (a period that straddles a reform,
     drawn as it ends): the dossiers of units gone by then count at their successors.
     """
-    if level not in LEVEL_KINDS:
-        raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVEL_KINDS)}")
+    _check_level(level)
     if units is None:
         units = units_in_period(conn, period.end if at_end else period.start, period.end, root)
     if counts is None:
         counts = unit_counts(conn, period, root=root)
     if successors is None:
         successors = successor_map(conn)
-    counts = hierarchy.attribute_retired(counts, set(units["code"]), successors)
-    if territory:
-        summed = hierarchy.territory_totals(counts, units)
-    else:
-        summed = counts.set_index("unit_code").reindex(units["code"], fill_value=0)
-        summed.index.name = "code"
-    table = units.merge(summed, left_on="code", right_index=True, how="left")
-    table[list(kpi.COUNT_FIELDS)] = table[list(kpi.COUNT_FIELDS)].fillna(0).astype("int64")
-    table = table[table["kind"].isin(LEVEL_KINDS[level])]
-    return kpi.add_derived(table).reset_index(drop=True)
+    sums = hierarchy.unit_sums(counts, units, successors, territory=territory)
+    units = units.reset_index(drop=True)
+    table = pd.concat([units, pd.DataFrame(sums, columns=list(kpi.COUNT_FIELDS), index=units.index)], axis=1)
+    return level_rows(kpi.add_derived(table), level)
+
+
+def _check_level(level: str) -> None:
+    if level not in LEVEL_KINDS:
+        raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVEL_KINDS)}")
+
+
+def level_rows(table: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The rows of a kpi_table of every level that kpi_table(level=level) gives (rows are computed per unit,
+    so a level's table is the table of every unit filtered: one table serves a page's every level)."""
+    _check_level(level)
+    if level == "all":
+        return table.reset_index(drop=True)
+    return table[table["kind"].isin(LEVEL_KINDS[level])].reset_index(drop=True)
 
 
 def due_soon_counts(
