@@ -100,12 +100,20 @@ def pages(url: str, city: str = CITY, root: str | None = None) -> dict[str, Call
         "overview": lambda: overview(q),
         "overview, custom range": lambda: overview(custom),
         "map": lambda: (
-            data.provinces(src, q),
+            data.kpi_table(src, q, "district", True),
             data.has_districts(src, q),
+            data.provinces(src, q),
             data.kpi_table(src, q, "commune", True, at_end=True),
         ),
         "overdue": lambda: overdue(q),
-        "trends": lambda: (data.units_in_period(src, q.start, q.end), data.series(src, tuple(months24), city, True)),
+        "trends": lambda: (  # as pages/trends.py: the city's series like-for-like (others merged into it), then
+            # the units compared, the city alone by default
+            data.all_units(src),
+            data.successors(src),
+            data.series(src, tuple(months24), city, True, True),
+            data.units_in_period(src, months24[0].start, months24[-1].end),
+            data.series(src, tuple(months24), city, True),
+        ),
         "rankings": lambda: (
             data.has_districts(src, q),
             data.kpi_table(src, q, "commune", True, at_end=True),
@@ -113,6 +121,7 @@ def pages(url: str, city: str = CITY, root: str | None = None) -> dict[str, Call
         ),
         "scorecard": lambda: (
             data.kpi_table(src, q, "all", True),
+            data.kpi_table(src, q.previous(), "all", True),
             data.series(src, tuple(months12), city, True),
             data.official_scores(src, city, q.key),
         ),
