@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from dashboard import config
 from dashboard.metrics import kpi_sql, periods
 from dashboard.warehouse import events, list_rollup, rollups, schema
-from dashboard.warehouse.engine import analyze_changed, bulk_insert, crash_point, get_meta, set_meta
+from dashboard.warehouse.engine import analyze_changed, bulk_insert, crash_point, duckdb_cursor, get_meta, set_meta
 
 #: above this many new or changed dossiers in one file a full rebuild is cheaper than the delta
 MAX_CHANGED = 200_000
@@ -73,13 +73,10 @@ class Delta:
         conn, d, v = self.conn, schema.dossier, self.table
         gone = d.delete().where(d.c.code.in_(codes)).returning(*[d.c[c] for c in COLUMNS])
         if conn.dialect.name == "duckdb":
-            # DuckDB has no DELETE inside a WITH, so its RETURNING rows come back, as Arrow, and go in. Through
-            # exec_driver_sql (the statement compiled here, its parameters bound in order): SQLAlchemy's own
-            # execution of a RETURNING statement buffers the rows as tuples, and Arrow is what bulk_insert takes.
-            compiled = gone.compile(dialect=conn.dialect)
-            params = compiled.construct_params()
-            result = conn.exec_driver_sql(str(compiled), tuple(params[k] for k in compiled.positiontup or ()))
-            old = result.cursor.to_arrow_table()
+            # DuckDB has no DELETE inside a WITH, so its RETURNING rows come back, as Arrow, and go in: through
+            # its own cursor, as SQLAlchemy's execution of a RETURNING statement buffers the rows as tuples, and
+            # Arrow is what bulk_insert takes.
+            old = duckdb_cursor(conn, gone).to_arrow_table()
             bulk_insert(conn, v, old.append_column("weight", pa.array([-1] * old.num_rows, pa.int16())))
             return
         rows = gone.cte("gone")

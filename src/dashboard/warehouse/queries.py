@@ -11,7 +11,7 @@ from dashboard import config
 from dashboard.metrics import hierarchy, kpi, kpi_sql
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import events, rollups, schema
-from dashboard.warehouse.engine import count_frame, frame
+from dashboard.warehouse.engine import count_rows, frame
 from dashboard.warehouse.scope import ALL_TIME, among, within
 
 LEVEL_KINDS = {
@@ -163,9 +163,9 @@ def unit_counts(
         )
         if unit_codes is not None:
             q = q.where(among(r.c.unit_code, unit_codes))
-        rows = conn.execute(q).all()
-        if rows or not _has_dossiers_in(conn, period):
-            return count_frame(rows, cols)
+        counts = count_rows(conn, q, cols)
+        if len(counts) or not _has_dossiers_in(conn, period):
+            return counts
     if events.is_current(conn):  # any other range: from the per-day events, not from every dossier
 
         def keep(code: sa.ColumnElement) -> list:
@@ -189,7 +189,7 @@ def raw_unit_counts(
     )
     if unit_codes is not None:
         q = q.where(among(d.c.unit_code, unit_codes))
-    return count_frame(conn.execute(q).all(), ["unit_code", *kpi.COUNT_FIELDS])
+    return count_rows(conn, q, ["unit_code", *kpi.COUNT_FIELDS])
 
 
 def _has_dossiers_in(conn: sa.Connection, period: Period) -> bool:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from dashboard.metrics import kpi
 from dashboard.metrics.periods import Period
 from dashboard.warehouse import queries, rollups, schema
-from dashboard.warehouse.engine import count_frame
+from dashboard.warehouse.engine import count_rows
 from dashboard.warehouse.scope import within
 
 COLUMNS = ["period_key", "unit_code", *kpi.COUNT_FIELDS]
@@ -25,13 +25,11 @@ def monthly_counts(conn: sa.Connection, months: list[Period], root: str | None =
     cutoff = months[0].cutoff
     if rollups.is_current(conn, cutoff):
         r = schema.rollup
-        rows = conn.execute(
-            sa.select(*[r.c[c] for c in COLUMNS]).where(
-                r.c.cutoff == cutoff,
-                r.c.period_key.in_([m.key for m in months]),
-                *within(r.c.unit_code, root, months[0].start, months[-1].end),
-            )
-        ).all()
-        return count_frame(rows, COLUMNS, keys=2)
+        q = sa.select(*[r.c[c] for c in COLUMNS]).where(
+            r.c.cutoff == cutoff,
+            r.c.period_key.in_([m.key for m in months]),
+            *within(r.c.unit_code, root, months[0].start, months[-1].end),
+        )
+        return count_rows(conn, q, COLUMNS, keys=2)
     frames = [queries.raw_unit_counts(conn, m.start, m.end, root=root).assign(period_key=m.key) for m in months]
     return pd.concat(frames, ignore_index=True)[COLUMNS]
