@@ -270,7 +270,8 @@ def test_territory_sums_descendants_then_computes_rates():
             {"unit_code": "X_GONE", **dict.fromkeys(kpi.COUNT_FIELDS, 0), "received": 99},  # not valid: ignored
         ]
     )
-    t = hierarchy.territory_totals(counts, units)
+    sums = hierarchy.unit_sums(counts, units, {}, territory=True)
+    t = pd.DataFrame(sums, index=pd.Index(units["code"], name="code"), columns=list(kpi.COUNT_FIELDS))
     assert t.loc["502", "received"] == 20 and t.loc["49", "received"] == 25 and t.loc["20335", "received"] == 10
     rates = kpi.add_derived(t.reset_index())
     assert rates.set_index("code").loc["502", "on_time_rate"] == 50.0  # not the mean of 100 % and 0 %

@@ -109,11 +109,12 @@ def unit_sums(
 ) -> np.ndarray:
     """The `columns` of every unit of `units` (one row each, in its order) as an int64 array: its own counts
     with those of retired units attributed to it (attribute_retired), and with territory=True those of its
-    descendants too (territory_totals). Codes neither valid nor succeeded by a valid unit count nowhere.
+    descendants too (the pairs of ancestor_pairs). Codes neither valid nor succeeded by a valid unit count
+    nowhere.
 
-    The same sums as those two in numpy: over a period's 100–900 units the work is small and pandas' cost per
-    operation was most of it — a table of today's city took 8 ms through attribute_retired, territory_totals
-    and a merge, against ≈ 1 ms here (bench_scale)."""
+    In numpy: over a period's 100–900 units the work is small and pandas' cost per operation was most of it —
+    a table of today's city took 8 ms through attribute_retired, a territory sum by merge and group-by (the
+    reference in tests/metrics/test_hierarchy.py) and a merge with the units, against ≈ 1 ms here."""
     pos = {c: i for i, c in enumerate(units["code"])}
     out = np.zeros((len(pos), len(columns)), dtype=np.int64)
     if len(counts) and len(pos):
@@ -144,23 +145,3 @@ def absorbed_codes(codes, successors: Mapping[str, str], valid: set[str]) -> lis
     wanted = set(codes)
     extra = {c for c in successors if c not in valid and successor_in(c, successors, valid) in wanted}
     return sorted(wanted | extra)
-
-
-def territory_totals(counts: pd.DataFrame, units: pd.DataFrame, columns=COUNT_FIELDS) -> pd.DataFrame:
-    """Sum each unit's counts with those of all its descendants.
-
-    counts: one row per unit_code with `columns` (default COUNT_FIELDS; units without dossiers may be absent).
-    units: the units valid in the period, columns code and parent_code (one row per code).
-    Returns one row per unit in `units`, indexed by code, with the summed `columns`.
-    """
-    parent = dict(zip(units["code"], units["parent_code"]))
-    link = pd.DataFrame(ancestor_pairs(units), columns=["unit_code", "ancestor"])
-    own = counts.set_index("unit_code")[list(columns)] if len(counts) else None
-    if own is None:
-        zero = pd.DataFrame(0, index=pd.Index(list(parent), name="code"), columns=list(columns))
-        return zero
-    merged = link.merge(own, left_on="unit_code", right_index=True, how="inner")
-    summed = merged.groupby("ancestor")[list(columns)].sum()
-    summed = summed.reindex(list(parent), fill_value=0)
-    summed.index.name = "code"
-    return summed.astype("int64")

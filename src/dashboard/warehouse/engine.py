@@ -6,13 +6,14 @@ import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import sqlalchemy as sa
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from dashboard import config
 from dashboard.warehouse import schema
@@ -186,7 +187,7 @@ def count_frame(rows, columns, keys: int = 1) -> pd.DataFrame:
 def duckdb_cursor(conn: sa.Connection, statement: sa.ClauseElement) -> Any:
     """DuckDB's own cursor, `statement` executed on it (compiled here, its parameters bound in order): for what
     SQLAlchemy's results cannot give — rows as numpy columns or Arrow rather than a Python tuple each."""
-    compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    compiled = cast(SQLCompiler, statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True}))
     params = compiled.construct_params()
     return conn.exec_driver_sql(str(compiled), tuple(params[k] for k in compiled.positiontup or ())).cursor
 
