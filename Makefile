@@ -41,15 +41,16 @@ start: demo
 	$(BIN)/streamlit run src/dashboard/web/serve.py
 
 # The browser tests (tests/e2e: a server and Chromium, mostly waiting on them) run beside the others, as
-# does mypy: on two cores that takes the suite from 14 to about 11 minutes. Each prints its own report; the
-# command fails when any of them does.
+# does mypy, and the others run on a worker per core (pytest-xdist; a file's tests on one worker, so its
+# module fixtures are built once): on two cores the main suite took 13-14 minutes in one process beside the
+# browser tests and 11 on two workers. Each prints its own report; the command fails when any of them does.
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@rm -rf .pytest-e2e; \
 	$(BIN)/mypy > .mypy.log 2>&1 & mypy=$$!; \
 	$(BIN)/python -m pytest tests/e2e --basetemp=.pytest-e2e > .pytest-e2e.log 2>&1 & e2e=$$!; \
-	$(BIN)/python -m pytest --ignore=tests/e2e; rest=$$?; \
+	$(BIN)/python -m pytest --ignore=tests/e2e -n auto --dist loadfile; rest=$$?; \
 	wait $$e2e; e2e=$$?; wait $$mypy; mypy=$$?; \
 	echo "---- tests/e2e ----"; cat .pytest-e2e.log; echo "---- mypy ----"; cat .mypy.log; \
 	exit $$(( rest != 0 || e2e != 0 || mypy != 0 ))
