@@ -40,8 +40,8 @@ def test_counts_fetched_as_columns_are_the_frame_of_the_rows(demo_engine):
         }
         for name, (q, cols, n) in statements.items():
             want = count_frame(conn.execute(q).all(), cols, n)
-            got = count_rows(conn, q, cols, n)
-            pd.testing.assert_frame_equal(got, want, obj=name)
+            for many in (False, True):  # PostgreSQL: tuples, or COPY read by Arrow
+                pd.testing.assert_frame_equal(count_rows(conn, q, cols, n, many=many), want, obj=f"{name} {many}")
         assert len(count_rows(conn, statements["months"][0], columns, 2)) > 100
         scoped = count_rows(conn, statements["scoped"][0], columns, 2)
         every_unit = conn.execute(sa.select(sa.func.count()).select_from(schema.unit)).scalar()
@@ -80,7 +80,7 @@ def test_postgresql_columns_are_the_rows_whatever_the_text(data, hole):
         ).where(sa.true() if data else sa.false())
         with e.connect() as conn:
             rows = [tuple(r) for r in conn.execute(q).all()]
-            got = fetch_plain(conn, q)
+            got = fetch_plain(conn, q, many=True)
             if any(r[3] is None for r in rows):
                 assert not isinstance(got, dict)  # fetched as rows
                 assert sorted(map(tuple, got), key=repr) == sorted(rows, key=repr)
@@ -90,7 +90,8 @@ def test_postgresql_columns_are_the_rows_whatever_the_text(data, hole):
                 assert sorted(back, key=repr) == sorted(rows, key=repr)
                 if rows:
                     pd.testing.assert_frame_equal(
-                        count_rows(conn, q, ["a", "b", "n", "m"], keys=2), count_frame(rows, ["a", "b", "n", "m"], 2)
+                        count_rows(conn, q, ["a", "b", "n", "m"], keys=2, many=True),
+                        count_frame(rows, ["a", "b", "n", "m"], 2),
                     )
     finally:
         e.dispose()

@@ -196,17 +196,18 @@ def duckdb_cursor(conn: sa.Connection, statement: sa.ClauseElement) -> Any:
     return conn.exec_driver_sql(str(compiled), tuple(params[k] for k in compiled.positiontup or ())).cursor
 
 
-def fetch_plain(conn: sa.Connection, statement: sa.Select) -> dict[str, np.ndarray] | list[tuple]:
+def fetch_plain(conn: sa.Connection, statement: sa.Select, many: bool = False) -> dict[str, np.ndarray] | list[tuple]:
     """A statement's rows the cheapest way the engine gives them: on DuckDB numpy columns (its cursor's
-    fetchnumpy); on PostgreSQL, when its columns are text and integers (the counts' labels and counts), numpy
-    columns too, read by _pg_columns; else plain tuples from psycopg's binary results (no SQLAlchemy Row made
-    per row); else the Rows."""
+    fetchnumpy); on PostgreSQL, for `many` rows of text and integer columns (the counts of every unit of many
+    months), numpy columns too, read by _pg_columns; else plain tuples from psycopg's binary results (no
+    SQLAlchemy Row made per row); else the Rows. (COPY costs more than it saves on a table of one row a unit:
+    a quarter's 161 rows at 3 M took 1,2 ms as tuples, 1,7 through it.)"""
     if conn.dialect.name == "duckdb":
         return duckdb_cursor(conn, statement).fetchnumpy()
     if conn.dialect.driver == "psycopg":
         compiled = _compiled(conn, statement)
         columns = list(statement.selected_columns)
-        if all(isinstance(c.type, sa.String | sa.Integer) for c in columns):
+        if many and all(isinstance(c.type, sa.String | sa.Integer) for c in columns):
             got = _pg_columns(conn, str(compiled), compiled.construct_params(), columns)
             if got is not None:
                 return got
@@ -221,7 +222,7 @@ def _pg_columns(conn: sa.Connection, sql: str, params: Any, columns: list) -> di
     int64), or None when an integer is NULL (the caller fetches rows instead). COPY … TO STDOUT in CSV, read
     by Arrow's CSV reader: psycopg makes a Python object of every value it receives, and the 250 000 counts
     of 24 months of every unit at 3 M dossiers took ≈ 21 ms as rows and a frame made of them, ≈ 17 this way
-    (≈ 9 of it PostgreSQL writing them out; the trends page on PostgreSQL 1,34–1,50× DuckDB's → 1,19–1,25×).
+    (≈ 9 of it PostgreSQL writing them out): the trends page on PostgreSQL 70 → 63 ms (25 runs each, alternated).
     COPY takes no bound parameters: psycopg merges them into the statement as quoted literals (its documented
     Cursor.copy(statement, params); tests/warehouse/test_engine.py sends quotes and backslashes through)."""
     raw = conn.connection.dbapi_connection
@@ -261,12 +262,12 @@ def _pg_columns(conn: sa.Connection, sql: str, params: Any, columns: list) -> di
     return out
 
 
-def count_rows(conn: sa.Connection, statement: sa.Select, columns, keys: int = 1) -> pd.DataFrame:
+def count_rows(conn: sa.Connection, statement: sa.Select, columns, keys: int = 1, many: bool = False) -> pd.DataFrame:
     """count_frame of a statement's rows, fetched by fetch_plain: 24 months of every unit (8 184 rows of 35
     counts at 10 M) took 27 ms as SQLAlchemy Rows and a frame made of them, against ≈ 4 ms as DuckDB's numpy
     columns; on PostgreSQL (7 110 rows at 3 M) 21 ms as psycopg's tuples, ≈ 17 through COPY, of which
     PostgreSQL writing the 250 000 values out is ≈ 9."""
-    got = fetch_plain(conn, statement)
+    got = fetch_plain(conn, statement, many)
     if not isinstance(got, dict):
         return count_frame(got, columns, keys)
     arrays = list(got.values())

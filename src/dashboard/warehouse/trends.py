@@ -30,6 +30,6 @@ def monthly_counts(conn: sa.Connection, months: list[Period], root: str | None =
             r.c.period_key.in_([m.key for m in months]),
             *within(r.c.unit_code, root, months[0].start, months[-1].end),
         )
-        return count_rows(conn, q, COLUMNS, keys=2)
+        return count_rows(conn, q, COLUMNS, keys=2, many=True)
     frames = [queries.raw_unit_counts(conn, m.start, m.end, root=root).assign(period_key=m.key) for m in months]
     return pd.concat(frames, ignore_index=True)[COLUMNS]
