@@ -115,6 +115,7 @@ def test_a_department_head_signs_in_lands_on_her_unit_and_cannot_leave_it(signed
     assert "Tam Kỳ" not in main and "Hội An" not in main
     # the unit picker offers her district and its communes only
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").nth(1).click()
+    page.locator("[role='option']").first.wait_for()  # all_inner_texts does not wait for the list to open
     options = page.locator("[role='option']").all_inner_texts()
     # (Nông Sơn too: Q1/2025 straddles its merger into Quế Sơn on 01/01/2025)
     assert "Huyện Quế Sơn" in options and "Thành phố Tam Kỳ" not in options
