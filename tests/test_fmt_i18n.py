@@ -15,6 +15,14 @@ def test_vi_vn_numbers_dates_and_no_data():
     assert fmt.day(date(2025, 3, 4), "en") == "4 Mar 2025"
 
 
+def test_a_change_carries_its_sign_both_ways():
+    assert fmt.signed(0.67, "vi") == "+0,67"
+    assert fmt.signed(-6.9, "vi") == "-6,90"
+    assert fmt.signed(1234.5, "en", 1) == "+1,234.5"
+    assert fmt.signed(0.0, "vi") == fmt.signed(-0.001, "vi") == fmt.signed(0.004, "vi") == "0,00"  # no sign on nought
+    assert fmt.signed(float("nan"), "vi") == "không có dữ liệu"
+
+
 def test_every_string_exists_in_both_languages():
     for key, texts in STRINGS.items():
         assert set(texts) == set(LANGS), key

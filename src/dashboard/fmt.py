@@ -32,6 +32,17 @@ def number(value, lang: str = "vi", decimals: int = 0) -> str:
     return _pattern(decimals).apply(value, _locale(lang))
 
 
+def signed(value, lang: str = "vi", decimals: int = 2) -> str:
+    """A change with its sign, up as well as down (+0,67 · -6,90; no sign on 0): in a table column of changes a
+    bare 0,67 beside -6,90 reads as a level, not a rise."""
+    if value is None or value != value:
+        return t("no_data", lang)
+    text = number(abs(value), lang, decimals)
+    if text == number(0, lang, decimals):
+        return text
+    return ("+" if value > 0 else "-") + text
+
+
 def percent(value, lang: str = "vi", decimals: int = 2) -> str:
     """A rate in percent with 2 decimals, or 'không có dữ liệu' when there is no denominator."""
     if value is None or value != value:

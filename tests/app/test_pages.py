@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -340,3 +341,22 @@ def test_the_city_trend_runs_like_for_like_from_2022_and_a_commune_offers_it(dem
         before = queries.kpi_table(conn, periods.parse("2024-05", 15), level="province", territory=True)
     assert set(before["code"]) == {"48", "49"}
     assert by_month["2024-05"] == before["received"].sum()  # both old provinces, not old Đà Nẵng alone
+
+
+def test_the_early_warning_shows_each_change_with_its_sign(duck_env):
+    """A rise reads +0,67 beside a fall of -6,90 (a bare 0,67 reads as a level); the change is this period's
+    rate less the previous one, as the two columns beside it show them."""
+    seen = []
+    for period in ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"):
+        at = run_app(period=period, unit="48", scope="territory")
+        table = next(d.value for d in at.dataframe if "Thay đổi (điểm)" in d.value.columns)
+        for now, before, change in table[["Tỷ lệ đúng hạn (chính thức)", "Kỳ trước", "Thay đổi (điểm)"]].itertuples(
+            index=False
+        ):
+            if not change:
+                continue
+            assert re.fullmatch(r"[+-]\d{1,3},\d{2}|0,00", change), change
+            diff = float(now.removesuffix(" %").replace(",", ".")) - float(before.removesuffix(" %").replace(",", "."))
+            assert abs(float(change.replace(",", ".")) - diff) <= 0.011, (change, now, before)
+            seen.append(change[0])
+    assert "+" in seen and "-" in seen  # both ways, so the test reads a rise

@@ -361,7 +361,7 @@ def warning_table(w: pd.DataFrame, period, lang: str, target: float) -> None:
                 t("col_unit", lang): flagged["name"],
                 t("on_time_rate", lang): [fmt.percent(v, lang) for v in flagged["on_time_rate"]],
                 t("col_previous", lang): [fmt.percent(v, lang) for v in flagged["previous_rate"]],
-                t("col_change", lang): [fmt.number(v, lang, 2) if pd.notna(v) else "" for v in flagged["change"]],
+                t("col_change", lang): [fmt.signed(v, lang, 2) if pd.notna(v) else "" for v in flagged["change"]],
                 t("col_reason", lang): [reasons(r) for _, r in flagged.iterrows()],
                 t("overdue", lang): flagged["overdue"].astype(int),
                 t("col_due_soon", lang): flagged["due_soon"].astype(int),
