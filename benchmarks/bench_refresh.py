@@ -79,6 +79,7 @@ def derived(engine: sa.Engine) -> dict:
             t.name: sorted(tuple(map(str, r)) for r in conn.execute(sa.select(t)))
             for t in (
                 schema.rollup,
+                schema.rollup_pack,
                 schema.unit_day_event,
                 schema.unit_month_event,
                 schema.dossier_listable,

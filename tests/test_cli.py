@@ -334,7 +334,13 @@ def test_rebuild_makes_every_derived_table_again_and_the_same(tmp_path, monkeypa
     url = f"duckdb:///{tmp_path / 'w.duckdb'}"
     monkeypatch.setenv("DASHBOARD_DB_URL", url)
     assert main(["demo", "--scale", "0.005", "--quiet", *DEMO_UNTIL_ARG]) == 0
-    derived = (schema.rollup, schema.dossier_listable, schema.unit_day_event, schema.unit_month_event)
+    derived = (
+        schema.rollup,
+        schema.rollup_pack,
+        schema.dossier_listable,
+        schema.unit_day_event,
+        schema.unit_month_event,
+    )
 
     def tables():
         e = make_engine(url, read_only=True)

@@ -49,6 +49,30 @@ def test_monthly_counts_from_the_rollup_equal_the_dossiers(demo_engine):
             pd.testing.assert_frame_equal(got, raw, check_dtype=False)
 
 
+def test_the_months_are_read_packed_and_equal_the_rollups_rows(demo_engine):
+    """The rows every trend starts from come from rollup_pack (24 rows, not a row a unit a month) and are the
+    rollup's own; a month not packed sends the reader back to the rollup."""
+    import sqlalchemy as sa
+
+    from dashboard.warehouse import rollups, schema
+    from dashboard.warehouse.engine import count_rows
+
+    cutoff, keys = MONTHS[0].cutoff, [m.key for m in MONTHS]
+    with demo_engine.connect() as conn:
+        packed = rollups.unpack(conn, cutoff, keys)
+        r = schema.rollup
+        rows = count_rows(
+            conn,
+            sa.select(*[r.c[c] for c in wtrends.COLUMNS]).where(r.c.cutoff == cutoff, r.c.period_key.in_(keys)),
+            wtrends.COLUMNS,
+            keys=2,
+        )
+        assert rollups.unpack(conn, cutoff, [*keys, "1999-01"]) is None
+    assert packed is not None and len(packed) == len(rows) > 0
+    order = ["period_key", "unit_code"]
+    assert packed.sort_values(order, ignore_index=True).equals(rows.sort_values(order, ignore_index=True))
+
+
 @pytest.mark.parametrize("code", ["49", "502", "CN_503"])
 def test_each_month_equals_the_period_figures(demo_engine, demo, code):
     monthly, units, _, succ = demo

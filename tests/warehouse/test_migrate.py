@@ -36,7 +36,11 @@ def test_the_migrations_build_exactly_the_schema(backend_url):
     want = {t.name: {c.name: bool(c.nullable) for c in t.columns} for t in schema.metadata.sorted_tables}
     assert have == want
     duck = e.dialect.name == "duckdb"  # the dossier's key and indexes are PostgreSQL's only (revision 0006)
-    keyless = {"dossier", "rollup", "dossier_listable", "unit_day_event", "unit_month_event"} if duck else set()
+    keyless = (
+        {"dossier", "rollup", "rollup_pack", "dossier_listable", "unit_day_event", "unit_month_event"}
+        if duck
+        else set()
+    )
     assert keys == {
         t.name: set() if t.name in keyless else {c.name for c in t.primary_key.columns}
         for t in schema.metadata.sorted_tables
@@ -97,11 +101,14 @@ def test_an_embedded_warehouse_at_0005_loses_its_art_keys_and_keeps_every_row(tm
 
 
 def _derived_before_0007(conn) -> None:
-    """What rollups.rebuild made before revision 0007: no monthly events."""
+    """What rollups.rebuild made before revision 0007: no monthly events (and no rollup_pack, revision 0010's)."""
+    from unittest import mock
+
     from dashboard.warehouse import events, rollups
 
-    for c in rollups.cutoffs():
-        rollups.refresh(conn, c)
+    with mock.patch.object(rollups, "pack"):
+        for c in rollups.cutoffs():
+            rollups.refresh(conn, c)
     rollups.refresh_listable(conn)
     t = schema.unit_day_event
     conn.execute(t.insert().from_select([c.name for c in t.columns], events.per_day(schema.dossier)))
@@ -148,8 +155,9 @@ def test_a_warehouse_at_0006_gains_its_monthly_events_and_stays_current(backend_
         m = schema.unit_month_event
         stored = sorted(conn.execute(sa.select(m)).all())
         assert stored and stored == sorted(conn.execute(events.per_month(sa.select(schema.unit_day_event))).all())
-        assert events.is_current(conn) and all(rollups.is_current(conn, c) for c in rollups.cutoffs())
-        assert not list_rollup.is_current(conn)  # revision 0008's table: filled by the rebuild the upgrade asks for
+        assert events.is_current(conn)
+        # revisions 0008's and 0010's tables: filled by the rebuild the upgrade asks for
+        assert not list_rollup.is_current(conn) and not any(rollups.is_current(conn, c) for c in rollups.cutoffs())
         for _ in range(12):
             d1 = date(2024, 10, 20) + timedelta(days=rng.randrange(200))
             d2 = d1 + timedelta(days=rng.randrange(120))
@@ -354,3 +362,39 @@ def test_the_cli_migrates_in_a_fresh_process(tmp_path):
         )
         assert done.returncode == 0, done.stderr
     assert migrate.head() in done.stdout
+
+
+def test_a_warehouse_at_0009_is_rebuilt_once_by_the_upgrade_and_gains_its_rollup_pack(backend_url, monkeypatch):
+    """Revision 0010 creates rollup_pack empty and takes the rollup's versions out: a warehouse whose rollup was
+    current reads as stale (so the trends never read a pack that is not there), and the CLI's upgrade rebuilds
+    it, packing every period of each cut-off day as the rollup holds it."""
+    from dashboard.warehouse import rollups, trends
+
+    e = make_engine(backend_url)
+    _overdue_dossiers_at(e, "0009", 10)
+    with e.begin() as conn:
+        for c in rollups.cutoffs():
+            rollups.set_meta(conn, rollups._version_key(c), get_meta(conn, "data_version") or "0")
+    with e.connect() as conn:
+        assert all(rollups.is_current(conn, c) for c in rollups.cutoffs())
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.rollup)).scalar_one() > 0
+    monkeypatch.setenv("DASHBOARD_DB_URL", backend_url)
+    assert cli.main(["upgrade"]) == 0
+    with e.connect() as conn:
+        assert migrate.is_current(conn) and not rollups.stale(conn)
+        for c in rollups.cutoffs():
+            r, t = schema.rollup, schema.rollup_pack
+            keys = sorted(conn.execute(sa.select(r.c.period_key).where(r.c.cutoff == c).distinct()).scalars())
+            assert sorted(conn.execute(sa.select(t.c.period_key).where(t.c.cutoff == c)).scalars()) == keys
+            months = [k for k in keys if len(k) == 7]  # YYYY-MM
+            packed = rollups.unpack(conn, c, months)
+            rows = trends.count_rows(
+                conn,
+                sa.select(*[r.c[n] for n in trends.COLUMNS]).where(r.c.cutoff == c, r.c.period_key.in_(months)),
+                trends.COLUMNS,
+                keys=2,
+            )
+            assert len(packed) == len(rows) > 0
+            order = ["period_key", "unit_code"]
+            assert packed.sort_values(order, ignore_index=True).equals(rows.sort_values(order, ignore_index=True))
+    e.dispose()

@@ -171,6 +171,9 @@ class Delta:
         gone, kept, gained = self._periods(cutoff, span)
         if gone:
             conn.execute(r.delete().where(r.c.cutoff == cutoff, r.c.period_key.in_(gone)))
+            packed = schema.rollup_pack
+            conn.execute(packed.delete().where(packed.c.cutoff == cutoff, packed.c.period_key.in_(gone)))
+        touched: set[str] = set()
         if kept:
             pt = self._period_table(kept)
             select = (
@@ -185,10 +188,12 @@ class Delta:
                 .select_from(v.join(pt, kpi_sql.relevant_sql(v.c, pt.c.start_date, pt.c.end_date)))
                 .group_by(pt.c.period_key, v.c.unit_code, pt.c.start_date, pt.c.end_date)
             )
-            _merge(conn, r, select, ["period_key", "cutoff", "unit_code"])
+            touched = _merge(conn, r, select, ["period_key", "cutoff", "unit_code"], touched="period_key")
             pt.drop(conn)
         for key in sorted(gained):  # a period the range gained: every dossier may count in it
             bulk_insert(conn, r, rollups.rows_from_events(conn, gained[key], cutoff))
+        # the periods whose rows the change moved, packed again (a daily file's: the months its dossiers span)
+        rollups.pack(conn, cutoff, sorted(touched | {gained[k].key for k in gained}))
 
     def _list_rollup(self, cutoff: int, span: tuple[date, date] | None) -> None:
         """list_rollup as _rollup does the rollup: the weighted versions added to the groups of the periods
@@ -215,13 +220,15 @@ class Delta:
         list_rollup.insert_periods(conn, [gained[k] for k in sorted(gained)], cutoff)
 
 
-def _merge(conn: sa.Connection, target: sa.Table, delta: sa.Select, keys: list[str]) -> None:
-    """Add `delta` (rows of target's columns) to target's rows of the same keys; rows left at all zeros go."""
+def _merge(conn: sa.Connection, target: sa.Table, delta: sa.Select, keys: list[str], touched: str | None = None) -> set:
+    """Add `delta` (rows of target's columns) to target's rows of the same keys; rows left at all zeros go.
+    touched: a key column whose values in the delta are returned (the rows of these may have changed)."""
     cols = [c.name for c in target.columns]
     counts = [c for c in cols if c not in keys and not isinstance(target.c[c].type, (sa.Date, sa.String))]
     add = _temp("import_add", *[sa.Column(c, target.c[c].type) for c in cols])
     add.create(conn)
     conn.execute(add.insert().from_select(cols, delta))
+    seen = set(conn.execute(sa.select(add.c[touched]).distinct()).scalars()) if touched else set()
     # a key that may be unknown (list_rollup's field and names) matches NULL to NULL, as GROUP BY does
     on = sa.and_(
         *[target.c[k].is_not_distinct_from(add.c[k]) if target.c[k].nullable else target.c[k] == add.c[k] for k in keys]
@@ -240,6 +247,7 @@ def _merge(conn: sa.Connection, target: sa.Table, delta: sa.Select, keys: list[s
     conn.execute(target.insert().from_select(cols, sa.select(*[merged.c[c] for c in cols]).where(nonzero)))
     merged.drop(conn)
     add.drop(conn)
+    return seen
 
 
 def _listable(conn: sa.Connection, v: sa.Table) -> None:

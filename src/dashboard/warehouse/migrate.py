@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: the newest revision in migrations/versions (a new revision moves it)
-HEAD = "0009"
+HEAD = "0010"
 
 
 def _config(conn: sa.Connection | None = None):

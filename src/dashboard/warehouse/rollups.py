@@ -9,13 +9,22 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
 from dashboard import config
 from dashboard.metrics import kpi, kpi_sql, periods
 from dashboard.warehouse import events, list_rollup, schema
-from dashboard.warehouse.engine import analyze_changed, bulk_insert, crash_point, get_meta, set_meta
+from dashboard.warehouse.engine import (
+    analyze_changed,
+    bulk_insert,
+    count_rows,
+    crash_point,
+    fetch_plain,
+    get_meta,
+    set_meta,
+)
 
 DATA_RANGE = "data_range"  # meta: "first|last|data_version|window's first|window's last|top" (see keep_data_range)
 #: a kept range's top when it is unknown (written before the top was kept): beyond any window
@@ -139,6 +148,7 @@ def refresh(
             bulk_insert(conn, r, rows_from_events(conn, p, cutoff))
             if progress:
                 progress(1)
+        pack(conn, cutoff, [p.key for p in todo], everything=True)
         set_meta(conn, _version_key(cutoff), get_meta(conn, "data_version") or "0")
         return len(todo)
     # a few periods a statement: one scan each all the same, but the planning of a statement per period was
@@ -161,8 +171,77 @@ def refresh(
         conn.execute(r.insert().from_select(COLUMNS, sa.union_all(*selects) if len(selects) > 1 else selects[0]))
         if progress:
             progress(len(part))
+    pack(conn, cutoff, [p.key for p in todo], everything=True)
     set_meta(conn, _version_key(cutoff), get_meta(conn, "data_version") or "0")
     return len(todo)
+
+
+#: what rollup_pack holds of a unit: COUNT_FIELDS as 32-bit big-endian integers (the rollup's are 32-bit)
+PACKED = np.dtype(">i4")
+
+
+def pack(conn: sa.Connection, cutoff: int, keys: list[str], everything: bool = False) -> None:
+    """rollup_pack's rows of these periods of a cut-off day, from the rollup's (in the caller's transaction): a
+    row per period, empty ones too. everything: `keys` are all the periods the cut-off day has, and rows of
+    any other are dropped. Packed here rather than in SQL, so both engines write the same bytes (PostgreSQL's
+    int4send has no DuckDB twin)."""
+    r, t = schema.rollup, schema.rollup_pack
+    conn.execute(t.delete().where(t.c.cutoff == cutoff, *([] if everything else [t.c.period_key.in_(keys)])))
+    if not keys:
+        return
+    where = [r.c.cutoff == cutoff, *([] if everything else [r.c.period_key.in_(keys)])]
+    columns = ["period_key", "unit_code", *kpi.COUNT_FIELDS]
+    rows = count_rows(conn, sa.select(*[r.c[c] for c in columns]).where(*where), columns, keys=2, many=True)
+    rows = rows.sort_values(["period_key", "unit_code"], kind="stable")  # one order, whatever the engine's
+    counts = rows[list(kpi.COUNT_FIELDS)].to_numpy(dtype=np.int64)
+    if len(counts) and (counts.min() < np.iinfo(PACKED).min or counts.max() > np.iinfo(PACKED).max):
+        return  # beyond the rollup's own 32 bits (cannot be): nothing packed, the rollup's rows are read
+    by_period = {k: (0, 0) for k in keys}
+    labels = rows["period_key"].to_numpy()
+    bounds = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]]) if len(labels) else np.empty(0, np.int64)
+    for start, end in zip(bounds.tolist(), [*bounds[1:].tolist(), len(labels)][: len(bounds)], strict=True):
+        by_period[labels[start]] = (start, end)
+    codes = rows["unit_code"].to_numpy()
+    packed = counts.astype(PACKED)
+    bulk = []
+    for k, (a, b) in sorted(by_period.items()):
+        units = "\n".join(codes[a:b].tolist())
+        if units.count("\n") != max(b - a - 1, 0):
+            continue  # a code with a line break in it: that period is read from the rollup's rows (not packed)
+        bulk.append({"period_key": k, "cutoff": cutoff, "units": units, "counts": packed[a:b].tobytes()})
+    if bulk:
+        conn.execute(t.insert(), bulk)
+
+
+def unpack(conn: sa.Connection, cutoff: int, keys: list[str]) -> pd.DataFrame | None:
+    """The rollup's rows (period_key, unit_code, COUNT_FIELDS) of these periods from rollup_pack, or None when
+    one of them is not packed there (a warehouse not yet rebuilt since revision 0010) or not as packed: then the
+    caller reads the rollup's rows."""
+    t = schema.rollup_pack
+    got = fetch_plain(
+        conn, sa.select(t.c.period_key, t.c.units, t.c.counts).where(t.c.cutoff == cutoff, t.c.period_key.in_(keys))
+    )
+    if isinstance(got, dict):  # DuckDB's columns
+        got = list(zip(*got.values(), strict=True))
+    if len({k for k, _, _ in got}) != len(set(keys)):
+        return None
+    width = len(kpi.COUNT_FIELDS)
+    labels, codes, blocks = [], [], []
+    for key, units, counts in got:
+        names = units.split("\n") if units else []
+        if len(counts) != len(names) * width * PACKED.itemsize:
+            return None
+        block = np.frombuffer(counts, dtype=PACKED)
+        labels.append(np.full(len(names), key, dtype=object))
+        codes.append(np.array(names, dtype=object))
+        blocks.append(block.reshape(len(names), width))
+    out = pd.DataFrame(
+        np.concatenate(blocks).astype(np.int64) if blocks else np.empty((0, width), np.int64),
+        columns=list(kpi.COUNT_FIELDS),
+    )
+    out.insert(0, "unit_code", pd.Series(np.concatenate(codes) if codes else np.empty(0, object)).infer_objects())
+    out.insert(0, "period_key", pd.Series(np.concatenate(labels) if labels else np.empty(0, object)).infer_objects())
+    return out
 
 
 LISTABLE_VERSION, LISTABLE_LAST_DAY = "listable_version", "listable_last_day"

@@ -182,6 +182,22 @@ rollup = sa.Table(
     sa.PrimaryKeyConstraint("period_key", "cutoff", "unit_code", name="rollup_pkey").ddl_if(dialect="postgresql"),
 )
 
+#: The rollup a period to a row (rollups.pack): its units' codes in order, one a line, and their COUNT_FIELDS as
+#: 32-bit big-endian integers, a unit after another. The trends read 24 months of every unit; as rows of counts,
+#: PostgreSQL spent ≈ 35 ns writing out each of their 170 000 values (9 ms, in any format) and the reading ≈ 16 ms,
+#: against 24 rows here. Written with the rollup, in its transaction, for every period it holds (an empty one too:
+#: a period missing here means "not packed", and the reader goes back to the rollup's rows).
+rollup_pack = sa.Table(
+    "rollup_pack",
+    metadata,
+    sa.Column("period_key", sa.String(32), nullable=False),
+    sa.Column("cutoff", sa.SmallInteger, nullable=False),
+    sa.Column("units", sa.Text, nullable=False),
+    sa.Column("counts", sa.LargeBinary, nullable=False),
+    # (as the rollup's: DuckDB checks a key against rows its transaction deleted, and a repack deletes then inserts)
+    sa.PrimaryKeyConstraint("period_key", "cutoff", name="rollup_pack_pkey").ddl_if(dialect="postgresql"),
+)
+
 #: The dossiers that can be on an overdue list (kpi_sql.listable_sql: late, open, or ending after their due
 #: date; a few percent of all), with the columns the KPI conditions read: rebuilt with the rollup after every change
 #: and read by warehouse.overdue while its version is the warehouse's, so a list scans 74 000 rows, not 3 M.
