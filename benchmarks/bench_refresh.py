@@ -75,17 +75,7 @@ def daily_file(engine: sa.Engine, path: Path, n: int) -> None:
 
 def derived(engine: sa.Engine) -> dict:
     with engine.connect() as conn:
-        return {
-            t.name: sorted(tuple(map(str, r)) for r in conn.execute(sa.select(t)))
-            for t in (
-                schema.rollup,
-                schema.rollup_pack,
-                schema.unit_day_event,
-                schema.unit_month_event,
-                schema.dossier_listable,
-                schema.list_rollup,
-            )
-        }
+        return {t.name: sorted(tuple(map(str, r)) for r in conn.execute(sa.select(t))) for t in schema.DERIVED}
 
 
 def run(base: Path, work: Path, csv_path: Path, incremental_on: bool) -> tuple[float, float, dict]:

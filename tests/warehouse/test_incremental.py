@@ -23,14 +23,7 @@ UNITS = ["20335", "20341", "20356"]  # three wards of Tam Kỳ (valid through 20
 HEADER = ["MaHoSo", "MaTTHC", "MaDonVi", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "TrangThaiHoSo",
           "KenhThucHien", "DuocThanhToanTrucTuyen", "CoPhiLePhi", "HoSoCoThanhPhanSoHoa", "CoPhieuXinLoi",
           "DanhGiaHaiLong", "TenTTHC", "MaLinhVuc", "TenLinhVuc"]  # fmt: skip
-DERIVED = (
-    schema.rollup,
-    schema.rollup_pack,
-    schema.unit_day_event,
-    schema.unit_month_event,
-    schema.dossier_listable,
-    schema.list_rollup,
-)
+DERIVED = schema.DERIVED
 #: procedures and fields a row may have (list_rollup groups by them; a field or a name may be unknown)
 PROCEDURES = [("2.000815", "Đăng ký khai sinh"), ("2.000815", ""), ("1.004227", "Cấp phép xây dựng")]
 FIELDS = [("", ""), ("HT", "Hộ tịch"), ("HT", ""), ("XD", "Xây dựng")]

@@ -306,6 +306,10 @@ sa.Index("ix_unit_day_event_day", unit_day_event.c.day).ddl_if(dialect="postgres
 #: here and only its partial months' days from unit_day_event (migration 0007)
 unit_month_event = _events("unit_month_event", "month")
 
+#: The tables made from the dossiers (rollups.rebuild; an import's refresh updates them): a refresh must leave them
+#: as a rebuild makes them
+DERIVED = (rollup, rollup_pack, unit_day_event, unit_month_event, dossier_listable, list_rollup)
+
 #: Ids of these tables come from sequences (migration 0002; engine.reserve_ids), not max(id) + 1
 ID_SEQUENCES = {
     name: sa.Sequence(f"{name}_id_seq", metadata=metadata) for name in ("import_log", "quarantine", "published_index")

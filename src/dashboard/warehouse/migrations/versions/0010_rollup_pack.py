@@ -17,6 +17,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if "rollup_pack" in set(sa.inspect(op.get_bind()).get_table_names()):  # a warehouse without its revisions' log
+        op.drop_table("rollup_pack")
     op.create_table(
         "rollup_pack",
         sa.Column("period_key", sa.String(32), nullable=False),
