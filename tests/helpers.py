@@ -266,3 +266,21 @@ def run_cli(url: str, *args: str, crash: str | None = None) -> subprocess.Comple
     return subprocess.run(
         [sys.executable, "-m", "dashboard", *args], env=env, cwd=ROOT_DIR, capture_output=True, text=True, timeout=600
     )
+
+
+def assert_packed_as_the_rollup(conn: sa.Connection, cutoff: int, keys: list[str]) -> None:
+    """rollup_pack's rows of these periods, unpacked, are the rollup's own rows (and there are some)."""
+    from dashboard.warehouse import rollups, trends
+    from dashboard.warehouse.engine import count_rows
+
+    r = schema.rollup
+    packed = rollups.unpack(conn, cutoff, keys)
+    rows = count_rows(
+        conn,
+        sa.select(*[r.c[c] for c in trends.COLUMNS]).where(r.c.cutoff == cutoff, r.c.period_key.in_(keys)),
+        trends.COLUMNS,
+        keys=2,
+    )
+    assert packed is not None and len(packed) == len(rows) > 0
+    order = ["period_key", "unit_code"]
+    assert packed.sort_values(order, ignore_index=True).equals(rows.sort_values(order, ignore_index=True))

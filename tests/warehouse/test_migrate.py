@@ -368,13 +368,15 @@ def test_a_warehouse_at_0009_is_rebuilt_once_by_the_upgrade_and_gains_its_rollup
     """Revision 0010 creates rollup_pack empty and takes the rollup's versions out: a warehouse whose rollup was
     current reads as stale (so the trends never read a pack that is not there), and the CLI's upgrade rebuilds
     it, packing every period of each cut-off day as the rollup holds it."""
-    from dashboard.warehouse import rollups, trends
+    from helpers import assert_packed_as_the_rollup
+
+    from dashboard.warehouse import rollups
 
     e = make_engine(backend_url)
     _overdue_dossiers_at(e, "0009", 10)
     with e.begin() as conn:
         for c in rollups.cutoffs():
-            rollups.set_meta(conn, rollups._version_key(c), get_meta(conn, "data_version") or "0")
+            set_meta(conn, rollups._version_key(c), get_meta(conn, "data_version") or "0")
     with e.connect() as conn:
         assert all(rollups.is_current(conn, c) for c in rollups.cutoffs())
         assert conn.execute(sa.select(sa.func.count()).select_from(schema.rollup)).scalar_one() > 0
@@ -386,15 +388,5 @@ def test_a_warehouse_at_0009_is_rebuilt_once_by_the_upgrade_and_gains_its_rollup
             r, t = schema.rollup, schema.rollup_pack
             keys = sorted(conn.execute(sa.select(r.c.period_key).where(r.c.cutoff == c).distinct()).scalars())
             assert sorted(conn.execute(sa.select(t.c.period_key).where(t.c.cutoff == c)).scalars()) == keys
-            months = [k for k in keys if len(k) == 7]  # YYYY-MM
-            packed = rollups.unpack(conn, c, months)
-            rows = trends.count_rows(
-                conn,
-                sa.select(*[r.c[n] for n in trends.COLUMNS]).where(r.c.cutoff == c, r.c.period_key.in_(months)),
-                trends.COLUMNS,
-                keys=2,
-            )
-            assert len(packed) == len(rows) > 0
-            order = ["period_key", "unit_code"]
-            assert packed.sort_values(order, ignore_index=True).equals(rows.sort_values(order, ignore_index=True))
+            assert_packed_as_the_rollup(conn, c, [k for k in keys if len(k) == 7])  # the months (YYYY-MM)
     e.dispose()

@@ -221,7 +221,8 @@ def _pg_columns(conn: sa.Connection, sql: str, params: Any, columns: list) -> di
     text as object arrays, integers int64, masked where NULL. COPY … TO STDOUT in CSV, read
     by Arrow's CSV reader: psycopg makes a Python object of every value it receives, and the 250 000 counts
     of 24 months of every unit at 3 M dossiers took ≈ 21 ms as rows and a frame made of them, ≈ 17 this way
-    (≈ 9 of it PostgreSQL writing them out): the trends page on PostgreSQL 70 → 63 ms (25 runs each, alternated).
+    (≈ 9 of it PostgreSQL writing them out). Its callers: rollups.pack (a cut-off day's whole rollup) and a
+    scoped viewer's trends; the others' trends read rollup_pack.
     COPY takes no bound parameters: psycopg merges them into the statement as quoted literals (its documented
     Cursor.copy(statement, params); tests/warehouse/test_engine.py sends quotes and backslashes through)."""
     raw = conn.connection.dbapi_connection
